@@ -1,0 +1,219 @@
+"""The pipeline from uploaded files to a `Dataset`: read, type, understand, check, clean, build the customer table.
+
+Pages and the CLI call `build_dataset` (or `load_demo`) and read
+everything else from the returned `Dataset`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from insight import demo
+from insight.errors import InsightError, ReadError
+from insight.features import customer_table
+from insight.io import ReadReport, parse_types, read_table
+from insight.quality import CleaningOptions, QualityReport, clean, quality_report
+from insight.schema import KINDS, Roles, infer_kind, infer_roles, link_items, standardize, validate_roles
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class Table:
+    """One uploaded file after reading and cleaning."""
+
+    name: str
+    kind: str
+    frame: pd.DataFrame
+    roles: Roles
+    rows_raw: int
+    read_report: ReadReport
+    _standard: pd.DataFrame | None = field(default=None, repr=False)
+
+    def standard(self) -> pd.DataFrame:
+        """The frame with role-named, typed columns (see `insight.schema.standardize`)."""
+        if self._standard is None:
+            self._standard = standardize(self.frame, self.roles)
+        return self._standard
+
+
+@dataclass
+class Dataset:
+    """Everything the pages need about the data in use."""
+
+    fingerprint: str
+    name: str
+    tables: list[Table]
+    customers: pd.DataFrame
+    customer_roles: dict[str, Any]
+    cleaning_log: list[dict[str, Any]]
+    quality: list[QualityReport]
+    options: CleaningOptions = field(default_factory=CleaningOptions)
+
+    def table(self, kind: str) -> Table | None:
+        """The first table of a kind, or None."""
+        return next((t for t in self.tables if t.kind == kind), None)
+
+    def tables_of(self, kind: str) -> list[Table]:
+        """All tables of a kind."""
+        return [t for t in self.tables if t.kind == kind]
+
+
+def fingerprint(
+    files: list[tuple[str, bytes]], roles: dict | None, kinds: dict | None, options: CleaningOptions
+) -> str:
+    """sha256 of the uploaded bytes plus role mapping, kinds and cleaning options."""
+    h = hashlib.sha256()
+    for name, data in sorted(files, key=lambda f: f[0]):
+        h.update(name.encode())
+        h.update(hashlib.sha256(data).digest())
+    h.update(json.dumps([roles or {}, kinds or {}, options.__dict__], sort_keys=True, default=str).encode())
+    return h.hexdigest()
+
+
+def _attribute_columns(table: Table) -> list[str]:
+    roles = table.roles
+    cols = [*roles.get("numeric", []), *roles.get("categorical", []), *roles.get("pii", [])]
+    if roles.get("label"):
+        cols.append(roles["label"])
+    return [c for c in dict.fromkeys(cols) if c in table.frame.columns]
+
+
+def _per_customer_feedback(table: Table) -> pd.DataFrame | None:
+    std = table.standard()
+    if "customer_id" not in std or std["customer_id"].isna().all():
+        return None
+    prefix = "feedback" if table.kind == "feedback" else "ratings"
+    g = std[std["customer_id"].notna()].groupby("customer_id")
+    out = pd.DataFrame({f"{prefix}_count": g.size()})
+    if "rating" in std:
+        out[f"mean_{'stars' if table.kind == 'feedback' else 'rating'}"] = g["rating"].mean()
+    return out.reset_index()
+
+
+def assemble_customers(tables: list[Table]) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The customer table and the roles of its attribute columns."""
+    tx = [t.standard() for t in tables if t.kind == "transactions" and "customer_id" in t.standard()]
+    attrs: list[tuple[pd.DataFrame, list[str]]] = []
+    roles: dict[str, Any] = {"numeric": [], "categorical": [], "pii": []}
+    for t in tables:
+        if t.kind == "customers" and t.roles.get("customer_id"):
+            cols = _attribute_columns(t)
+            frame = t.frame[cols].copy()
+            frame.insert(0, "customer_id", t.standard()["customer_id"])
+            attrs.append((frame, cols))
+            for role in ("numeric", "categorical", "pii"):
+                roles[role] += [c for c in t.roles.get(role, []) if c not in roles[role]]
+            if t.roles.get("label"):
+                roles["label"] = t.roles["label"]
+        elif t.kind in ("feedback", "ratings"):
+            per = _per_customer_feedback(t)
+            if per is not None:
+                extra = [c for c in per.columns if c != "customer_id"]
+                attrs.append((per, extra))
+                roles["numeric"] += [c for c in extra if c not in roles["numeric"]]
+    return customer_table(tx, attrs), roles
+
+
+def build_dataset(
+    files: list[tuple[str, bytes]],
+    roles: dict[str, Roles] | None = None,
+    kinds: dict[str, str] | None = None,
+    cleaning: CleaningOptions | None = None,
+    name: str | None = None,
+    progress: Progress | None = None,
+) -> Dataset:
+    """Read, understand, check and clean the files, and build the customer table.
+
+    `roles` and `kinds` (by file name) override the guesses, as the Data page's editor does.
+    All unreadable files are reported together in one `ReadError`.
+    """
+    options = cleaning or CleaningOptions()
+    if not files:
+        raise InsightError("No files to analyze: upload at least one export (CSV, Excel, Parquet or JSON lines).")
+    step = progress or (lambda fraction, text: None)
+    parsed, problems = [], []
+    for i, (file_name, data) in enumerate(files):
+        step(0.6 * i / len(files), f"Reading {file_name}")
+        try:
+            raw, report = read_table(file_name, data)
+        except ReadError as exc:
+            problems.append(str(exc))
+            continue
+        typed, types = parse_types(raw)
+        file_roles = (roles or {}).get(report.file) or infer_roles(typed)
+        parsed.append((report, typed, file_roles, types, infer_kind(typed, file_roles)))
+    if problems:
+        raise ReadError(" ".join(problems))
+    guessed = link_items([(typed, r, k) for _, typed, r, _, k in parsed])
+    tables, reports, log = [], [], []
+    for (report, typed, file_roles, types, _), kind in zip(parsed, guessed, strict=True):
+        kind = (kinds or {}).get(report.file, kind)
+        if kind not in KINDS:
+            raise InsightError(f"'{kind}' is not a table kind; use one of {', '.join(KINDS)}.")
+        validate_roles(typed, file_roles, kind)
+        reports.append(quality_report(report.file, typed, file_roles, kind, types.unparsed))
+        step(0.6 + 0.3 * len(tables) / len(parsed), f"Cleaning {report.file}")
+        cleaned, entries = clean(report.file, typed, file_roles, kind, options)
+        for col, n in types.unparsed.items():
+            entries.insert(
+                0,
+                {
+                    "table": report.file,
+                    "step": "unreadable values set to missing",
+                    "column": col,
+                    "rows_removed": 0,
+                    "values_changed": n,
+                    "detail": "not a number / date like the rest",
+                },
+            )
+        for note in report.notes:
+            entries.insert(
+                0,
+                {
+                    "table": report.file,
+                    "step": "read",
+                    "column": None,
+                    "rows_removed": 0,
+                    "values_changed": 0,
+                    "detail": note,
+                },
+            )
+        if report.skipped_lines:
+            entries.insert(
+                0,
+                {
+                    "table": report.file,
+                    "step": "malformed lines left out",
+                    "column": None,
+                    "rows_removed": len(report.skipped_lines),
+                    "values_changed": 0,
+                    "detail": "wrong number of fields",
+                },
+            )
+        log.extend(entries)
+        tables.append(Table(report.file, kind, cleaned, file_roles, len(typed), report))
+    step(0.9, "Building the customer table")
+    customers, customer_roles = assemble_customers(tables)
+    step(1.0, "Done")
+    return Dataset(
+        fingerprint=fingerprint(files, roles, kinds, options),
+        name=name or ", ".join(f for f, _ in files),
+        tables=tables,
+        customers=customers,
+        customer_roles=customer_roles,
+        cleaning_log=log,
+        quality=reports,
+        options=options,
+    )
+
+
+def load_demo(cleaning: CleaningOptions | None = None) -> Dataset:
+    """The built-in demo shop, loaded through the same pipeline as an upload."""
+    return build_dataset(demo.generate().files(), cleaning=cleaning, name="Demo shop (Bean & Leaf)")

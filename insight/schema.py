@@ -1,0 +1,360 @@
+"""Column roles and table kinds: guess them from names (in several languages) and values, validate, standardise.
+
+A table is `customers`, `transactions`, `feedback`, `ratings` or `items`
+(a product catalogue). Roles are the fixed names the CLI and the tests
+use; the user corrects the guess on the Data page and the corrected
+mapping is what every analysis reads, through `standardize`.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from insight.errors import SchemaError
+
+KINDS = ("customers", "transactions", "feedback", "ratings", "items")
+SINGLE_ROLES = (
+    "customer_id",
+    "timestamp",
+    "order_id",
+    "item_id",
+    "item_name",
+    "quantity",
+    "unit_price",
+    "amount",
+    "rating",
+    "text",
+    "label",
+)
+MULTI_ROLES = ("numeric", "categorical", "pii")
+Roles = dict[str, "str | list[str]"]
+
+# Name hints per role, English first, then German, French, Spanish, Portuguese, Italian, Dutch.
+_HINTS: dict[str, str] = {
+    "customer_id": r"customer|client|user|member|buyer|shopper|account|kunde|kund|cliente|utilisateur|usuario|"
+    r"utente|klant|gebruiker|subscriber|contact|^cust",
+    "order_id": r"order|invoice|transaction|receipt|basket|bestell|rechnung|auftrag|commande|facture|pedido|"
+    r"factura|fattura|ordine|bestelling|factuur|bon|beleg",
+    "item_id": r"item|product|sku|stock.?code|article|artikel|produkt|produit|producto|produto|prodotto|"
+    r"movie|film|book|isbn|asin|ean|upc|service|plan|course",
+    "item_name": r"description|descr|title|product.?name|item.?name|bezeichnung|beschreibung|libell|designation|"
+    r"descripci|nombre.?prod|titel|titre|titulo|omschrijving",
+    "timestamp": r"date|time|datum|fecha|data|jour|day|created|placed|zeit|stamp|when|fecha|dia|giorno",
+    "quantity": r"qty|quantit|number.?of|units|count|menge|anzahl|st[uü]ck|cantidad|quantidade|aantal|pieces|cds",
+    "unit_price": r"price|unit.?cost|preis|prix|precio|preco|prezzo|prijs|rate",
+    "amount": r"amount|total|revenue|sales|spend|spent|value|dollar|euro|paid|payment|sum|betrag|umsatz|summe|"
+    r"montant|importe|monto|valor|importo|bedrag|charges|gmv|net|gross",
+    "rating": r"rating|stars?$|score|grade|bewertung|sterne|note|[eé]valuation|valoraci|puntuaci|avalia|"
+    r"voto|valutazione|beoordeling|cijfer",
+    "text": r"comment|review|feedback|text|message|body|remark|opinion|sentence|note|kommentar|bewertungstext|"
+    r"nachricht|avis|commentaire|comentario|rese|recensione|opmerking|mensaje|complaint|survey|answer",
+    "label": r"churn|attrition|exited|cancel|left|lost|outcome|target|label|is.?active|retained|gek[uü]ndigt|"
+    r"abandono|r[ée]sili|baja|cancelad|opzegging|status",
+}
+_PII_NAME = re.compile(
+    r"(^|[\W_])(first|last|full|given|family|sur|vor|nach)?.?name$|^name|^nome|^nombre|^nom$|^naam|"
+    r"e.?mail|phone|mobile|tel|fax|address|street|adresse|stra[sß]e|direcci|endere|indirizzo|adres|"
+    r"zip|postal|postcode|plz|ssn|passport|iban|birth|geburt|nacimiento",
+    re.I,
+)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.I)
+_PHONE = re.compile(r"^\+?[\d\s().\-/]{7,20}$")
+
+
+def _hint(role: str, name: str) -> bool:
+    return re.search(_HINTS[role], name, flags=re.I) is not None
+
+
+def _is_number(s: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
+
+
+def _is_text(s: pd.Series) -> bool:
+    return s.dtype == object or pd.api.types.is_string_dtype(s)
+
+
+def _is_integral(s: pd.Series) -> bool:
+    v = s.dropna()
+    return _is_number(s) and len(v) > 0 and bool(np.all(np.mod(v.to_numpy(dtype=float), 1) == 0))
+
+
+def _binary_values(s: pd.Series) -> bool:
+    values = {str(v).strip().lower() for v in s.dropna().unique()}
+    values = {v[:-2] if v.endswith(".0") else v for v in values}
+    return 1 < len(values) <= 2
+
+
+def _mean_words(s: pd.Series) -> float:
+    sample = s.dropna().astype(str).head(500)
+    return float(sample.str.split().str.len().mean()) if len(sample) else 0.0
+
+
+def _is_pii(name: str, s: pd.Series) -> bool:
+    if _PII_NAME.search(name):
+        return True
+    if not _is_text(s):
+        return False
+    sample = s.dropna().astype(str).head(300)
+    if sample.empty:
+        return False
+    return bool(sample.str.match(_EMAIL).mean() > 0.8 or sample.str.match(_PHONE).mean() > 0.9)
+
+
+def _id_like(s: pd.Series) -> bool:
+    """Codes with several distinct values: text or whole numbers, not sentences or dates."""
+    v = s.dropna()
+    if len(v) == 0 or pd.api.types.is_datetime64_any_dtype(s):
+        return False
+    if _is_number(s) and not _is_integral(s):
+        return False
+    if _is_text(s) and _mean_words(s) > 2.5:
+        return False
+    return v.nunique() >= 2
+
+
+def _code_like(s: pd.Series) -> bool:
+    """Values without spaces (SKU-104, 00042), as opposed to names."""
+    sample = s.dropna().astype(str).head(500)
+    return bool(len(sample)) and sample.str.contains(" ").mean() < 0.2
+
+
+def _many_values(s: pd.Series) -> bool:
+    v = s.dropna()
+    return v.nunique() >= max(2, min(50, 0.01 * len(v)))
+
+
+def _pick(candidates: list[str], taken: set[str]) -> str | None:
+    for c in candidates:
+        if c not in taken:
+            return c
+    return None
+
+
+def infer_roles(df: pd.DataFrame) -> Roles:
+    """Guess the role of each column of a typed table (see `insight.io.parse_types`)."""
+    cols = list(df.columns)
+    roles: dict[str, object] = {}
+    taken: set[str] = set()
+
+    def assign(role: str, col: str | None) -> None:
+        if col is not None:
+            roles[role] = col
+            taken.add(col)
+
+    pii = [c for c in cols if _is_pii(c, df[c]) and not _hint("customer_id", c.replace("name", ""))]
+    pii += [c for c in cols if c not in pii and _is_pii(c, df[c]) and not _id_like(df[c])]
+    pii = [c for c in cols if c in pii]
+    taken.update(pii)
+
+    texts = [c for c in cols if c not in taken and _is_text(df[c]) and _mean_words(df[c]) >= 4]
+    texts.sort(key=lambda c: (not _hint("text", c), -_mean_words(df[c])))
+    assign("text", texts[0] if texts else None)
+
+    dates = [c for c in cols if c not in taken and pd.api.types.is_datetime64_any_dtype(df[c])]
+    dates.sort(
+        key=lambda c: (not re.search(r"order|purchase|invoice|trans|paid|rated|created|date$|^date", c, re.I), c)
+    )
+    ids = [c for c in cols if c not in taken and _id_like(df[c])]
+    for role in ("customer_id", "order_id", "item_id"):
+        hinted = [c for c in ids if _hint(role, c)]
+        hinted.sort(key=lambda c: not _code_like(df[c]))
+        assign(role, _pick(hinted, taken))
+    unnamed = all(re.fullmatch(r"column_\d+", c) for c in cols)
+    many = [c for c in ids if _many_values(df[c])]
+    if "customer_id" not in roles and unnamed:
+        assign("customer_id", _pick(many, taken))
+    if "customer_id" not in roles:
+        assign("customer_id", _pick([c for c in many if re.search(r"(^|[\W_])id$|^id", c, re.I)], taken))
+
+    numbers = [c for c in cols if c not in taken and _is_number(df[c])]
+    for role in ("rating", "quantity", "unit_price", "amount"):
+        for c in numbers:
+            if c in taken or not _hint(role, c):
+                continue
+            if role == "rating" and not (df[c].min() >= 0 and df[c].max() <= 10):
+                continue
+            if role == "amount" and re.search(r"score|rank|index|percent|pct|%|rate", c, re.I):
+                continue
+            assign(role, c)
+            break
+    if unnamed and "customer_id" in roles:
+        free = [c for c in numbers if c not in taken]
+        assign("quantity", _pick([c for c in free if _is_integral(df[c]) and df[c].max() < 1000], taken))
+        assign("amount", _pick([c for c in free if not _is_integral(df[c])], taken))
+    if "item_id" in roles or "order_id" in roles or "customer_id" in roles:
+        names = [
+            c
+            for c in cols
+            if c not in taken
+            and _is_text(df[c])
+            and (_hint("item_name", c) or (_hint("item_id", c) and not _code_like(df[c])))
+        ]
+        assign("item_name", names[0] if names else None)
+    if dates:
+        assign("timestamp", dates[0])
+
+    labels = [c for c in cols if c not in taken and _binary_values(df[c])]
+    labels.sort(key=lambda c: not _hint("label", c))
+    if labels and (_hint("label", labels[0]) or ("text" in roles and unnamed)):
+        assign("label", labels[0])
+
+    if unnamed and "customer_id" not in roles and "text" not in roles:
+        assign("item_id", _pick([c for c in many if df[c].is_unique], taken))
+        short = [c for c in cols if c not in taken and _is_text(df[c]) and df[c].nunique() > 0.5 * len(df)]
+        assign("item_name", short[0] if short else None)
+
+    free = [c for c in cols if c not in taken]
+    numeric = [c for c in free if _is_number(df[c]) and not _id_like_name(c)]
+    categorical = [
+        c
+        for c in free
+        if c not in numeric
+        and (_is_text(df[c]) or pd.api.types.is_bool_dtype(df[c]))
+        and 1 < df[c].nunique() <= max(12, min(50, 0.05 * len(df)))
+    ]
+    roles["numeric"] = numeric
+    roles["categorical"] = categorical
+    roles["pii"] = pii
+    return roles  # type: ignore[return-value]
+
+
+def _id_like_name(name: str) -> bool:
+    return re.search(r"(^|[\W_])(id|code|nr|no|number)$|^id", name, re.I) is not None
+
+
+def infer_kind(df: pd.DataFrame, roles: Roles) -> str:
+    """Guess what a table holds from its roles and whether customer ids repeat."""
+    if roles.get("text"):
+        return "feedback"
+    cid = roles.get("customer_id")
+    if cid and roles.get("rating") and roles.get("item_id"):
+        return "ratings"
+    if cid:
+        repeats = not df[cid].dropna().is_unique
+        if repeats and any(roles.get(r) for r in ("timestamp", "amount", "quantity", "order_id", "item_id")):
+            return "transactions"
+        return "customers"
+    if roles.get("item_id") and df[roles["item_id"]].dropna().is_unique:
+        return "items"
+    return "customers"
+
+
+def link_items(tables: list[tuple[pd.DataFrame, Roles, str]]) -> list[str]:
+    """Re-label a table as the `items` catalogue when its unique ids are another table's item ids."""
+    item_values = set()
+    for df, roles, kind in tables:
+        if kind in ("transactions", "ratings") and roles.get("item_id"):
+            item_values |= set(df[roles["item_id"]].dropna().astype(str).str.strip())
+    kinds = []
+    for df, roles, kind in tables:
+        cid = roles.get("customer_id")
+        if kind == "customers" and cid and item_values and df[cid].is_unique:
+            ids = set(df[cid].dropna().astype(str).str.strip().str.replace(r"\.0$", "", regex=True))
+            if len(ids & item_values) >= 0.8 * len(ids):
+                roles["item_id"] = roles.pop("customer_id")
+                for role in ("quantity", "amount", "unit_price"):
+                    if roles.get(role):
+                        roles["numeric"] = [*roles.get("numeric", []), roles.pop(role)]
+                if not roles.get("item_name"):
+                    short = [c for c in df.columns if _is_text(df[c]) and c not in roles.get("pii", [])]
+                    short += roles.get("pii", [])
+                    if short:
+                        roles["item_name"] = short[0]
+                        roles["pii"] = [c for c in roles.get("pii", []) if c != short[0]]
+                kind = "items"
+        kinds.append(kind)
+    return kinds
+
+
+def validate_roles(df: pd.DataFrame, roles: Roles, kind: str) -> None:
+    """Check a (possibly user-edited) mapping: columns exist, kinds have what they need."""
+    problems = []
+    for role, cols in roles.items():
+        if role not in SINGLE_ROLES + MULTI_ROLES:
+            problems.append(f"'{role}' is not a known role (use one of: {', '.join(SINGLE_ROLES + MULTI_ROLES)})")
+            continue
+        for c in [cols] if isinstance(cols, str) else cols or []:
+            if c not in df.columns:
+                problems.append(f"role '{role}' points at '{c}', which is not a column of this file")
+    need = {
+        "transactions": ["customer_id"],
+        "feedback": ["text"],
+        "ratings": ["customer_id", "item_id", "rating"],
+        "items": ["item_id"],
+        "customers": ["customer_id"],
+    }.get(kind, [])
+    for role in need:
+        if not roles.get(role):
+            problems.append(f"a {kind} table needs a '{role}' column: pick it in the role editor")
+    money = roles.get("amount") or (roles.get("quantity") and roles.get("unit_price"))
+    if kind == "transactions" and not money and not roles.get("timestamp"):
+        problems.append("a transactions table needs a date or an amount (or quantity and unit price)")
+    if problems:
+        raise SchemaError("; ".join(problems) + ".")
+
+
+def normalize_ids(s: pd.Series) -> pd.Series:
+    """Identifiers as clean strings: trimmed, whole numbers without '.0', blanks as missing."""
+    if _is_number(s):
+        out = s.map(lambda v: None if pd.isna(v) else (str(int(v)) if float(v).is_integer() else str(v)))
+    else:
+        out = s.astype(object).map(lambda v: None if v is None or pd.isna(v) else str(v).strip() or None)
+    return out.astype(object)
+
+
+def to_binary(s: pd.Series) -> pd.Series:
+    """Yes/No, 1/0, True/False, churned/active … as 1.0 / 0.0 (the positive value is the rarer or 'yes'-like one)."""
+    text = s.astype(object).map(lambda v: None if pd.isna(v) else str(v).strip().lower().removesuffix(".0"))
+    positive = {
+        "1",
+        "yes",
+        "y",
+        "true",
+        "t",
+        "churn",
+        "churned",
+        "exited",
+        "left",
+        "lost",
+        "cancelled",
+        "canceled",
+        "ja",
+        "oui",
+        "si",
+        "sí",
+        "sim",
+    }
+    values = [v for v in text.dropna().unique()]
+    if len(values) > 2:
+        raise SchemaError(
+            f"The outcome column '{s.name}' has {len(values)} different values; it needs two (like Yes/No)."
+        )
+    hits = [v for v in values if v in positive]
+    pos = hits[0] if hits else text.value_counts().idxmin()
+    return text.map(lambda v: np.nan if v is None else float(v == pos))
+
+
+def standardize(df: pd.DataFrame, roles: Roles) -> pd.DataFrame:
+    """The table with single-column roles renamed to role names and typed; amount derived when missing."""
+    out = pd.DataFrame(index=df.index)
+    for role in SINGLE_ROLES:
+        col = roles.get(role)
+        if not col:
+            continue
+        s = df[col]
+        if role in ("customer_id", "order_id", "item_id"):
+            out[role] = normalize_ids(s)
+        elif role == "timestamp":
+            out[role] = s if pd.api.types.is_datetime64_any_dtype(s) else pd.to_datetime(s, errors="coerce")
+        elif role in ("quantity", "unit_price", "amount", "rating"):
+            out[role] = pd.to_numeric(s, errors="coerce").astype(float)
+        elif role == "label":
+            out[role] = to_binary(s)
+        else:
+            out[role] = s.astype(object).where(s.notna(), None)
+    if "amount" not in out and "quantity" in out and "unit_price" in out:
+        out["amount"] = out["quantity"] * out["unit_price"]
+    return out

@@ -11,23 +11,42 @@ from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
-from insight.dataset import Dataset, load_demo
 
+from insight.dataset import DEMO_NAME, Dataset, Progress, build_dataset, demo_files, fingerprint
 from insight.errors import InsightError
+from insight.quality import CleaningOptions
 from insight.store import default_store
 
 T = TypeVar("T")
 
 
-@st.cache_resource(max_entries=1, show_spinner="Building the demo shop…")
-def _demo() -> Dataset:
-    return load_demo()
-
-
 def active_dataset() -> Dataset:
     """The dataset this session works on: its own upload, or the demo shop."""
     ds = st.session_state.get("dataset")
-    return ds if ds is not None else _demo()
+    if ds is None:
+        with st.spinner("Opening the demo shop…"):
+            ds = load_files(None)
+    return ds
+
+
+def load_files(
+    files: list[tuple[str, bytes]] | None,
+    roles: dict | None = None,
+    kinds: dict | None = None,
+    cleaning: CleaningOptions | None = None,
+    progress: Progress | None = None,
+) -> Dataset:
+    """Build (or fetch from the store) the dataset for these files; `None` means the demo shop's files."""
+    options = cleaning or CleaningOptions()
+    name = None if files else DEMO_NAME
+    files = files or demo_files()
+    key = fingerprint(files, roles, kinds, options)
+    return default_store().get_or_compute(
+        key,
+        "dataset",
+        None,
+        lambda: build_dataset(files, roles=roles, kinds=kinds, cleaning=options, name=name, progress=progress),
+    )
 
 
 def cached(step: str, params: dict[str, Any] | None, compute: Callable[[], T]) -> T:

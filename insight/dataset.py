@@ -6,6 +6,7 @@ everything else from the returned `Dataset`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable
@@ -214,6 +215,19 @@ def build_dataset(
     )
 
 
+DEMO_NAME = "Demo shop (Bean & Leaf)"
+
+
+@functools.cache
+def _demo_files() -> tuple[tuple[str, bytes], ...]:
+    return tuple(demo.generate().files())
+
+
+def demo_files() -> list[tuple[str, bytes]]:
+    """The demo shop's export files (generated once per process; the same bytes every time)."""
+    return list(_demo_files())
+
+
 def load_demo(cleaning: CleaningOptions | None = None) -> Dataset:
     """The built-in demo shop, loaded through the same pipeline as an upload."""
-    return build_dataset(demo.generate().files(), cleaning=cleaning, name="Demo shop (Bean & Leaf)")
+    return build_dataset(demo_files(), cleaning=cleaning, name=DEMO_NAME)

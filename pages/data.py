@@ -1,0 +1,160 @@
+"""Data page: upload exports (or use the demo), check what was understood, fix roles, clean, get the customer table."""
+
+import pandas as pd
+import streamlit as st
+
+from insight import charts
+from insight.errors import InsightError
+from insight.quality import CleaningOptions
+from insight.schema import KINDS, MULTI_ROLES, SINGLE_ROLES
+from ui import active_dataset, download_csv, load_files, show_error
+
+st.title("Your data")
+st.caption(
+    "Drop in the exports of your shop, CRM or survey tool: a customer list, an orders or payments log, "
+    "feedback or reviews, product ratings. CSV, TSV, Excel (.xlsx), Parquet, JSON lines, or .csv.gz."
+)
+
+uploads = st.file_uploader(
+    "Upload one or more files",
+    accept_multiple_files=True,
+    key="data_upload",
+    help="Files stay in your browser session; nobody else sees them unless you share a link.",
+)
+left, right = st.columns([1, 3])
+if left.button("Use the demo shop", key="data_use_demo"):
+    for key in ("dataset", "data_files", "data_roles", "data_kinds", "data_cleaning"):
+        st.session_state[key] = None
+    st.rerun()
+
+options = st.session_state.get("data_cleaning") or CleaningOptions()
+if uploads:
+    files = [(f.name, f.getvalue()) for f in uploads]
+    if files != st.session_state.get("data_files"):
+        st.session_state["data_files"] = files
+        st.session_state["data_roles"] = None
+        st.session_state["data_kinds"] = None
+files = st.session_state.get("data_files")
+
+
+def rebuild() -> None:
+    """Build this session's dataset from its files (or the demo's) and choices, showing progress and any problem."""
+    bar = st.progress(0.0, text="Reading files…")
+    try:
+        st.session_state["dataset"] = load_files(
+            files,
+            roles=st.session_state.get("data_roles"),
+            kinds=st.session_state.get("data_kinds"),
+            cleaning=options,
+            progress=lambda fraction, text: bar.progress(min(1.0, fraction), text=text),
+        )
+    except InsightError as exc:
+        st.session_state["dataset"] = None
+        show_error(exc)
+    finally:
+        bar.empty()
+
+
+current = st.session_state.get("dataset")
+stale_upload = files and (current is None or current.name != ", ".join(name for name, _ in files))
+if stale_upload or active_dataset().options != options:
+    rebuild()
+ds = active_dataset()
+right.markdown(f"Working on **{ds.name}**.")
+if files and st.session_state.get("dataset") is None:
+    st.warning("The upload could not be used (see above); showing the demo shop until it is fixed.")
+
+st.header("What was understood")
+role_choices = ["", *SINGLE_ROLES, *MULTI_ROLES]
+new_roles, new_kinds = {}, {}
+for i, table in enumerate(ds.tables):
+    with st.expander(f"{table.name} — {table.kind}, {table.rows_raw:,} rows", expanded=i == 0):
+        for note in table.read_report.notes:
+            st.caption(f"ℹ️ {note}")
+        new_kinds[table.name] = st.selectbox(
+            "This file holds", KINDS, index=KINDS.index(table.kind), key=f"data_kind_{i}"
+        )
+        assigned = {}
+        for role, cols in table.roles.items():
+            for col in [cols] if isinstance(cols, str) else cols:
+                assigned[col] = role
+        editor = pd.DataFrame(
+            {
+                "column": list(table.frame.columns),
+                "role": [assigned.get(c, "") for c in table.frame.columns],
+                "example": [
+                    ", ".join(map(str, table.frame[c].dropna().astype(str).head(3).tolist()))
+                    for c in table.frame.columns
+                ],
+            }
+        )
+        edited = st.data_editor(
+            editor,
+            column_config={"role": st.column_config.SelectboxColumn("role", options=role_choices)},
+            disabled=["column", "example"],
+            hide_index=True,
+            key=f"data_roles_{i}",
+            width="stretch",
+        )
+        mapping: dict = {role: [] for role in MULTI_ROLES}
+        for col, role in zip(edited["column"], edited["role"], strict=True):
+            if role in MULTI_ROLES:
+                mapping[role].append(col)
+            elif role:
+                mapping[role] = col
+        new_roles[table.name] = mapping
+
+if st.button("Apply these roles and kinds", key="data_apply_roles"):
+    st.session_state["data_roles"] = new_roles
+    st.session_state["data_kinds"] = new_kinds
+    rebuild()
+    st.rerun()
+
+st.header("Data quality")
+for q in ds.quality:
+    with st.expander(f"{q.file}: {q.rows:,} rows as uploaded", expanded=False):
+        cols = st.columns(4)
+        cols[0].metric("Duplicate rows", f"{q.duplicate_rows:,}")
+        cols[1].metric("Returns / cancellations", f"{q.negative_quantity_rows:,}")
+        cols[2].metric("Rows without customer id", f"{q.rows_without_customer_id:,}")
+        cols[3].metric("Repeated customer ids", f"{q.duplicate_ids:,}")
+        if q.missing:
+            st.altair_chart(charts.missing_values_bar(pd.Series(q.missing)), width="stretch")
+        problems = {
+            "Constant columns": ", ".join(q.constant_columns),
+            "Values that are not numbers/dates like the rest": ", ".join(
+                f"{c} ({n})" for c, n in q.type_problems.items()
+            ),
+            "Outliers (IQR)": ", ".join(f"{c} ({n})" for c, n in q.outliers_iqr.items()),
+            "Outliers (z > 3)": ", ".join(f"{c} ({n})" for c, n in q.outliers_z.items()),
+        }
+        for label, text in problems.items():
+            if text:
+                st.markdown(f"**{label}:** {text}")
+
+st.header("Cleaning")
+with st.form("data_cleaning_form"):
+    c1, c2, c3, c4 = st.columns(4)
+    drop = c1.checkbox("Drop duplicate rows", value=options.drop_duplicates)
+    impute_choices = ["median", "mean", "most_frequent", "ffill", "none"]
+    impute = c2.selectbox("Fill missing attributes", impute_choices, index=impute_choices.index(options.impute))
+    outlier_choices = ["keep", "cap", "remove"]
+    outliers = c3.selectbox("Outliers", outlier_choices, index=outlier_choices.index(options.outliers))
+    return_choices = ["net", "drop"]
+    returns = c4.selectbox(
+        "Returns", return_choices, index=return_choices.index(options.returns), help="net: subtract from spend"
+    )
+    if st.form_submit_button("Apply cleaning"):
+        chosen = CleaningOptions(drop_duplicates=drop, impute=impute, outliers=outliers, returns=returns)
+        st.session_state["data_cleaning"] = chosen
+        st.rerun()
+log = pd.DataFrame(ds.cleaning_log, columns=["table", "step", "column", "rows_removed", "values_changed", "detail"])
+st.dataframe(log, hide_index=True, width="stretch")
+
+st.header("Customer table")
+customers = ds.customers
+st.markdown(f"**{len(customers):,} customers**, one row each, {customers.shape[1]} columns.")
+if "rfm_group" in customers:
+    st.altair_chart(charts.rfm_groups_bar(customers), width="stretch")
+st.dataframe(customers.head(1000), hide_index=True, width="stretch")
+download_csv(customers, "customers.csv", "Download the customer table", key="data_download_customers")

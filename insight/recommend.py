@@ -98,6 +98,7 @@ class Interactions:
         return self.ratings["rating"] >= lo + 0.75 * (hi - lo)
 
 
+IMPLICIT_SCALE = (1.0, 5.0)
 IMPLICIT_NOTE = (
     "Ratings made from purchases: bought in 1 order = 3 stars, 2 orders = 4, 3 or more = 5; one star less "
     "(not below 2) when some of it was returned, and 1 star when everything bought was returned."
@@ -176,10 +177,14 @@ def make_interactions(ratings: pd.DataFrame, source: str) -> Interactions:
         )
     lo, hi = float(ratings["rating"].min()), float(ratings["rating"].max())
     if lo == hi:
-        raise NotEnoughData(
-            f"Every rating is {lo:g}, so there is nothing to learn preferences from. Upload ratings that vary, "
-            "or use the orders table instead."
+        fix = (
+            "every item was bought in one order and kept; upload a longer order history"
+            if source == "implicit"
+            else "upload ratings that vary, or use the orders table instead"
         )
+        raise NotEnoughData(f"Every rating is {lo:g}, so there is nothing to learn preferences from: {fix}.")
+    if source == "implicit":
+        lo, hi = IMPLICIT_SCALE
     note = IMPLICIT_NOTE if source == "implicit" else f"Customers' own ratings, scale {lo:g} to {hi:g}."
     return Interactions(ratings.reset_index(drop=True), source, (lo, hi), note)
 

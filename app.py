@@ -16,11 +16,11 @@ pages = [
     st.Page("pages/recommend.py", title="Recommendations", icon="🎁"),
 ]
 page = st.navigation(pages)
+page.run()
 
+# After the page ran, so an upload made on this run is already the active dataset.
 with st.sidebar:
     ds = active_dataset()
     st.caption("Active dataset")
     st.markdown(f"**{ds.name}** · {len(ds.customers):,} customers")
     st.caption(" · ".join(f"{t.name} ({t.kind})" for t in ds.tables))
-
-page.run()

@@ -1,0 +1,112 @@
+"""AppTest: the app opens on the demo with no exception on any page; real uploads reach the customer table."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+PAGES = [
+    "pages/overview.py",
+    "pages/data.py",
+    "pages/segments.py",
+    "pages/predict.py",
+    "pages/feedback.py",
+    "pages/recommend.py",
+]
+
+
+def _app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+
+
+@pytest.fixture(scope="module")
+def demo_app() -> AppTest:
+    return _app().run()
+
+
+def test_app_opens_on_the_demo_shop(demo_app: AppTest) -> None:
+    assert not demo_app.exception
+    sidebar = " ".join(m.value for m in demo_app.sidebar.markdown)
+    assert "Demo shop" in sidebar and "2,000 customers" in sidebar
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_the_demo(demo_app: AppTest, page: str) -> None:
+    demo_app.switch_page(page).run()
+    assert not demo_app.exception, demo_app.exception
+    assert not demo_app.error, [e.value for e in demo_app.error]
+
+
+def _upload(files: list[tuple[str, bytes, str]]) -> AppTest:
+    at = _app().run()
+    at.switch_page("pages/data.py").run()
+    at.file_uploader(key="data_upload").set_value(files).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _customer_count(at: AppTest) -> int:
+    text = next(m.value for m in at.markdown if m.value.endswith("columns.") and "customers**" in m.value)
+    return int(text.split("**")[1].split()[0].replace(",", ""))
+
+
+def _orders(n_customers: int = 60) -> pd.DataFrame:
+    rows = []
+    for c in range(n_customers):
+        for k in range(1 + c % 4):
+            rows.append(
+                {
+                    "order_id": f"O{c}-{k}",
+                    "customer_id": f"K{c:03d}",
+                    "order_date": f"2025-{1 + k:02d}-{1 + c % 27:02d}",
+                    "amount": 10.5 + c + k,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def test_upload_csv_reaches_customer_table() -> None:
+    data = _orders().to_csv(index=False).encode()
+    at = _upload([("orders.csv", data, "text/csv")])
+    assert not at.error, [e.value for e in at.error]
+    assert _customer_count(at) == 60
+    assert any(m.value == "Working on **orders.csv**." for m in at.markdown)
+
+
+def test_upload_semicolon_csv_with_european_amounts() -> None:
+    df = _orders()
+    text = "Kundennummer;Datum;Betrag\n" + "\n".join(
+        f"{r.customer_id};{r.order_date[8:10]}.{r.order_date[5:7]}.{r.order_date[:4]};{r.amount * 100:,.2f} €".replace(
+            ",", "X"
+        )
+        .replace(".", ",")
+        .replace("X", ".")
+        for r in df.itertuples()
+    )
+    at = _upload([("bestellungen.csv", text.encode("cp1252"), "text/csv")])
+    assert not at.error, [e.value for e in at.error]
+    assert _customer_count(at) == 60
+    ds = at.session_state["dataset"]
+    assert ds.table("transactions").roles["amount"] == "Betrag"
+    expected = (df["amount"] * 100).round(2).sum()
+    assert ds.customers["monetary"].sum() == pytest.approx(expected, rel=1e-9)
+
+
+def test_upload_xlsx_reaches_customer_table() -> None:
+    buf = io.BytesIO()
+    _orders(75).to_excel(buf, index=False)
+    at = _upload([("orders.xlsx", buf.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")])
+    assert not at.error, [e.value for e in at.error]
+    assert _customer_count(at) == 75
+
+
+def test_bad_upload_shows_a_message_not_a_traceback() -> None:
+    at = _upload([("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200), "text/csv")])
+    assert not at.exception
+    assert any("not a text table" in e.value for e in at.error)
+    assert any("showing the demo shop" in w.value for w in at.warning)

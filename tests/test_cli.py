@@ -1,0 +1,88 @@
+"""`python -m insight analyze`: the JSON contract and clear failures."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from insight.cli import main
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def demo_report(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    out = tmp_path_factory.mktemp("cli") / "out.json"
+    assert main(["analyze", "--demo", "--json", str(out)]) == 0
+    return json.loads(out.read_text())
+
+
+def test_demo_report_has_the_foundation_keys(demo_report: dict) -> None:
+    kinds = {t["file"]: t["kind"] for t in demo_report["tables"]}
+    assert kinds == {
+        "customers.csv": "customers",
+        "orders.csv": "transactions",
+        "feedback.csv": "feedback",
+        "ratings.csv": "ratings",
+    }
+    orders = next(t for t in demo_report["tables"] if t["file"] == "orders.csv")
+    assert orders["roles"]["customer_id"] == "customer_id"
+    assert orders["roles"]["quantity"] == "quantity" and orders["roles"]["unit_price"] == "unit_price"
+    assert len(demo_report["quality"]) == len(demo_report["tables"])
+    q = demo_report["quality"][1]
+    assert q["duplicate_rows"] == 15
+    assert q["negative_quantity_rows"] > 1000
+    assert q["rows_without_customer_id"] > 100
+    assert {"duplicate_rows", "missing", "negative_quantity_rows", "rows_without_customer_id"} <= set(q)
+    steps = {e["step"]: e for e in demo_report["cleaning_log"]}
+    assert steps["drop duplicate rows"]["rows_removed"] == 15
+    assert demo_report["customers"]["count"] == 2000
+    assert "recency_days" in demo_report["customers"]["columns"]
+
+
+def test_analyze_files_from_disk(tmp_path: Path) -> None:
+    orders = tmp_path / "orders.csv"
+    orders.write_text('customer,date,total\nA,2025-01-02,"$1,234.50"\nA,2025-02-03,$10.00\nB,2025-01-05,$3.25\n')
+    out = tmp_path / "out.json"
+    assert main(["analyze", str(orders), "--json", str(out)]) == 0
+    report = json.loads(out.read_text())
+    assert report["tables"][0]["kind"] == "transactions"
+    assert report["tables"][0]["roles"]["amount"] == "total"
+    assert report["customers"]["count"] == 2
+
+
+def test_unreadable_input_exits_non_zero_with_the_message(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    result = subprocess.run(
+        [sys.executable, "-m", "insight", "analyze", str(empty), "--json", str(tmp_path / "o.json")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "empty.csv is empty" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "o.json").exists()
+
+
+@pytest.mark.shared_data
+def test_analyze_real_files(shared_data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "real.json"
+    files = [shared_data / "cdnow" / "cdnow_master.csv", shared_data / "mall_customers.csv"]
+    assert main(["analyze", *map(str, files), "--json", str(out)]) == 0
+    report = json.loads(out.read_text())
+    kinds = {t["file"]: t for t in report["tables"]}
+    cdnow = kinds["cdnow_master.csv"]
+    assert cdnow["kind"] == "transactions" and cdnow["rows"] == 69659
+    assert {cdnow["roles"][r] for r in ("customer_id", "timestamp", "quantity", "amount")} == {
+        "customer_id",
+        "date",
+        "number_of_cds",
+        "dollar_value",
+    }
+    assert kinds["mall_customers.csv"]["kind"] == "customers"

@@ -49,6 +49,10 @@ def foundation_summary(ds: Dataset) -> dict[str, Any]:
 def build_report(ds: Dataset, args: argparse.Namespace) -> dict[str, Any]:
     """Everything `analyze` writes, section by section."""
     report = foundation_summary(ds)
+    from insight import recommend  # Surprise loads only for data it can use
+
+    if recommend.sources(ds):
+        report["recommendations"] = recommend.summary(ds)
     return report
 
 

@@ -584,21 +584,27 @@ def compare_models(
 
     if not models:
         raise InsightError("Choose at least one model to compare.")
-    train, relevant = holdout_split(interactions, random_state=random_state)
+    try:
+        train, relevant = holdout_split(interactions, random_state=random_state)
+    except NotEnoughData:  # too little history per customer: judge by rating error alone
+        train = relevant = None
     rows = {}
     for model in [*models, POPULARITY]:
         start = time.perf_counter()
-        row: dict[str, float] = {"rmse": np.nan, "mae": np.nan}
+        row: dict[str, float] = dict.fromkeys(
+            ["rmse", "mae", f"precision_at_{n}", f"recall_at_{n}", "hit_rate"], np.nan
+        )
         if model != POPULARITY:
             row.update(cross_validate(interactions, model, folds=folds, random_state=random_state))
-        row.update(
-            evaluate_ranking(train, relevant, model, n=n, max_customers=max_customers, random_state=random_state)
-        )
+        if relevant is not None:
+            row.update(
+                evaluate_ranking(train, relevant, model, n=n, max_customers=max_customers, random_state=random_state)
+            )
         row["seconds"] = time.perf_counter() - start
         rows[model] = row
     table = pd.DataFrame.from_dict(rows, orient="index").rename_axis("model")
     models_only = table.drop(index=POPULARITY)
-    if interactions.source == "implicit":
+    if interactions.source == "implicit" and relevant is not None:
         best = models_only.sort_values(["hit_rate", f"precision_at_{n}"], ascending=False, kind="stable").index[0]
         rule = f"highest hit rate on each customer's most recent purchases (top {n})"
     else:
@@ -763,8 +769,14 @@ def purchases(ds: Any) -> pd.DataFrame | None:
 
 
 def summary(ds: Any, models: Sequence[str] = QUICK_COMPARISON, random_state: int = 0) -> dict[str, Any]:
-    """The `recommendations` key of `analyze`: source, best_model, metrics per model, users_covered, items."""
-    interactions = interactions_from_dataset(ds)
+    """The `recommendations` key of `analyze`: source, best_model, metrics per model, users_covered, items.
+
+    Data too small to learn from gives {"source", "skipped": why} instead of failing the whole report.
+    """
+    try:
+        interactions = interactions_from_dataset(ds)
+    except NotEnoughData as exc:
+        return {"source": sources(ds)[0], "skipped": str(exc)}
     comparison = compare_models(interactions, models, random_state=random_state)
     exclude = purchases(ds) if interactions.source == "ratings" else None
     rec = Recommender(comparison.best, random_state=random_state).fit(interactions, exclude=exclude)

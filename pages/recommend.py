@@ -1,6 +1,146 @@
-"""recommend page (placeholder until its issue lands)."""
+"""Recommendations page: what to offer each customer next, similar items, the model comparison, a CSV for all."""
 
+import pandas as pd
 import streamlit as st
 
-st.title("recommend")
-st.info("This page is being built.")
+from insight import charts, recommend
+from insight.errors import InsightError
+from ui import active_dataset, cached, download_csv, show_error
+
+st.title("Recommendations")
+st.caption("What to offer each customer next, learned from their ratings or from what they bought.")
+
+ds = active_dataset()
+sources = recommend.sources(ds)
+if not sources:
+    st.info(
+        "Recommendations need a ratings file (customer, item, rating) or an orders file with a customer and a "
+        "product column. Add one on the Data page."
+    )
+    st.stop()
+
+labels = {"ratings": "Customers' ratings", "implicit": "Purchases"}
+source = sources[0]
+if len(sources) > 1:
+    source = st.radio("Learn from", sources, format_func=labels.get, horizontal=True, key="rec_source")
+try:
+    inter = cached(
+        "recommend.interactions", {"source": source}, lambda: recommend.interactions_from_dataset(ds, source)
+    )
+    catalog = cached("recommend.catalog", None, lambda: recommend.item_catalog(ds))
+except InsightError as exc:
+    show_error(exc)
+    st.stop()
+st.caption(inter.note)
+names = dict(catalog["name"])
+
+models = recommend.FULL_COMPARISON if st.session_state.get("rec_full") else recommend.QUICK_COMPARISON
+comparison = None
+try:
+    with st.spinner("Comparing models on what customers did next…"):
+        comparison = cached(
+            "recommend.compare",
+            {"source": source, "models": list(models)},
+            lambda: recommend.compare_models(inter, models),
+        )
+except InsightError as exc:
+    show_error(exc)
+
+choices = list(recommend.MODELS)
+best = comparison.best if comparison is not None else "SVD"
+left, right = st.columns(2)
+model = left.selectbox("Model", choices, index=choices.index(best), key="rec_model", help=f"Suggested: {best}.")
+segment_cols = [c for c in ds.customer_roles.get("categorical", []) if c in ds.customers]
+segment_col = right.selectbox(
+    "Group for new customers (they get what is popular in their group)",
+    ["(everyone)", *segment_cols],
+    index=1 if segment_cols else 0,
+    key="rec_segment",
+)
+
+exclude = recommend.purchases(ds) if source == "ratings" else None
+try:
+    with st.spinner(f"Fitting {model}…"):
+        rec = cached(
+            "recommend.fit",
+            {"source": source, "model": model},
+            lambda: recommend.Recommender(model).fit(inter, exclude=exclude),
+        )
+    customers = pd.Index(ds.customers["customer_id"].astype(str)).union(pd.Index(rec.customers_.astype(str)))
+    segments = ds.customers.set_index("customer_id")[segment_col] if segment_col in segment_cols else None
+    all_recs = cached(
+        "recommend.top10",
+        {"source": source, "model": model, "segment": segment_col},
+        lambda: recommend.recommend_all(rec, customers, catalog=catalog, segments=segments, segment_name=segment_col),
+    )
+except InsightError as exc:
+    show_error(exc)
+    st.stop()
+
+verb = "bought" if source == "implicit" else "rated"
+tab_customer, tab_item, tab_models, tab_all = st.tabs(["A customer", "An item", "Model comparison", "Everyone"])
+
+with tab_customer:
+    customer = st.selectbox("Customer", list(customers), key="rec_customer")
+    history = recommend.customer_history(inter, customer, catalog)
+    mine = all_recs[all_recs["customer_id"] == customer]
+    col_a, col_b = st.columns(2)
+    col_a.subheader(f"What they {verb}")
+    if history.empty:
+        col_a.info(f"Nothing {verb} yet: this customer is new to the model.")
+    col_a.dataframe(history.drop(columns="item_id"), hide_index=True, width="stretch")
+    col_b.subheader("Offer next")
+    col_b.dataframe(
+        mine[["rank", "item_name", "reason", "score"]],
+        hide_index=True,
+        width="stretch",
+        column_config={"score": st.column_config.NumberColumn("predicted rating", format="%.2f")},
+    )
+
+with tab_item:
+    items = list(rec.items_)
+    item = st.selectbox("Item", items, format_func=lambda i: f"{names.get(i, i)} ({i})", key="rec_item")
+    col_a, col_b, col_c = st.columns(3)
+    col_a.subheader(f"Customers who {verb} this also {verb}")
+    also = rec.similar_items(item, method="cobought")
+    col_a.dataframe(also.assign(item=also["item_id"].map(lambda i: names.get(i, i))), hide_index=True)
+    col_b.subheader(f"Similar in {model}")
+    try:
+        near = rec.similar_items(item, method="model")
+        col_b.dataframe(near.assign(item=near["item_id"].map(lambda i: names.get(i, i))), hide_index=True)
+    except InsightError as exc:
+        col_b.caption(str(exc))
+    col_c.subheader("Similar by name")
+    try:
+        content = cached("recommend.content", None, lambda: recommend.ContentIndex().fit(catalog["text"]))
+        by_name = content.neighbours(item)
+        col_c.dataframe(by_name.assign(item=by_name["item_id"].map(lambda i: names.get(i, i))), hide_index=True)
+    except InsightError as exc:
+        col_c.caption(str(exc))
+
+with tab_models:
+    if comparison is not None:
+        table = comparison.table
+        st.markdown(f"**Suggested model: {comparison.best}** ({comparison.rule}).")
+        if table.loc[recommend.POPULARITY, "hit_rate"] > table.loc[comparison.best, "hit_rate"]:
+            st.warning("Simply offering the most popular items did better on recent choices than the suggested model.")
+        st.altair_chart(charts.recommend_metrics_bar(table, comparison.best), width="stretch")
+        st.dataframe(table.style.format("{:.3f}", na_rep="–"), width="stretch")
+        st.caption(
+            "RMSE / MAE: average error of predicted ratings in 5-fold cross-validation (lower is better). "
+            "Hit rate, precision@10, recall@10: each customer's most recent items were hidden, then checked "
+            "against the top 10 the model offered (higher is better). Popularity is the baseline to beat."
+        )
+    if not st.session_state.get("rec_full") and st.button("Compare all models (slower)", key="rec_full_button"):
+        st.session_state["rec_full"] = True
+        st.rerun()
+
+with tab_all:
+    counts = all_recs.drop_duplicates("customer_id")["basis"].value_counts()
+    st.markdown(
+        f"Top 10 for **{all_recs['customer_id'].nunique():,}** customers: "
+        + ", ".join(f"{v:,} {k}" for k, v in counts.items())
+        + "."
+    )
+    st.dataframe(all_recs.head(200), hide_index=True, width="stretch")
+    download_csv(all_recs, "recommendations_top10.csv", label="Download top 10 for everyone (CSV)", key="rec_download")

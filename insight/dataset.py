@@ -19,8 +19,10 @@ from insight import demo
 from insight.errors import InsightError, ReadError
 from insight.features import customer_table
 from insight.io import ReadReport, parse_types, read_table
+from insight.privacy import deployment_key, pseudonymise
 from insight.quality import CleaningOptions, QualityReport, clean, quality_report
 from insight.schema import KINDS, Roles, infer_kind, infer_roles, link_items, standardize, validate_roles
+from insight.store import default_data_dir
 
 Progress = Callable[[float, str], None]
 
@@ -56,6 +58,7 @@ class Dataset:
     cleaning_log: list[dict[str, Any]]
     quality: list[QualityReport]
     options: CleaningOptions = field(default_factory=CleaningOptions)
+    pii_lookup: pd.DataFrame | None = field(default=None, repr=False)
 
     def table(self, kind: str) -> Table | None:
         """The first table of a kind, or None."""
@@ -99,7 +102,7 @@ def _per_customer_feedback(table: Table) -> pd.DataFrame | None:
 
 
 def assemble_customers(tables: list[Table]) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """The customer table and the roles of its attribute columns."""
+    """The customer table (personal data still in clear) and the roles of its attribute columns."""
     tx = [t.standard() for t in tables if t.kind == "transactions" and "customer_id" in t.standard()]
     attrs: list[tuple[pd.DataFrame, list[str]]] = []
     roles: dict[str, Any] = {"numeric": [], "categorical": [], "pii": []}
@@ -129,10 +132,13 @@ def build_dataset(
     cleaning: CleaningOptions | None = None,
     name: str | None = None,
     progress: Progress | None = None,
+    pii_key: bytes | None = None,
 ) -> Dataset:
     """Read, understand, check and clean the files, and build the customer table.
 
     `roles` and `kinds` (by file name) override the guesses, as the Data page's editor does.
+    Columns with the `pii` role are pseudonymised in the customer table with `pii_key`
+    (default: the deployment's key); the clear values stay in `pii_lookup` for the owner.
     All unreadable files are reported together in one `ReadError`.
     """
     options = cleaning or CleaningOptions()
@@ -202,6 +208,10 @@ def build_dataset(
         tables.append(Table(report.file, kind, cleaned, file_roles, len(typed), report))
     step(0.9, "Building the customer table")
     customers, customer_roles = assemble_customers(tables)
+    pii = [c for c in customer_roles["pii"] if c in customers]
+    lookup = customers[["customer_id", *pii]] if pii else None
+    key = pii_key if pii_key is not None else deployment_key(default_data_dir())
+    customers = pseudonymise(customers, pii, key)
     step(1.0, "Done")
     return Dataset(
         fingerprint=fingerprint(files, roles, kinds, options),
@@ -212,6 +222,7 @@ def build_dataset(
         cleaning_log=log,
         quality=reports,
         options=options,
+        pii_lookup=lookup,
     )
 
 

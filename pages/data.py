@@ -7,7 +7,7 @@ from insight import charts
 from insight.errors import InsightError
 from insight.quality import CleaningOptions
 from insight.schema import KINDS, MULTI_ROLES, SINGLE_ROLES
-from ui import active_dataset, download_csv, load_files, show_error
+from ui import active_dataset, download_csv, escape_md, load_files, read_only, show_error
 
 st.title("Your data")
 st.caption(
@@ -15,14 +15,17 @@ st.caption(
     "feedback or reviews, product ratings. CSV, TSV, Excel (.xlsx), Parquet, JSON lines, or .csv.gz."
 )
 
-uploads = st.file_uploader(
-    "Upload one or more files",
-    accept_multiple_files=True,
-    key="data_upload",
-    help="Files stay in your browser session; nobody else sees them unless you share a link.",
-)
+locked = read_only()
+uploads = None
 left, right = st.columns([1, 3])
-if left.button("Use the demo shop", key="data_use_demo"):
+if not locked:
+    uploads = st.file_uploader(
+        "Upload one or more files",
+        accept_multiple_files=True,
+        key="data_upload",
+        help="Files stay in your browser session; nobody else sees them unless you share a link.",
+    )
+if not locked and left.button("Use the demo shop", key="data_use_demo"):
     for key in ("dataset", "data_files", "data_roles", "data_kinds", "data_cleaning"):
         st.session_state[key] = None
     st.rerun()
@@ -60,7 +63,7 @@ stale_upload = files and (current is None or current.name != ", ".join(name for 
 if stale_upload or active_dataset().options != options:
     rebuild()
 ds = active_dataset()
-right.markdown(f"Working on **{ds.name}**.")
+right.markdown(f"Working on **{escape_md(ds.name)}**.")
 if files and st.session_state.get("dataset") is None:
     st.warning("The upload could not be used (see above); showing the demo shop until it is fixed.")
 
@@ -83,7 +86,9 @@ for i, table in enumerate(ds.tables):
                 "column": list(table.frame.columns),
                 "role": [assigned.get(c, "") for c in table.frame.columns],
                 "example": [
-                    ", ".join(map(str, table.frame[c].dropna().astype(str).head(3).tolist()))
+                    "(personal data)"
+                    if assigned.get(c) == "pii"
+                    else ", ".join(table.frame[c].dropna().astype(str).head(3))
                     for c in table.frame.columns
                 ],
             }
@@ -104,7 +109,7 @@ for i, table in enumerate(ds.tables):
                 mapping[role] = col
         new_roles[table.name] = mapping
 
-if st.button("Apply these roles and kinds", key="data_apply_roles"):
+if not locked and st.button("Apply these roles and kinds", key="data_apply_roles"):
     st.session_state["data_roles"] = new_roles
     st.session_state["data_kinds"] = new_kinds
     rebuild()
@@ -133,7 +138,7 @@ for q in ds.quality:
                 st.markdown(f"**{label}:** {text}")
 
 st.header("Cleaning")
-with st.form("data_cleaning_form"):
+with st.form("data_cleaning_form", enter_to_submit=False):
     c1, c2, c3, c4 = st.columns(4)
     drop = c1.checkbox("Drop duplicate rows", value=options.drop_duplicates)
     impute_choices = ["median", "mean", "most_frequent", "ffill", "none"]
@@ -144,7 +149,7 @@ with st.form("data_cleaning_form"):
     returns = c4.selectbox(
         "Returns", return_choices, index=return_choices.index(options.returns), help="net: subtract from spend"
     )
-    if st.form_submit_button("Apply cleaning"):
+    if st.form_submit_button("Apply cleaning", disabled=locked):
         chosen = CleaningOptions(drop_duplicates=drop, impute=impute, outliers=outliers, returns=returns)
         st.session_state["data_cleaning"] = chosen
         st.rerun()
@@ -154,6 +159,10 @@ st.dataframe(log, hide_index=True, width="stretch")
 st.header("Customer table")
 customers = ds.customers
 st.markdown(f"**{len(customers):,} customers**, one row each, {customers.shape[1]} columns.")
+if ds.pii_lookup is not None:
+    st.caption(f"Personal data ({', '.join(ds.pii_lookup.columns[1:])}) is pseudonymised before any analysis.")
+    if not locked and st.toggle("Show personal data (only you see this)", key="data_show_pii"):
+        customers = customers.drop(columns=ds.pii_lookup.columns[1:]).merge(ds.pii_lookup, on="customer_id")
 if "rfm_group" in customers:
     st.altair_chart(charts.rfm_groups_bar(customers), width="stretch")
 st.dataframe(customers.head(1000), hide_index=True, width="stretch")

@@ -1,0 +1,60 @@
+"""Personal data: pseudonymise the `pii` columns with a keyed hash before analysis and export.
+
+The key is secret to the deployment (`$INSIGHT_SECRET_KEY`, else a random
+key kept in the data directory), so a pseudonym cannot be reversed by
+hashing guesses, yet the same email always gets the same pseudonym.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+import pandas as pd
+
+SECRET_ENV = "INSIGHT_SECRET_KEY"
+
+
+def pseudonym(value: object, key: bytes) -> str | None:
+    """A stable, non-reversible stand-in for one value (missing stays missing)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    digest = hmac.new(key, str(value).strip().lower().encode(), hashlib.sha256).hexdigest()
+    return f"anon-{digest[:12]}"
+
+
+def pseudonymise(df: pd.DataFrame, columns: list[str], key: bytes) -> pd.DataFrame:
+    """A copy of `df` with the given columns replaced by pseudonyms."""
+    out = df.copy()
+    for col in columns:
+        if col in out:
+            out[col] = out[col].map(lambda v: pseudonym(v, key)).astype(object)
+    return out
+
+
+@functools.cache
+def deployment_key(data_dir: Path) -> bytes:
+    """The pseudonymisation key: from the environment, else created once in the data directory."""
+    env = os.environ.get(SECRET_ENV)
+    if env:
+        return env.encode()
+    path = data_dir / "secret.key"
+    try:
+        return path.read_bytes()
+    except OSError:
+        pass
+    key = secrets.token_bytes(32)
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(key)
+    except FileExistsError:
+        return path.read_bytes()
+    except OSError:
+        pass  # read-only disk: a per-process key still pseudonymises
+    return key

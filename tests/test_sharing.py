@@ -1,0 +1,129 @@
+"""Isolation between visitors, share links across sessions, and untrusted text shown as text."""
+
+from __future__ import annotations
+
+import time
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from insight.io import to_safe_csv
+from tests.conftest import ROOT
+from ui import share_registry
+
+MARKER = "ZEBRA-SECRET-7731"
+
+
+def _app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+
+
+def _texts(at: AppTest) -> str:
+    parts = [
+        str(e.value) for kind in ("markdown", "caption", "text", "error", "info", "warning") for e in getattr(at, kind)
+    ]
+    parts += [df.value.to_csv() for df in at.dataframe]
+    return "\n".join(parts)
+
+
+def _orders_csv() -> bytes:
+    rows = [f"{MARKER}-{c},2025-0{1 + k}-1{c % 9},{10 + c}" for c in range(30) for k in range(3)]
+    return ("customer,order date,total\n" + "\n".join(rows)).encode()
+
+
+def test_one_visitors_upload_is_invisible_to_another() -> None:
+    owner = _app().run()
+    owner.switch_page("pages/data.py").run()
+    owner.file_uploader(key="data_upload").set_value([("private.csv", _orders_csv(), "text/csv")]).run()
+    assert owner.session_state["dataset"].name == "private.csv"
+    assert MARKER in _texts(owner)
+
+    visitor = _app().run()
+    visitor.switch_page("pages/data.py").run()
+    assert not visitor.exception
+    assert visitor.session_state["dataset"] is None
+    assert MARKER not in _texts(visitor)
+    assert "private.csv" not in _texts(visitor)
+
+
+def test_share_link_opens_the_same_view_read_only_in_another_session() -> None:
+    owner = _app().run()
+    owner.switch_page("pages/data.py").run()
+    owner.file_uploader(key="data_upload").set_value([("private.csv", _orders_csv(), "text/csv")]).run()
+    owner.session_state["seg_k"] = 5
+    # What the sidebar's "Create link" button saves (AppTest cannot reach the sidebar of file pages on reruns).
+    token = share_registry().create(
+        owner.session_state["data_files"], {"page": "pages/data.py", "seg_k": 5, "rec_customer": "x"}
+    )
+
+    viewer = _app()
+    viewer.query_params["view"] = token
+    viewer.run()
+    assert not viewer.exception and not viewer.error
+    assert viewer.session_state["read_only"] is True
+    assert viewer.session_state["seg_k"] == 5
+    ds = viewer.session_state["dataset"]
+    assert ds.fingerprint == owner.session_state["dataset"].fingerprint
+    assert any(m.value == "Working on **private.csv**." for m in viewer.markdown)
+    assert MARKER in _texts(viewer)
+
+
+def test_shared_upload_is_rebuilt_for_the_viewer_and_cannot_be_edited() -> None:
+    token = share_registry().create([("private.csv", _orders_csv())], {"page": "pages/data.py"})
+    viewer = _app()
+    viewer.query_params["view"] = token
+    viewer.run()
+    assert not viewer.exception
+    viewer.switch_page("pages/data.py").run()
+    ds = viewer.session_state["dataset"]
+    assert ds.name == "private.csv" and len(ds.customers) == 30
+    assert not viewer.get("file_uploader")
+    assert all(b.key != "data_apply_roles" for b in viewer.button)
+
+
+def test_expired_revoked_and_unknown_links_show_no_data() -> None:
+    registry = share_registry()
+    expired = registry.create(
+        [("private.csv", _orders_csv())], {"page": "pages/overview.py"}, days=1, now=time.time() - 3 * 86400
+    )
+    revoked = registry.create([("private.csv", _orders_csv())], {"page": "pages/overview.py"})
+    registry.revoke(revoked)
+    for token, reason in ((expired, "expired"), (revoked, "revoked"), ("nonsense-token", "not valid")):
+        at = _app()
+        at.query_params["view"] = token
+        at.run()
+        assert not at.exception
+        assert any(reason in e.value for e in at.error), [e.value for e in at.error]
+        assert MARKER not in _texts(at)
+        assert not at.dataframe and not at.metric
+        assert at.session_state["dataset"] is None
+
+
+def test_untrusted_cells_are_shown_as_text_and_exported_safely() -> None:
+    evil = pd.DataFrame(
+        {
+            "customer": [f"K{i}" for i in range(40)],
+            "segment note": [
+                '=HYPERLINK("http://evil.test","click")',
+                "<script>alert(1)</script>",
+                "[click me](http://evil.test)",
+                "**bold**",
+            ]
+            * 10,
+            "spend": range(40),
+        }
+    )
+    at = _app().run()
+    at.switch_page("pages/data.py").run()
+    name = "[evil](http://evil.test).csv"
+    at.file_uploader(key="data_upload").set_value([(name, evil.to_csv(index=False).encode(), "text/csv")]).run()
+    assert not at.exception
+    ds = at.session_state["dataset"]
+    assert ds.customers["segment note"].tolist()[:4] == evil["segment note"].tolist()[:4]
+    for md in at.markdown:
+        assert "](http://evil.test)" not in md.value.replace("\\", "") or "\\[" in md.value
+        assert "<script>" not in md.value
+    exported = to_safe_csv(ds.customers).decode("utf-8-sig")
+    assert "'=HYPERLINK" in exported and "\n=HYPERLINK" not in exported and ",=HYPERLINK" not in exported
+    for path in [ROOT / "app.py", ROOT / "ui.py", *ROOT.glob("pages/*.py")]:
+        assert "unsafe_allow_html" not in path.read_text(), path

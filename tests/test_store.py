@@ -1,0 +1,155 @@
+"""The store: results cached per (fingerprint, step, params) in memory and on disk; share links; privacy."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from insight.errors import InsightError
+from insight.io import neutralise_formulas, to_safe_csv
+from insight.privacy import pseudonym, pseudonymise
+from insight.store import ShareRegistry, Store, cache_key
+from tests.conftest import ROOT
+
+
+def test_second_call_is_served_from_memory(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    calls = []
+    for _ in range(3):
+        assert store.get_or_compute("fp", "fit", {"k": 3}, lambda: calls.append(1) or "model") == "model"
+    assert len(calls) == 1 and store.computed["fit"] == 1
+
+
+def test_parameters_and_fingerprint_are_part_of_the_key(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.get_or_compute("fp", "fit", {"k": 3}, lambda: 3)
+    assert store.get_or_compute("fp", "fit", {"k": 4}, lambda: 4) == 4
+    assert store.get_or_compute("other", "fit", {"k": 3}, lambda: 33) == 33
+    assert store.computed["fit"] == 3
+    assert cache_key("fp", "fit", {"a": 1, "b": 2}) == cache_key("fp", "fit", {"b": 2, "a": 1})
+
+
+def test_a_new_store_on_the_same_directory_reads_from_disk(tmp_path: Path) -> None:
+    Store(tmp_path).get_or_compute("fp", "fit", None, lambda: {"coef": [1.0, 2.0]})
+    fresh = Store(tmp_path)
+    value = fresh.get_or_compute("fp", "fit", None, lambda: pytest.fail("refitted"))
+    assert value == {"coef": [1.0, 2.0]}
+    assert fresh.disk_hits["fit"] == 1 and fresh.computed["fit"] == 0
+
+
+RESTART_SCRIPT = """
+import sys
+sys.path.insert(0, {root!r})
+from insight.store import Store
+from sklearn.cluster import KMeans
+import numpy as np
+store = Store({root_dir!r})
+X = np.random.default_rng(0).normal(size=(200, 2))
+model = store.get_or_compute("fp", "kmeans", {{"k": 3}}, lambda: KMeans(3, n_init=3, random_state=0).fit(X))
+print(store.computed["kmeans"], store.disk_hits["kmeans"], round(float(model.inertia_), 6))
+"""
+
+
+def test_restart_reuses_a_fitted_model_without_fitting(tmp_path: Path) -> None:
+    script = RESTART_SCRIPT.format(root=str(ROOT), root_dir=str(tmp_path))
+    runs = [
+        subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120)
+        for _ in range(2)
+    ]
+    first, second = (r.stdout.split() for r in runs)
+    assert first[:2] == ["1", "0"]
+    assert second[:2] == ["0", "1"]
+    assert first[2] == second[2]
+
+
+def test_corrupt_cache_file_is_detected_and_refitted(tmp_path: Path) -> None:
+    Store(tmp_path).get_or_compute("fp", "fit", None, lambda: "good")
+    (path,) = (tmp_path / "cache").glob("*/*.joblib")
+    path.write_bytes(path.read_bytes()[:-5] + b"junk!")
+    fresh = Store(tmp_path)
+    assert fresh.get_or_compute("fp", "fit", None, lambda: "refitted") == "refitted"
+    assert fresh.computed["fit"] == 1
+    assert Store(tmp_path).get_or_compute("fp", "fit", None, lambda: "again") == "refitted"
+
+
+def test_failed_disk_write_keeps_working_in_memory(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the cache folder should be")
+    store = Store(blocker)
+    with pytest.warns(UserWarning, match="kept in memory"):
+        assert store.get_or_compute("fp", "fit", None, lambda: 42) == 42
+    assert store.get_or_compute("fp", "fit", None, lambda: 0) == 42
+    assert store.disk_error and not list(tmp_path.glob("**/*.tmp*"))
+
+
+def test_disk_budget_evicts_least_recently_used(tmp_path: Path) -> None:
+    store = Store(tmp_path, budget_bytes=6_000)
+    for i in range(10):
+        store.get_or_compute("fp", f"blob{i}", None, lambda: os.urandom(2_500))
+        time.sleep(0.01)
+    files = list((tmp_path / "cache").glob("*/*.joblib"))
+    assert 1 <= len(files) <= 2
+    assert sum(f.stat().st_size for f in files) <= 6_000
+
+
+# --- share links ----------------------------------------------------------------------------------
+
+
+def test_share_round_trip_and_token_strength(tmp_path: Path) -> None:
+    reg = ShareRegistry(tmp_path)
+    files = [("orders.csv", b"customer,amount\nA,1\n")]
+    token = reg.create(files, {"page": "pages/segments.py", "seg_k": 4}, cleaning={"impute": "mean"})
+    assert len(token) >= 43  # 32 random bytes, url-safe base64
+    share = reg.open(token)
+    assert share.files == files and share.view["seg_k"] == 4 and share.cleaning == {"impute": "mean"}
+    assert token not in (tmp_path / "catalog.sqlite").read_bytes().decode("latin-1")
+
+
+def test_expired_revoked_and_unknown_tokens_open_nothing(tmp_path: Path) -> None:
+    reg = ShareRegistry(tmp_path)
+    now = time.time()
+    old = reg.create(None, {"page": "pages/overview.py"}, days=1, now=now - 2 * 86400)
+    with pytest.raises(InsightError, match="expired"):
+        reg.open(old)
+    live = reg.create([("a.csv", b"x,y\n1,2\n")], {"page": "pages/data.py"})
+    reg.revoke(live)
+    with pytest.raises(InsightError, match="revoked"):
+        reg.open(live)
+    assert not list((tmp_path / "shares").glob("*/*.bin"))
+    for bad in ("", "x" * 43, "../../etc/passwd", "' OR 1=1 --"):
+        with pytest.raises(InsightError, match="not valid"):
+            reg.open(bad)
+
+
+def test_share_lifetime_is_validated(tmp_path: Path) -> None:
+    with pytest.raises(InsightError, match="1 to 365 days"):
+        ShareRegistry(tmp_path).create(None, {}, days=0)
+
+
+# --- privacy and exports --------------------------------------------------------------------------
+
+
+def test_pseudonyms_are_stable_keyed_and_not_the_value() -> None:
+    a, b = b"k" * 32, b"j" * 32
+    assert pseudonym("Ann@Example.com ", a) == pseudonym("ann@example.com", a)
+    assert pseudonym("ann@example.com", a) != pseudonym("ann@example.com", b)
+    assert "ann" not in pseudonym("ann@example.com", a)
+    assert pseudonym(None, a) is None
+    df = pseudonymise(pd.DataFrame({"email": ["x@y.io", None], "age": [3, 4]}), ["email"], a)
+    assert df["email"].iloc[0].startswith("anon-") and pd.isna(df["email"].iloc[1]) and df["age"].tolist() == [3, 4]
+
+
+def test_exports_neutralise_formula_injection() -> None:
+    df = pd.DataFrame(
+        {"note": ['=HYPERLINK("http://x","y")', "+1+1", "-2", "@SUM(A1)", "\tx", "plain"], "n": [1, 2, 3, 4, 5, 6]}
+    )
+    safe = neutralise_formulas(df)
+    assert safe["note"].tolist() == ['\'=HYPERLINK("http://x","y")', "'+1+1", "'-2", "'@SUM(A1)", "'\tx", "plain"]
+    text = to_safe_csv(df).decode("utf-8-sig")
+    assert "\n=" not in text and ",=" not in text and safe["n"].tolist() == [1, 2, 3, 4, 5, 6]

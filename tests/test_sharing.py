@@ -127,3 +127,17 @@ def test_untrusted_cells_are_shown_as_text_and_exported_safely() -> None:
     assert "'=HYPERLINK" in exported and "\n=HYPERLINK" not in exported and ",=HYPERLINK" not in exported
     for path in [ROOT / "app.py", ROOT / "ui.py", *ROOT.glob("pages/*.py")]:
         assert "unsafe_allow_html" not in path.read_text(), path
+
+
+def test_optional_password_gate() -> None:
+    at = _app()
+    at.secrets["password"] = "open sesame"
+    at.run()
+    assert not at.exception
+    assert at.session_state["dataset"] is None and not at.dataframe
+    at.text_input(key="password_input").input("wrong").run()
+    assert any("not right" in e.value for e in at.error)
+    assert at.session_state["password_attempts"] == 1
+    at.text_input(key="password_input").input("open sesame").run()
+    assert at.session_state["password_ok"] is True
+    assert not at.exception

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from insight import sentiment
 from insight.dataset import Dataset, build_dataset, load_demo
 from insight.errors import InsightError
 
@@ -49,6 +50,8 @@ def foundation_summary(ds: Dataset) -> dict[str, Any]:
 def build_report(ds: Dataset, args: argparse.Namespace) -> dict[str, Any]:
     """Everything `analyze` writes, section by section."""
     report = foundation_summary(ds)
+    if ds.table("feedback") is not None:
+        report["sentiment"] = sentiment.summary(ds)
     from insight import recommend  # Surprise loads only for data it can use
 
     if recommend.sources(ds):

@@ -50,6 +50,11 @@ def foundation_summary(ds: Dataset) -> dict[str, Any]:
 def build_report(ds: Dataset, args: argparse.Namespace) -> dict[str, Any]:
     """Everything `analyze` writes, section by section."""
     report = foundation_summary(ds)
+    from insight import clv, predict
+
+    report["churn"] = predict.churn_report(ds)
+    report["spend"] = predict.spend_report(ds)
+    report["clv"] = clv.clv_report(ds)
     if ds.table("feedback") is not None:
         report["sentiment"] = sentiment.summary(ds)
     from insight import recommend  # Surprise loads only for data it can use

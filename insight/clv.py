@@ -275,3 +275,15 @@ def lifetime_value(
         table["expected_spend_per_purchase"] = spend
         table["clv_12m"] = discounted_value(bg, spend, rft, months=months, time_unit_days=time_unit_days)
     return LifetimeValue(table, bg, gg, end, history_days, horizon_days, notes)
+
+
+def clv_report(ds: Any) -> dict[str, Any] | None:
+    """The CLI's `clv` key (None without dated orders with amounts)."""
+    orders = ds.table("transactions")
+    if orders is None or not {"timestamp", "amount"} <= set(orders.standard().columns):
+        return None
+    try:
+        result = lifetime_value(orders.standard())
+    except NotEnoughData as exc:
+        return {"error": str(exc)}
+    return {**result.summary(), "customers": len(result.table), "warnings": result.warnings}

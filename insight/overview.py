@@ -1,0 +1,124 @@
+"""The overview: headline figures, monthly revenue and active customers with a forecast, cohort retention.
+
+Plain computations over the standard transactions frame; the findings in
+plain words live in `insight.findings`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from insight.errors import NotEnoughData
+
+MIN_MONTHS_FOR_FORECAST = 9
+HOLDOUT_MONTHS = 3
+
+
+def headline(customers: pd.DataFrame, tx: pd.DataFrame | None) -> dict[str, float | None]:
+    """Customers, revenue, repeat-purchase rate (share of buyers with 2+ orders)."""
+    out: dict[str, float | None] = {"customers": float(len(customers)), "revenue": None, "repeat_rate": None}
+    if tx is not None and "amount" in tx:
+        out["revenue"] = float(tx["amount"].sum())
+    if "frequency" in customers:
+        buyers = customers["frequency"] > 0
+        out["repeat_rate"] = float((customers.loc[buyers, "frequency"] >= 2).mean()) if buyers.any() else None
+    return out
+
+
+def monthly_series(tx: pd.DataFrame) -> pd.DataFrame:
+    """Revenue, orders and active customers per calendar month (months without sales are zero)."""
+    if "timestamp" not in tx or tx["timestamp"].notna().sum() == 0:
+        raise NotEnoughData("Monthly figures need dated transactions: mark the date column on the Data page.")
+    dated = tx[tx["timestamp"].notna()]
+    month = dated["timestamp"].dt.to_period("M")
+    frame = pd.DataFrame({"month": month, "amount": dated.get("amount", pd.Series(0.0, index=dated.index))})
+    frame["customer_id"] = dated.get("customer_id")
+    g = frame.groupby("month")
+    out = pd.DataFrame({"revenue": g["amount"].sum(), "active_customers": g["customer_id"].nunique()})
+    full = pd.period_range(out.index.min(), out.index.max(), freq="M")
+    out = out.reindex(full, fill_value=0).rename_axis("month").reset_index()
+    out["month"] = out["month"].dt.to_timestamp()
+    return out
+
+
+@dataclass
+class Forecast:
+    """Next months' forecast with an interval, and the backtest error that says how far to trust it."""
+
+    history: pd.DataFrame
+    forecast: pd.DataFrame
+    method: str
+    backtest_mape: float | None
+
+    def summary(self) -> dict[str, Any]:
+        """JSON-able figures."""
+        return {
+            "method": self.method,
+            "backtest_mape": self.backtest_mape,
+            "next_months": [
+                {"month": m.strftime("%Y-%m"), "value": v, "lower": lo, "upper": hi}
+                for m, v, lo, hi in self.forecast[["month", "value", "lower", "upper"]].itertuples(index=False)
+            ],
+        }
+
+
+def _fit_predict(values: np.ndarray, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+    """Damped-trend exponential smoothing; returns the forecast and the residual standard deviation."""
+    from statsmodels.tsa.holtwinters import ExponentialSmoothing
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = ExponentialSmoothing(values, trend="add", damped_trend=True, initialization_method="estimated").fit()
+    resid = values - model.fittedvalues
+    return np.asarray(model.forecast(horizon)), float(np.std(resid, ddof=1))
+
+
+def forecast(series: pd.DataFrame, column: str = "revenue", horizon: int = 3, drop_partial: bool = True) -> Forecast:
+    """Forecast `column` for the next `horizon` months, with a 90% interval and a holdout backtest.
+
+    The last month is dropped when `drop_partial` and it looks incomplete (under half the median).
+    """
+    hist = series[["month", column]].rename(columns={column: "value"})
+    if drop_partial and len(hist) > 3 and hist["value"].iloc[-1] < 0.5 * hist["value"].iloc[:-1].median():
+        hist = hist.iloc[:-1]
+    if len(hist) < MIN_MONTHS_FOR_FORECAST:
+        raise NotEnoughData(
+            f"A forecast needs at least {MIN_MONTHS_FOR_FORECAST} months of history; this data has {len(hist)}."
+        )
+    values = hist["value"].to_numpy(dtype=float)
+    pred, _ = _fit_predict(values[:-HOLDOUT_MONTHS], HOLDOUT_MONTHS)
+    actual = values[-HOLDOUT_MONTHS:]
+    mape = float(np.mean(np.abs(pred - actual) / np.maximum(np.abs(actual), 1e-9))) if np.all(actual != 0) else None
+    pred, sd = _fit_predict(values, horizon)
+    steps = np.arange(1, horizon + 1)
+    half = 1.645 * sd * np.sqrt(steps)
+    months = pd.date_range(hist["month"].iloc[-1] + pd.offsets.MonthBegin(1), periods=horizon, freq="MS")
+    fc = pd.DataFrame(
+        {"month": months, "value": np.maximum(pred, 0), "lower": np.maximum(pred - half, 0), "upper": pred + half}
+    )
+    return Forecast(history=hist, forecast=fc, method="exponential smoothing (damped trend)", backtest_mape=mape)
+
+
+def cohort_retention(tx: pd.DataFrame, max_months: int = 12) -> pd.DataFrame:
+    """Share of each first-purchase cohort (month) that bought again N months later (long format)."""
+    dated = tx[tx["timestamp"].notna() & tx["customer_id"].notna()]
+    if "amount" in dated:
+        dated = dated[dated["amount"] > 0]
+    if dated.empty:
+        raise NotEnoughData("Cohorts need dated purchases with customer ids.")
+    month = dated["timestamp"].dt.to_period("M")
+    first = month.groupby(dated["customer_id"]).transform("min")
+    age = (month - first).apply(lambda d: d.n)
+    frame = pd.DataFrame({"cohort": first, "age": age, "customer_id": dated["customer_id"]})
+    frame = frame[frame["age"] <= max_months]
+    active = frame.groupby(["cohort", "age"])["customer_id"].nunique()
+    size = active.xs(0, level="age")
+    out = (active / size.reindex(active.index.get_level_values("cohort")).to_numpy()).rename("retention").reset_index()
+    out["cohort_size"] = size.reindex(out["cohort"]).to_numpy()
+    out["cohort"] = out["cohort"].astype(str)
+    return out

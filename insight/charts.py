@@ -188,7 +188,7 @@ def recommend_metrics_bar(table: pd.DataFrame, best: str | None = None) -> alt.C
         .mark_bar()
         .encode(
             x=alt.X("value:Q", title="Share (higher is better)", axis=alt.Axis(format="%")),
-            y=alt.Y("model:N", title=None, sort=list(table.index)),
+            y=alt.Y("model:N", title=None, sort=list(table.index), axis=alt.Axis(labelLimit=260)),
             yOffset=alt.YOffset("metric:N", sort=list(labels.values())),
             color=alt.Color("metric:N", title="Measure", sort=list(labels.values())),
             opacity=alt.condition(alt.datum.pick == "other", alt.value(0.55), alt.value(1.0)),

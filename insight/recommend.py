@@ -364,7 +364,7 @@ class Recommender:
         algo = self.algo_
         if algo is None:
             est = np.tile(self.popularity_, (len(users), 1))
-        elif type(algo) in (SVD, NMF, SVDpp, BaselineOnly):
+        elif self.model in FACTOR_MODELS:
             est = self._factor_scores(users)
         else:
             est = self._pairwise_scores(users)

@@ -78,43 +78,68 @@ except InsightError as exc:
     st.stop()
 
 verb = "bought" if source == "implicit" else "rated"
+
+
+def named(frame: pd.DataFrame) -> pd.DataFrame:
+    """Item names first, similarity as a 0-100 share, for the similar-items tables."""
+    out = frame.assign(item=frame["item_id"].map(lambda i: names.get(i, i)), similarity=frame["similarity"] * 100)
+    return out[["item", "similarity", *(["together"] if "together" in frame else [])]]
+
+
+similarity_cols = {
+    "item": st.column_config.TextColumn("Item"),
+    "similarity": st.column_config.ProgressColumn("Similarity", format="%.0f", min_value=0, max_value=100),
+    "together": st.column_config.NumberColumn("Customers with both"),
+}
 tab_customer, tab_item, tab_models, tab_all = st.tabs(["A customer", "An item", "Model comparison", "Everyone"])
 
 with tab_customer:
     customer = st.selectbox("Customer", list(customers), key="rec_customer")
     history = recommend.customer_history(inter, customer, catalog)
     mine = all_recs[all_recs["customer_id"] == customer]
-    col_a, col_b = st.columns(2)
+    col_a, col_b = st.columns([2, 3])
     col_a.subheader(f"What they {verb}")
     if history.empty:
         col_a.info(f"Nothing {verb} yet: this customer is new to the model.")
-    col_a.dataframe(history.drop(columns="item_id"), hide_index=True, width="stretch")
+    col_a.dataframe(
+        history.drop(columns="item_id"),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "item_name": "Item",
+            "rating": st.column_config.NumberColumn("Stars", format="%.1f"),
+            "timestamp": st.column_config.DatetimeColumn("When", format="D MMM YYYY"),
+        },
+    )
     col_b.subheader("Offer next")
     col_b.dataframe(
         mine[["rank", "item_name", "reason", "score"]],
         hide_index=True,
         width="stretch",
-        column_config={"score": st.column_config.NumberColumn("predicted rating", format="%.2f")},
+        column_config={
+            "rank": st.column_config.NumberColumn("#", width="small"),
+            "item_name": "Item",
+            "reason": st.column_config.TextColumn("Why", width="large"),
+            "score": st.column_config.NumberColumn("Predicted stars", format="%.2f"),
+        },
     )
 
 with tab_item:
     items = list(rec.items_)
     item = st.selectbox("Item", items, format_func=lambda i: f"{names.get(i, i)} ({i})", key="rec_item")
     col_a, col_b, col_c = st.columns(3)
-    col_a.subheader(f"Customers who {verb} this also {verb}")
-    also = rec.similar_items(item, method="cobought")
-    col_a.dataframe(also.assign(item=also["item_id"].map(lambda i: names.get(i, i))), hide_index=True)
-    col_b.subheader(f"Similar in {model}")
+    col_a.markdown(f"**Customers who {verb} this also {verb}**")
+    col_a.dataframe(named(rec.similar_items(item, method="cobought")), hide_index=True, column_config=similarity_cols)
+    col_b.markdown(f"**Similar in {model}**")
     try:
-        near = rec.similar_items(item, method="model")
-        col_b.dataframe(near.assign(item=near["item_id"].map(lambda i: names.get(i, i))), hide_index=True)
+        near = rec.similar_items(item, method="model").drop(columns="together")
+        col_b.dataframe(named(near), hide_index=True, column_config=similarity_cols)
     except InsightError as exc:
         col_b.caption(str(exc))
-    col_c.subheader("Similar by name")
+    col_c.markdown("**Similar by name**")
     try:
         content = cached("recommend.content", None, lambda: recommend.ContentIndex().fit(catalog["text"]))
-        by_name = content.neighbours(item)
-        col_c.dataframe(by_name.assign(item=by_name["item_id"].map(lambda i: names.get(i, i))), hide_index=True)
+        col_c.dataframe(named(content.neighbours(item)), hide_index=True, column_config=similarity_cols)
     except InsightError as exc:
         col_c.caption(str(exc))
 
@@ -125,7 +150,9 @@ with tab_models:
         if table.loc[recommend.POPULARITY, "hit_rate"] > table.loc[comparison.best, "hit_rate"]:
             st.warning("Simply offering the most popular items did better on recent choices than the suggested model.")
         st.altair_chart(charts.recommend_metrics_bar(table, comparison.best), width="stretch")
-        st.dataframe(table.style.format("{:.3f}", na_rep="–"), width="stretch")
+        shown = table.drop(columns="seconds").map(lambda v: "–" if pd.isna(v) else f"{v:.3f}")
+        headers = {"precision_at_10": "precision@10", "recall_at_10": "recall@10", "hit_rate": "hit rate"}
+        st.dataframe(shown.rename(columns=headers), width="stretch")
         st.caption(
             "RMSE / MAE: average error of predicted ratings in 5-fold cross-validation (lower is better). "
             "Hit rate, precision@10, recall@10: each customer's most recent items were hidden, then checked "

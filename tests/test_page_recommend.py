@@ -41,8 +41,9 @@ def test_demo_customer_items_models_and_download(app: AppTest) -> None:
     assert not at.exception
     text = " ".join(m.value for m in at.markdown)
     assert "Suggested model: SVD++" in text
-    comparison = next(f for f in _frames(at) if "hit_rate" in getattr(f, "columns", []))
-    assert comparison.loc["SVD++", "hit_rate"] > comparison.loc["Popularity", "hit_rate"]
+    comparison = next(f for f in _frames(at) if "hit rate" in f.columns)
+    assert float(comparison.loc["SVD++", "hit rate"]) > float(comparison.loc["Popularity", "hit rate"])
+    assert comparison.loc["Popularity", "rmse"] == "–"
     assert at.get("download_button")
 
     fits = default_store().computed["recommend.fit"]

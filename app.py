@@ -4,7 +4,7 @@ import os
 
 import streamlit as st
 
-st.set_page_config(page_title="Customer Insight", page_icon="📊", layout="wide")
+st.set_page_config(page_title="Customer Insight", page_icon=":material/insights:", layout="wide")
 
 from insight.errors import InsightError  # noqa: E402  (set_page_config must run first)
 from insight.store import DATA_DIR_ENV  # noqa: E402
@@ -18,12 +18,12 @@ for key in ("dataset", "data_files", "data_roles", "data_kinds", "data_cleaning"
 password_gate()
 
 PAGES = {
-    "pages/overview.py": ("Overview", "🏠"),
-    "pages/data.py": ("Data", "📁"),
-    "pages/segments.py": ("Segments", "🧩"),
-    "pages/predict.py": ("Value & churn", "📈"),
-    "pages/feedback.py": ("Feedback", "💬"),
-    "pages/recommend.py": ("Recommendations", "🎁"),
+    "pages/overview.py": ("Overview", ":material/home:"),
+    "pages/data.py": ("Data", ":material/folder_open:"),
+    "pages/segments.py": ("Segments", ":material/group_work:"),
+    "pages/predict.py": ("Value & churn", ":material/trending_up:"),
+    "pages/feedback.py": ("Feedback", ":material/forum:"),
+    "pages/recommend.py": ("Recommendations", ":material/redeem:"),
 }
 pages = {
     path: st.Page(path, title=title, icon=icon, default=i == 0) for i, (path, (title, icon)) in enumerate(PAGES.items())

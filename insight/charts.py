@@ -79,21 +79,21 @@ def sentiment_distribution(scored: pd.DataFrame, column: str = "compound") -> al
 
 
 def sentiment_shares_bar(shares: pd.DataFrame) -> alt.Chart:
-    """One stacked bar: share of positive / neutral / negative texts."""
+    """Share of positive / neutral / negative texts, one bar each."""
+    df = shares.assign(label=shares["label"].astype(str))
     return (
-        alt.Chart(shares, title="Share of texts")
+        alt.Chart(df, title="Share of texts")
         .mark_bar()
         .encode(
-            x=alt.X("share:Q", stack="normalize", axis=alt.Axis(format="%"), title=None),
-            color=alt.Color("label:N", scale=_SENTIMENT_COLORS, title="Label"),
-            order=alt.Order("label:N", sort="descending"),
+            x=alt.X("share:Q", axis=alt.Axis(format="%"), title="Share of scored texts"),
+            y=alt.Y("label:N", sort=["positive", "neutral", "negative"], title=None),
+            color=alt.Color("label:N", scale=_SENTIMENT_COLORS, legend=None),
             tooltip=[
                 alt.Tooltip("label:N", title="Label"),
                 alt.Tooltip("texts:Q", title="Texts", format=","),
                 alt.Tooltip("share:Q", title="Share", format=".1%"),
             ],
         )
-        .properties(height=60)
     )
 
 
@@ -157,7 +157,7 @@ def themes_bar(themes: pd.DataFrame, side: str) -> alt.Chart:
 def segment_sentiment_bar(table: pd.DataFrame, group_title: str = "Segment") -> alt.Chart:
     """Mean customer sentiment per segment (or any customer grouping)."""
     return (
-        alt.Chart(table, title=f"Sentiment per {group_title.lower()}")
+        alt.Chart(table, title=f"Sentiment by {group_title}")
         .mark_bar()
         .encode(
             x=alt.X("mean_sentiment:Q", title="Mean customer sentiment"),

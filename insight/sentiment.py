@@ -442,13 +442,14 @@ def disagreements(scored: pd.DataFrame, n: int = 10) -> pd.DataFrame:
 
 
 def extremes(scored: pd.DataFrame, side: str = "negative", n: int = 5) -> pd.DataFrame:
-    """The n most positive or most negative texts with customer id (ties: the longer text first)."""
+    """The n most positive or most negative distinct texts with customer id (ties: the longer text first)."""
     if side not in ("positive", "negative"):
         raise ValueError(f"side must be 'positive' or 'negative', got {side!r}")
     valid = scored[scored["skipped"].isna() & ~scored["non_english"]]
     order = valid.assign(_len=valid["text"].str.len()).sort_values(
         ["compound", "_len"], ascending=[side == "negative", False], kind="stable"
     )
+    order = order.drop_duplicates("text")
     return order.head(n)[[c for c in ("customer_id", "timestamp", "rating", "compound", "text") if c in order.columns]]
 
 

@@ -1,6 +1,168 @@
-"""feedback page (placeholder until its issue lands)."""
+"""Feedback page: what customers say and how they feel — sentiment, themes, stars, quotes, customers, segments.
 
+Uploaded text is only ever shown through st.dataframe / st.text (never as HTML or markdown).
+"""
+
+import pandas as pd
 import streamlit as st
 
-st.title("feedback")
-st.info("This page is being built.")
+from insight import charts, sentiment
+from insight.errors import InsightError
+from ui import active_dataset, cached, download_csv, show_error
+
+st.title("Feedback")
+st.caption(
+    "How customers feel, scored with VADER (a rule-based sentiment model for short English texts): "
+    "-1 is very negative, +1 very positive; above 0.05 counts as positive, below -0.05 as negative."
+)
+
+ds = active_dataset()
+table = ds.table("feedback")
+if table is None:
+    st.info(
+        "This dataset has no feedback. Upload a review or survey export with a column of comments on the "
+        "Data page (stars, dates and customer ids are used when present)."
+    )
+    st.stop()
+
+bars: list = []
+
+
+def show_progress(fraction: float, text: str) -> None:
+    """Progress of a long scoring run, wired to one st.progress bar."""
+    if not bars:
+        bars.append(st.progress(0.0, text=text))
+    bars[0].progress(min(1.0, fraction), text=text)
+
+
+try:
+    result = cached(
+        sentiment.STEP, sentiment.PARAMS, lambda: sentiment.analyze(table.standard(), progress=show_progress)
+    )
+except InsightError as exc:
+    show_error(exc)
+    st.stop()
+finally:
+    for bar in bars:
+        bar.empty()
+
+scored, valid = result.scored, result.valid
+shares = result.shares().set_index("label")["share"]
+
+# --- headline ---------------------------------------------------------------------
+cols = st.columns(5)
+cols[0].metric("Texts scored", f"{len(valid):,}", help=f"{result.texts:,} feedback rows in {table.name}")
+cols[1].metric("Positive", f"{shares['positive']:.0%}")
+cols[2].metric("Neutral", f"{shares['neutral']:.0%}")
+cols[3].metric("Negative", f"{shares['negative']:.0%}")
+cols[4].metric("Mean sentiment", f"{valid['compound'].mean():+.2f}")
+skipped = sum(result.skipped.values())
+if skipped:
+    reasons = ", ".join(f"{n:,} {why}" for why, n in result.skipped.items())
+    rows_word = "row was" if skipped == 1 else "rows were"
+    st.warning(f"{skipped:,} feedback {rows_word} skipped: no text ({reasons}).")
+if result.non_english:
+    st.warning(
+        f"{result.non_english:,} of the texts are mostly not in English. VADER only knows English words, so their "
+        "scores are unreliable; they are left out of the themes and the quotes below."
+    )
+
+left, right = st.columns([2, 3])
+left.altair_chart(charts.sentiment_shares_bar(result.shares()), width="stretch")
+right.altair_chart(charts.sentiment_distribution(scored), width="stretch")
+
+trend = sentiment.monthly_trend(scored)
+if len(trend) > 1:
+    st.subheader("Over time")
+    st.altair_chart(charts.sentiment_trend(trend), width="stretch")
+
+# --- stars ---------------------------------------------------------------------------
+ratings = sentiment.rating_table(scored)
+if not ratings.empty:
+    st.subheader("Do the words match the stars?")
+    if result.agreement:
+        a = result.agreement
+        st.markdown(
+            f"Spearman correlation with the stars: **{a['compound']:.2f}** for whole-text scores, "
+            f"**{a['sentence_compound']:.2f}** for sentence-level scores (the mean over a review's sentences)."
+        )
+    left, right = st.columns(2)
+    left.altair_chart(charts.sentiment_by_rating(ratings), width="stretch")
+    right.dataframe(ratings, hide_index=True, width="stretch")
+    st.markdown("**Where stars and words disagree most**")
+    st.dataframe(sentiment.disagreements(scored, n=10), hide_index=True, width="stretch")
+labelled = sentiment.label_agreement(scored)
+if labelled:
+    st.info(
+        f"Your file has its own positive/negative label: VADER agrees with it on {labelled['accuracy']:.1%} "
+        f"of {labelled['texts']:,} texts."
+    )
+
+# --- quotes ----------------------------------------------------------------------------
+st.subheader("In their own words")
+n_quotes = st.slider("Quotes per side", 1, 20, 3, key="fb_quotes")
+left, right = st.columns(2)
+for column, side, title in ((left, "positive", "Most positive"), (right, "negative", "Most negative")):
+    column.markdown(f"**{title}**")
+    quotes = sentiment.extremes(scored, side, n=n_quotes)
+    for _, row in quotes.iterrows():
+        who = f" — {row['customer_id']}" if "customer_id" in row and pd.notna(row["customer_id"]) else ""
+        column.text(f"“{row['text']}”{who}  ({row['compound']:+.2f})")
+
+# --- themes ----------------------------------------------------------------------------
+st.subheader("What they talk about")
+if result.themes.empty:
+    st.info("Themes need at least a few positive and a few negative English texts.")
+else:
+    st.caption(
+        "Words and two-word phrases found far more often in negative than in positive texts (and the reverse). "
+        "Words that carry sentiment themselves, like 'terrible' or 'love', are left out, so what remains is "
+        "what people talk about."
+    )
+    left, right = st.columns(2)
+    left.altair_chart(charts.themes_bar(result.themes, "negative"), width="stretch")
+    right.altair_chart(charts.themes_bar(result.themes, "positive"), width="stretch")
+    download_csv(result.themes, "feedback_themes.csv", "Download themes", key="fb_dl_themes")
+
+# --- customers and segments ------------------------------------------------------------
+per_customer = sentiment.per_customer(valid, result.measure)
+if not per_customer.empty:
+    st.subheader("Per customer")
+    st.caption(result.measure_reason)
+    unhappy = per_customer.sort_values("mean_sentiment", kind="stable").reset_index(drop=True)
+    st.dataframe(unhappy, hide_index=True, width="stretch", height=280)
+    download_csv(
+        sentiment.join_customers(ds.customers, per_customer),
+        "customers_with_sentiment.csv",
+        "Download the customer table with sentiment",
+        key="fb_dl_customers",
+    )
+
+    groupings = {}
+    segment_labels = st.session_state.get("segment_labels")
+    if isinstance(segment_labels, pd.Series) and segment_labels.index.isin(ds.customers["customer_id"]).any():
+        groupings["Segments (from the Segments page)"] = segment_labels
+    candidates = ["rfm_group", *ds.customer_roles.get("categorical", [])]
+    for col in dict.fromkeys(candidates):
+        if col in ds.customers.columns and 1 < ds.customers[col].nunique() <= 12:
+            groupings["RFM group" if col == "rfm_group" else col.replace("_", " ").capitalize()] = (
+                ds.customers.set_index("customer_id")[col]
+            )
+    if groupings:
+        st.subheader("Per segment")
+        group = st.selectbox("Group customers by", list(groupings), key="fb_group")
+        by_segment = sentiment.segment_sentiment(per_customer, groupings[group])
+        left, right = st.columns([3, 2])
+        left.altair_chart(charts.segment_sentiment_bar(by_segment, group), width="stretch")
+        right.dataframe(by_segment, hide_index=True, width="stretch")
+
+# --- all texts -------------------------------------------------------------------------
+st.subheader("Every text")
+shown = st.multiselect(
+    "Show", ["positive", "neutral", "negative"], ["positive", "neutral", "negative"], key="fb_labels"
+)
+rows = scored[scored["label"].isin(shown)]
+st.dataframe(rows.head(2_000), hide_index=True, width="stretch")
+if len(rows) > 2_000:
+    st.caption(f"Showing the first 2,000 of {len(rows):,} texts; the download has them all.")
+download_csv(scored, "feedback_scored.csv", "Download every text with its scores", key="fb_dl_scored")

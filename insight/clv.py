@@ -287,3 +287,18 @@ def clv_report(ds: Any) -> dict[str, Any] | None:
     except NotEnoughData as exc:
         return {"error": str(exc)}
     return {**result.summary(), "customers": len(result.table), "warnings": result.warnings}
+
+
+def p_alive_auc(transactions: pd.DataFrame, cutoff: pd.Timestamp, churned: pd.Series) -> float:
+    """ROC AUC of 1 - P(alive) at the cutoff (BG/NBD fitted on pre-cutoff orders only) against a churn label.
+
+    The label-free second opinion beside the classifiers. BG/NBD gives one-time buyers P(alive) = 1,
+    so it cannot rank them; expect it to trail the classifiers when many customers bought once.
+    """
+    from sklearn.metrics import roc_auc_score
+
+    rft = rft_summary(transactions, observation_end=cutoff).set_index("customer_id")
+    model = BetaGeoModel().fit(rft["frequency"], rft["recency"], rft["T"])
+    alive = pd.Series(model.p_alive(rft["frequency"], rft["recency"], rft["T"]), index=rft.index)
+    common = churned.index.intersection(alive.index)
+    return float(roc_auc_score(churned.loc[common], 1 - alive.loc[common]))

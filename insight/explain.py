@@ -200,9 +200,15 @@ def fairness(
                 continue
             lo, hi = vals[metric].idxmin(), vals[metric].idxmax()
             if _differs(vals.loc[lo, metric], vals.loc[lo, size], vals.loc[hi, metric], vals.loc[hi, size]):
+                context = (
+                    f", while they actually churn at {big.loc[lo, 'churn_rate']:.0%} and "
+                    f"{big.loc[hi, 'churn_rate']:.0%}"
+                    if metric == "flag_rate"
+                    else ""
+                )
                 warnings.append(
                     f"By {col}: the model {words} at very different rates ({big.loc[lo, 'group']}: "
-                    f"{vals.loc[lo, metric]:.0%}, {big.loc[hi, 'group']}: {vals.loc[hi, metric]:.0%}). "
+                    f"{vals.loc[lo, metric]:.0%}, {big.loc[hi, 'group']}: {vals.loc[hi, metric]:.0%}){context}. "
                     "Check whether that is fair before acting on the list."
                 )
     return table, warnings

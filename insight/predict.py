@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -94,6 +94,15 @@ class ChurnData:
     def features(self) -> list[str]:
         return self.numeric + self.categorical
 
+    def with_features(self, features: list[str]) -> ChurnData:
+        """The same customers and label, learning only from `features` (in the given order's subset)."""
+        keep = [f for f in self.features if f in features]
+        if not keep:
+            raise SchemaError("Pick at least one feature for the churn models to learn from.")
+        numeric = [c for c in self.numeric if c in keep]
+        categorical = [c for c in self.categorical if c in keep]
+        return replace(self, X=self.X[keep], X_now=self.X_now[keep], numeric=numeric, categorical=categorical)
+
 
 def _is_id_like(col: pd.Series) -> bool:
     return col.nunique(dropna=True) > 0.9 * max(len(col), 1) and len(col) > 20
@@ -103,7 +112,7 @@ def _attribute_columns(
     customers: pd.DataFrame, roles: dict[str, Any], exclude: set[str]
 ) -> tuple[list[str], list[str]]:
     """Numeric and categorical predictor columns of the customer table (no PII, ids, label or dates)."""
-    skip = exclude | NOT_FEATURES | set(roles.get("pii") or [])
+    skip = exclude | NOT_FEATURES | set(roles.get("pii") or []) | {c for c in customers if customers[c].isna().all()}
     if roles.get("label"):
         skip.add(roles["label"])
     numeric = [
@@ -174,7 +183,11 @@ def derive_label(
     buyers = set(after.loc[after["amount"].isna() | (after["amount"] > 0), "customer_id"].astype(str))
     spend = after.groupby(after["customer_id"].astype(str))["amount"].sum()
 
-    behaviour = [c for c in before.columns if c not in NOT_FEATURES and pd.api.types.is_numeric_dtype(before[c])]
+    behaviour = [
+        c
+        for c in before.columns
+        if c not in NOT_FEATURES and pd.api.types.is_numeric_dtype(before[c]) and before[c].notna().any()
+    ]
     numeric, categorical = list(behaviour), []
     before = before[before["frequency"] > 0].set_index("customer_id")[behaviour]
     now = now[now["frequency"] > 0].set_index("customer_id")[behaviour]
@@ -414,6 +427,10 @@ class SpendData:
     numeric: list[str]
     categorical: list[str]
 
+    @property
+    def features(self) -> list[str]:
+        return self.numeric + self.categorical
+
 
 def spend_data(
     customers: pd.DataFrame, roles: dict[str, Any], churn: ChurnData | None = None, target: str | None = None
@@ -510,13 +527,18 @@ def value_tiers(values: pd.Series, *, high: float = 0.8, potential: float = 0.5)
     return tiers, rule
 
 
-_MONEY_WORDS = re.compile(r"spend|spent|amount|revenue|charge|value|income|monetary|sales|total|ltv|score", re.I)
+# Column-name hints for a customer value, strongest first.
+_MONEY_WORDS = (r"spend|spent|revenue|sales|ltv|lifetime|monetary", r"total|amount|value", r"charge|income|score")
 
 
 def suggest_spend_target(customers: pd.DataFrame, roles: dict[str, Any]) -> str | None:
     """A numeric customer column that looks like money (for data without orders), or None."""
     candidates = [c for c in roles.get("numeric") or [] if c in customers and c not in NOT_FEATURES]
-    return next((c for c in candidates if _MONEY_WORDS.search(str(c))), None)
+    for pattern in _MONEY_WORDS:
+        found = [c for c in candidates if re.search(pattern, str(c), re.I)]
+        if found:
+            return found[0]
+    return None
 
 
 def churn_report(ds: Any, *, horizon_days: int = 90) -> dict[str, Any] | None:

@@ -1,0 +1,272 @@
+"""Churn labels, churn and spend models, explanations, fairness and the action list."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import roc_auc_score
+
+from insight import demo, explain, predict
+from insight.dataset import build_dataset, load_demo
+from insight.errors import NotEnoughData, SchemaError
+
+ROLES = {
+    "numeric": ["tenure", "monthly_charges", "age", "customer_number"],
+    "categorical": ["contract", "gender"],
+    "pii": ["email"],
+    "label": "Churn",
+}
+
+
+def flat_customers(n: int = 400, seed: int = 0) -> pd.DataFrame:
+    """A telco-like customer file: churn driven by short tenure and month-to-month contracts."""
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame(
+        {
+            "customer_id": [f"K{i:04d}" for i in range(n)],
+            "tenure": rng.integers(1, 72, n).astype(float),
+            "monthly_charges": rng.uniform(20, 120, n).round(2),
+            "contract": rng.choice(["Month-to-month", "One year", "Two year"], n),
+            "gender": rng.choice(["Female", "Male"], n),
+            "age": rng.integers(18, 80, n).astype(float),
+            "customer_number": np.arange(n, dtype=float),
+            "email": [f"k{i}@example.com" for i in range(n)],
+        }
+    )
+    logit = 1.5 - 0.08 * df["tenure"] + np.where(df["contract"] == "Month-to-month", 2.0, -1.0)
+    df["Churn"] = np.where(rng.random(n) < 1 / (1 + np.exp(-logit)), "Yes", "No")
+    df.loc[:4, "Churn"] = None
+    return df
+
+
+def test_label_column_is_parsed_and_unlabelled_rows_are_left_out():
+    data = predict.label_from_column(flat_customers(), ROLES)
+    assert data.source == "column" and data.label_column == "Churn"
+    assert len(data.X) == 395 and data.dropped_unlabelled == 5 and len(data.X_now) == 400
+    assert set(data.y.unique()) == {0, 1}
+    assert data.churn_rate == pytest.approx((flat_customers()["Churn"] == "Yes").sum() / 395)
+    assert "email" not in data.features and "Churn" not in data.features  # personal data and the label
+    assert set(data.features) == {"tenure", "monthly_charges", "age", "customer_number", "contract", "gender"}
+
+
+def test_label_column_with_one_class_says_what_is_missing():
+    df = flat_customers().assign(Churn="No")
+    with pytest.raises(NotEnoughData, match="0 churned"):
+        predict.label_from_column(df, ROLES)
+
+
+def _orders(pattern: dict[str, list[tuple[str, float]]], copies: int = 10) -> pd.DataFrame:
+    rows = []
+    for name, events in pattern.items():
+        for k in range(copies):
+            for j, (when, amount) in enumerate(events):
+                rows.append((f"{name}{k}", pd.Timestamp(when), amount, 1.0 if amount >= 0 else -1.0, f"{name}{k}-{j}"))
+    return pd.DataFrame(rows, columns=["customer_id", "timestamp", "amount", "quantity", "order_id"])
+
+
+PATTERN = {
+    "stay": [("2024-01-01", 20.0), ("2024-02-01", 30.0), ("2024-04-15", 25.0)],
+    "gone": [("2024-01-10", 40.0), ("2024-02-20", 10.0)],
+    "late": [("2024-05-01", 15.0), ("2024-06-01", 15.0)],  # first purchase after the cutoff
+    "ret": [("2024-01-05", 50.0), ("2024-03-20", -50.0)],  # only a return after the cutoff
+}
+
+
+def test_derived_label_by_hand():
+    data = predict.derive_label(_orders(PATTERN), horizon_days=90)
+    assert data.cutoff == pd.Timestamp("2024-03-03")  # last order 2024-06-01 minus 90 days
+    assert data.source == "derived" and data.horizon_days == 90
+    y = data.y.groupby(data.y.index.str.rstrip("0123456789")).mean()
+    assert y.to_dict() == {"gone": 1.0, "ret": 1.0, "stay": 0.0}  # "late" was not a customer at the cutoff
+    assert len(data.X) == 30 and len(data.X_now) == 40
+    assert data.spend_next.loc["stay0"] == 25.0 and data.spend_next.loc["ret0"] == -50.0
+    x = data.X.loc["stay0"]
+    assert x["frequency"] == 2 and x["recency_days"] == pytest.approx(31.0)  # 2024-02-01 .. 2024-03-03
+    assert data.X_now.loc["stay0", "frequency"] == 3
+
+
+def test_derived_features_ignore_everything_after_the_cutoff():
+    orders = _orders(PATTERN)
+    cutoff = pd.Timestamp("2024-03-03")
+    moved = orders.copy()
+    after = moved["timestamp"] > cutoff
+    moved.loc[after, "timestamp"] += pd.Timedelta(days=17)
+    moved.loc[after, "amount"] *= 3
+    moved = pd.concat([moved, moved[after].assign(order_id="extra")])
+    a = predict.derive_label(orders, cutoff=cutoff)
+    b = predict.derive_label(moved, cutoff=cutoff)
+    pd.testing.assert_frame_equal(a.X, b.X)
+
+
+def test_derived_label_needs_history_longer_than_the_horizon():
+    with pytest.raises(NotEnoughData, match="too short"):
+        predict.derive_label(_orders(PATTERN), horizon_days=365)
+
+
+@pytest.fixture(scope="module")
+def compared():
+    data = predict.label_from_column(flat_customers(500), ROLES)
+    return data, predict.compare_churn_models(data)
+
+
+def test_all_six_models_are_compared_and_the_best_by_auc_is_default(compared):
+    data, comparison = compared
+    assert list(comparison.metrics.index) == list(predict.CHURN_MODELS)
+    assert {"accuracy", "precision", "recall", "f1", "roc_auc"} <= set(comparison.metrics.columns)
+    assert comparison.best == comparison.metrics["roc_auc"].idxmax()
+    assert comparison.metrics["roc_auc"].max() > 0.8
+    assert comparison.metrics["roc_auc"].min() > 0.65
+    for proba in comparison.oof.values():
+        assert proba.shape == (len(data.X),) and ((proba >= 0) & (proba <= 1)).all()
+    auc = roc_auc_score(data.y, comparison.oof[comparison.best])
+    assert auc == pytest.approx(comparison.metrics.loc[comparison.best, "roc_auc"], abs=0.03)
+
+
+def test_svm_subsample_is_announced(monkeypatch):
+    monkeypatch.setattr(predict, "SVM_MAX_ROWS", 100)
+    data = predict.label_from_column(flat_customers(300), ROLES)
+    comparison = predict.compare_churn_models(data, models=("SVM",), folds=3)
+    assert comparison.metrics.loc["SVM", "roc_auc"] > 0.7
+    assert any("SVM trains on a random 100 customers" in note for note in comparison.notes)
+
+
+def test_importance_finds_the_planted_drivers_and_reasons_name_them(compared):
+    data, _ = compared
+    model = predict.fit_churn_model(data, "Logistic regression")
+    assert set(model.top_features[:2]) == {"tenure", "contract"}
+    assert model.holdout_auc > 0.8
+    coef = model.coefficients.set_index("feature")["coefficient"]
+    assert coef["tenure"] < 0 and coef["contract_Month-to-month"] > 0
+    reasons = explain.churn_reasons(model.pipeline, data, data.X_now)
+    risky = reasons.sort_values("churn_risk").iloc[-1]
+    assert risky["churn_risk"] > 0.9
+    assert set(risky["reason_features"]) & {"tenure", "contract"}
+    assert "contract is Month-to-month" in reasons["reasons"].str.cat(sep=" | ")
+
+
+@pytest.mark.parametrize(
+    ("feature", "value", "typical", "row", "expected"),
+    [
+        ("recency_days", 140.0, 30.0, {"days_between_orders": 45.0}, "no purchase for 140 days, 3.1x their usual gap"),
+        ("recency_days", 140.0, 30.0, {"days_between_orders": np.nan}, "no purchase for 140 days (typical 30)"),
+        ("return_share", 0.25, 0.0, {}, "returned 25% of what they bought (typical 0%)"),
+        ("frequency", 1.0, 4.0, {}, "only 1 orders (typical 4)"),
+        ("contract", "Month-to-month", "Two year", {}, "contract is Month-to-month"),
+        ("monthly_charges", 110.0, 60.0, {}, "monthly charges 110, higher than the typical 60"),
+        ("age", np.nan, 40.0, {}, "age unknown"),
+    ],
+)
+def test_reasons_in_words(feature, value, typical, row, expected):
+    assert explain.describe_reason(feature, value, typical, pd.Series(row, dtype=object)) == expected
+
+
+def test_threshold_view_by_hand():
+    y = np.array([1, 1, 1, 0, 0, 0, 0, 0])
+    proba = np.array([0.9, 0.6, 0.2, 0.7, 0.1, 0.1, 0.3, 0.05])
+    view = explain.threshold_view(y, proba, pd.Series([0.8, 0.4, 0.55]), 0.5)
+    assert (view.precision, view.recall) == (pytest.approx(2 / 3), pytest.approx(2 / 3))
+    assert view.flagged_labelled == 3 and view.flagged_now == 2
+    assert view.confusion["customers"].tolist() == [4, 1, 1, 2]
+
+
+def test_group_columns_by_name():
+    frame = pd.DataFrame(columns=["Gender", "SeniorCitizen", "age", "Age Group", "usage", "page_views", "Genre"])
+    assert explain.group_columns(frame) == ["Gender", "SeniorCitizen", "age", "Age Group", "Genre"]
+
+
+def test_fairness_warns_on_a_planted_gap_and_not_on_equal_groups():
+    rng = np.random.default_rng(0)
+    n = 2000
+    idx = pd.Index([f"c{i}" for i in range(n)])
+    attrs = pd.DataFrame({"gender": rng.choice(["f", "m"], n), "age": rng.integers(20, 70, n)}, index=idx)
+    y = pd.Series((rng.random(n) < 0.3).astype(int), index=idx)
+    proba = np.where(y == 1, 0.8, 0.2) + rng.normal(0, 0.05, n)
+    fair_table, warnings = explain.fairness(attrs, y, proba, 0.5)
+    assert warnings == []
+    assert set(fair_table["attribute"]) == {"gender", "age"}
+    assert fair_table.loc[fair_table["attribute"] == "gender", "customers"].sum() == n
+    missed = (attrs["gender"] == "m").to_numpy() & (rng.random(n) < 0.5)
+    _, warnings = explain.fairness(attrs, y, np.where(missed, 0.1, proba), 0.5)
+    assert any(w.startswith("By gender: the model finds churners") for w in warnings)
+
+
+def test_action_list_keeps_valuable_customers_at_risk_sorted_by_value_at_risk():
+    idx = pd.Index(["a", "b", "c", "d"])
+    risk = pd.Series([0.9, 0.6, 0.95, 0.2], index=idx)
+    value = pd.Series([100.0, 300.0, 10.0, 500.0], index=idx)
+    tiers = pd.Series(["high value", "high value", "ordinary", "high value"], index=idx)
+    out = explain.action_list(risk, value, tiers, pd.Series("why", index=idx), 0.5)
+    assert out["customer_id"].tolist() == ["b", "a"]
+    assert out["value_at_risk"].tolist() == pytest.approx([180.0, 90.0])
+
+
+def test_value_tiers_rule():
+    tiers, rule = predict.value_tiers(pd.Series(np.arange(100, dtype=float)))
+    assert tiers.value_counts().to_dict() == {"ordinary": 50, "potential": 30, "high value": 20}
+    assert "top 20%" in rule and "79.20" in rule
+
+
+def test_spend_models_on_a_numeric_target():
+    df = flat_customers(400)
+    df["total_spend"] = df["tenure"] * df["monthly_charges"] + np.random.default_rng(1).normal(0, 50, 400)
+    roles = {**ROLES, "numeric": [*ROLES["numeric"], "total_spend"]}
+    assert predict.suggest_spend_target(df, roles) == "total_spend"
+    data = predict.spend_data(df, roles, target="total_spend")
+    assert "total_spend" not in data.features and len(data.X) == 400
+    result = predict.compare_spend_models(data)
+    assert list(result.metrics.index) == list(predict.SPEND_MODELS)
+    assert result.metrics.loc["Gradient boosting", "r2"] > 0.9  # a product of two columns: trees catch it
+    assert result.metrics.loc[result.best, "rmse"] == result.metrics["rmse"].min()
+    row = result.metrics.loc["Ridge"]
+    assert row["rmse"] == pytest.approx(np.sqrt(row["mse"]))
+    assert len(result.holdout) == 3 * 100 and len(result.predicted) == 400
+    with pytest.raises(SchemaError, match="not numeric"):
+        predict.spend_data(df, roles, target="contract")
+
+
+@pytest.fixture(scope="module")
+def demo_churn():
+    ds = load_demo()
+    data = predict.churn_data(ds)
+    comparison = predict.compare_churn_models(data)
+    return ds, data, comparison, predict.fit_churn_model(data, comparison.best)
+
+
+def test_demo_planted_churners_are_found(demo_churn):
+    ds, data, comparison, model = demo_churn
+    assert data.source == "derived" and data.cutoff == pd.Timestamp("2026-07-01")
+    assert "feedback_count" not in data.features  # summarises feedback of all dates: would leak
+    truth = demo.generate().truth.set_index("customer_id")["churned"].reindex(data.X.index)
+    assert roc_auc_score(truth.astype(int), comparison.oof[comparison.best]) >= 0.8
+    assert model.top_features[0] == "recency_days"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="demo generator: churners stop long before the cutoff, so recency alone separates them and "
+    "return_share adds nothing (univariate AUC 0.54); see the issue 4 report",
+)
+def test_demo_planted_drivers_rank_among_the_top_features(demo_churn):
+    _, _, _, model = demo_churn
+    assert set(demo.CHURN_DRIVERS) <= set(model.top_features[:5])
+
+
+def test_report_keys_for_a_label_file_and_an_orders_file():
+    label_file = flat_customers(300).rename(columns={"monthly_charges": "usage_score"}).to_csv(index=False).encode()
+    ds = build_dataset([("customers.csv", label_file)])
+    churn = predict.churn_report(ds)
+    assert churn["label_source"] == "column" and churn["cutoff"] is None
+    assert set(churn["metrics"]) == set(predict.CHURN_MODELS)
+    assert set(churn["metrics"]["SVM"]) == {"accuracy", "precision", "recall", "f1", "roc_auc"}
+    assert churn["top_features"][0] in {"tenure", "contract"}
+    assert predict.spend_report(ds)["target"] == "usage_score"
+
+    orders = _orders(PATTERN, copies=15).rename(columns={"timestamp": "date", "order_id": "invoice"})
+    ds = build_dataset([("orders.csv", orders.to_csv(index=False).encode())])
+    churn = predict.churn_report(ds)
+    assert churn["label_source"] == "derived" and churn["cutoff"] == "2024-03-03"
+    assert churn["churn_rate"] == pytest.approx(2 / 3)
+    spend = predict.spend_report(ds)
+    assert spend["target"] == "spend in the 90 days after the cutoff"
+    assert set(spend["metrics"]["Ridge"]) == {"mse", "rmse", "mae", "r2"}

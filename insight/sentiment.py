@@ -15,7 +15,7 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import pairwise
@@ -182,31 +182,34 @@ def label(compound: pd.Series) -> pd.Series:
     return pd.Series(out, index=compound.index, dtype="string").mask(compound.isna())
 
 
-def _start(strings: list[str], n_jobs: int | None) -> Iterator[tuple[list[str], list[tuple]]]:
-    """Chunks and their scores; in parallel mode the work is submitted now and runs while the caller goes on."""
-    chunks = [strings[i : i + CHUNK] for i in range(0, len(strings), CHUNK)]
-    if n_jobs is None:
-        n_jobs = 1 if len(strings) < PARALLEL_MIN else (os.cpu_count() or 1)
-    n_jobs = max(1, min(n_jobs, len(chunks)))
-    if n_jobs == 1:
-        return ((chunk, _score_strings(chunk)) for chunk in chunks)
-    from joblib.externals.loky import get_reusable_executor
+class _Batches:
+    """Scores strings chunk by chunk: in worker processes for large batches (submitted at once, so the
+    caller's own work overlaps theirs), else in this process when collected."""
 
-    ensure_lexicon()  # once, before the workers look for it
-    executor = get_reusable_executor(max_workers=n_jobs)
-    futures = [(chunk, executor.submit(_score_strings, chunk)) for chunk in chunks]
-    return ((chunk, future.result()) for chunk, future in futures)
+    def __init__(self, n_jobs: int | None, expected: int) -> None:
+        if n_jobs is None:
+            n_jobs = 1 if expected < PARALLEL_MIN else (os.cpu_count() or 1)
+        self.executor = None
+        if n_jobs > 1:
+            from joblib.externals.loky import get_reusable_executor
 
+            ensure_lexicon()  # once, before the workers look for it
+            self.executor = get_reusable_executor(max_workers=n_jobs)
+        self.pending: list[tuple[list[str], Any]] = []
 
-def _collect(
-    pending: Iterator[tuple[list[str], list[tuple]]], total: int, progress: Progress | None
-) -> dict[str, tuple]:
-    scores: dict[str, tuple] = {}
-    for chunk, chunk_scores in pending:
-        scores.update(zip(chunk, chunk_scores, strict=True))
-        if progress is not None:
-            progress(len(scores) / total, f"Scored {len(scores):,} of {total:,} distinct texts and sentences")
-    return scores
+    def submit(self, strings: list[str]) -> None:
+        for i in range(0, len(strings), CHUNK):
+            chunk = strings[i : i + CHUNK]
+            self.pending.append((chunk, self.executor and self.executor.submit(_score_strings, chunk)))
+
+    def collect(self, progress: Progress | None) -> dict[str, tuple]:
+        total = sum(len(chunk) for chunk, _ in self.pending)
+        scores: dict[str, tuple] = {}
+        for chunk, future in self.pending:
+            scores.update(zip(chunk, future.result() if future else _score_strings(chunk), strict=True))
+            if progress is not None:
+                progress(len(scores) / total, f"Scored {len(scores):,} of {total:,} distinct texts and sentences")
+        return scores
 
 
 def score(
@@ -228,11 +231,15 @@ def score(
     values = list(texts)
     reasons = [_skip_reason(v) for v in values]
     distinct = list(dict.fromkeys(v for v, r in zip(values, reasons, strict=True) if r is None))
+    batches = _Batches(n_jobs, len(distinct))
+    batches.submit(distinct)
     splits = {t: sentences(t) for t in distinct} if sentence_level else {}
-    pool = list(dict.fromkeys([*distinct, *(s for parts in splits.values() if len(parts) > 1 for s in parts)]))
-    pending = _start(pool, n_jobs)
+    known = set(distinct)
+    batches.submit(
+        list(dict.fromkeys(s for parts in splits.values() if len(parts) > 1 for s in parts if s not in known))
+    )
     non_english = {t: is_mostly_non_english(t) for t in distinct}  # runs while the workers score
-    scored = _collect(pending, len(pool), progress)
+    scored = batches.collect(progress)
 
     per_text = {}
     for text in distinct:

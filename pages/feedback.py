@@ -139,7 +139,9 @@ if not per_customer.empty:
     )
 
     groupings = {}
-    segment_labels = st.session_state.get("segment_labels")
+    segment_labels = st.session_state.get("segment_labels")  # set by the Segments page: customer_id, segment
+    if isinstance(segment_labels, pd.DataFrame) and {"customer_id", "segment"} <= set(segment_labels.columns):
+        segment_labels = segment_labels.set_index("customer_id")["segment"]
     if isinstance(segment_labels, pd.Series) and segment_labels.index.isin(ds.customers["customer_id"]).any():
         groupings["Segments (from the Segments page)"] = segment_labels
     candidates = ["rfm_group", *ds.customer_roles.get("categorical", [])]

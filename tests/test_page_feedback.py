@@ -54,6 +54,15 @@ def test_demo_feedback_page() -> None:
     assert by_country["customers"].sum() == len(per_customer)
     assert default_store().computed[sentiment.STEP] == runs  # widgets do not rescore
 
+    ids = per_customer["customer_id"]
+    at.session_state["segment_labels"] = pd.DataFrame(
+        {"customer_id": ids, "segment": np.where(ids.str[-1].isin(list("02468")), "Even", "Odd")}
+    )
+    at.run()
+    at.selectbox(key="fb_group").set_value("Segments (from the Segments page)").run()
+    by_segment = next(d.value for d in at.dataframe if "share_unhappy" in d.value.columns)
+    assert sorted(by_segment["segment"]) == ["Even", "Odd"] and by_segment["customers"].sum() == len(ids)
+
 
 def _reviews() -> bytes:
     rng = np.random.default_rng(1)

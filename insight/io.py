@@ -13,6 +13,8 @@ import csv
 import gzip
 import io
 import re
+import warnings
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -76,12 +78,18 @@ def _split_counts(lines: list[str], delimiter: str, quoting: int) -> list[int]:
     return [len(row) for row in csv.reader(lines, delimiter=delimiter, quoting=quoting)]
 
 
+def _consistency(counts: list[int]) -> tuple[float, int, int]:
+    """Share of lines (from its first use on, so titles above are ignored), lines and value of the commonest count."""
+    mode, hits = max(Counter(counts).items(), key=lambda kv: (kv[1], kv[0]))  # ties: the wider table
+    return hits / (len(counts) - counts.index(mode)), hits, mode
+
+
 def sniff_delimiter(lines: list[str]) -> tuple[str | None, int]:
     """The delimiter whose field count is most consistent across the sample, and that count.
 
     Returns `(None, n)` for whitespace-aligned columns and `(None, 1)` for a single column.
     """
-    best: tuple[float, int, str | None] = (0.0, 1, None)
+    best: tuple[float, int, int, str | None] = (0.0, 0, 1, None)
     for delimiter in DELIMITERS:
         for quoting in (csv.QUOTE_MINIMAL, csv.QUOTE_NONE):
             try:
@@ -90,17 +98,13 @@ def sniff_delimiter(lines: list[str]) -> tuple[str | None, int]:
                 continue
             if not counts:
                 continue
-            mode, hits = Counter(counts).most_common(1)[0]
-            if mode < 2:
-                continue
-            score = hits / len(counts)
-            if (score, mode) > best[:2]:
-                best = (score, mode, delimiter)
-    if best[2] is not None and best[0] >= 0.6:
-        return best[2], best[1]
-    counts = [len(line.split()) for line in lines]
-    mode, hits = Counter(counts).most_common(1)[0]
-    if mode >= 2 and hits / len(counts) >= 0.9:
+            score, hits, mode = _consistency(counts)
+            if mode >= 2 and (score, hits, mode) > best[:3]:
+                best = (score, hits, mode, delimiter)
+    if best[3] is not None and best[0] >= 0.6:
+        return best[3], best[2]
+    score, _, mode = _consistency([len(line.split()) for line in lines])
+    if mode >= 2 and score >= 0.9:
         return None, mode
     return None, 1
 
@@ -113,23 +117,47 @@ def _has_header(first: list[str], rest: list[list[str]]) -> bool:
     """A header row is text where the body below it holds numbers, or names unlike the body."""
     if not rest:
         return True
-    if any(not cell.strip() for cell in first):
-        return False
+    if any(not cell.strip() for cell in first[1:-1]):
+        return False  # a gap inside the row: data with a missing value (an index or trailing column may be unnamed)
     for j, cell in enumerate(first):
+        if not cell.strip():
+            continue
         body = [row[j] for row in rest if j < len(row) and row[j].strip()]
         numeric_share = sum(_looks_numeric(v) for v in body) / max(len(body), 1)
         if numeric_share > 0.9 and _looks_numeric(cell):
             return False
-    return not all(_looks_numeric(cell) for cell in first)
+    return not all(_looks_numeric(cell) for cell in first if cell.strip())
 
 
 def _leading_junk(lines: list[str], delimiter: str | None, n_fields: int) -> int:
     """How many lines at the top (titles, notes) come before the first line with the table's shape."""
     for i, line in enumerate(lines[:20]):
-        parts = line.split() if delimiter is None else next(csv.reader([line], delimiter=delimiter), [])
-        if len(parts) == n_fields:
+        if delimiter is None:
+            widths = {len(line.split())}
+        else:  # an unbalanced quote must not turn the header into a "title"
+            widths = {
+                len(next(csv.reader([line], delimiter=delimiter, quoting=q), []))
+                for q in (csv.QUOTE_MINIMAL, csv.QUOTE_NONE)
+            }
+        if n_fields in widths:
             return i
     return 0
+
+
+def _trailing_delimiter(lines: list[str], delimiter: str, n_fields: int) -> bool:
+    """True when the rows all end with a delimiter (an empty last field) and the header does not."""
+    rows = [row for row in csv.reader(lines, delimiter=delimiter) if row]
+    full = [row for row in rows if len(row) == n_fields]
+    return len(full) >= 2 and all(row[-1] == "" for row in full) and any(len(row) == n_fields - 1 for row in rows[:20])
+
+
+def _well_quoted(body: str, delimiter: str, n_fields: int) -> bool:
+    """True when every record parses cleanly with quotes honoured (cells may then span lines)."""
+    try:
+        records = csv.reader(io.StringIO(body), delimiter=delimiter, strict=True)
+        return all(len(row) == n_fields for row in records if row)
+    except csv.Error:
+        return False
 
 
 def _read_text(text: str, report: ReadReport) -> pd.DataFrame:
@@ -138,6 +166,8 @@ def _read_text(text: str, report: ReadReport) -> pd.DataFrame:
     if not lines:
         raise ReadError(f"{report.file} is empty. Export the file again with its rows, then upload it.")
     delimiter, n_fields = sniff_delimiter(lines[:_SAMPLE_LINES])
+    trailing = delimiter is not None and n_fields > 2 and _trailing_delimiter(lines[:50], delimiter, n_fields)
+    n_fields -= trailing
     junk = _leading_junk(lines, delimiter, n_fields) if n_fields > 1 else 0
     if junk:
         report.notes.append(f"skipped {junk} line(s) above the table (titles or notes)")
@@ -161,18 +191,34 @@ def _read_text(text: str, report: ReadReport) -> pd.DataFrame:
                 break
             seen += 1
     names = [f"column_{j + 1}" for j in range(n_fields)] if not header else None
-    kwargs = dict(dtype=str, keep_default_na=False, skip_blank_lines=True, names=names, header=0 if header else None)
+    kwargs = dict(
+        dtype=str,
+        keep_default_na=False,
+        skip_blank_lines=True,
+        names=names,
+        header=0 if header else None,
+        index_col=False,
+    )
     body = "\n".join(all_lines[skip_top:])
     if n_fields == 1:
-        return pd.read_csv(io.StringIO(body), sep="\x1f", engine="c", **kwargs)
+        try:
+            return pd.read_csv(io.StringIO(body), sep="\x1f", engine="c", **kwargs)
+        except pd.errors.ParserError:  # an unbalanced quote: read quotes as plain text
+            return pd.read_csv(io.StringIO(body), sep="\x1f", engine="c", quoting=csv.QUOTE_NONE, **kwargs)
     sep = r"\s+" if delimiter is None else delimiter
     expected = sum(1 for line in all_lines[skip_top:] if line.strip()) - (1 if header else 0)
     try:
-        df = pd.read_csv(io.StringIO(body), sep=sep, engine="c", **kwargs)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", pd.errors.ParserWarning)
+            df = pd.read_csv(io.StringIO(body), sep=sep, engine="c", **kwargs)
     except (pd.errors.ParserError, csv.Error):
         df = None
+    if df is not None and not trailing and any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
+        report.notes.append("some rows had more fields than the header; the extra fields were left out")
     if df is not None and (len(df) == expected or delimiter is None):
         return df
+    if df is not None and delimiter is not None and _well_quoted(body, delimiter, n_fields):
+        return df  # quoted cells spanning several lines
     if delimiter is not None:
         try:  # unbalanced quotes in text cells: fields never span lines, so read quotes as plain text
             plain = pd.read_csv(io.StringIO(body), sep=sep, engine="c", quoting=csv.QUOTE_NONE, **kwargs)
@@ -182,7 +228,7 @@ def _read_text(text: str, report: ReadReport) -> pd.DataFrame:
         except (pd.errors.ParserError, csv.Error):
             pass
     if df is not None:
-        return df  # quoted cells spanning several lines
+        return df
     bad: list[int] = []
 
     def skip(fields: list[str]) -> None:
@@ -202,7 +248,7 @@ def _strip_gzip(name: str, data: bytes) -> tuple[str, bytes]:
     if data[:2] == b"\x1f\x8b":
         try:
             data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
+        except (OSError, EOFError, zlib.error) as exc:
             raise ReadError(f"{name} looks gzip-compressed but is damaged ({exc}). Compress it again.") from exc
         if name.lower().endswith(".gz"):
             name = name[:-3]
@@ -242,7 +288,13 @@ def read_table(name: str, data: bytes, max_bytes: int = MAX_BYTES) -> tuple[pd.D
         )
     else:
         text, report.encoding = decode(data, name)
-        df = _read_text(text, report)
+        try:
+            df = _read_text(text, report)
+        except (pd.errors.ParserError, csv.Error) as exc:
+            raise ReadError(
+                f"{name} could not be split into rows and columns ({exc}). Open it in a spreadsheet, "
+                "check the quotes and separators, and export it again as CSV."
+            ) from exc
     df.columns = _unique_names(df.columns)
     if len(df.columns) == 0 or len(df) == 0:
         raise ReadError(f"{name} has a header but no data rows. Export it again including the rows, then upload it.")
@@ -252,7 +304,7 @@ def read_table(name: str, data: bytes, max_bytes: int = MAX_BYTES) -> tuple[pd.D
 def _unique_names(columns) -> list[str]:
     out: list[str] = []
     for i, col in enumerate(columns):
-        base = str(col).strip() or f"column_{i + 1}"
+        base = re.sub(r"^Unnamed: \d+$", "", str(col).strip()) or f"column_{i + 1}"  # pandas' name for a blank
         name, k = base, 2
         while name in out:
             name, k = f"{base}_{k}", k + 1
@@ -328,6 +380,8 @@ _DATE_LIKE = re.compile(rf"^\d{{1,4}}[-/.]\d{{1,2}}[-/.]\d{{1,4}}|^\d{{1,2}}[ -.
 def parse_numbers(values: pd.Series) -> pd.Series:
     """Text like "$1,234.50", "1.234,50 €", "(12.00)" or "15%" to floats; unparseable become NaN."""
     s = values.astype(str).str.strip()
+    if (s.str.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?", case=False) | (s == "")).all():
+        return pd.to_numeric(s.where(s != "", None), errors="coerce").astype(float)  # plain numbers: fast path
     negative = s.str.match(r"^\(.*\)$")
     s = s.str.strip("()").str.replace(_CURRENCY, "", regex=True).str.rstrip("%")
     ambiguous = s.str.fullmatch(r"[-+]?\d{1,3}(\.\d{3})+|[-+]?\d{1,3}(,\d{3})+").fillna(False).astype(bool)
@@ -411,13 +465,14 @@ def parse_types(df: pd.DataFrame, threshold: float = 0.9) -> tuple[pd.DataFrame,
     for col in df.columns:
         raw = df[col]
         s = raw.astype(str).str.strip()
-        present = s[(s != "") & (s.str.lower() != "nan") & (s.str.lower() != "none")]
+        blank = (s == "") | s.str.lower().isin(["nan", "none"])
+        present = s[~blank]
         kind = "text"
         converted: pd.Series | None = None
         if present.empty:
             kind = "empty"
         elif _is_date_column(col, present):
-            converted = parse_dates(s.where(s.isin(present) | (s == ""), ""), col)
+            converted = parse_dates(s.where(~blank, ""), col)
             kind = "datetime"
         elif not _ID_NAME.search(col) and not _zero_padded(present):
             numbers = parse_numbers(present)
@@ -427,7 +482,7 @@ def parse_types(df: pd.DataFrame, threshold: float = 0.9) -> tuple[pd.DataFrame,
                 converted = parse_numbers(s)
                 kind = "number"
         if converted is not None:
-            report.unparsed[col] = int(converted.isna().sum() - (s.isin(["", "nan", "None", "none"])).sum())
+            report.unparsed[col] = int((converted.isna() & ~blank).sum())
             out[col] = converted
         else:
             out[col] = s.where((s != "") & (s.str.lower() != "nan"), None).astype(object)

@@ -69,7 +69,7 @@ def iqr_bounds(s: pd.Series, factor: float = 1.5) -> tuple[float, float]:
 
 
 def _return_rows(df: pd.DataFrame, roles: Roles) -> pd.Series:
-    """Returns and cancellations: negative quantity or amount, or an order id starting with 'C'."""
+    """Returns and cancellations: negative quantity or amount, or an order id of 'C' and digits."""
     mask = pd.Series(False, index=df.index)
     for role in ("quantity", "amount"):
         col = roles.get(role)
@@ -77,7 +77,8 @@ def _return_rows(df: pd.DataFrame, roles: Roles) -> pd.Series:
             mask |= pd.to_numeric(df[col], errors="coerce").lt(0).fillna(False)
     order = roles.get("order_id")
     if order:
-        mask |= df[order].astype(str).str.upper().str.startswith("C").fillna(False) & df[order].notna()
+        # "C536379" cancels invoice 536379; "CA-2016-152156" (Superstore) is an ordinary order
+        mask |= df[order].astype(str).str.match(r"^[Cc]\d").fillna(False) & df[order].notna()
     return mask
 
 
@@ -200,7 +201,7 @@ def _handle_outliers(name, df, roles, kind, options, log) -> pd.DataFrame:
         if len(present) < 8 or present.std() == 0:
             continue
         lo, hi = iqr_bounds(present)
-        if kind == "transactions" and col != roles.get("amount") and col not in roles.get("numeric", []):
+        if kind == "transactions" and col in (roles.get("quantity"), roles.get("amount")):
             lo = min(lo, present.min())  # returns are negative on purpose; only cap the high side
         outside = s.notna() & ((s < lo) | (s > hi))
         if not outside.any():

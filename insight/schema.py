@@ -334,7 +334,7 @@ def to_binary(s: pd.Series) -> pd.Series:
         )
     hits = [v for v in values if v in positive]
     pos = hits[0] if hits else text.value_counts().idxmin()
-    return text.map(lambda v: np.nan if v is None else float(v == pos))
+    return text.map(lambda v: np.nan if pd.isna(v) else float(v == pos))  # map() turns None into NaN
 
 
 def standardize(df: pd.DataFrame, roles: Roles) -> pd.DataFrame:

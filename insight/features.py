@@ -91,15 +91,18 @@ def behaviour_features(tx: pd.DataFrame, as_of: pd.Timestamp | None = None) -> p
 
 
 def rfm_scores(customers: pd.DataFrame) -> pd.DataFrame:
-    """R, F and M scores 1-5 by quintile (5 = most recent / most frequent / highest spend)."""
+    """R, F and M scores 1-5 by quintile (5 = most recent / most frequent / highest spend).
+
+    Equal values get equal scores (ties share their average rank), so two customers
+    with the same behaviour always land in the same RFM group.
+    """
 
     def quintile(s: pd.Series, ascending: bool) -> pd.Series:
-        ranks = s.rank(method="first", ascending=ascending)
-        bins = min(5, int(s.notna().sum()))
-        if bins < 2:
-            return pd.Series(3, index=s.index)
-        scores = pd.qcut(ranks, bins, labels=False) + 1
-        return (np.ceil(scores * 5 / bins)).astype("Int64")
+        n = int(s.notna().sum())
+        if n < 2:
+            return pd.Series(3, index=s.index, dtype="Int64")
+        position = (s.rank(method="average", ascending=ascending) - 1) / (n - 1)  # 0 = lowest, 1 = highest
+        return (np.floor(position * 5).clip(upper=4) + 1).astype("Int64")
 
     buyers = customers["frequency"] > 0
     out = pd.DataFrame(index=customers.index)

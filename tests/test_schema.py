@@ -1,0 +1,303 @@
+"""Table kinds and column roles: real exports, non-English exports, the demo files, validation, the standard view."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from insight.dataset import build_dataset, demo_files
+from insight.errors import SchemaError
+from insight.io import parse_types, read_table
+from insight.schema import infer_kind, infer_roles, link_items, normalize_ids, standardize, to_binary, validate_roles
+from tests.conftest import SHARED_DATA
+
+
+def _understand(name: str, data: bytes) -> tuple[pd.DataFrame, dict, str]:
+    raw, _ = read_table(name, data)
+    typed, _ = parse_types(raw)
+    roles = infer_roles(typed)
+    return typed, roles, infer_kind(typed, roles)
+
+
+def _shared(path: str) -> tuple[str, bytes]:
+    p = SHARED_DATA / path
+    return p.name, p.read_bytes()
+
+
+# --- real public data --------------------------------------------------------------------------------
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize("path", ["cdnow/cdnow_master.csv", "cdnow/CDNOW_master.txt"])
+def test_cdnow_master_is_a_transaction_log(path):
+    typed, roles, kind = _understand(*_shared(path))
+    assert kind == "transactions"
+    assert {k: roles.get(k) for k in ("customer_id", "timestamp", "quantity", "amount")} == {
+        "customer_id": "customer_id",
+        "timestamp": "date",
+        "quantity": "number_of_cds",
+        "amount": "dollar_value",
+    }
+    std = standardize(typed, roles)
+    assert std["customer_id"].nunique() == 23570
+    assert std["customer_id"].iloc[0] == "00001"
+    assert std["timestamp"].max() == pd.Timestamp("1998-06-30")
+    assert std["amount"].sum() == pytest.approx(2_500_315.63, abs=0.01)
+
+
+@pytest.mark.shared_data
+def test_cdnow_sample_without_header_is_a_transaction_log():
+    typed, roles, kind = _understand(*_shared("cdnow/CDNOW_sample.txt"))
+    assert kind == "transactions"
+    assert roles["customer_id"] in ("column_1", "column_2")
+    assert roles["timestamp"] == "column_3"
+    assert roles["quantity"] == "column_4"
+    assert roles["amount"] == "column_5"
+    std = standardize(typed, roles)
+    assert std["customer_id"].nunique() == 2357
+    assert std["timestamp"].min() == pd.Timestamp("1997-01-01")
+
+
+@pytest.mark.shared_data
+def test_movielens_ratings_with_the_catalogue_uploaded_beside_them():
+    ds = build_dataset([_shared("ml100k_ratings.csv"), _shared("ml-100k/u.item")])
+    ratings, items = ds.table("ratings"), ds.table("items")
+    assert ratings is not None and items is not None
+    assert ratings.name == "ml100k_ratings.csv"
+    assert {k: ratings.roles.get(k) for k in ("customer_id", "item_id", "rating", "timestamp")} == {
+        "customer_id": "user_id",
+        "item_id": "item_id",
+        "rating": "rating",
+        "timestamp": "timestamp",
+    }
+    std = ratings.standard()
+    assert std["rating"].value_counts().sort_index().tolist() == [6110, 11370, 27145, 34174, 21201]
+    assert std["customer_id"].nunique() == 943
+    assert std["timestamp"].dt.year.between(1997, 1998).all()
+    assert items.roles["item_id"] == "column_1"
+    assert items.roles["item_name"] == "column_2"
+    catalogue = items.standard()
+    assert catalogue.loc[catalogue["item_id"] == "1", "item_name"].item() == "Toy Story (1995)"
+    assert set(std["item_id"]) <= set(catalogue["item_id"])
+    assert len(ds.customers) == 943
+
+
+@pytest.mark.shared_data
+def test_mall_customers_is_one_flat_customer_table():
+    typed, roles, kind = _understand(*_shared("mall_customers.csv"))
+    assert kind == "customers"
+    assert roles["customer_id"] == "CustomerID"
+    assert roles["categorical"] == ["Genre"]
+    assert roles["numeric"] == ["Age", "Annual Income (k$)", "Spending Score (1-100)"]
+    assert typed["Genre"].value_counts().to_dict() == {"Female": 112, "Male": 88}
+    assert typed["Annual Income (k$)"].mean() == pytest.approx(60.56)
+    assert standardize(typed, roles)["customer_id"].iloc[0] == "0001"
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize("file", ["amazon_cells_labelled.txt", "imdb_labelled.txt", "yelp_labelled.txt"])
+def test_labelled_sentences_are_feedback(file):
+    typed, roles, kind = _understand(*_shared(f"sentiment_labelled_sentences/{file}"))
+    assert kind == "feedback"
+    assert roles["text"] == "column_1"
+    assert len(typed) == 1000
+    assert typed["column_1"].str.split().str.len().mean() > 5
+
+
+# --- exports in other languages ---------------------------------------------------------------------------
+
+
+def _german() -> bytes:
+    rows = ["Kundennummer;Datum;Menge;Betrag", "K001;05.01.2024;2;1.234,50", "K002;13.01.2024;1;12,00"]
+    rows += [f"K00{i % 4 + 1};{i + 1:02d}.02.2024;{i % 3 + 1};{i * 7},{i:02d}" for i in range(12)]
+    return "\n".join(rows).encode("cp1252")
+
+
+def test_german_semicolon_export_with_decimal_commas():
+    typed, roles, kind = _understand("Umsätze.csv", _german())
+    assert kind == "transactions"
+    assert {k: roles.get(k) for k in ("customer_id", "timestamp", "quantity", "amount")} == {
+        "customer_id": "Kundennummer",
+        "timestamp": "Datum",
+        "quantity": "Menge",
+        "amount": "Betrag",
+    }
+    std = standardize(typed, roles)
+    assert std["amount"].iloc[0] == 1234.5
+    assert std["timestamp"].iloc[1] == pd.Timestamp("2024-01-13")
+
+
+@pytest.mark.parametrize(
+    ("header", "row", "expect"),
+    [
+        (
+            "Numéro client;Date de commande;Quantité;Montant",
+            "{c};{d:02d}/03/2024;{q};{a},50 €",
+            {
+                "customer_id": "Numéro client",
+                "timestamp": "Date de commande",
+                "quantity": "Quantité",
+                "amount": "Montant",
+            },
+        ),
+        (
+            "Cliente,Fecha,Cantidad,Importe",
+            'C-{c},2024-03-{d:02d},{q},"{a}.25"',
+            {"customer_id": "Cliente", "timestamp": "Fecha", "quantity": "Cantidad", "amount": "Importe"},
+        ),
+        (
+            "Klantnummer\tDatum\tAantal\tBedrag",
+            "{c}\t2024-03-{d:02d}\t{q}\t{a}",
+            {"customer_id": "Klantnummer", "timestamp": "Datum", "quantity": "Aantal", "amount": "Bedrag"},
+        ),
+    ],
+)
+def test_french_spanish_dutch_exports(header, row, expect):
+    lines = [header] + [row.format(c=100 + i % 5, d=i % 28 + 1, q=i % 3 + 1, a=i * 7) for i in range(30)]
+    typed, roles, kind = _understand("export.csv", "\n".join(lines).encode("cp1252"))
+    assert kind == "transactions"
+    assert {k: roles.get(k) for k in expect} == expect
+    std = standardize(typed, roles)
+    assert std["customer_id"].nunique() == 5
+    assert std["amount"].notna().all()
+    assert std["timestamp"].dt.month.eq(3).all()
+
+
+def test_german_customer_list_flags_personal_data():
+    rows = ["Kundennummer;Vorname;E-Mail;Alter;Geschlecht"]
+    rows += [f"{i};Anna{i};anna{i}@example.de;{20 + i};{'wm'[i % 2]}" for i in range(1, 31)]
+    typed, roles, kind = _understand("kunden.csv", "\n".join(rows).encode())
+    assert kind == "customers"
+    assert roles["customer_id"] == "Kundennummer"
+    assert set(roles["pii"]) == {"Vorname", "E-Mail"}
+    assert roles["numeric"] == ["Alter"]
+    assert roles["categorical"] == ["Geschlecht"]
+
+
+# --- the demo files ------------------------------------------------------------------------------------------
+
+
+def test_demo_files_are_understood():
+    found = {}
+    for name, data in demo_files():
+        found[name] = _understand(name, data)
+    kinds = {name: kind for name, (_, _, kind) in found.items()}
+    assert kinds == {
+        "customers.csv": "customers",
+        "orders.csv": "transactions",
+        "feedback.csv": "feedback",
+        "ratings.csv": "ratings",
+    }
+    customers, orders = found["customers.csv"][1], found["orders.csv"][1]
+    feedback, ratings = found["feedback.csv"][1], found["ratings.csv"][1]
+    assert customers["customer_id"] == "customer_id"
+    assert set(customers["pii"]) == {"name", "email", "phone"}
+    assert "age" in customers["numeric"]
+    assert {"gender", "country", "channel"} <= set(customers["categorical"])
+    assert {
+        k: orders.get(k) for k in ("customer_id", "order_id", "item_id", "quantity", "unit_price", "timestamp")
+    } == {
+        "customer_id": "customer_id",
+        "order_id": "invoice",
+        "item_id": "sku",
+        "quantity": "quantity",
+        "unit_price": "unit_price",
+        "timestamp": "date",
+    }
+    assert (feedback["text"], feedback["customer_id"], feedback["rating"]) == ("comment", "customer_id", "stars")
+    assert (ratings["customer_id"], ratings["item_id"], ratings["rating"]) == ("customer_id", "sku", "rating")
+
+
+# --- inference details --------------------------------------------------------------------------------------
+
+
+def test_ids_that_never_repeat_make_a_customer_table():
+    df = pd.DataFrame({"customer_id": ["a", "b", "c"], "amount": [1.0, 2.0, 3.0]})
+    roles = infer_roles(df)
+    assert infer_kind(df, roles) == "customers"
+    df = pd.DataFrame({"customer_id": ["a", "a", "c"], "amount": [1.0, 2.0, 3.0]})
+    assert infer_kind(df, infer_roles(df)) == "transactions"
+
+
+def test_churn_column_is_the_label():
+    df = pd.DataFrame({"client": ["a", "b", "c", "d"], "Exited": [1, 0, 0, 1], "tenure": [3.0, 4.0, 1.0, 9.0]})
+    roles = infer_roles(df)
+    assert roles["label"] == "Exited"
+    assert "Exited" not in roles["numeric"]
+
+
+def test_link_items_relabels_a_catalogue():
+    tx = pd.DataFrame({"customer_id": ["a", "a", "b", "b"], "item_id": ["1", "2", "3", "4"], "rating": [5.0, 3, 4, 2]})
+    catalogue = pd.DataFrame({"column_1": [1.0, 2.0, 3.0, 4.0, 5.0], "column_2": ["Tea", "Mug", "Pot", "Cup", "Jar"]})
+    tables = [(tx, infer_roles(tx), "ratings"), (catalogue, {"customer_id": "column_1"}, "customers")]
+    assert link_items(tables) == ["ratings", "items"]
+    assert tables[1][1]["item_id"] == "column_1"
+    assert tables[1][1]["item_name"] == "column_2"
+    assert "customer_id" not in tables[1][1]
+
+
+def test_validate_roles_lists_every_problem_with_the_fix():
+    df = pd.DataFrame({"a": [1], "b": ["x"]})
+    with pytest.raises(SchemaError) as info:
+        validate_roles(df, {"customer_id": "missing", "colour": "a"}, "ratings")
+    message = str(info.value)
+    assert "'colour' is not a known role" in message
+    assert "'missing', which is not a column" in message
+    assert "needs a 'item_id' column" in message and "needs a 'rating' column" in message
+    assert "role editor" in message
+    validate_roles(df, {"customer_id": "b", "amount": "a"}, "transactions")
+
+
+def test_transactions_need_a_date_or_money():
+    df = pd.DataFrame({"c": ["a", "a"], "n": ["x", "y"]})
+    with pytest.raises(SchemaError, match="needs a date or an amount"):
+        validate_roles(df, {"customer_id": "c"}, "transactions")
+
+
+def test_standardize_renames_types_and_derives_amount():
+    df = pd.DataFrame(
+        {
+            "Kunde": [1.0, 2.0, np.nan],
+            "when": ["2024-01-02", "2024-01-03", "2024-01-04"],
+            "qty": [2.0, -1.0, 3.0],
+            "price": [2.5, 4.0, 1.0],
+            "Gekündigt": ["Ja", "Nein", "Nein"],
+        }
+    )
+    std = standardize(
+        df,
+        {"customer_id": "Kunde", "timestamp": "when", "quantity": "qty", "unit_price": "price", "label": "Gekündigt"},
+    )
+    assert std["customer_id"].tolist()[:2] == ["1", "2"]
+    assert pd.isna(std["customer_id"].iloc[2])
+    assert std["timestamp"].iloc[0] == pd.Timestamp("2024-01-02")
+    assert std["amount"].tolist() == [5.0, -4.0, 3.0]
+    assert std["label"].tolist() == [1.0, 0.0, 0.0]
+
+
+def test_normalize_ids_trims_and_blanks():
+    text = normalize_ids(pd.Series([" a ", "", None, "b"]))
+    assert text.isna().tolist() == [False, True, True, False]
+    assert text.dropna().tolist() == ["a", "b"]
+    numbers = normalize_ids(pd.Series([12.0, 3.5, np.nan]))
+    assert numbers.tolist()[:2] == ["12", "3.5"] and pd.isna(numbers.iloc[2])
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (["Yes", "No", "no"], [1.0, 0.0, 0.0]),
+        ([True, False, True], [1.0, 0.0, 1.0]),
+        (["active", "churned", None], [0.0, 1.0, np.nan]),
+        (["stay", "stay", "gone"], [0.0, 0.0, 1.0]),  # no yes-like value: the rarer one is positive
+    ],
+)
+def test_to_binary_keeps_missing_labels_missing(values, expected):
+    out = to_binary(pd.Series(values, name="churn"))
+    np.testing.assert_array_equal(out.to_numpy(dtype=float), np.array(expected, dtype=float))
+
+
+def test_to_binary_rejects_three_outcomes():
+    with pytest.raises(SchemaError, match="needs two"):
+        to_binary(pd.Series(["a", "b", "c"], name="status"))

@@ -475,17 +475,17 @@ def parse_types(df: pd.DataFrame, threshold: float = 0.9) -> tuple[pd.DataFrame,
             converted = parse_dates(s.where(~blank, ""), col)
             kind = "datetime"
         elif not _ID_NAME.search(col) and not _zero_padded(present):
-            numbers = parse_numbers(present)
-            failed = present[numbers.isna()]
+            numbers = parse_numbers(s.where(~blank, ""))
+            failed = present[numbers[~blank].isna()]
             codes = len(failed) > 0 and failed.str.fullmatch(r"[A-Za-z]{1,3}-?\d+").all()
-            if numbers.notna().mean() >= threshold and not codes:
-                converted = parse_numbers(s)
+            if numbers[~blank].notna().mean() >= threshold and not codes:
+                converted = numbers
                 kind = "number"
         if converted is not None:
             report.unparsed[col] = int((converted.isna() & ~blank).sum())
             out[col] = converted
         else:
-            out[col] = s.where((s != "") & (s.str.lower() != "nan"), None).astype(object)
+            out[col] = s.where(~blank)
         report.kinds[col] = kind
     report.unparsed = {k: v for k, v in report.unparsed.items() if v > 0}
     return pd.DataFrame(out, index=df.index), report

@@ -88,7 +88,7 @@ def _binary_values(s: pd.Series) -> bool:
 
 
 def _mean_words(s: pd.Series) -> float:
-    sample = s.dropna().astype(str).head(500)
+    sample = s.head(5000).dropna().astype(str).head(500)
     return float(sample.str.split().str.len().mean()) if len(sample) else 0.0
 
 
@@ -97,7 +97,7 @@ def _is_pii(name: str, s: pd.Series) -> bool:
         return True
     if not _is_text(s):
         return False
-    sample = s.dropna().astype(str).head(300)
+    sample = s.head(5000).dropna().astype(str).head(300)
     if sample.empty:
         return False
     return bool(sample.str.match(_EMAIL).mean() > 0.8 or sample.str.match(_PHONE).mean() > 0.9)
@@ -117,7 +117,7 @@ def _id_like(s: pd.Series) -> bool:
 
 def _code_like(s: pd.Series) -> bool:
     """Values without spaces (SKU-104, 00042), as opposed to names."""
-    sample = s.dropna().astype(str).head(500)
+    sample = s.head(5000).dropna().astype(str).head(500)
     return bool(len(sample)) and sample.str.contains(" ").mean() < 0.2
 
 
@@ -247,12 +247,12 @@ def link_items(tables: list[tuple[pd.DataFrame, Roles, str]]) -> list[str]:
     item_values = set()
     for df, roles, kind in tables:
         if kind in ("transactions", "ratings") and roles.get("item_id"):
-            item_values |= set(df[roles["item_id"]].dropna().astype(str).str.strip())
+            item_values |= set(normalize_ids(pd.Series(df[roles["item_id"]].dropna().unique())).dropna())
     kinds = []
     for df, roles, kind in tables:
         cid = roles.get("customer_id")
         if kind == "customers" and cid and item_values and df[cid].is_unique:
-            ids = set(df[cid].dropna().astype(str).str.strip().str.replace(r"\.0$", "", regex=True))
+            ids = set(normalize_ids(df[cid]).dropna())
             if len(ids & item_values) >= 0.8 * len(ids):
                 roles["item_id"] = roles.pop("customer_id")
                 for role in ("quantity", "amount", "unit_price"):
@@ -298,11 +298,18 @@ def validate_roles(df: pd.DataFrame, roles: Roles, kind: str) -> None:
 
 def normalize_ids(s: pd.Series) -> pd.Series:
     """Identifiers as clean strings: trimmed, whole numbers without '.0', blanks as missing."""
+    out = pd.Series(None, index=s.index, dtype=object)
     if _is_number(s):
-        out = s.map(lambda v: None if pd.isna(v) else (str(int(v)) if float(v).is_integer() else str(v)))
-    else:
-        out = s.astype(object).map(lambda v: None if v is None or pd.isna(v) else str(v).strip() or None)
-    return out.astype(object)
+        v = s.astype(float)
+        whole = v.notna() & (v % 1 == 0)
+        out[whole] = v[whole].astype("int64").astype(str).astype(object)
+        rest = v.notna() & ~whole
+        out[rest] = v[rest].astype(str).astype(object)
+        return out
+    text = s.astype("string").str.strip()
+    keep = text.notna() & (text != "")
+    out[keep] = text[keep].astype(object)
+    return out
 
 
 def to_binary(s: pd.Series) -> pd.Series:

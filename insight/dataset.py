@@ -86,7 +86,8 @@ def _attribute_columns(table: Table) -> list[str]:
     cols = [*roles.get("numeric", []), *roles.get("categorical", []), *roles.get("pii", [])]
     if roles.get("label"):
         cols.append(roles["label"])
-    return [c for c in dict.fromkeys(cols) if c in table.frame.columns]
+    # a column literally named "customer_id" that is not the id role would clash with the join key
+    return [c for c in dict.fromkeys(cols) if c in table.frame.columns and c != "customer_id"]
 
 
 def _per_customer_feedback(table: Table) -> pd.DataFrame | None:

@@ -261,7 +261,7 @@ def _customer_orders(rng, cid, segment, favorite, signup, stop, catalog, pools, 
 
 def _feedback(rng, orders: pd.DataFrame, truth: pd.DataFrame, n: int) -> pd.DataFrame:
     buyers = orders[orders["quantity"] > 0].dropna(subset=["customer_id"])
-    picks = buyers.iloc[rng.choice(len(buyers), size=n, replace=False)]
+    picks = buyers.iloc[rng.choice(len(buyers), size=min(n, len(buyers)), replace=False)]
     unhappy = truth.set_index("customer_id")["segment"].eq("Drifting away")
     rows = []
     for k, (_, o) in enumerate(picks.iterrows()):

@@ -270,3 +270,30 @@ def test_report_keys_for_a_label_file_and_an_orders_file():
     spend = predict.spend_report(ds)
     assert spend["target"] == "spend in the 90 days after the cutoff"
     assert set(spend["metrics"]["Ridge"]) == {"mse", "rmse", "mae", "r2"}
+
+
+@pytest.mark.shared_data
+def test_cdnow_derived_label_uses_only_pre_cutoff_events(shared_data):
+    raw = pd.read_csv(shared_data / "cdnow" / "cdnow_master.csv", dtype={"customer_id": str, "date": str})
+    tx = pd.DataFrame(
+        {
+            "customer_id": raw["customer_id"],
+            "timestamp": pd.to_datetime(raw["date"], format="%Y%m%d"),
+            "amount": raw["dollar_value"],
+            "quantity": raw["number_of_cds"].astype(float),
+        }
+    )
+    data = predict.derive_label(tx, horizon_days=90)
+    assert data.cutoff == pd.Timestamp("1998-04-01")  # last order 1998-06-30 minus 90 days
+    assert len(data.X) == 23_570 and 0.8 < data.churn_rate < 0.95  # most CDNOW buyers never come back
+
+    rng = np.random.default_rng(0)
+    after = tx["timestamp"] > data.cutoff
+    moved = tx.copy()
+    moved.loc[after, "timestamp"] = data.cutoff + pd.to_timedelta(rng.integers(1, 90, after.sum()), unit="D")
+    moved.loc[after, "amount"] = rng.uniform(1, 500, after.sum())
+    moved.loc[after, "customer_id"] = rng.choice(tx["customer_id"].unique(), after.sum())  # other buyers
+    moved = pd.concat([moved, moved[after]], ignore_index=True)
+    again = predict.derive_label(moved, cutoff=data.cutoff, horizon_days=90)
+    pd.testing.assert_frame_equal(data.X, again.X)
+    assert not data.y.equals(again.y)  # the label does depend on what happens after the cutoff

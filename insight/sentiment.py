@@ -40,7 +40,7 @@ NEGATIVE_AT = -0.05
 STEP = "sentiment"
 PARAMS: dict[str, Any] = {"version": 2}  # bump when the analysis changes: the store keeps old results
 PARALLEL_MIN = 20_000  # distinct strings below which worker start-up costs more than it saves
-CHUNK = 4_000
+CHUNK = 2_000
 _LEXICON_MEMBER = "vader_lexicon/vader_lexicon.txt"
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=\S)|\s*[\r\n]+\s*")
 _WORD = re.compile(r"[^\W\d_]+")
@@ -184,7 +184,8 @@ def label(compound: pd.Series) -> pd.Series:
 
 class _Batches:
     """Scores strings chunk by chunk: in worker processes for large batches (submitted at once, so the
-    caller's own work overlaps theirs), else in this process when collected."""
+    caller's own work overlaps theirs; while they start up, this process takes chunks from the back of the
+    queue), else in this process when collected."""
 
     def __init__(self, n_jobs: int | None, expected: int) -> None:
         if n_jobs is None:
@@ -204,11 +205,25 @@ class _Batches:
 
     def collect(self, progress: Progress | None) -> dict[str, tuple]:
         total = sum(len(chunk) for chunk, _ in self.pending)
-        scores: dict[str, tuple] = {}
-        for chunk, future in self.pending:
-            scores.update(zip(chunk, future.result() if future else _score_strings(chunk), strict=True))
+        done: dict[int, list[tuple]] = {}
+
+        def finish(index: int, scores: list[tuple]) -> None:
+            done[index] = scores
             if progress is not None:
-                progress(len(scores) / total, f"Scored {len(scores):,} of {total:,} distinct texts and sentences")
+                n = sum(len(self.pending[i][0]) for i in done)
+                progress(n / total, f"Scored {n:,} of {total:,} distinct texts and sentences")
+
+        for index in reversed(range(len(self.pending))):  # help from the back while the workers are busy
+            chunk, future = self.pending[index]
+            if future is not None and not future.cancel():
+                break
+            finish(index, _score_strings(chunk))
+        for index, (_, future) in enumerate(self.pending):
+            if index not in done:
+                finish(index, future.result())
+        scores: dict[str, tuple] = {}
+        for index, (chunk, _) in enumerate(self.pending):
+            scores.update(zip(chunk, done[index], strict=True))
         return scores
 
 

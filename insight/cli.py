@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from insight import sentiment
+from insight import segment, sentiment
 from insight.dataset import Dataset, build_dataset, load_demo
 from insight.errors import InsightError
 
@@ -55,6 +55,7 @@ def build_report(ds: Dataset, args: argparse.Namespace) -> dict[str, Any]:
     report["churn"] = predict.churn_report(ds)
     report["spend"] = predict.spend_report(ds)
     report["clv"] = clv.clv_report(ds)
+    report["segments"] = segment.summary(ds, k=args.k, algorithm=args.algorithm)
     if ds.table("feedback") is not None:
         report["sentiment"] = sentiment.summary(ds)
     from insight import recommend  # Surprise loads only for data it can use

@@ -196,7 +196,12 @@ def derive_label(
         attrs = customers.set_index(customers["customer_id"].astype(str))[attr_num + attr_cat]
         attrs = attrs[~attrs.index.duplicated()]
         before, now = before.join(attrs), now.join(attrs)
-        numeric, categorical = numeric + attr_num, attr_cat
+        known = [c for c in attr_num + attr_cat if before[c].notna().any()]  # ids may not match the orders
+        before, now = (
+            before.drop(columns=set(attrs.columns) - set(known)),
+            now.drop(columns=set(attrs.columns) - set(known)),
+        )
+        numeric, categorical = numeric + [c for c in attr_num if c in known], [c for c in attr_cat if c in known]
     y = pd.Series([0 if c in buyers else 1 for c in before.index], index=before.index, name="churned")
     data = ChurnData(
         source="derived",

@@ -186,3 +186,17 @@ def test_cdnow_sample_reproduces_the_published_fits(shared_data):
     for name, published in {"p": 6.25, "q": 3.74, "v": 15.45}.items():
         assert gg[name] == pytest.approx(published, rel=0.01), name
     assert result.warnings == []
+
+
+def test_clv_report_for_an_orders_file_and_none_without_orders():
+    from insight.clv import clv_report
+    from insight.dataset import build_dataset
+
+    orders = _shop(120, 400).rename(columns={"timestamp": "order_date"})
+    ds = build_dataset([("orders.csv", orders.to_csv(index=False).encode())])
+    report = clv_report(ds)
+    assert report["customers"] == 120
+    assert set(report) >= {"bgnbd", "gamma_gamma", "mean_p_alive", "total_clv_12m", "warnings"}
+    assert 0 < report["mean_p_alive"] <= 1 and report["total_clv_12m"] > 0
+    people = pd.DataFrame({"customer_id": [f"c{i}" for i in range(60)], "age": range(20, 80)})
+    assert clv_report(build_dataset([("people.csv", people.to_csv(index=False).encode())])) is None

@@ -84,8 +84,7 @@ def fingerprint(
 def _attribute_columns(table: Table) -> list[str]:
     roles = table.roles
     cols = [*roles.get("numeric", []), *roles.get("categorical", []), *roles.get("pii", [])]
-    if roles.get("label"):
-        cols.append(roles["label"])
+    cols += [roles[r] for r in ("amount", "quantity", "unit_price", "rating", "label") if roles.get(r)]
     # a column literally named "customer_id" that is not the id role would clash with the join key
     return [c for c in dict.fromkeys(cols) if c in table.frame.columns and c != "customer_id"]
 
@@ -115,6 +114,8 @@ def assemble_customers(tables: list[Table]) -> tuple[pd.DataFrame, dict[str, Any
             attrs.append((frame, cols))
             for role in ("numeric", "categorical", "pii"):
                 roles[role] += [c for c in t.roles.get(role, []) if c not in roles[role]]
+            money = [t.roles[r] for r in ("amount", "quantity", "unit_price", "rating") if t.roles.get(r)]
+            roles["numeric"] += [c for c in money if c not in roles["numeric"]]
             if t.roles.get("label"):
                 roles["label"] = t.roles["label"]
         elif t.kind in ("feedback", "ratings"):

@@ -9,12 +9,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from insight import segment, sentiment
 from insight.dataset import Dataset, build_dataset, load_demo
 from insight.errors import InsightError
 
@@ -47,21 +47,27 @@ def foundation_summary(ds: Dataset) -> dict[str, Any]:
     }
 
 
+def _section(compute: Callable[[], Any]) -> Any:
+    """One section's result, or `{"skipped": why}` when the data cannot support it (the rest still runs)."""
+    try:
+        return compute()
+    except InsightError as exc:
+        return {"skipped": str(exc)}
+
+
 def build_report(ds: Dataset, args: argparse.Namespace) -> dict[str, Any]:
-    """Everything `analyze` writes, section by section."""
+    """Everything `analyze` writes, section by section; sections the data cannot support are skipped."""
+    from insight import clv, predict, recommend, segment, sentiment  # heavy imports only when analyzing
+
     report = foundation_summary(ds)
-    from insight import clv, predict
-
-    report["churn"] = predict.churn_report(ds)
-    report["spend"] = predict.spend_report(ds)
-    report["clv"] = clv.clv_report(ds)
-    report["segments"] = segment.summary(ds, k=args.k, algorithm=args.algorithm)
+    report["segments"] = _section(lambda: segment.summary(ds, k=args.k, algorithm=args.algorithm))
+    report["churn"] = _section(lambda: predict.churn_report(ds))
+    report["spend"] = _section(lambda: predict.spend_report(ds))
+    report["clv"] = _section(lambda: clv.clv_report(ds))
     if ds.table("feedback") is not None:
-        report["sentiment"] = sentiment.summary(ds)
-    from insight import recommend  # Surprise loads only for data it can use
-
+        report["sentiment"] = _section(lambda: sentiment.summary(ds))
     if recommend.sources(ds):
-        report["recommendations"] = recommend.summary(ds)
+        report["recommendations"] = _section(lambda: recommend.summary(ds))
     return report
 
 
@@ -72,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("files", nargs="*", type=Path, help="CSV, TSV, Excel, Parquet or JSON-lines files")
     analyze.add_argument("--demo", action="store_true", help="analyze the built-in demo shop")
     analyze.add_argument("--json", type=Path, dest="json_out", help="write the results as JSON here")
+    analyze.add_argument("--html", type=Path, dest="html_out", help="write a self-contained HTML report here")
     analyze.add_argument("--k", type=int, default=None, help="number of customer segments (default: suggested)")
     analyze.add_argument(
         "--algorithm", default="kmeans", help="segmentation algorithm (kmeans, agglomerative, dbscan, gmm)"
@@ -106,6 +113,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.json_out:
         args.json_out.write_text(text, encoding="utf-8")
         print(f"wrote {args.json_out}")
-    else:
+    elif not args.html_out:
         print(text)
+    if args.html_out:
+        from insight.report import build_html
+
+        args.html_out.write_text(build_html(ds), encoding="utf-8")
+        print(f"wrote {args.html_out}")
     return 0

@@ -285,7 +285,7 @@ def clv_report(ds: Any) -> dict[str, Any] | None:
     try:
         result = lifetime_value(orders.standard())
     except NotEnoughData as exc:
-        return {"error": str(exc)}
+        return {"skipped": str(exc)}
     return {**result.summary(), "customers": len(result.table), "warnings": result.warnings}
 
 

@@ -564,7 +564,7 @@ def churn_report(ds: Any, *, horizon_days: int = 90) -> dict[str, Any] | None:
         comparison = compare_churn_models(data)
         model = fit_churn_model(data, comparison.best)
     except InsightError as exc:
-        return {"error": str(exc)}
+        return {"skipped": str(exc)}
     metric_names = ("accuracy", "precision", "recall", "f1", "roc_auc")
     return {
         "label_source": data.source,
@@ -593,7 +593,7 @@ def spend_report(ds: Any, *, horizon_days: int = 90, target: str | None = None) 
     try:
         result = compare_spend_models(spend_data(ds.customers, ds.customer_roles, churn, target))
     except InsightError as exc:
-        return {"error": str(exc)}
+        return {"skipped": str(exc)}
     return {
         "target": result.target,
         "best_model": result.best,

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.metrics import adjusted_rand_score
+from sklearn.metrics import adjusted_rand_score, silhouette_score
 
 from insight import segment as sg
 from insight.errors import InsightError, NotEnoughData, SchemaError
@@ -220,6 +220,9 @@ def test_sweep_suggests_the_planted_number_of_groups() -> None:
     assert result.table["inertia"].is_monotonic_decreasing
     with pytest.raises(ValueError, match="DBSCAN"):
         sg.sweep(X, algorithm="dbscan")
+    seg = sg.analyse(frame, XY, features=["x", "y"], k=3)  # the fit scores exactly what the sweep scored
+    assert seg.silhouette == result.table.set_index("k").loc[3, "silhouette"]
+    assert seg.silhouette == pytest.approx(silhouette_score(X, seg.labels), abs=1e-12)
 
 
 # --- profiles, personas, stability, unusual ---------------------------------------------------------------------
@@ -309,7 +312,10 @@ def test_cli_segments_key_with_k_and_algorithm(tmp_path) -> None:
     assert seg["features"] == ["Age", "Annual Income (k$)", "Spending Score (1-100)"]
     assert isinstance(seg["suggested_k"], int) and 0 < seg["silhouette"] < 1
     assert [set(p) for p in seg["personas"]] == [{"name", "size", "description"}] * 4
-    assert main(["analyze", str(SHARED_DATA / "mall_customers.csv"), "--algorithm", "spectral"]) == 2
+    assert (
+        main(["analyze", str(SHARED_DATA / "mall_customers.csv"), "--algorithm", "spectral", "--json", str(out)]) == 0
+    )
+    assert "choose one of kmeans" in json.loads(out.read_text())["segments"]["skipped"]
 
 
 @pytest.fixture(scope="module")

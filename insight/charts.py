@@ -76,8 +76,8 @@ def segment_sweep(table: pd.DataFrame, suggested_k: int, current_k: int | None =
     chosen = base.mark_rule(color="#2E6F95").encode(x="chosen:Q")
     return (
         alt.layer(line, suggested, chosen, data=df)
-        .properties(width=190, height=150)
-        .facet(facet=alt.Facet("metric:N", title=None, sort=list(SWEEP_TITLES.values())), columns=4)
+        .properties(width=300, height=160)
+        .facet(facet=alt.Facet("metric:N", title=None, sort=list(SWEEP_TITLES.values())), columns=2)
         .resolve_scale(y="independent")
     )
 
@@ -105,7 +105,7 @@ def segment_map(points: pd.DataFrame, explained: tuple[float, float], tooltips: 
         .encode(
             x=alt.X("x:Q", title=f"Main direction 1 ({explained[0]:.0%} of the spread)"),
             y=alt.Y("y:Q", title=f"Main direction 2 ({explained[1]:.0%} of the spread)"),
-            color=alt.Color("segment:N", title="Segment"),
+            color=alt.Color("segment:N", title="Segment", legend=alt.Legend(labelLimit=320)),
             tooltip=[alt.Tooltip("customer_id:N", title="Customer"), alt.Tooltip("segment:N", title="Segment")]
             + [alt.Tooltip(f"{c}:Q", format=",.1f") for c in tooltips],
         )
@@ -123,7 +123,7 @@ def segment_sizes(sizes: pd.DataFrame) -> alt.Chart:
         .mark_bar()
         .encode(
             x=alt.X("pct:Q", title="Share", axis=alt.Axis(format="%")),
-            y=alt.Y("segment:N", title=None),
+            y=alt.Y("segment:N", title=None, axis=alt.Axis(labelLimit=320)),
             yOffset="of:N",
             color=alt.Color("of:N", title=None),
             tooltip=[
@@ -141,9 +141,10 @@ def segment_heatmap(stats: pd.DataFrame) -> alt.Chart:
     return (
         alt.Chart(df, title="How each segment differs from the average customer")
         .mark_rect()
+        .properties(height=alt.Step(34))
         .encode(
-            x=alt.X("feature:N", title=None, sort=None),
-            y=alt.Y("segment:N", title=None),
+            x=alt.X("feature:N", title=None, sort=None, axis=alt.Axis(labelAngle=-30, labelLimit=200)),
+            y=alt.Y("segment:N", title=None, axis=alt.Axis(labelLimit=320)),
             color=alt.Color(
                 "shown:Q",
                 title="Std. difference",

@@ -121,8 +121,9 @@ b.metric(
 )
 c.metric(
     "Stability",
-    f"{segment.stability_word(stable)} ({stable:.2f})",
-    help="Mean adjusted Rand index between these segments and refits on random 80% samples with other seeds.",
+    segment.stability_word(stable),
+    help=f"Adjusted Rand index {stable:.2f} (1 = identical) between these segments and refits on random 80% "
+    "samples from other random starts; below 0.75 counts as shaky.",
 )
 d.metric("Customers", f"{len(customers):,}")
 notes = []
@@ -181,7 +182,10 @@ with tab_map:
 with tab_profile:
     sizes = seg.profile.sizes.assign(segment=seg.profile.sizes["segment"].map(names))
     st.altair_chart(charts.segment_sizes(sizes), width="stretch")
-    stats = seg.profile.stats.assign(segment=seg.profile.stats["segment"].map(names))
+    stats = seg.profile.stats.assign(
+        segment=seg.profile.stats["segment"].map(names),
+        feature=seg.profile.stats["feature"].map(lambda f: f if "=" in f else segment.nice_name(f)),
+    )
     st.altair_chart(charts.segment_heatmap(stats), width="stretch")
     top = pd.DataFrame(
         {"segment": names[s], "stands out by": ", ".join(segment.nice_name(f) for f in fs)}

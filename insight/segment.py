@@ -95,9 +95,12 @@ def default_features(customers: pd.DataFrame, roles: dict[str, Any]) -> list[str
 
     Counts and averages from the feedback and ratings files stay optional: they describe what customers
     said, which the Feedback page analyses, and are missing for most customers. With no numbers at all,
-    the categorical attributes are used.
+    the categorical attributes are used. Columns with a single value (or none) say nothing and are left out.
     """
-    cand = candidate_features(customers, roles)
+    cand = {
+        kind: [c for c in cols if customers[c].nunique() > 1]
+        for kind, cols in candidate_features(customers, roles).items()
+    }
     numeric = [c for c in cand["numeric"] if c not in FROM_OTHER_TABLES]
     return [c for c in DEFAULT_BEHAVIOUR if c in cand["behaviour"]] + numeric or cand["categorical"]
 
@@ -279,7 +282,7 @@ class Segmenter(ClusterMixin, BaseEstimator):
     @_one_thread
     def fit(self, X: np.ndarray, y: Any = None) -> Segmenter:
         n = len(X)
-        _check(self.algorithm, self.linkage, None if self.algorithm == "dbscan" else self.n_segments, n)
+        _check(self.algorithm, self.linkage, None if self.algorithm == "dbscan" else self.n_segments, X)
         self.fitted_on_ = min(n, MAX_EXACT.get(self.algorithm, n))
         if self.algorithm == "dbscan":
             self._fit_dbscan(X)
@@ -315,13 +318,23 @@ class Segmenter(ClusterMixin, BaseEstimator):
         return np.where(dist <= self.eps_, self.core_labels_[idx], NOISE)
 
 
-def _check(algorithm: str, linkage: str, k: int | None, n: int) -> None:
+def _distinct(X: np.ndarray) -> int:
+    """How many different customer profiles there are: no more segments than that can be made."""
+    return len(np.unique(X, axis=0))
+
+
+def _check(algorithm: str, linkage: str, k: int | None, X: np.ndarray) -> None:
     if algorithm not in ALGORITHMS:
         raise InsightError(f"Unknown segmentation algorithm {algorithm!r}; choose one of {', '.join(ALGORITHMS)}.")
     if linkage not in LINKAGES:
         raise InsightError(f"Unknown linkage {linkage!r}; choose one of {', '.join(LINKAGES)}.")
-    if k is not None and not 2 <= k < n:
-        raise NotEnoughData(f"Cannot make {k} segments from {n} customers; choose between 2 and {n - 1}.")
+    if k is not None and not 2 <= k < len(X):
+        raise NotEnoughData(f"Cannot make {k} segments from {len(X)} customers; choose between 2 and {len(X) - 1}.")
+    if k is not None and k > (distinct := _distinct(X)):
+        raise NotEnoughData(
+            f"The chosen columns give only {distinct} different kind(s) of customer, so {k} segments cannot be made. "
+            "Choose fewer segments or add columns that vary between customers."
+        )
 
 
 # --- the k sweep ------------------------------------------------------------------------------------------------
@@ -387,8 +400,9 @@ def sweep(
     """Fit every k and score it; suggest the k with the best silhouette (ties within 0.02 go to the elbow)."""
     if algorithm == "dbscan":
         raise ValueError("DBSCAN chooses its own number of groups; use suggest_eps instead of a k sweep.")
-    ks = [k for k in ks if 2 <= k < len(X)]
-    _check(algorithm, linkage, ks[0] if ks else 2, len(X))
+    distinct = _distinct(X)
+    ks = [k for k in ks if 2 <= k < len(X) and k <= distinct]
+    _check(algorithm, linkage, ks[0] if ks else 2, X)
     rows = []
     for k, labels in _cluster_labels(X, algorithm, ks, linkage, random_state):
         found = len(np.unique(labels))
@@ -492,9 +506,13 @@ def profile(customers: pd.DataFrame, scaler: FeatureScaler, labels: np.ndarray) 
 
 
 def _top_features(diff: pd.Series, n: int = 3) -> list[str]:
-    """The `n` features that differ most, one per categorical column (its two dummies say the same thing)."""
+    """The `n` features that differ most, one per categorical column, by the category over-represented there.
+
+    ("mostly female" says what "few male" says, and better.)
+    """
+    strength = diff.abs().where(~diff.index.str.contains("="), diff.clip(lower=0))
     out: list[str] = []
-    for f in diff.abs().sort_values(ascending=False, kind="stable").index:
+    for f in strength.sort_values(ascending=False, kind="stable").index:
         if f.split("=")[0] not in {g.split("=")[0] for g in out}:
             out.append(f)
     return out[:n]
@@ -631,7 +649,8 @@ def personas(prof: Profile) -> list[Persona]:
         st = prof.stats[prof.stats["segment"] == s].set_index("feature")
         money = f", {row.revenue_share:.0%} of revenue" if "revenue_share" in prof.sizes.columns else ""
         facts = "; ".join(f"{nice_name(f)} {_value(st, f, '')} vs {_value(st, f, 'overall_')} overall" for f in strong)
-        desc = f"{row.customers:,} customers ({row.share:.0%}{money}): {facts or 'close to average on every feature'}."
+        people = f"{row.customers:,} customer{'s' if row.customers != 1 else ''}"
+        desc = f"{people} ({row.share:.0%}{money}): {facts or 'close to average on every feature'}."
         out.append(Persona(s, names[s], desc, int(row.customers), float(row.share)))
     return out
 

@@ -90,6 +90,20 @@ def test_prepare_rejects_personal_data_and_tiny_tables() -> None:
         sg.prepare(frame.head(5), RFM_ROLES, ["recency_days"])
 
 
+def test_constant_columns_are_not_default_and_too_few_profiles_is_explained() -> None:
+    frame = pd.DataFrame(
+        {"customer_id": range(12), "plan": ["a", "b", "c"] * 4, "score": [np.nan] * 12, "site": ["x"] * 12}
+    )
+    roles = {"numeric": ["score"], "categorical": ["plan", "site"], "pii": []}
+    assert sg.default_features(frame, roles) == ["plan"]  # no numbers that vary: the categories are used
+    _, X = sg.prepare(frame, roles, ["plan"])
+    assert sg.sweep(X).table["k"].tolist() == [2, 3]  # three kinds of customer: at most three segments
+    seg = sg.analyse(frame, roles, k=3)
+    assert sorted(p.name for p in seg.personas) == ["Mostly a", "Mostly b", "Mostly c"]
+    with pytest.raises(NotEnoughData, match="only 3 different kind"):
+        sg.analyse(frame, roles, features=["plan"], k=4)
+
+
 @pytest.mark.parametrize(
     ("scaling", "center", "spread"),
     [("zscore", "mean", "std"), ("minmax", "min", "range"), ("robust", "median", "iqr")],

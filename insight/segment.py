@@ -29,7 +29,7 @@ from sklearn.metrics import (
 )
 from sklearn.mixture import GaussianMixture
 from sklearn.neighbors import NearestNeighbors
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from insight.errors import InsightError, NotEnoughData, SchemaError
 
@@ -65,10 +65,16 @@ def _one_thread(func: Callable) -> Callable:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with threadpool_limits(limits=1):
+        with _thread_pools().limit(limits=1):
             return func(*args, **kwargs)
 
     return wrapper
+
+
+@functools.cache
+def _thread_pools() -> ThreadpoolController:
+    """The loaded OpenMP / BLAS pools, found once (looking them up costs milliseconds per call)."""
+    return ThreadpoolController()
 
 
 # --- features ---------------------------------------------------------------------------------------------------

@@ -176,7 +176,7 @@ def show_error(exc: InsightError) -> None:
 
 
 def download_csv(df: pd.DataFrame, file_name: str, label: str = "Download CSV", key: str | None = None) -> None:
-    """A download button for a table, with spreadsheet formula injection neutralised."""
+    """A download button for a table, with spreadsheet formula injection neutralised (built only on click)."""
     from insight.io import to_safe_csv
 
-    st.download_button(label, to_safe_csv(df), file_name=file_name, mime="text/csv", key=key)
+    st.download_button(label, lambda: to_safe_csv(df), file_name=file_name, mime="text/csv", key=key)

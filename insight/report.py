@@ -144,7 +144,7 @@ def collect(ds: Any, run: Runner | None = None, progress: Callable[[float, str],
     notes = out.notes
     if tx is not None and "timestamp" in tx:
         step(0.05, "Monthly figures and forecast")
-        out.monthly = overview.monthly_series(tx)
+        out.monthly = run("overview.monthly", None, lambda: overview.monthly_series(tx))
         out.revenue_forecast = _attempt(
             notes,
             "forecast",
@@ -159,7 +159,9 @@ def collect(ds: Any, run: Runner | None = None, progress: Callable[[float, str],
                 lambda: overview.forecast(out.monthly, "active_customers"),
             ),
         )
-        out.cohorts = _attempt(notes, "cohorts", lambda: overview.cohort_retention(tx))
+        out.cohorts = _attempt(
+            notes, "cohorts", lambda: run("overview.cohorts", None, lambda: overview.cohort_retention(tx))
+        )
     else:
         notes["monthly"] = "Monthly revenue, the forecast and cohorts need an orders file with dates."
     step(0.2, "Segments")

@@ -70,6 +70,7 @@ class Store:
         self.memory_items = memory_items
         self._memory: OrderedDict[str, Any] = OrderedDict()
         self._lock = threading.RLock()
+        self._inflight: dict[str, list] = {}  # key -> [lock held while computing, callers waiting]
         self.computed: Counter[str] = Counter()
         self.disk_hits: Counter[str] = Counter()
         self.disk_error: str | None = None
@@ -145,21 +146,36 @@ class Store:
         params: dict[str, Any] | None,
         compute: Callable[[], T],
     ) -> T:
-        """Return the cached result for the key, computing and saving it when absent."""
+        """Return the cached result for the key, computing and saving it when absent.
+
+        Concurrent callers with the same key wait for one computation instead of each running it.
+        """
         key = cache_key(fingerprint, step, params)
         with self._lock:
             if key in self._memory:
                 self._memory.move_to_end(key)
                 return self._memory[key]
-        found, value = self._read_disk(key)
-        if found:
-            self.disk_hits[step] += 1
-        else:
-            value = compute()
-            self.computed[step] += 1
-            self._write_disk(key, value)
-        self._remember(key, value)
-        return value
+            pending = self._inflight.setdefault(key, [threading.Lock(), 0])
+            pending[1] += 1
+        try:
+            with pending[0]:
+                with self._lock:
+                    if key in self._memory:
+                        return self._memory[key]
+                found, value = self._read_disk(key)
+                if found:
+                    self.disk_hits[step] += 1
+                else:
+                    value = compute()
+                    self.computed[step] += 1
+                    self._write_disk(key, value)
+                self._remember(key, value)
+                return value
+        finally:
+            with self._lock:
+                pending[1] -= 1
+                if pending[1] == 0:
+                    self._inflight.pop(key, None)
 
     def clear_memory(self) -> None:
         """Forget the in-memory results (disk entries stay)."""

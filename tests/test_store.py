@@ -153,3 +153,25 @@ def test_exports_neutralise_formula_injection() -> None:
     assert safe["note"].tolist() == ['\'=HYPERLINK("http://x","y")', "'+1+1", "'-2", "'@SUM(A1)", "'\tx", "plain"]
     text = to_safe_csv(df).decode("utf-8-sig")
     assert "\n=" not in text and ",=" not in text and safe["n"].tolist() == [1, 2, 3, 4, 5, 6]
+
+
+def test_concurrent_callers_share_one_computation(tmp_path: Path) -> None:
+    import threading
+
+    store = Store(tmp_path)
+    calls, results = [], []
+
+    def slow() -> str:
+        calls.append(1)
+        time.sleep(0.3)
+        return "fitted"
+
+    threads = [
+        threading.Thread(target=lambda: results.append(store.get_or_compute("fp", "fit", None, slow))) for _ in range(8)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == ["fitted"] * 8 and len(calls) == 1 and store.computed["fit"] == 1
+    assert store._inflight == {}

@@ -19,7 +19,7 @@ START = pd.Timestamp("2024-10-01")
 END = pd.Timestamp("2026-09-30")
 SEGMENTS = ("Big spenders", "Regulars", "Bargain hunters", "Drifting away")
 COMPLAINT_TOPIC = "delivery"
-CHURN_DRIVERS = ("recency_days", "days_between_orders", "return_share")
+CHURN_DRIVERS = ("recency_days", "return_share")
 
 # segment: share, mean days between orders, lines per order (1 + Poisson), extra quantity (Poisson),
 # return propensity, mean age, churn probability
@@ -226,8 +226,8 @@ def _pick_item(rng: np.random.Generator, pools: dict, favorite: str, cheap: bool
     return int(rng.choice(idx, p=p))
 
 
-def _customer_orders(rng, cid, segment, favorite, signup, stop, catalog, pools, counter) -> list[dict]:
-    _, gap, extra_lines, extra_qty, p_return, _, _ = _PROFILE[segment]
+def _customer_orders(rng, cid, segment, favorite, signup, stop, p_return, catalog, pools, counter) -> list[dict]:
+    _, gap, extra_lines, extra_qty, _, _, _ = _PROFILE[segment]
     cheap = segment == "Bargain hunters"
     if cheap:
         n = int(rng.integers(1, 4))
@@ -317,23 +317,24 @@ def generate(seed: int = 0, n_customers: int = 2000) -> DemoShop:
     shares = np.array([_PROFILE[s][0] for s in names])
     segments = rng.choice(names, size=n_customers, p=shares / shares.sum())
     customers, truth, lines, counter = [], [], [], [0]
-    span = (END - START).days
     for i, segment in enumerate(segments):
         cid = f"C{i + 1:05d}"
         first, last = rng.choice(_FIRST), rng.choice(_LAST)
         if segment == "Bargain hunters":
-            signup = START + pd.Timedelta(days=int(rng.integers(0, span - 30)))
+            signup = END - pd.Timedelta(days=int(rng.integers(200, 300)))
         else:
             signup = START + pd.Timedelta(days=int(rng.integers(0, 200)))
-        churn_p = _PROFILE[segment][6]
+        p_return = _PROFILE[segment][4]
         if segment == "Drifting away":
             stop = signup + pd.Timedelta(days=int(rng.integers(150, 330)))
-        elif rng.random() < churn_p and segment != "Bargain hunters":
-            stop = END - pd.Timedelta(days=int(rng.integers(100, 220)))
-        else:
+        elif segment == "Bargain hunters":
             stop = END
+        else:  # loyal customers who return a lot are the ones who leave (a planted churn driver)
+            p_return = float(rng.uniform(0, 5 * p_return))
+            churn_p = _PROFILE[segment][6] + 1.2 * p_return
+            stop = END - pd.Timedelta(days=int(rng.integers(100, 220))) if rng.random() < churn_p else END
         favorite = str(rng.choice(list(_CATEGORIES)))
-        customer_lines = _customer_orders(rng, cid, segment, favorite, signup, stop, items, pools, counter)
+        customer_lines = _customer_orders(rng, cid, segment, favorite, signup, stop, p_return, items, pools, counter)
         lines.extend(customer_lines)
         last_buy = max((x["date"] for x in customer_lines if x["quantity"] > 0), default=signup)
         age = int(np.clip(rng.normal(_PROFILE[segment][5], 5), 18, 80))

@@ -242,11 +242,6 @@ def test_demo_planted_churners_are_found(demo_churn):
     assert model.top_features[0] == "recency_days"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="demo generator: churners stop long before the cutoff, so recency alone separates them and "
-    "return_share adds nothing (univariate AUC 0.54); see the issue 4 report",
-)
 def test_demo_planted_drivers_rank_among_the_top_features(demo_churn):
     _, _, _, model = demo_churn
     assert set(demo.CHURN_DRIVERS) <= set(model.top_features[:5])

@@ -342,11 +342,6 @@ def demo():
     return ds, truth.reindex(ds.customers["customer_id"]).to_numpy()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="demo generator: Bargain hunters' recency spreads over 35-590 days, so every index prefers 2 groups "
-    "(lapsed vs active); see the Segments report to the lead. Remove this mark once the generator changes.",
-)
 def test_demo_planted_segments_recovered_at_suggested_k(demo) -> None:
     ds, truth = demo
     summary = sg.summary(ds)

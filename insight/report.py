@@ -134,7 +134,7 @@ def _attempt(notes: dict[str, str], part: str, compute: Callable[[], Any]) -> An
 
 def collect(ds: Any, run: Runner | None = None, progress: Callable[[float, str], None] | None = None) -> Analyses:
     """Run (or fetch from the cache) every analysis with its defaults, noting what the data cannot support."""
-    from insight import clv, overview, predict, segment, sentiment
+    from insight import clv, overview, predict, sentiment
 
     run = run or store_runner(ds.fingerprint)
     step = progress or (lambda fraction, text: None)
@@ -165,14 +165,7 @@ def collect(ds: Any, run: Runner | None = None, progress: Callable[[float, str],
     else:
         notes["monthly"] = "Monthly revenue, the forecast and cohorts need an orders file with dates."
     step(0.2, "Segments")
-    features = segment.default_features(ds.customers, ds.customer_roles) if len(ds.customers) else []
-    out.segmentation = _attempt(
-        notes,
-        "segments",
-        lambda: run(
-            "report.segments", {"features": features}, lambda: segment.analyse(ds.customers, ds.customer_roles)
-        ),
-    )
+    out.segmentation = _attempt(notes, "segments", lambda: _segments(ds, run))
     step(0.4, "Churn models")
     if predict.label_source(ds) is None:
         notes["churn"] = "Churn needs a column saying who left, or an orders file with dates."
@@ -217,6 +210,19 @@ def collect(ds: Any, run: Runner | None = None, progress: Callable[[float, str],
     out.offers = _attempt(notes, "recommendations", lambda: run("report.offers", None, lambda: _offers(ds)))
     step(1.0, "Done")
     return out
+
+
+def _segments(ds: Any, run: Runner) -> Any:
+    """The Segments page's default fit at the suggested k (same cache steps and parameters as the page)."""
+    from insight import segment
+
+    customers, roles = ds.customers, ds.customer_roles
+    defaults = segment.default_params(customers, roles)
+    base = {key: defaults[key] for key in ("features", "scaling", "log", "algorithm", "linkage")}
+    X = segment.prepare(customers, roles, base["features"], base["scaling"], base["log"])[1]
+    sweep = run("segment.sweep", base, lambda: segment.sweep(X, algorithm=base["algorithm"], linkage=base["linkage"]))
+    params = {**base, "k": sweep.suggested_k, "eps": None}
+    return run("segment.fit", params, lambda: segment.analyse(customers, roles, **params))
 
 
 def _offers(ds: Any) -> pd.DataFrame:

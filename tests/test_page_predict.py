@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from insight import demo, predict
+from insight.dataset import load_demo
 from insight.store import default_store
 from tests.conftest import ROOT
 from tests.test_predict import flat_customers
@@ -29,7 +31,12 @@ def test_demo_derived_label_threshold_and_action_list(app: AppTest) -> None:
     at = app.switch_page("pages/predict.py").run()
     assert not at.exception and not at.error
     info = " ".join(i.value for i in at.info)
-    assert "Churn label derived from the orders" in info and "01 Jul 2026" in info and "churn rate **56%**" in info
+    data = predict.churn_data(load_demo())
+    planted = demo.generate().truth.set_index("customer_id")["churned"].reindex(data.X.index)
+    expected = data.churn_rate
+    assert abs(expected - planted.mean()) < 0.1  # the derived label tracks the planted truth
+    assert "Churn label derived from the orders" in info and "01 Jul 2026" in info
+    assert f"churn rate **{expected:.0%}**" in info
     comparison = _frame(at, "ROC AUC")
     assert len(comparison) == 6 and comparison["ROC AUC"].max() > 0.9
     assert at.selectbox(key="pred_model").value == comparison["ROC AUC"].idxmax()

@@ -13,7 +13,9 @@ from __future__ import annotations
 import math
 import os
 import re
+import sys
 import tempfile
+import threading
 import zipfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -101,12 +103,14 @@ def analyzer() -> SentimentIntensityAnalyzer:
     return SentimentIntensityAnalyzer()
 
 
-def _score_strings(strings: list[str]) -> list[tuple[float, float, float, float]]:
+def _score_strings(strings: list[str], flag_language: bool = False) -> list[tuple]:
+    """(neg, neu, pos, compound) per string, plus whether it is mostly non-English when asked."""
     polarity = analyzer().polarity_scores
     out = []
     for s in strings:
         d = polarity(s)
-        out.append((d["neg"], d["neu"], d["pos"], d["compound"]))
+        row = (d["neg"], d["neu"], d["pos"], d["compound"])
+        out.append((*row, is_mostly_non_english(s)) if flag_language else row)
     return out
 
 
@@ -185,26 +189,40 @@ def label(compound: pd.Series) -> pd.Series:
 class _Batches:
     """Scores strings chunk by chunk: in worker processes for large batches (submitted at once, so the
     caller's own work overlaps theirs; while they start up, this process takes chunks from the back of the
-    queue), else in this process when collected."""
+    queue), else in this process when collected.
+
+    Workers are forked (they start at once with the analyzer already loaded) when this process runs a
+    single thread on Linux, as the CLI does; otherwise (a Streamlit server has many threads, where fork is
+    unsafe) joblib's loky workers, which start fresh and are reused between calls.
+    """
 
     def __init__(self, n_jobs: int | None, expected: int) -> None:
         if n_jobs is None:
             n_jobs = 1 if expected < PARALLEL_MIN else (os.cpu_count() or 1)
-        self.executor = None
-        if n_jobs > 1:
+        self.executor: Any = None
+        self.owned = False
+        if n_jobs > 1 and sys.platform.startswith("linux") and threading.active_count() == 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            _english_words()  # the analyzer and word lists are loaded before the fork: the workers inherit them
+            self.executor = ProcessPoolExecutor(n_jobs, mp_context=multiprocessing.get_context("fork"))
+            self.owned = True
+        elif n_jobs > 1:
             from joblib.externals.loky import get_reusable_executor
 
             ensure_lexicon()  # once, before the workers look for it
             self.executor = get_reusable_executor(max_workers=n_jobs)
-        self.pending: list[tuple[list[str], Any]] = []
+        self.pending: list[tuple[list[str], bool, Any]] = []
 
-    def submit(self, strings: list[str]) -> None:
+    def submit(self, strings: list[str], flag_language: bool = False) -> None:
         for i in range(0, len(strings), CHUNK):
             chunk = strings[i : i + CHUNK]
-            self.pending.append((chunk, self.executor and self.executor.submit(_score_strings, chunk)))
+            future = self.executor and self.executor.submit(_score_strings, chunk, flag_language)
+            self.pending.append((chunk, flag_language, future))
 
     def collect(self, progress: Progress | None) -> dict[str, tuple]:
-        total = sum(len(chunk) for chunk, _ in self.pending)
+        total = sum(len(chunk) for chunk, _, _ in self.pending)
         done: dict[int, list[tuple]] = {}
 
         def finish(index: int, scores: list[tuple]) -> None:
@@ -214,15 +232,17 @@ class _Batches:
                 progress(n / total, f"Scored {n:,} of {total:,} distinct texts and sentences")
 
         for index in reversed(range(len(self.pending))):  # help from the back while the workers are busy
-            chunk, future = self.pending[index]
+            chunk, flag_language, future = self.pending[index]
             if future is not None and not future.cancel():
                 break
-            finish(index, _score_strings(chunk))
-        for index, (_, future) in enumerate(self.pending):
+            finish(index, _score_strings(chunk, flag_language))
+        for index, (_, _, future) in enumerate(self.pending):
             if index not in done:
                 finish(index, future.result())
+        if self.owned:
+            self.executor.shutdown()
         scores: dict[str, tuple] = {}
-        for index, (chunk, _) in enumerate(self.pending):
+        for index, (chunk, _, _) in enumerate(self.pending):
             scores.update(zip(chunk, done[index], strict=True))
         return scores
 
@@ -247,23 +267,23 @@ def score(
     reasons = [_skip_reason(v) for v in values]
     distinct = list(dict.fromkeys(v for v, r in zip(values, reasons, strict=True) if r is None))
     batches = _Batches(n_jobs, len(distinct))
-    batches.submit(distinct)
+    batches.submit(distinct, flag_language=True)
     splits = {t: sentences(t) for t in distinct} if sentence_level else {}
     known = set(distinct)
     batches.submit(
         list(dict.fromkeys(s for parts in splits.values() if len(parts) > 1 for s in parts if s not in known))
     )
-    non_english = {t: is_mostly_non_english(t) for t in distinct}  # runs while the workers score
     scored = batches.collect(progress)
 
     per_text = {}
     for text in distinct:
+        *scores, foreign = scored[text]
         parts = splits.get(text)
         if parts is None:
-            per_text[text] = (*scored[text], np.nan, pd.NA, non_english[text], None)
+            per_text[text] = (*scores, np.nan, pd.NA, foreign, None)
             continue
-        mean = sum(scored[p][3] for p in parts) / len(parts) if len(parts) > 1 else scored[text][3]
-        per_text[text] = (*scored[text], mean, len(parts), non_english[text], None)
+        mean = sum(scored[p][3] for p in parts) / len(parts) if len(parts) > 1 else scores[3]
+        per_text[text] = (*scores, mean, len(parts), foreign, None)
     missing = {r: (np.nan, np.nan, np.nan, np.nan, np.nan, pd.NA, False, r) for r in ("missing", "empty", "not text")}
     rows = [per_text[v] if r is None else missing[r] for v, r in zip(values, reasons, strict=True)]
     out = pd.DataFrame(rows, columns=[c for c in SCORE_COLUMNS if c != "label"])

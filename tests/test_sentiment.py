@@ -52,8 +52,9 @@ def test_scores_identical_to_nltk(nltk_analyzer):
     assert set(scores["label"]) == {"positive", "neutral", "negative"}
 
 
-def test_parallel_path_gives_the_same_scores(nltk_analyzer, monkeypatch):
+def test_parallel_loky_workers_give_the_same_scores(nltk_analyzer, monkeypatch):
     monkeypatch.setattr(sentiment, "CHUNK", 40)
+    monkeypatch.setattr(sentiment.threading, "active_count", lambda: 3)  # as in a Streamlit server: no fork
     texts = _texts() * 2
     calls: list[float] = []
     scores = sentiment.score(texts, n_jobs=2, progress=lambda f, msg: calls.append(f))
@@ -61,10 +62,37 @@ def test_parallel_path_gives_the_same_scores(nltk_analyzer, monkeypatch):
     assert calls[-1] == 1.0 and len(calls) > 1 and calls == sorted(calls)
 
 
+FORK_CHECK = """
+import resource, sys, threading
+sys.path.insert(0, sys.argv[1])
+from insight import sentiment
+from tests.test_sentiment import _texts
+assert threading.active_count() == 1
+sentiment.CHUNK = 40
+texts = _texts() * 2
+scores = sentiment.score(texts, n_jobs=2)
+expected = [sentiment.analyzer().polarity_scores(t)["compound"] for t in texts]
+assert scores["compound"].tolist() == expected
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime > 0)
+"""
+
+
+def test_parallel_forked_workers_give_the_same_scores():
+    """A single-threaded process (the CLI) forks its workers; run in a fresh interpreter to be one."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    done = subprocess.run([sys.executable, "-c", FORK_CHECK, str(ROOT)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True"  # the work ran in (finished) child processes
+
+
 def test_each_distinct_string_is_scored_once(monkeypatch):
     seen: list[str] = []
     real = sentiment._score_strings
-    monkeypatch.setattr(sentiment, "_score_strings", lambda chunk: seen.extend(chunk) or real(chunk))
+    monkeypatch.setattr(sentiment, "_score_strings", lambda chunk, flag=False: seen.extend(chunk) or real(chunk, flag))
     texts = ["Great!", "Awful. Just awful.", "Great!"] * 500
     scores = sentiment.score(texts)
     assert sorted(seen) == sorted(["Great!", "Awful. Just awful.", "Awful.", "Just awful."])

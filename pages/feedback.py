@@ -51,7 +51,7 @@ shares = result.shares().set_index("label")["share"]
 
 # --- headline ---------------------------------------------------------------------
 cols = st.columns(5)
-cols[0].metric("Texts scored", f"{len(valid):,}", help=f"{result.texts:,} feedback rows in {table.name}")
+cols[0].metric("Texts scored", f"{len(valid):,}", help=f"of {result.texts:,} feedback rows")
 cols[1].metric("Positive", f"{shares['positive']:.0%}")
 cols[2].metric("Neutral", f"{shares['neutral']:.0%}")
 cols[3].metric("Negative", f"{shares['negative']:.0%}")

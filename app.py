@@ -18,12 +18,12 @@ for key in ("dataset", "data_files", "data_roles", "data_kinds", "data_cleaning"
 password_gate()
 
 PAGES = {
-    "pages/overview.py": ("Overview", ":material/home:"),
-    "pages/data.py": ("Data", ":material/folder_open:"),
-    "pages/segments.py": ("Segments", ":material/group_work:"),
-    "pages/predict.py": ("Value & churn", ":material/trending_up:"),
-    "pages/feedback.py": ("Feedback", ":material/forum:"),
-    "pages/recommend.py": ("Recommendations", ":material/redeem:"),
+    "app_pages/overview.py": ("Overview", ":material/home:"),
+    "app_pages/data.py": ("Data", ":material/folder_open:"),
+    "app_pages/segments.py": ("Segments", ":material/group_work:"),
+    "app_pages/predict.py": ("Value & churn", ":material/trending_up:"),
+    "app_pages/feedback.py": ("Feedback", ":material/forum:"),
+    "app_pages/recommend.py": ("Recommendations", ":material/redeem:"),
 }
 pages = {
     path: st.Page(path, title=title, icon=icon, default=i == 0) for i, (path, (title, icon)) in enumerate(PAGES.items())
@@ -52,5 +52,5 @@ with st.sidebar:
     st.caption("Active dataset")
     st.markdown(f"**{escape_md(ds.name)}** · {len(ds.customers):,} customers")
     st.caption(" · ".join(f"{t.name} ({t.kind})" for t in ds.tables))
-current = next((path for path, p in pages.items() if p.url_path == page.url_path), "pages/overview.py")
+current = next((path for path, p in pages.items() if p.url_path == page.url_path), "app_pages/overview.py")
 share_panel(current)

@@ -56,7 +56,7 @@ def champions_revenue(ev: Evidence) -> Finding | None:
     return Finding(
         "champions_revenue",
         f"Champions are {_pct(share_customers)} of customers and {_pct(share_revenue)} of revenue.",
-        "pages/data.py",
+        "app_pages/data.py",
         share_revenue,
     )
 
@@ -76,7 +76,7 @@ def revenue_concentration(ev: Evidence) -> Finding | None:
     return Finding(
         "revenue_concentration",
         f"Your top 10% of customers bring {_pct(share)} of revenue.",
-        "pages/segments.py",
+        "app_pages/segments.py",
         share,
     )
 
@@ -120,7 +120,7 @@ def risky_segment(ev: Evidence) -> Finding | None:
             mention = _mention_lift(ev, pd.Index(c.loc[c["segment"] == name, "customer_id"]), term)
             if mention is not None and mention >= THEME_LIFT:
                 text += f" and mention '{term}' {mention:.1f}× as often"
-    return Finding("risky_segment", text + ".", "pages/predict.py", float(lift))
+    return Finding("risky_segment", text + ".", "app_pages/predict.py", float(lift))
 
 
 TREND_CHANGE = 0.10  # report revenue moves of at least 10% between the last two quarters
@@ -144,7 +144,7 @@ def revenue_trend(ev: Evidence) -> Finding | None:
     return Finding(
         "revenue_trend",
         f"Revenue over the last three months is {word} {_pct(abs(change))} on the three months before.",
-        "pages/overview.py",
+        "app_pages/overview.py",
         float(change),
     )
 
@@ -164,7 +164,7 @@ def low_repeat(ev: Evidence) -> Finding | None:
     if rate >= LOW_REPEAT:
         return None
     return Finding(
-        "low_repeat", f"Only {_pct(rate)} of buyers came back for a second order.", "pages/segments.py", float(rate)
+        "low_repeat", f"Only {_pct(rate)} of buyers came back for a second order.", "app_pages/segments.py", float(rate)
     )
 
 
@@ -182,7 +182,7 @@ def returns_share(ev: Evidence) -> Finding | None:
         return None
     share = returned / gross
     return Finding(
-        "returns_share", f"Returns take back {_pct(share)} of what customers spend.", "pages/data.py", float(share)
+        "returns_share", f"Returns take back {_pct(share)} of what customers spend.", "app_pages/data.py", float(share)
     )
 
 
@@ -201,7 +201,7 @@ def top_complaint(ev: Evidence) -> Finding | None:
     return Finding(
         "top_complaint",
         f"Unhappy customers most often talk about '{row['term']}' ({int(row['negative_texts']):,} negative texts).",
-        "pages/feedback.py",
+        "app_pages/feedback.py",
         float(row["negative_texts"]),
     )
 
@@ -227,7 +227,7 @@ def offer_for_at_risk(ev: Evidence) -> Finding | None:
         "offer_for_at_risk",
         f"Top offer for your {len(risky)} most valuable at-risk customers: {counts.index[0]} "
         f"(first pick for {int(counts.iloc[0])} of them).",
-        "pages/recommend.py",
+        "app_pages/recommend.py",
         float(counts.iloc[0]),
     )
 

@@ -165,7 +165,7 @@ def collect(ds: Any, run: Runner | None = None, progress: Callable[[float, str],
     else:
         notes["monthly"] = "Monthly revenue, the forecast and cohorts need an orders file with dates."
     step(0.2, "Segments")
-    out.segmentation = _attempt(notes, "segments", lambda: _segments(ds, run))
+    out.segmentation = _attempt(notes, "segments", lambda: default_segmentation(ds, run))
     step(0.4, "Churn models")
     if predict.label_source(ds) is None:
         notes["churn"] = "Churn needs a column saying who left, or an orders file with dates."
@@ -212,7 +212,7 @@ def collect(ds: Any, run: Runner | None = None, progress: Callable[[float, str],
     return out
 
 
-def _segments(ds: Any, run: Runner) -> Any:
+def default_segmentation(ds: Any, run: Runner) -> Any:
     """The Segments page's default fit at the suggested k (same cache steps and parameters as the page)."""
     from insight import segment
 

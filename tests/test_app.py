@@ -11,12 +11,12 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import ROOT
 
 PAGES = [
-    "pages/overview.py",
-    "pages/data.py",
-    "pages/segments.py",
-    "pages/predict.py",
-    "pages/feedback.py",
-    "pages/recommend.py",
+    "app_pages/overview.py",
+    "app_pages/data.py",
+    "app_pages/segments.py",
+    "app_pages/predict.py",
+    "app_pages/feedback.py",
+    "app_pages/recommend.py",
 ]
 
 
@@ -44,7 +44,7 @@ def test_every_page_runs_on_the_demo(demo_app: AppTest, page: str) -> None:
 
 def _upload(files: list[tuple[str, bytes, str]]) -> AppTest:
     at = _app().run()
-    at.switch_page("pages/data.py").run()
+    at.switch_page("app_pages/data.py").run()
     at.file_uploader(key="data_upload").set_value(files).run()
     assert not at.exception, at.exception
     return at

@@ -97,13 +97,14 @@ def browser() -> Iterator[object]:
         b.close()
 
 
-def _settle(page, timeout_s: float = 240) -> None:
-    """Wait until the script has finished running (no running indicator for a moment)."""
+def _settle(page, timeout_s: float = 300) -> None:
+    """Wait until the script run has finished: the sidebar's dataset line (drawn last) is there, nothing spins."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=60_000)
+    page.get_by_text("Active dataset").wait_for(timeout=timeout_s * 1000)
+    busy = '[data-testid="stSpinner"], [data-testid="stStatusWidget"] [data-testid="stStatusWidgetRunningIcon"]'
     deadline, quiet = time.time() + timeout_s, 0
     while time.time() < deadline and quiet < 4:
-        running = page.locator('[data-testid="stStatusWidget"]').count() > 0
-        quiet = 0 if running else quiet + 1
+        quiet = 0 if page.locator(busy).count() > 0 else quiet + 1
         page.wait_for_timeout(500)
 
 
@@ -115,6 +116,16 @@ def _check(page, name: str) -> str:
     assert not bad, f"{name}: page shows {bad}: {body[:2000]}"
     assert page.locator('[data-testid="stException"]').count() == 0
     return body
+
+
+def test_a_page_opened_directly_runs_through_the_app(server: str, browser) -> None:
+    """Runs first, on a fresh server: a deep link goes through app.py (titles, sidebar, password), not the page file."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{server}/feedback")
+    _settle(page)
+    nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    assert "Value & churn" in nav and "Recommendations" in nav
+    page.close()
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -143,4 +154,27 @@ def test_real_upload_through_the_file_input(server: str, browser, tmp_path: Path
     _settle(page)
     body = _check(page, "upload_data")
     assert "80 customers" in body
+    page.close()
+
+
+def _segments_shown(page) -> int:
+    metric = page.locator('[data-testid="stMetric"]', has_text="Segments").first
+    return int(metric.locator('[data-testid="stMetricValue"]').inner_text())
+
+
+def test_moving_the_k_slider_changes_the_segments(server: str, browser) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{server}/segments")
+    _settle(page)
+    before = _segments_shown(page)
+    slider = page.locator('[data-testid="stSlider"] input[type="range"]').first
+    start = int(slider.get_attribute("value"))
+    assert before == start
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(1000)
+    _settle(page)
+    assert int(slider.get_attribute("value")) == start + 1
+    assert _segments_shown(page) == before + 1
+    _check(page, "segments_after_slider")
     page.close()

@@ -18,10 +18,10 @@ def _app() -> AppTest:
 
 def _upload(name: str, data: bytes, mime: str = "text/csv") -> AppTest:
     at = _app().run()
-    at.switch_page("pages/data.py").run()
+    at.switch_page("app_pages/data.py").run()
     at.file_uploader(key="data_upload").set_value([(name, data, mime)]).run()
     assert not at.exception, at.exception
-    return at.switch_page("pages/feedback.py").run()
+    return at.switch_page("app_pages/feedback.py").run()
 
 
 def _metrics(at: AppTest) -> dict[str, str]:
@@ -29,7 +29,7 @@ def _metrics(at: AppTest) -> dict[str, str]:
 
 
 def test_demo_feedback_page() -> None:
-    at = _app().run().switch_page("pages/feedback.py").run()
+    at = _app().run().switch_page("app_pages/feedback.py").run()
     assert not at.exception, at.exception
     assert not at.error
     metrics = _metrics(at)
@@ -55,11 +55,14 @@ def test_demo_feedback_page() -> None:
     assert default_store().computed[sentiment.STEP] == runs  # widgets do not rescore
 
     ids = per_customer["customer_id"]
-    at.session_state["segment_labels"] = pd.DataFrame(
+    at.selectbox(key="fb_group").set_value("Segments (suggested)").run()
+    suggested = next(d.value for d in at.dataframe if "share_unhappy" in d.value.columns)
+    assert len(suggested) == 4 and suggested["customers"].sum() == len(per_customer)
+    at.session_state["segments"] = pd.DataFrame(
         {"customer_id": ids, "segment": np.where(ids.str[-1].isin(list("02468")), "Even", "Odd")}
     )
     at.run()
-    at.selectbox(key="fb_group").set_value("Segments (from the Segments page)").run()
+    at.selectbox(key="fb_group").set_value("Segments (as chosen on the Segments page)").run()
     by_segment = next(d.value for d in at.dataframe if "share_unhappy" in d.value.columns)
     assert sorted(by_segment["segment"]) == ["Even", "Odd"] and by_segment["customers"].sum() == len(ids)
 

@@ -28,7 +28,7 @@ def _frame(at: AppTest, column: str):
 
 
 def test_demo_derived_label_threshold_and_action_list(app: AppTest) -> None:
-    at = app.switch_page("pages/predict.py").run()
+    at = app.switch_page("app_pages/predict.py").run()
     assert not at.exception and not at.error
     info = " ".join(i.value for i in at.info)
     data = predict.churn_data(load_demo())
@@ -63,11 +63,11 @@ def test_demo_derived_label_threshold_and_action_list(app: AppTest) -> None:
 
 
 def test_uploaded_customer_file_with_a_churn_column(app: AppTest) -> None:
-    at = app.switch_page("pages/data.py").run()
+    at = app.switch_page("app_pages/data.py").run()
     data = flat_customers(600).to_csv(index=False).encode()
     at.file_uploader(key="data_upload").upload("telco.csv", data, "text/csv").run()
     assert not at.exception
-    at.switch_page("pages/predict.py").run()
+    at.switch_page("app_pages/predict.py").run()
     assert not at.exception and not at.error
     info = " ".join(i.value for i in at.info)
     assert "Churn label from the column 'Churn'" in info and "595 customers (5 without a label left out)" in info

@@ -23,7 +23,7 @@ def _frames(at: AppTest) -> list[pd.DataFrame]:
 
 
 def test_demo_customer_items_models_and_download(app: AppTest) -> None:
-    at = app.switch_page("pages/recommend.py").run()
+    at = app.switch_page("app_pages/recommend.py").run()
     assert not at.exception and not at.error
     assert at.radio(key="rec_source").options == ["Customers' ratings", "Purchases"]
 
@@ -64,10 +64,10 @@ def _ratings_csv(seed: int = 0) -> bytes:
 
 
 def test_uploaded_ratings_file(app: AppTest) -> None:
-    at = app.switch_page("pages/data.py").run()
+    at = app.switch_page("app_pages/data.py").run()
     at.file_uploader(key="data_upload").upload("my_ratings.csv", _ratings_csv(), "text/csv").run()
     assert not at.exception
-    at.switch_page("pages/recommend.py").run()
+    at.switch_page("app_pages/recommend.py").run()
     assert not at.exception and not at.error
     assert not at.radio  # only one source: the ratings file
     assert "Customers' own ratings, scale 1 to 5." in [c.value for c in at.caption]

@@ -13,7 +13,7 @@ from tests.conftest import ROOT, SHARED_DATA
 def app() -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
     at.run()
-    at.switch_page("pages/segments.py").run()
+    at.switch_page("app_pages/segments.py").run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     return at
 
@@ -83,11 +83,11 @@ def test_other_algorithms(app: AppTest, algorithm: str) -> None:
 @pytest.mark.shared_data
 def test_uploaded_mall_customers_give_the_five_known_groups() -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
-    at.switch_page("pages/data.py").run()
+    at.switch_page("app_pages/data.py").run()
     data = (SHARED_DATA / "mall_customers.csv").read_bytes()
     at.file_uploader(key="data_upload").set_value([("mall_customers.csv", data, "text/csv")]).run()
     assert not at.exception
-    at.switch_page("pages/segments.py").run()
+    at.switch_page("app_pages/segments.py").run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     at.multiselect(key="seg_features").set_value(["Annual Income (k$)", "Spending Score (1-100)"]).run()
     assert at.slider(key="seg_k").value == 5

@@ -33,13 +33,13 @@ def _orders_csv() -> bytes:
 
 def test_one_visitors_upload_is_invisible_to_another() -> None:
     owner = _app().run()
-    owner.switch_page("pages/data.py").run()
+    owner.switch_page("app_pages/data.py").run()
     owner.file_uploader(key="data_upload").set_value([("private.csv", _orders_csv(), "text/csv")]).run()
     assert owner.session_state["dataset"].name == "private.csv"
     assert MARKER in _texts(owner)
 
     visitor = _app().run()
-    visitor.switch_page("pages/data.py").run()
+    visitor.switch_page("app_pages/data.py").run()
     assert not visitor.exception
     assert visitor.session_state["dataset"] is None
     assert MARKER not in _texts(visitor)
@@ -48,12 +48,12 @@ def test_one_visitors_upload_is_invisible_to_another() -> None:
 
 def test_share_link_opens_the_same_view_read_only_in_another_session() -> None:
     owner = _app().run()
-    owner.switch_page("pages/data.py").run()
+    owner.switch_page("app_pages/data.py").run()
     owner.file_uploader(key="data_upload").set_value([("private.csv", _orders_csv(), "text/csv")]).run()
     owner.session_state["seg_k"] = 5
     # What the sidebar's "Create link" button saves (AppTest cannot reach the sidebar of file pages on reruns).
     token = share_registry().create(
-        owner.session_state["data_files"], {"page": "pages/data.py", "seg_k": 5, "rec_customer": "x"}
+        owner.session_state["data_files"], {"page": "app_pages/data.py", "seg_k": 5, "rec_customer": "x"}
     )
 
     viewer = _app()
@@ -69,12 +69,12 @@ def test_share_link_opens_the_same_view_read_only_in_another_session() -> None:
 
 
 def test_shared_upload_is_rebuilt_for_the_viewer_and_cannot_be_edited() -> None:
-    token = share_registry().create([("private.csv", _orders_csv())], {"page": "pages/data.py"})
+    token = share_registry().create([("private.csv", _orders_csv())], {"page": "app_pages/data.py"})
     viewer = _app()
     viewer.query_params["view"] = token
     viewer.run()
     assert not viewer.exception
-    viewer.switch_page("pages/data.py").run()
+    viewer.switch_page("app_pages/data.py").run()
     ds = viewer.session_state["dataset"]
     assert ds.name == "private.csv" and len(ds.customers) == 30
     assert not viewer.get("file_uploader")
@@ -84,9 +84,9 @@ def test_shared_upload_is_rebuilt_for_the_viewer_and_cannot_be_edited() -> None:
 def test_expired_revoked_and_unknown_links_show_no_data() -> None:
     registry = share_registry()
     expired = registry.create(
-        [("private.csv", _orders_csv())], {"page": "pages/overview.py"}, days=1, now=time.time() - 3 * 86400
+        [("private.csv", _orders_csv())], {"page": "app_pages/overview.py"}, days=1, now=time.time() - 3 * 86400
     )
-    revoked = registry.create([("private.csv", _orders_csv())], {"page": "pages/overview.py"})
+    revoked = registry.create([("private.csv", _orders_csv())], {"page": "app_pages/overview.py"})
     registry.revoke(revoked)
     for token, reason in ((expired, "expired"), (revoked, "revoked"), ("nonsense-token", "not valid")):
         at = _app()
@@ -114,7 +114,7 @@ def test_untrusted_cells_are_shown_as_text_and_exported_safely() -> None:
         }
     )
     at = _app().run()
-    at.switch_page("pages/data.py").run()
+    at.switch_page("app_pages/data.py").run()
     name = "[evil](http://evil.test).csv"
     at.file_uploader(key="data_upload").set_value([(name, evil.to_csv(index=False).encode(), "text/csv")]).run()
     assert not at.exception
@@ -125,7 +125,7 @@ def test_untrusted_cells_are_shown_as_text_and_exported_safely() -> None:
         assert "<script>" not in md.value
     exported = to_safe_csv(ds.customers).decode("utf-8-sig")
     assert "'=HYPERLINK" in exported and "\n=HYPERLINK" not in exported and ",=HYPERLINK" not in exported
-    for path in [ROOT / "app.py", ROOT / "ui.py", *ROOT.glob("pages/*.py")]:
+    for path in [ROOT / "app.py", ROOT / "ui.py", *ROOT.glob("app_pages/*.py")]:
         assert "unsafe_allow_html" not in path.read_text(), path
 
 

@@ -104,7 +104,7 @@ def test_disk_budget_evicts_least_recently_used(tmp_path: Path) -> None:
 def test_share_round_trip_and_token_strength(tmp_path: Path) -> None:
     reg = ShareRegistry(tmp_path)
     files = [("orders.csv", b"customer,amount\nA,1\n")]
-    token = reg.create(files, {"page": "pages/segments.py", "seg_k": 4}, cleaning={"impute": "mean"})
+    token = reg.create(files, {"page": "app_pages/segments.py", "seg_k": 4}, cleaning={"impute": "mean"})
     assert len(token) >= 43  # 32 random bytes, url-safe base64
     share = reg.open(token)
     assert share.files == files and share.view["seg_k"] == 4 and share.cleaning == {"impute": "mean"}
@@ -114,10 +114,10 @@ def test_share_round_trip_and_token_strength(tmp_path: Path) -> None:
 def test_expired_revoked_and_unknown_tokens_open_nothing(tmp_path: Path) -> None:
     reg = ShareRegistry(tmp_path)
     now = time.time()
-    old = reg.create(None, {"page": "pages/overview.py"}, days=1, now=now - 2 * 86400)
+    old = reg.create(None, {"page": "app_pages/overview.py"}, days=1, now=now - 2 * 86400)
     with pytest.raises(InsightError, match="expired"):
         reg.open(old)
-    live = reg.create([("a.csv", b"x,y\n1,2\n")], {"page": "pages/data.py"})
+    live = reg.create([("a.csv", b"x,y\n1,2\n")], {"page": "app_pages/data.py"})
     reg.revoke(live)
     with pytest.raises(InsightError, match="revoked"):
         reg.open(live)

@@ -6,7 +6,7 @@ Uploaded text is only ever shown through st.dataframe / st.text (never as HTML o
 import pandas as pd
 import streamlit as st
 
-from insight import charts, sentiment
+from insight import charts, report, sentiment
 from insight.errors import InsightError
 from ui import active_dataset, cached, download_csv, show_error
 
@@ -139,11 +139,15 @@ if not per_customer.empty:
     )
 
     groupings = {}
-    segment_labels = st.session_state.get("segment_labels")  # set by the Segments page: customer_id, segment
-    if isinstance(segment_labels, pd.DataFrame) and {"customer_id", "segment"} <= set(segment_labels.columns):
-        segment_labels = segment_labels.set_index("customer_id")["segment"]
-    if isinstance(segment_labels, pd.Series) and segment_labels.index.isin(ds.customers["customer_id"]).any():
-        groupings["Segments (from the Segments page)"] = segment_labels
+    chosen = st.session_state.get("segments")  # the Segments page's current labels: customer_id, segment
+    if isinstance(chosen, pd.DataFrame) and chosen["customer_id"].isin(ds.customers["customer_id"]).any():
+        groupings["Segments (as chosen on the Segments page)"] = chosen.set_index("customer_id")["segment"]
+    else:
+        try:
+            default = report.default_segmentation(ds, cached)
+            groupings["Segments (suggested)"] = default.labels_frame().set_index("customer_id")["segment"]
+        except InsightError:
+            pass
     candidates = ["rfm_group", *ds.customer_roles.get("categorical", [])]
     for col in dict.fromkeys(candidates):
         if col in ds.customers.columns and 1 < ds.customers[col].nunique() <= 12:

@@ -170,12 +170,14 @@ def churn_auc_bar(metrics: pd.DataFrame, best: str) -> alt.Chart:
     """ROC AUC per churn model (cross-validated), the default model highlighted."""
     df = metrics.reset_index().assign(default=lambda d: d["model"] == best)
     return (
-        alt.Chart(df, title="How well each model ranks churners (ROC AUC, 0.5 = guessing)")
-        .mark_bar()
+        alt.Chart(df, title="How well each model ranks churners (dark: the default)")
+        .mark_bar(clip=True)
         .encode(
-            x=alt.X("roc_auc:Q", title="ROC AUC", scale=alt.Scale(domain=[0.5, 1])),
+            x=alt.X("roc_auc:Q", title="ROC AUC (0.5 = guessing, 1 = perfect)", scale=alt.Scale(domain=[0.5, 1])),
             y=alt.Y("model:N", sort="-x", title=None),
-            color=alt.Color("default:N", title="Default model", scale=alt.Scale(range=["#9ecae1", "#08519c"])),
+            color=alt.Color(
+                "default:N", legend=None, scale=alt.Scale(domain=[False, True], range=["#9ecae1", "#08519c"])
+            ),
             tooltip=[
                 alt.Tooltip("model:N", title="Model"),
                 *[

@@ -32,25 +32,14 @@ from sklearn.neighbors import NearestNeighbors
 from threadpoolctl import ThreadpoolController
 
 from insight.errors import InsightError, NotEnoughData, SchemaError
+from insight.features import BEHAVIOUR_COLUMNS
 
 ALGORITHMS = ("kmeans", "agglomerative", "dbscan", "gmm")
 LINKAGES = ("ward", "average", "complete")
 SCALINGS = ("zscore", "minmax", "robust")
 LOG_MODES = ("auto", "on", "off")
-BEHAVIOUR = (
-    "recency_days",
-    "frequency",
-    "monetary",
-    "avg_order_value",
-    "tenure_days",
-    "purchase_rate_30d",
-    "days_between_orders",
-    "return_share",
-    "distinct_items",
-    "r_score",
-    "f_score",
-    "m_score",
-)
+# numeric behaviour columns of the customer table (not the first/last purchase dates), plus the RFM scores
+BEHAVIOUR = (*(c for c in BEHAVIOUR_COLUMNS if not c.endswith("_purchase")), "r_score", "f_score", "m_score")
 DEFAULT_BEHAVIOUR = ("recency_days", "frequency", "monetary", "avg_order_value")
 FROM_OTHER_TABLES = ("feedback_count", "mean_stars", "ratings_count", "mean_rating", "mean_sentiment")
 SKEW_AUTO, SKEW_ON = 2.0, 0.75  # |skew| past which a column is log-transformed in "auto" / "on" mode

@@ -76,6 +76,7 @@ def test_upload_csv_reaches_customer_table() -> None:
     assert not at.error, [e.value for e in at.error]
     assert _customer_count(at) == 60
     assert any(m.value == "Working on **orders.csv**." for m in at.markdown)
+    assert any("orders.csv" in m.value and "60 customers" in m.value for m in at.sidebar.markdown)
 
 
 def test_upload_semicolon_csv_with_european_amounts() -> None:

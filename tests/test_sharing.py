@@ -51,10 +51,10 @@ def test_share_link_opens_the_same_view_read_only_in_another_session() -> None:
     owner.switch_page("app_pages/data.py").run()
     owner.file_uploader(key="data_upload").set_value([("private.csv", _orders_csv(), "text/csv")]).run()
     owner.session_state["seg_k"] = 5
-    # What the sidebar's "Create link" button saves (AppTest cannot reach the sidebar of file pages on reruns).
-    token = share_registry().create(
-        owner.session_state["data_files"], {"page": "app_pages/data.py", "seg_k": 5, "rec_customer": "x"}
-    )
+    owner.checkbox(key="share_consent").check().run()
+    owner.button(key="share_create").click().run()
+    (token,) = owner.session_state["share_tokens"]
+    assert any(token in c.value for c in owner.code)
 
     viewer = _app()
     viewer.query_params["view"] = token

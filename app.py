@@ -8,10 +8,10 @@ st.set_page_config(page_title="Customer Insight", page_icon=":material/insights:
 
 from insight.errors import InsightError  # noqa: E402  (set_page_config must run first)
 from insight.store import DATA_DIR_ENV  # noqa: E402
-from ui import _secret, active_dataset, escape_md, open_shared_view, password_gate, share_panel  # noqa: E402
+from ui import active_dataset, escape_md, open_shared_view, password_gate, secret, share_panel  # noqa: E402
 
-if _secret("data_dir"):
-    os.environ.setdefault(DATA_DIR_ENV, _secret("data_dir"))
+if secret("data_dir"):
+    os.environ.setdefault(DATA_DIR_ENV, secret("data_dir"))
 for key in ("dataset", "data_files", "data_roles", "data_kinds", "data_cleaning"):
     st.session_state.setdefault(key, None)
 

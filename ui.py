@@ -142,7 +142,7 @@ def share_panel(page_path: str) -> None:
 MAX_PASSWORD_ATTEMPTS = 5
 
 
-def _secret(name: str) -> str | None:
+def secret(name: str) -> str | None:
     try:
         value = st.secrets.get(name)
     except Exception:  # no secrets file at all
@@ -152,7 +152,7 @@ def _secret(name: str) -> str | None:
 
 def password_gate() -> None:
     """Stop the app until the visitor gives the password set in `st.secrets["password"]` (if any)."""
-    expected = _secret("password")
+    expected = secret("password")
     if not expected or st.session_state.get("password_ok"):
         return
     attempts = st.session_state.get("password_attempts", 0)

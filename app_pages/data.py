@@ -5,6 +5,7 @@ import streamlit as st
 
 from insight import charts
 from insight.errors import InsightError
+from insight.features import too_few
 from insight.quality import CleaningOptions
 from insight.schema import KINDS, MULTI_ROLES, SINGLE_ROLES
 from ui import active_dataset, download_csv, escape_md, load_files, read_only, show_error
@@ -167,3 +168,5 @@ if "rfm_group" in customers:
     st.altair_chart(charts.rfm_groups_bar(customers), width="stretch")
 st.dataframe(customers.head(1000), hide_index=True, width="stretch")
 download_csv(customers, "customers.csv", "Download the customer table", key="data_download_customers")
+for message in too_few(customers).values():
+    st.caption(f"ℹ️ {message}")

@@ -20,11 +20,12 @@ from insight.errors import InsightError, ReadError
 from insight.features import customer_table
 from insight.io import ReadReport, parse_types, read_table
 from insight.privacy import deployment_key, pseudonymise
-from insight.quality import CleaningOptions, QualityReport, clean, quality_report
+from insight.quality import CleaningOptions, QualityReport, clean, log_entry, quality_report
 from insight.schema import KINDS, Roles, infer_kind, infer_roles, link_items, standardize, validate_roles
 from insight.store import default_data_dir
 
 Progress = Callable[[float, str], None]
+VALUE_ROLES = ("amount", "quantity", "unit_price", "rating")  # a customers file's own numbers, kept as attributes
 
 
 @dataclass
@@ -84,7 +85,7 @@ def fingerprint(
 def _attribute_columns(table: Table) -> list[str]:
     roles = table.roles
     cols = [*roles.get("numeric", []), *roles.get("categorical", []), *roles.get("pii", [])]
-    cols += [roles[r] for r in ("amount", "quantity", "unit_price", "rating", "label") if roles.get(r)]
+    cols += [roles[r] for r in (*VALUE_ROLES, "label") if roles.get(r)]
     # a column literally named "customer_id" that is not the id role would clash with the join key
     return [c for c in dict.fromkeys(cols) if c in table.frame.columns and c != "customer_id"]
 
@@ -114,7 +115,7 @@ def assemble_customers(tables: list[Table]) -> tuple[pd.DataFrame, dict[str, Any
             attrs.append((frame, cols))
             for role in ("numeric", "categorical", "pii"):
                 roles[role] += [c for c in t.roles.get(role, []) if c not in roles[role]]
-            money = [t.roles[r] for r in ("amount", "quantity", "unit_price", "rating") if t.roles.get(r)]
+            money = [t.roles[r] for r in VALUE_ROLES if t.roles.get(r)]
             roles["numeric"] += [c for c in money if c not in roles["numeric"]]
             if t.roles.get("label"):
                 roles["label"] = t.roles["label"]
@@ -170,42 +171,27 @@ def build_dataset(
         reports.append(quality_report(report.file, typed, file_roles, kind, types.unparsed))
         step(0.6 + 0.3 * len(tables) / len(parsed), f"Cleaning {report.file}")
         cleaned, entries = clean(report.file, typed, file_roles, kind, options)
-        for col, n in types.unparsed.items():
-            entries.insert(
-                0,
-                {
-                    "table": report.file,
-                    "step": "unreadable values set to missing",
-                    "column": col,
-                    "rows_removed": 0,
-                    "values_changed": n,
-                    "detail": "not a number / date like the rest",
-                },
-            )
-        for note in report.notes:
-            entries.insert(
-                0,
-                {
-                    "table": report.file,
-                    "step": "read",
-                    "column": None,
-                    "rows_removed": 0,
-                    "values_changed": 0,
-                    "detail": note,
-                },
-            )
+        read_steps = [log_entry(report.file, "read", detail=note) for note in report.notes]
         if report.skipped_lines:
-            entries.insert(
-                0,
-                {
-                    "table": report.file,
-                    "step": "malformed lines left out",
-                    "column": None,
-                    "rows_removed": len(report.skipped_lines),
-                    "values_changed": 0,
-                    "detail": "wrong number of fields",
-                },
+            read_steps.append(
+                log_entry(
+                    report.file,
+                    "malformed lines left out",
+                    rows_removed=len(report.skipped_lines),
+                    detail="wrong number of fields",
+                )
             )
+        read_steps += [
+            log_entry(
+                report.file,
+                "unreadable values set to missing",
+                col,
+                values_changed=n,
+                detail="not a number / date like the rest",
+            )
+            for col, n in types.unparsed.items()
+        ]
+        entries = read_steps + entries
         log.extend(entries)
         tables.append(Table(report.file, kind, cleaned, file_roles, len(typed), report))
     step(0.9, "Building the customer table")

@@ -119,9 +119,10 @@ def quality_report(
     return report
 
 
-def _entry(
+def log_entry(
     table: str, step: str, column: str | None = None, rows_removed: int = 0, values_changed: int = 0, detail: str = ""
 ) -> dict[str, Any]:
+    """One cleaning-log line: what a step did to which table and column, with its counts."""
     return {
         "table": table,
         "step": step,
@@ -143,7 +144,7 @@ def clean(
         if dup.any():
             out = out[~dup]
             log.append(
-                _entry(name, "drop duplicate rows", rows_removed=dup.sum(), detail="exact copies of another row")
+                log_entry(name, "drop duplicate rows", rows_removed=dup.sum(), detail="exact copies of another row")
             )
     if kind == "customers" and roles.get("customer_id"):
         ids = normalize_ids(out[roles["customer_id"]])
@@ -151,7 +152,7 @@ def clean(
         if repeated.any():
             out = out[~repeated]
             log.append(
-                _entry(
+                log_entry(
                     name,
                     "keep the last row per customer id",
                     roles["customer_id"],
@@ -165,11 +166,13 @@ def clean(
             if options.returns == "drop":
                 out = out[~returns]
                 log.append(
-                    _entry(name, "drop returns", rows_removed=returns.sum(), detail="negative quantities / C-invoices")
+                    log_entry(
+                        name, "drop returns", rows_removed=returns.sum(), detail="negative quantities / C-invoices"
+                    )
                 )
             else:
                 log.append(
-                    _entry(name, "net off returns", detail=f"{int(returns.sum())} return rows subtract from spend")
+                    log_entry(name, "net off returns", detail=f"{int(returns.sum())} return rows subtract from spend")
                 )
     out = _handle_outliers(name, out, roles, kind, options, log)
     out = _impute(name, out, roles, kind, options, log)
@@ -178,7 +181,7 @@ def clean(
         no_id = out[cid].isna()
         if no_id.any():
             log.append(
-                _entry(
+                log_entry(
                     name,
                     "rows without customer id",
                     cid,
@@ -209,12 +212,12 @@ def _handle_outliers(name, df, roles, kind, options, log) -> pd.DataFrame:
         if options.outliers == "cap":
             out[col] = s.clip(lo, hi)
             log.append(
-                _entry(name, "cap outliers", col, values_changed=outside.sum(), detail=f"to [{lo:,.2f}, {hi:,.2f}]")
+                log_entry(name, "cap outliers", col, values_changed=outside.sum(), detail=f"to [{lo:,.2f}, {hi:,.2f}]")
             )
         else:
             out = out[~outside.reindex(out.index, fill_value=False)]
             log.append(
-                _entry(
+                log_entry(
                     name, "remove outliers", col, rows_removed=outside.sum(), detail=f"outside [{lo:,.2f}, {hi:,.2f}]"
                 )
             )
@@ -248,5 +251,5 @@ def _impute(name, df, roles, kind, options, log) -> pd.DataFrame:
         changed = int(gaps.sum() - filled.isna().sum())
         out[col] = filled
         if changed:
-            log.append(_entry(name, f"fill missing ({method.replace('_', ' ')})", col, values_changed=changed))
+            log.append(log_entry(name, f"fill missing ({method.replace('_', ' ')})", col, values_changed=changed))
     return out

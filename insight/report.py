@@ -207,7 +207,7 @@ def collect(ds: Any, run: Runner | None = None, progress: Callable[[float, str],
     else:
         notes.setdefault("feedback", "Sentiment needs a feedback or reviews file with a text column.")
     step(0.8, "Recommendations")
-    out.offers = _attempt(notes, "recommendations", lambda: run("report.offers", None, lambda: _offers(ds)))
+    out.offers = _attempt(notes, "recommendations", lambda: _offers(ds, run))
     step(1.0, "Done")
     return out
 
@@ -225,15 +225,28 @@ def default_segmentation(ds: Any, run: Runner) -> Any:
     return run("segment.fit", params, lambda: segment.analyse(customers, roles, **params))
 
 
-def _offers(ds: Any) -> pd.DataFrame:
-    """Everyone's top-10 from the quick comparison's best model."""
+def _offers(ds: Any, run: Runner) -> pd.DataFrame:
+    """Everyone's top-10 from the quick comparison's best model (the Recommendations page's cache steps)."""
     from insight import recommend
 
-    interactions = recommend.interactions_from_dataset(ds)
-    comparison = recommend.compare_models(interactions)
-    exclude = recommend.purchases(ds) if interactions.source == "ratings" else None
-    rec = recommend.Recommender(comparison.best).fit(interactions, exclude=exclude)
-    return recommend.recommend_all(rec, catalog=recommend.item_catalog(ds))
+    source = (recommend.sources(ds) or ["auto"])[0]
+    inter = run("recommend.interactions", {"source": source}, lambda: recommend.interactions_from_dataset(ds, source))
+    models = list(recommend.QUICK_COMPARISON)
+    comparison = run(
+        "recommend.compare", {"source": source, "models": models}, lambda: recommend.compare_models(inter, models)
+    )
+    exclude = recommend.purchases(ds) if source == "ratings" else None
+    rec = run(
+        "recommend.fit",
+        {"source": source, "model": comparison.best},
+        lambda: recommend.Recommender(comparison.best).fit(inter, exclude=exclude),
+    )
+    catalog = run("recommend.catalog", None, lambda: recommend.item_catalog(ds))
+    return run(
+        "report.offers",
+        {"source": source, "model": comparison.best},
+        lambda: recommend.recommend_all(rec, catalog=catalog),
+    )
 
 
 def customers_with_results(ds: Any, a: Analyses) -> pd.DataFrame:

@@ -177,11 +177,6 @@ class Store:
                 if pending[1] == 0:
                     self._inflight.pop(key, None)
 
-    def clear_memory(self) -> None:
-        """Forget the in-memory results (disk entries stay)."""
-        with self._lock:
-            self._memory.clear()
-
 
 _default: Store | None = None
 _default_lock = threading.Lock()
@@ -231,6 +226,7 @@ class ShareRegistry:
                 "CREATE TABLE IF NOT EXISTS shares (token TEXT PRIMARY KEY, created REAL, expires REAL, "
                 "revoked INTEGER DEFAULT 0, meta TEXT)"
             )
+        self.purge_expired()
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self._db, timeout=10)

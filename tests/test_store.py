@@ -175,3 +175,10 @@ def test_concurrent_callers_share_one_computation(tmp_path: Path) -> None:
         t.join()
     assert results == ["fitted"] * 8 and len(calls) == 1 and store.computed["fit"] == 1
     assert store._inflight == {}
+
+
+def test_expired_links_lose_their_data_when_the_registry_opens(tmp_path: Path) -> None:
+    ShareRegistry(tmp_path).create([("a.csv", b"x,y\n1,2\n")], {}, days=1, now=time.time() - 2 * 86400)
+    assert len(list((tmp_path / "shares").glob("*/*.bin"))) == 1
+    ShareRegistry(tmp_path)
+    assert not list((tmp_path / "shares").glob("*/*.bin"))

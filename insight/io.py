@@ -276,7 +276,7 @@ def read_table(name: str, data: bytes, max_bytes: int = MAX_BYTES) -> tuple[pd.D
         raise ReadError(f"{name} is an old Excel 97-2003 file. Open it in Excel and save as .xlsx or CSV.")
     elif suffix in (".json", ".jsonl", ".ndjson"):
         df = _read_json(name, data)
-    elif b"\x00" in data[:8192]:
+    elif b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text has NULs
         raise ReadError(
             f"{name} is not a text table (it holds binary data). Upload a CSV, TSV, Excel (.xlsx), "
             "Parquet or JSON-lines export."

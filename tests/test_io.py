@@ -494,3 +494,11 @@ def test_real_whitespace_cdnow_log():
     assert types.kinds["date"] == "datetime"
     assert typed["date"].min() == pd.Timestamp("1997-01-01")
     assert typed["dollar_value"].sum() == pytest.approx(2_500_315.63, abs=0.01)
+
+
+def test_utf16_export_with_bom_is_read() -> None:
+    """Excel's "Unicode text" export: UTF-16 LE with a BOM, tab-separated."""
+    data = "\ufeffKunde\tBetrag\nMüller\t1.234,50\nB\t2,00\n".encode("utf-16-le")
+    df, report = read_table("export.txt", data)
+    assert report.encoding == "utf-16" and df.columns.tolist() == ["Kunde", "Betrag"]
+    assert df["Kunde"].tolist() == ["Müller", "B"]

@@ -73,7 +73,7 @@ if data is not None:
         )
         with st.spinner(f"Fitting {name} and measuring what drives it…"):
             model = cached("predict.model", {**key, "model": name}, lambda: predict.fit_churn_model(data, name))
-            risk = predict.churn_risk(data, comparison, model)
+            risk = cached("predict.risk", {**key, "model": name}, lambda: predict.churn_risk(data, comparison, model))
             reasons = cached(
                 "predict.reasons",
                 {**key, "model": name},
@@ -102,7 +102,7 @@ try:
         with st.spinner("Comparing spend models…"):
             spend = cached(
                 "predict.spend",
-                {**key, "target": target},
+                {"target": target} if target is not None else {**key, "target": None},
                 lambda: predict.compare_spend_models(
                     predict.spend_data(ds.customers, ds.customer_roles, data if target is None else None, target)
                 ),

@@ -58,13 +58,14 @@ segment_col = right.selectbox(
     key="rec_segment",
 )
 
-exclude = recommend.purchases(ds) if source == "ratings" else None
 try:
     with st.spinner(f"Fitting {model}…"):
         rec = cached(
             "recommend.fit",
             {"source": source, "model": model},
-            lambda: recommend.Recommender(model).fit(inter, exclude=exclude),
+            lambda: recommend.Recommender(model).fit(
+                inter, exclude=recommend.purchases(ds) if source == "ratings" else None
+            ),
         )
     customers = pd.Index(ds.customers["customer_id"].astype(str)).union(pd.Index(rec.customers_.astype(str)))
     segments = ds.customers.set_index("customer_id")[segment_col] if segment_col in segment_cols else None

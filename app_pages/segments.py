@@ -55,7 +55,9 @@ with st.expander("Settings: columns, scaling, algorithm"):
 base = {"features": features, "scaling": scaling, "log": log, "algorithm": algorithm, "linkage": linkage}
 data_params = {"features": features, "scaling": scaling, "log": log}
 try:
-    scaler, X = segment.prepare(customers, roles, features, scaling, log)
+    scaler, X = cached(
+        "segment.prepare", data_params, lambda: segment.prepare(customers, roles, features, scaling, log)
+    )
 except InsightError as exc:
     show_error(exc)
     st.stop()
@@ -63,7 +65,7 @@ except InsightError as exc:
 sweep, eps, k = None, None, None
 try:
     if algorithm == "dbscan":
-        min_samples = max(5, 2 * X.shape[1])
+        min_samples = segment.default_min_samples(X.shape[1])
         suggested_eps, curve = cached(
             "segment.kdistance", data_params, lambda: segment.suggest_eps(X, min_samples, random_state=0)
         )

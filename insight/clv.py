@@ -202,6 +202,18 @@ def _well_behaved(model: BetaGeoModel, frequency: Any, recency: Any, T: Any) -> 
     return bool(np.isfinite(model.expected_purchases(13.0, frequency, recency, T)).all())
 
 
+def fit_bgnbd(rft: pd.DataFrame) -> tuple[BetaGeoModel, bool]:
+    """BG/NBD on a frequency/recency/T summary; refitted with shrinkage when the plain fit runs off.
+
+    Returns the model and whether it had to be shrunk.
+    """
+    args = (rft["frequency"], rft["recency"], rft["T"])
+    bg = BetaGeoModel().fit(*args)
+    if _well_behaved(bg, *args):
+        return bg, False
+    return BetaGeoModel(penalizer=SHRINK_PENALIZER).fit(*args), True
+
+
 @dataclass
 class LifetimeValue:
     """Per-customer lifetime value table, fitted models and trust warnings."""
@@ -255,9 +267,8 @@ def lifetime_value(
             f"{TRUST_HISTORY_DAYS} days of history; this data has {len(rft):,} customers and {history_days} days."
         )
     args = (rft["frequency"], rft["recency"], rft["T"])
-    bg = BetaGeoModel().fit(*args)
-    if not _well_behaved(bg, *args):
-        bg = BetaGeoModel(penalizer=SHRINK_PENALIZER).fit(*args)
+    bg, shrunk = fit_bgnbd(rft)
+    if shrunk:
         notes.append(
             "Customers here buy at very similar rates, so the purchase model was shrunk towards moderate "
             "values to stay stable; read P(alive) and expected purchases as rough."
@@ -298,7 +309,7 @@ def p_alive_auc(transactions: pd.DataFrame, cutoff: pd.Timestamp, churned: pd.Se
     from sklearn.metrics import roc_auc_score
 
     rft = rft_summary(transactions, observation_end=cutoff).set_index("customer_id")
-    model = BetaGeoModel().fit(rft["frequency"], rft["recency"], rft["T"])
+    model, _ = fit_bgnbd(rft)
     alive = pd.Series(model.p_alive(rft["frequency"], rft["recency"], rft["T"]), index=rft.index)
     common = churned.index.intersection(alive.index)
     return float(roc_auc_score(churned.loc[common], 1 - alive.loc[common]))

@@ -23,7 +23,7 @@ BEHAVIOUR_COLUMNS = (
     "first_purchase",
     "last_purchase",
 )
-MIN_CUSTOMERS = {"segments": 20, "churn model": 50, "lifetime value": 50, "RFM scores": 5}
+MIN_CUSTOMERS = {"segments": 10, "churn model": 50, "lifetime value": 50, "RFM scores": 5}
 
 
 def behaviour_features(tx: pd.DataFrame, as_of: pd.Timestamp | None = None) -> pd.DataFrame:

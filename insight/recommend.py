@@ -225,8 +225,9 @@ def item_catalog(ds: Any) -> pd.DataFrame:
         if "item_id" not in roles:
             continue
         cols = [c for c in [roles.get("item_name"), *roles.get("categorical", [])] if c in table.frame]
-        frame = table.frame.dropna(subset=[roles["item_id"]])
-        by_item = frame.groupby(frame[roles["item_id"]].astype(str))
+        ids = table.standard()["item_id"]  # the same clean ids the recommender uses ("123", not "123.0")
+        frame = table.frame[ids.notna()]
+        by_item = frame.groupby(ids[ids.notna()])
         names = by_item[cols[0]].first().astype(str) if roles.get("item_name") in cols else None
         constant = [c for c in cols if (by_item[c].nunique() > 1).mean() <= 0.05]  # item-level descriptions
         text = by_item[constant].first().astype(str).agg(" ".join, axis=1) if constant else None

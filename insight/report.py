@@ -219,8 +219,12 @@ def default_segmentation(ds: Any, run: Runner) -> Any:
     customers, roles = ds.customers, ds.customer_roles
     defaults = segment.default_params(customers, roles)
     base = {key: defaults[key] for key in ("features", "scaling", "log", "algorithm", "linkage")}
-    X = segment.prepare(customers, roles, base["features"], base["scaling"], base["log"])[1]
-    sweep = run("segment.sweep", base, lambda: segment.sweep(X, algorithm=base["algorithm"], linkage=base["linkage"]))
+
+    def sweep_defaults() -> Any:
+        X = segment.prepare(customers, roles, base["features"], base["scaling"], base["log"])[1]
+        return segment.sweep(X, algorithm=base["algorithm"], linkage=base["linkage"])
+
+    sweep = run("segment.sweep", base, sweep_defaults)
     params = {**base, "k": sweep.suggested_k, "eps": None}
     return run("segment.fit", params, lambda: segment.analyse(customers, roles, **params))
 
@@ -235,11 +239,12 @@ def _offers(ds: Any, run: Runner) -> pd.DataFrame:
     comparison = run(
         "recommend.compare", {"source": source, "models": models}, lambda: recommend.compare_models(inter, models)
     )
-    exclude = recommend.purchases(ds) if source == "ratings" else None
     rec = run(
         "recommend.fit",
         {"source": source, "model": comparison.best},
-        lambda: recommend.Recommender(comparison.best).fit(inter, exclude=exclude),
+        lambda: recommend.Recommender(comparison.best).fit(
+            inter, exclude=recommend.purchases(ds) if source == "ratings" else None
+        ),
     )
     catalog = run("recommend.catalog", None, lambda: recommend.item_catalog(ds))
     return run(

@@ -32,7 +32,7 @@ from sklearn.neighbors import NearestNeighbors
 from threadpoolctl import ThreadpoolController
 
 from insight.errors import InsightError, NotEnoughData, SchemaError
-from insight.features import BEHAVIOUR_COLUMNS
+from insight.features import BEHAVIOUR_COLUMNS, MIN_CUSTOMERS
 
 ALGORITHMS = ("kmeans", "agglomerative", "dbscan", "gmm")
 LINKAGES = ("ward", "average", "complete")
@@ -181,8 +181,9 @@ def prepare(
 ) -> tuple[FeatureScaler, np.ndarray]:
     """Validate the chosen columns and return the fitted scaler with the scaled matrix (one row per customer)."""
     numeric, categorical = _split_features(customers, roles, list(features))
-    if len(customers) < 10:
-        raise NotEnoughData(f"Segments need at least 10 customers; this data has {len(customers)}. Upload more.")
+    need = MIN_CUSTOMERS["segments"]
+    if len(customers) < need:
+        raise NotEnoughData(f"Segments need at least {need} customers; this data has {len(customers)}. Upload more.")
     scaler = FeatureScaler(numeric=numeric, categorical=categorical, scaling=scaling, log=log).fit(customers)
     return scaler, scaler.transform(customers)
 
@@ -213,6 +214,11 @@ def _sample(n: int, size: int, random_state: int) -> np.ndarray:
 
 
 @_one_thread
+def default_min_samples(n_features: int) -> int:
+    """DBSCAN's neighbours needed for a core point: twice the number of features, at least 5."""
+    return max(5, 2 * n_features)
+
+
 def suggest_eps(X: np.ndarray, min_samples: int, random_state: int = 0) -> tuple[float, np.ndarray]:
     """DBSCAN radius at the knee of the sorted distance to each customer's `min_samples`-th neighbour."""
     Xs = X[_sample(len(X), SILHOUETTE_SAMPLE, random_state)]
@@ -289,7 +295,7 @@ class Segmenter(ClusterMixin, BaseEstimator):
         return self
 
     def _fit_dbscan(self, X: np.ndarray) -> None:
-        self.min_samples_ = self.min_samples or max(5, 2 * X.shape[1])
+        self.min_samples_ = self.min_samples or default_min_samples(X.shape[1])
         self.eps_ = self.eps or suggest_eps(X, self.min_samples_, self.random_state)[0]
         rows = _sample(len(X), MAX_EXACT["dbscan"], self.random_state)
         db = DBSCAN(eps=self.eps_, min_samples=self.min_samples_).fit(X[rows])

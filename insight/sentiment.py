@@ -211,7 +211,7 @@ class _Batches:
         elif n_jobs > 1:
             from joblib.externals.loky import get_reusable_executor
 
-            ensure_lexicon()  # once, before the workers look for it
+            analyzer()  # loads (and writes, once per process) the lexicon before the workers look for it
             self.executor = get_reusable_executor(max_workers=n_jobs)
         self.pending: list[tuple[list[str], bool, Any]] = []
 

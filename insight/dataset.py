@@ -87,7 +87,8 @@ def _attribute_columns(table: Table) -> list[str]:
     cols = [*roles.get("numeric", []), *roles.get("categorical", []), *roles.get("pii", [])]
     cols += [roles[r] for r in (*VALUE_ROLES, "label") if roles.get(r)]
     # a column literally named "customer_id" that is not the id role would clash with the join key
-    return [c for c in dict.fromkeys(cols) if c in table.frame.columns and c != "customer_id"]
+    skip = {"customer_id", roles.get("customer_id")}
+    return [c for c in dict.fromkeys(cols) if c in table.frame.columns and c not in skip]
 
 
 def _per_customer_feedback(table: Table) -> pd.DataFrame | None:
@@ -128,6 +129,16 @@ def assemble_customers(tables: list[Table]) -> tuple[pd.DataFrame, dict[str, Any
     return customer_table(tx, attrs), roles
 
 
+def _pseudonymise_personal_id(file_name: str, frame: pd.DataFrame, roles: Roles, key: bytes) -> list[dict[str, Any]]:
+    """When customers are known only by personal data (an email), the id itself becomes a pseudonym, in place."""
+    cid = roles.get("customer_id")
+    if not cid or cid not in roles.get("pii", []):
+        return []
+    frame[cid] = pseudonymise(frame[[cid]], [cid], key)[cid]
+    n = int(frame[cid].notna().sum())
+    return [log_entry(file_name, "customer id pseudonymised", cid, values_changed=n, detail="it is personal data")]
+
+
 def build_dataset(
     files: list[tuple[str, bytes]],
     roles: dict[str, Roles] | None = None,
@@ -162,6 +173,7 @@ def build_dataset(
     if problems:
         raise ReadError(" ".join(problems))
     guessed = link_items([(typed, r, k) for _, typed, r, _, k in parsed])
+    key = pii_key if pii_key is not None else deployment_key(default_data_dir())
     tables, reports, log = [], [], []
     for (report, typed, file_roles, types, _), kind in zip(parsed, guessed, strict=True):
         kind = (kinds or {}).get(report.file, kind)
@@ -171,6 +183,7 @@ def build_dataset(
         reports.append(quality_report(report.file, typed, file_roles, kind, types.unparsed))
         step(0.6 + 0.3 * len(tables) / len(parsed), f"Cleaning {report.file}")
         cleaned, entries = clean(report.file, typed, file_roles, kind, options)
+        entries += _pseudonymise_personal_id(report.file, cleaned, file_roles, key)
         read_steps = [log_entry(report.file, "read", detail=note) for note in report.notes]
         if report.skipped_lines:
             read_steps.append(
@@ -198,7 +211,6 @@ def build_dataset(
     customers, customer_roles = assemble_customers(tables)
     pii = [c for c in customer_roles["pii"] if c in customers]
     lookup = customers[["customer_id", *pii]] if pii else None
-    key = pii_key if pii_key is not None else deployment_key(default_data_dir())
     customers = pseudonymise(customers, pii, key)
     step(1.0, "Done")
     return Dataset(

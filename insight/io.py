@@ -361,7 +361,9 @@ def _as_text(df: pd.DataFrame) -> pd.DataFrame:
 
 # --- type parsing ---------------------------------------------------------------------------------
 
-_CURRENCY = re.compile(r"[\s\u00a0\u202f$€£¥₹]|(?i:eur|usd|gbp|chf|sek|nok|dkk|kr)\.?")
+_CURRENCY = re.compile(r"[$€£¥₹]|(?i:\b(eur|usd|gbp|chf|sek|nok|dkk|kr)\b)\.?")
+_SPACE = re.compile(r"[\s\u00a0\u202f]")
+_SPACED_THOUSANDS = re.compile(r"^[-+]?\d{1,3}([\s\u00a0\u202f]\d{3})+([.,]\d+)?$")
 _DECIMAL_COMMA = re.compile(r"^[-+]?(\d{1,3}(\.\d{3})+|\d+)(,\d{1,2}|,\d{4,})$")
 _DECIMAL_POINT = re.compile(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)\.\d+$")
 _ID_NAME = re.compile(
@@ -370,9 +372,10 @@ _ID_NAME = re.compile(
     re.I,
 )
 _DATE_NAME = re.compile(r"date|time|datum|fecha|data|jour|day|created|updated|month|zeit|stamp|when|at$", re.I)
-_MONTH = (
-    r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|m[äa]r|m[aä]i|okt|dez|ene|abr|ago|dic"
-    r"|janv|f[ée]v|avr|juil|ao[uû]t|d[ée]c)[a-zé]*\.?"
+_MONTH = (  # month names and their abbreviations in English, German, Spanish, French; whole words only
+    r"(jan(uary|uar|vier)?|feb(ruary|ruar)?|f[ée]v(rier)?|mar(ch|s)?|m[äa]rz|apr(il)?|avr(il)?|may|mai|jun[ei]?|"
+    r"juin|jul[iy]?|juil(let)?|aug(ust)?|ao[uû]t|sep(t|tember|tembre)?|oct(ober|obre)?|okt(ober)?|nov(ember|embre)?|"
+    r"dec(ember)?|d[ée]c(embre)?|dez(ember)?|ene(ro)?|abr(il)?|ago(sto)?|dic(iembre)?)\.?(?![a-zé])"
 )
 _DATE_LIKE = re.compile(rf"^\d{{1,4}}[-/.]\d{{1,2}}[-/.]\d{{1,4}}|^\d{{1,2}}[ -.]+{_MONTH}[ -]|^{_MONTH}[ ,]+\d", re.I)
 
@@ -383,7 +386,9 @@ def parse_numbers(values: pd.Series) -> pd.Series:
     if (s.str.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?", case=False) | (s == "")).all():
         return pd.to_numeric(s.where(s != "", None), errors="coerce").astype(float)  # plain numbers: fast path
     negative = s.str.match(r"^\(.*\)$")
-    s = s.str.strip("()").str.replace(_CURRENCY, "", regex=True).str.rstrip("%")
+    s = s.str.strip("()").str.replace(_CURRENCY, "", regex=True).str.strip().str.rstrip("%").str.strip()
+    spaced = s.str.match(_SPACED_THOUSANDS).fillna(False).astype(bool)  # "1 234,50": spaces group thousands
+    s = s.where(~spaced, s.str.replace(_SPACE, "", regex=True))
     ambiguous = s.str.fullmatch(r"[-+]?\d{1,3}(\.\d{3})+|[-+]?\d{1,3}(,\d{3})+").fillna(False).astype(bool)
     comma_value = s.str.match(_DECIMAL_COMMA).fillna(False).astype(bool) & ~ambiguous
     point_value = s.str.match(_DECIMAL_POINT).fillna(False).astype(bool) & ~ambiguous
@@ -455,6 +460,11 @@ def _zero_padded(present: pd.Series) -> bool:
     )
 
 
+def _mostly_parsed(dates: pd.Series, blank: pd.Series, threshold: float = 0.9) -> bool:
+    """Whether a column that looked like dates really reads as dates (else it stays text, nothing lost)."""
+    return bool(dates[~blank].notna().mean() >= threshold)
+
+
 def parse_types(df: pd.DataFrame, threshold: float = 0.9) -> tuple[pd.DataFrame, TypeReport]:
     """Turn text columns into numbers or dates where at least `threshold` of the values fit.
 
@@ -471,8 +481,8 @@ def parse_types(df: pd.DataFrame, threshold: float = 0.9) -> tuple[pd.DataFrame,
         converted: pd.Series | None = None
         if present.empty:
             kind = "empty"
-        elif _is_date_column(col, present):
-            converted = parse_dates(s.where(~blank, ""), col)
+        elif _is_date_column(col, present) and _mostly_parsed(dates := parse_dates(s.where(~blank, ""), col), blank):
+            converted = dates
             kind = "datetime"
         elif not _ID_NAME.search(col) and not _zero_padded(present):
             numbers = parse_numbers(s.where(~blank, ""))

@@ -35,7 +35,8 @@ Roles = dict[str, "str | list[str]"]
 # Name hints per role, English first, then German, French, Spanish, Portuguese, Italian, Dutch.
 _HINTS: dict[str, str] = {
     "customer_id": r"customer|client|user|member|buyer|shopper|account|kunde|kund|cliente|utilisateur|usuario|"
-    r"utente|klant|gebruiker|subscriber|contact|^cust",
+    r"utente|klant|gebruiker|subscriber|contact|^cust|reviewer|author|guest|visitor|patient|student|donor|"
+    r"respondent|household|player|subscriber",
     "order_id": r"order|invoice|transaction|receipt|basket|bestell|rechnung|auftrag|commande|facture|pedido|"
     r"factura|fattura|ordine|bestelling|factuur|bon|beleg",
     "item_id": r"item|product|sku|stock.?code|article|artikel|produkt|produit|producto|produto|prodotto|"
@@ -47,17 +48,36 @@ _HINTS: dict[str, str] = {
     "unit_price": r"price|unit.?cost|preis|prix|precio|preco|prezzo|prijs|rate",
     "amount": r"amount|total|revenue|sales|spend|spent|value|dollar|euro|paid|payment|sum|betrag|umsatz|summe|"
     r"montant|importe|monto|valor|importo|bedrag|charges|gmv|net|gross",
-    "rating": r"rating|stars?$|score|grade|bewertung|sterne|note|[eé]valuation|valoraci|puntuaci|avalia|"
+    "rating": r"rating|stars?$|^overall$|score|grade|bewertung|sterne|note|[eé]valuation|valoraci|puntuaci|avalia|"
     r"voto|valutazione|beoordeling|cijfer",
     "text": r"comment|review|feedback|text|message|body|remark|opinion|sentence|note|kommentar|bewertungstext|"
     r"nachricht|avis|commentaire|comentario|rese|recensione|opmerking|mensaje|complaint|survey|answer",
     "label": r"churn|attrition|exited|cancel|left|lost|outcome|target|label|is.?active|retained|gek[uü]ndigt|"
     r"abandono|r[ée]sili|baja|cancelad|opzegging|status",
 }
-_PII_NAME = re.compile(
-    r"(^|[\W_])(first|last|full|given|family|sur|vor|nach)?.?name$|^name|^nome|^nombre|^nom$|^naam|"
-    r"e.?mail|phone|mobile|tel|fax|address|street|adresse|stra[sß]e|direcci|endere|indirizzo|adres|"
-    r"zip|postal|postcode|plz|ssn|passport|iban|birth|geburt|nacimiento",
+# Names that say "this customer left" outright; they win over looser outcome names (IsActiveMember, Status).
+_STRONG_LABEL = re.compile(
+    r"churn|attrition|exited|cancel|(^|[\W_])(left|lost)($|[\W_])|gek[uü]ndigt|abandono|r[ée]sili|baja|opzegging", re.I
+)
+# Counts of things (NumOfProducts, n_items, order_count) are numbers about a customer, not identifiers.
+_COUNT_NAME = re.compile(r"^n_|^num.?of|number.?of|count|qty|quantit|anzahl|menge", re.I)
+# Ids of other things than customers: never the customer id by the generic "..._id" fallback.
+_OTHER_ENTITY = re.compile(
+    r"seller|vendor|supplier|merchant|store|shop|business|review|session|event|line|row|record|payment|"
+    r"shipment|ticket|campaign|employee|agent|staff|category|region|country|city",
+    re.I,
+)
+_PERSON_NAME = re.compile(r"name$|^name|^nome|^nombre|^nom$|^naam|^vorname|^nachname", re.I)
+# ...but not the name of a thing: product_name, Lineitem name, CompanyName, filename
+_THING_NAME = re.compile(
+    r"(product|item|article|artikel|file|brand|category|store|shop|host|company|business|plan|service|stock|sku|"
+    r"movie|film|book|course|city|country|state|region|event|campaign|column|table|sheet|seller|vendor|supplier)"
+    r"[\W_]?name$",
+    re.I,
+)
+_CONTACT_NAME = re.compile(
+    r"e.?mail|phone|mobile|(^|[\W_])tel(efon|ephone|\.|$|[\W_])|fax|address|street|adresse|stra[sß]e|direcci|"
+    r"endere|indirizzo|adres|(^|[\W_])zip|postal|postcode|plz|ssn|passport|iban|birth|geburt|nacimiento",
     re.I,
 )
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.I)
@@ -93,14 +113,23 @@ def _mean_words(s: pd.Series) -> float:
 
 
 def _is_pii(name: str, s: pd.Series) -> bool:
-    if _PII_NAME.search(name):
-        return True
-    if not _is_text(s):
-        return False
+    """Names, contact details and the like: by column name (values that fit) or by values (emails, phones)."""
     sample = s.head(5000).dropna().astype(str).head(300)
-    if sample.empty:
+    if _binary_values(s):  # PhoneService Yes/No is a fact about a plan, not a phone number
         return False
-    return bool(sample.str.match(_EMAIL).mean() > 0.8 or sample.str.match(_PHONE).mean() > 0.9)
+    if _PERSON_NAME.search(name) and not _THING_NAME.search(name):  # "Name" holding #1001 is an order number
+        return bool(len(sample)) and sample.str.contains(r"[^\W\d_]").mean() >= 0.5
+    if _CONTACT_NAME.search(name):
+        return True
+    if not _is_text(s) or sample.empty:
+        return False
+    formatted = sample.str.contains(r"^[+0]|[\s()\-/.]").mean() > 0.5  # bare digit runs are ids, not phones
+    return _emails(s) or bool(sample.str.match(_PHONE).mean() > 0.9 and formatted)
+
+
+def _emails(s: pd.Series) -> bool:
+    sample = s.head(5000).dropna().astype(str).head(300)
+    return bool(len(sample)) and bool(sample.str.match(_EMAIL).mean() > 0.8)
 
 
 def _id_like(s: pd.Series) -> bool:
@@ -126,6 +155,11 @@ def _many_values(s: pd.Series) -> bool:
     return v.nunique() >= max(2, min(50, 0.01 * len(v)))
 
 
+def _few_values(s: pd.Series) -> bool:
+    """Few enough distinct values to be categories (a plan, a country), as the categorical role uses."""
+    return 1 < s.nunique() <= max(12, min(50, 0.05 * len(s)))
+
+
 def _pick(candidates: list[str], taken: set[str]) -> str | None:
     for c in candidates:
         if c not in taken:
@@ -149,7 +183,14 @@ def infer_roles(df: pd.DataFrame) -> Roles:
     pii = [c for c in cols if c in pii]
     taken.update(pii)
 
-    texts = [c for c in cols if c not in taken and _is_text(df[c]) and _mean_words(df[c]) >= 4]
+    texts = [
+        c
+        for c in cols
+        if c not in taken
+        and _is_text(df[c])
+        and _mean_words(df[c]) >= 4
+        and (_hint("text", c) or not _hint("item_name", c))  # a product description is not feedback
+    ]
     texts.sort(key=lambda c: (not _hint("text", c), -_mean_words(df[c])))
     assign("text", texts[0] if texts else None)
 
@@ -157,17 +198,34 @@ def infer_roles(df: pd.DataFrame) -> Roles:
     dates.sort(
         key=lambda c: (not re.search(r"order|purchase|invoice|trans|paid|rated|created|date$|^date", c, re.I), c)
     )
-    ids = [c for c in cols if c not in taken and _id_like(df[c])]
-    for role in ("customer_id", "order_id", "item_id"):
+    ids = [c for c in cols if c not in taken and _id_like(df[c]) and not _COUNT_NAME.search(c)]
+    id_roles = ("customer_id", "order_id", "item_id")
+    for role in id_roles:
         hinted = [c for c in ids if _hint(role, c)]
-        hinted.sort(key=lambda c: not _code_like(df[c]))
+        # order_item_id is a line number of an order, product_id the item: fewer other roles' hints first
+        hinted.sort(key=lambda c: (sum(_hint(r, c) for r in id_roles if r != role), not _code_like(df[c])))
         assign(role, _pick(hinted, taken))
     unnamed = all(re.fullmatch(r"column_\d+", c) for c in cols)
     many = [c for c in ids if _many_values(df[c])]
     if "customer_id" not in roles and unnamed:
         assign("customer_id", _pick(many, taken))
     if "customer_id" not in roles:
-        assign("customer_id", _pick([c for c in many if re.search(r"(^|[\W_])id$|^id", c, re.I)], taken))
+        generic = [
+            c
+            for c in many
+            if re.search(r"(^|[\W_])id$|^id", c, re.I)
+            and not _OTHER_ENTITY.search(c)
+            and not any(_hint(r, c) for r in ("order_id", "item_id", "text", "rating"))
+        ]
+        assign("customer_id", _pick(generic, taken))
+    if "customer_id" not in roles:  # shops that know customers only by email (Shopify orders, form tools)
+        assign("customer_id", next((c for c in pii if _emails(df[c])), None))
+    personal = [c for c in cols if (c not in taken or c == roles.get("customer_id")) and _is_pii(c, df[c])]
+    pii += [c for c in personal if c not in pii]  # names held back above in case they were the only customer id
+    taken.update(personal)
+    one_per_customer = "customer_id" in roles and df[roles["customer_id"]].dropna().is_unique
+    if one_per_customer and "item_id" in roles and _few_values(df[roles["item_id"]]):
+        taken.discard(roles.pop("item_id"))  # a customer's plan or service (3 values) is an attribute
 
     numbers = [c for c in cols if c not in taken and _is_number(df[c])]
     for role in ("rating", "quantity", "unit_price", "amount"):
@@ -184,7 +242,7 @@ def infer_roles(df: pd.DataFrame) -> Roles:
         free = [c for c in numbers if c not in taken]
         assign("quantity", _pick([c for c in free if _is_integral(df[c]) and df[c].max() < 1000], taken))
         assign("amount", _pick([c for c in free if not _is_integral(df[c])], taken))
-    if "item_id" in roles or "order_id" in roles or "customer_id" in roles:
+    if "item_id" in roles or "order_id" in roles or ("customer_id" in roles and not one_per_customer):
         names = [
             c
             for c in cols
@@ -197,7 +255,7 @@ def infer_roles(df: pd.DataFrame) -> Roles:
         assign("timestamp", dates[0])
 
     labels = [c for c in cols if c not in taken and _binary_values(df[c])]
-    labels.sort(key=lambda c: not _hint("label", c))
+    labels.sort(key=lambda c: (not _STRONG_LABEL.search(c), not _hint("label", c)))
     if labels and (_hint("label", labels[0]) or ("text" in roles and unnamed)):
         assign("label", labels[0])
 
@@ -211,13 +269,11 @@ def infer_roles(df: pd.DataFrame) -> Roles:
     categorical = [
         c
         for c in free
-        if c not in numeric
-        and (_is_text(df[c]) or pd.api.types.is_bool_dtype(df[c]))
-        and 1 < df[c].nunique() <= max(12, min(50, 0.05 * len(df)))
+        if c not in numeric and (_is_text(df[c]) or pd.api.types.is_bool_dtype(df[c])) and _few_values(df[c])
     ]
     roles["numeric"] = numeric
     roles["categorical"] = categorical
-    roles["pii"] = pii
+    roles["pii"] = pii  # may hold the customer id itself (an email): the id is then pseudonymised too
     return roles  # type: ignore[return-value]
 
 
@@ -306,7 +362,7 @@ def normalize_ids(s: pd.Series) -> pd.Series:
         rest = v.notna() & ~whole
         out[rest] = v[rest].astype(str).astype(object)
         return out
-    text = s.astype("string").str.strip()
+    text = s.astype("string").str.strip().str.replace(r"^(\d+)\.0+$", r"\1", regex=True)  # 17850.0 from Excel
     keep = text.notna() & (text != "")
     out[keep] = text[keep].astype(object)
     return out

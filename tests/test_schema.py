@@ -301,3 +301,137 @@ def test_to_binary_keeps_missing_labels_missing(values, expected):
 def test_to_binary_rejects_three_outcomes():
     with pytest.raises(SchemaError, match="needs two"):
         to_binary(pd.Series(["a", "b", "c"], name="status"))
+
+
+# --- well-known export shapes (small copies written here, in each one's own column names) ----------
+
+
+def _csv(header: str, rows: list[str]) -> bytes:
+    return ("\n".join([header, *rows]) + "\n").encode()
+
+
+def test_online_retail_invoice_lines_are_transactions_not_feedback():
+    """UCI Online Retail: long product descriptions, 'C' cancellations, float customer ids, a quarter missing."""
+    rows = [
+        f"{'C' if i % 17 == 0 else ''}{489434 + i // 3},{85123 + i % 9}A,WHITE HANGING HEART T-LIGHT HOLDER {i % 9},"
+        f"{-2 if i % 17 == 0 else 6},12/{1 + i % 28}/2010 08:26,2.55,{'' if i % 4 == 0 else 17850.0 + i % 40},"
+        "United Kingdom"
+        for i in range(240)
+    ]
+    header = "Invoice,StockCode,Description,Quantity,InvoiceDate,Price,Customer ID,Country"
+    typed, roles, kind = _understand("online_retail.csv", _csv(header, rows))
+    assert kind == "transactions"
+    assert "text" not in roles
+    assert {r: roles.get(r) for r in ("customer_id", "order_id", "item_id", "item_name", "quantity", "unit_price")} == {
+        "customer_id": "Customer ID",
+        "order_id": "Invoice",
+        "item_id": "StockCode",
+        "item_name": "Description",
+        "quantity": "Quantity",
+        "unit_price": "Price",
+    }
+    assert roles["timestamp"] == "InvoiceDate"
+    assert standardize(typed, roles)["customer_id"].dropna().iloc[0] == "17851"
+
+
+def test_bank_churn_label_is_exited_not_is_active_member():
+    header = "RowNumber,CustomerId,Surname,CreditScore,Geography,Gender,Age,Tenure,Balance,NumOfProducts,HasCrCard,"
+    header += "IsActiveMember,EstimatedSalary,Exited"
+    rows = [
+        f"{i},{15634602 + i},Hargrave{i % 7},{600 + i % 200},France,Female,{30 + i % 40},{i % 10},{1000.5 * i},"
+        f"{1 + i % 4},{i % 2},{(i // 2) % 2},{50000.25 + i},{int(i % 5 == 0)}"
+        for i in range(1, 121)
+    ]
+    typed, roles, kind = _understand("Churn_Modelling.csv", _csv(header, rows))
+    assert kind == "customers"
+    assert roles["customer_id"] == "CustomerId"
+    assert roles["label"] == "Exited"
+    assert "item_id" not in roles  # NumOfProducts counts products; it names none
+    assert {"NumOfProducts", "IsActiveMember", "CreditScore"} <= set(roles["numeric"])
+    assert roles["pii"] == ["Surname"]
+
+
+def test_telco_plan_columns_are_attributes_not_items_or_phones():
+    header = "customerID,gender,PhoneService,InternetService,Contract,tenure,MonthlyCharges,TotalCharges,Churn"
+    services = ["DSL", "Fiber optic", "No"]
+    rows = [
+        f"{7590 + i}-VHVEG,{'Female' if i % 2 else 'Male'},{'Yes' if i % 3 else 'No'},{services[i % 3]},"
+        f"{['Month-to-month', 'One year', 'Two year'][i % 5 % 3]},{i % 72},{29.85 + i},"
+        f"{'' if i % 50 == 0 else 29.85 * (i % 72)},{'Yes' if i % 4 == 0 else 'No'}"
+        for i in range(150)
+    ]
+    typed, roles, kind = _understand("WA_Fn-UseC_-Telco-Customer-Churn.csv", _csv(header, rows))
+    assert kind == "customers"
+    assert roles["label"] == "Churn"
+    assert roles["pii"] == []
+    assert {"PhoneService", "InternetService", "Contract", "gender"} <= set(roles["categorical"])
+    assert not {"item_id", "item_name"} & set(roles)
+
+
+def test_shopify_orders_known_by_email_get_a_pseudonymised_customer_id():
+    header = "Name,Email,Created at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku,Billing Name"
+    rows = [
+        f"#{1001 + i},buyer{i % 23}@example.com,2024-0{1 + i % 9}-1{i % 10} 10:00:00 +0100,{1 + i % 3},"
+        f"Green tea {i % 5},{4.5 + i % 5},TEA-{i % 5},Person {i % 23}"
+        for i in range(120)
+    ]
+    ds = build_dataset([("orders_export.csv", _csv(header, rows))], pii_key=b"k")
+    table = ds.table("transactions")
+    assert table is not None
+    assert table.roles["customer_id"] == "Email"
+    assert {"Email", "Billing Name"} <= set(table.roles["pii"]) and "Name" not in table.roles["pii"]
+    assert table.roles["item_name"] == "Lineitem name"
+    assert len(ds.customers) == 23
+    assert ds.customers["customer_id"].str.startswith("anon-").all()
+    assert not ds.customers.astype(str).apply(lambda c: c.str.contains("@")).any().any()
+    step = [e for e in ds.cleaning_log if e["step"] == "customer id pseudonymised"]
+    assert step and step[0]["values_changed"] == 120
+
+
+def test_amazon_reviews_json_lines():
+    import json
+
+    lines = [
+        json.dumps(
+            {
+                "reviewerID": f"A{i % 31:04d}XYZ",
+                "asin": f"B00{i % 12:05d}",
+                "reviewerName": ["Jane Doe", "Marco", "J. Smith"][i % 3],
+                "reviewText": "The battery died after a week and nobody answered." if i % 2 else "Works well!",
+                "overall": float(1 + i % 5),
+                "unixReviewTime": 1400000000 + 86400 * i,
+                "reviewTime": f"0{1 + i % 9} {1 + i % 27}, 2014",
+            }
+        )
+        for i in range(90)
+    ]
+    typed, roles, kind = _understand("reviews_Electronics_5.json", "\n".join(lines).encode())
+    assert kind == "feedback"
+    assert {r: roles.get(r) for r in ("text", "customer_id", "item_id", "rating", "timestamp")} == {
+        "text": "reviewText",
+        "customer_id": "reviewerID",
+        "item_id": "asin",
+        "rating": "overall",
+        "timestamp": "unixReviewTime",
+    }
+    assert roles["pii"] == ["reviewerName"]
+    assert typed["reviewerName"].tolist()[:3] == ["Jane Doe", "Marco", "J. Smith"]  # never read as dates
+    assert typed["reviewTime"].iloc[0] == "01 1, 2014"  # text, not the number 11.2014
+
+
+def test_generic_ids_of_other_things_are_not_the_customer_id():
+    header = "review_id,seller_id,product_id,score,comment"
+    rows = [f"r{i},s{i % 7},p{i % 11},{1 + i % 5},The parcel came late and the box was damaged {i}" for i in range(60)]
+    _, roles, kind = _understand("reviews.csv", _csv(header, rows))
+    assert kind == "feedback"
+    assert roles.get("customer_id") is None
+    assert roles["item_id"] == "product_id"
+
+
+def test_german_order_columns_are_not_phone_numbers():
+    header = "Kundennummer;Bestellnummer;Bestelldatum;Menge;Gesamtbetrag;Telefon"
+    rows = [f"K{i % 20:03d};B-{i};{1 + i % 28:02d}.03.2024;{1 + i % 3};1.234,50 €;+49 30 1234{i}" for i in range(80)]
+    _, roles, kind = _understand("bestellungen.csv", _csv(header, rows))
+    assert kind == "transactions"
+    assert roles["order_id"] == "Bestellnummer" and roles["timestamp"] == "Bestelldatum"
+    assert roles["pii"] == ["Telefon"]

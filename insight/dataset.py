@@ -21,7 +21,16 @@ from insight.features import customer_table
 from insight.io import ReadReport, parse_types, read_table
 from insight.privacy import deployment_key, pseudonymise
 from insight.quality import CleaningOptions, QualityReport, clean, log_entry, quality_report
-from insight.schema import KINDS, Roles, infer_kind, infer_roles, link_items, standardize, validate_roles
+from insight.schema import (
+    KINDS,
+    Roles,
+    borrow_customer_ids,
+    infer_kind,
+    infer_roles,
+    link_items,
+    standardize,
+    validate_roles,
+)
 from insight.store import default_data_dir
 
 Progress = Callable[[float, str], None]
@@ -139,6 +148,18 @@ def _pseudonymise_personal_id(file_name: str, frame: pd.DataFrame, roles: Roles,
     return [log_entry(file_name, "customer id pseudonymised", cid, values_changed=n, detail="it is personal data")]
 
 
+def _join_order_lines(parsed: list[tuple]) -> tuple[list[tuple], dict[str, str | None]]:
+    """Lines that borrowed customer ids from an orders table are purchases (or still feedback): re-guess kinds."""
+    joined = borrow_customer_ids([(report.file, typed, roles) for report, typed, roles, _, _ in parsed])
+    out, notes = [], {}
+    for (report, _, roles, types, kind), (frame, note) in zip(parsed, joined, strict=True):
+        if note and kind not in ("feedback", "ratings"):
+            kind = "transactions"
+        out.append((report, frame, roles, types, kind))
+        notes[report.file] = note
+    return out, notes
+
+
 def build_dataset(
     files: list[tuple[str, bytes]],
     roles: dict[str, Roles] | None = None,
@@ -172,6 +193,7 @@ def build_dataset(
         parsed.append((report, typed, file_roles, types, infer_kind(typed, file_roles)))
     if problems:
         raise ReadError(" ".join(problems))
+    parsed, borrowed = _join_order_lines(parsed)
     guessed = link_items([(typed, r, k) for _, typed, r, _, k in parsed])
     key = pii_key if pii_key is not None else deployment_key(default_data_dir())
     tables, reports, log = [], [], []
@@ -204,6 +226,8 @@ def build_dataset(
             )
             for col, n in types.unparsed.items()
         ]
+        if borrowed[report.file]:
+            read_steps.append(log_entry(report.file, "joined to its orders", detail=borrowed[report.file]))
         entries = read_steps + entries
         log.extend(entries)
         tables.append(Table(report.file, kind, cleaned, file_roles, len(typed), report))

@@ -59,6 +59,8 @@ _HINTS: dict[str, str] = {
 _STRONG_LABEL = re.compile(
     r"churn|attrition|exited|cancel|(^|[\W_])(left|lost)($|[\W_])|gek[uü]ndigt|abandono|r[ée]sili|baja|opzegging", re.I
 )
+# Money that is not what the customer spent on the goods: freight_value, Shipping, Taxes, Amount Refunded.
+_NOT_SPEND = r"freight|shipping|postage|porto|versand|tax|vat|fee|discount|tip|refund"
 # Counts of things (NumOfProducts, n_items, order_count) are numbers about a customer, not identifiers.
 _COUNT_NAME = re.compile(r"^n_|^num.?of|number.?of|count|qty|quantit|anzahl|menge", re.I)
 # Ids of other things than customers: never the customer id by the generic "..._id" fallback.
@@ -234,7 +236,7 @@ def infer_roles(df: pd.DataFrame) -> Roles:
                 continue
             if role == "rating" and not (df[c].min() >= 0 and df[c].max() <= 10):
                 continue
-            if role == "amount" and re.search(r"score|rank|index|percent|pct|%|rate", c, re.I):
+            if role == "amount" and re.search(r"score|rank|index|percent|pct|%|rate|" + _NOT_SPEND, c, re.I):
                 continue
             assign(role, c)
             break
@@ -323,6 +325,41 @@ def link_items(tables: list[tuple[pd.DataFrame, Roles, str]]) -> list[str]:
                 kind = "items"
         kinds.append(kind)
     return kinds
+
+
+def borrow_customer_ids(tables: list[tuple[str, pd.DataFrame, Roles]]) -> list[tuple[pd.DataFrame, str | None]]:
+    """Order lines (or reviews) without a customer id take it, and the order date when they lack one, from an
+    orders table of the same upload by order id, as exports that split orders and order lines need.
+
+    Returns each table's frame (with the borrowed columns added and its roles updated in place) and a note
+    saying what was borrowed, or None when nothing was.
+    """
+    headers = [(n, df, r) for n, df, r in tables if r.get("order_id") and r.get("customer_id")]
+    out: list[tuple[pd.DataFrame, str | None]] = []
+    for _, df, roles in tables:
+        if roles.get("customer_id") or not roles.get("order_id") or not headers:
+            out.append((df, None))
+            continue
+        orders = normalize_ids(df[roles["order_id"]])
+        keys = [set(normalize_ids(h[roles_h["order_id"]]).dropna()) for _, h, roles_h in headers]
+        shares = [float(orders.isin(k).mean()) for k in keys]
+        best = int(np.argmax(shares))
+        if shares[best] < 0.5:
+            out.append((df, None))
+            continue
+        name, header, hroles = headers[best]
+        lookup = header.set_index(normalize_ids(header[hroles["order_id"]]))
+        lookup = lookup[~lookup.index.duplicated() & lookup.index.notna()]
+        df = df.copy()
+        borrowed = ["customer_id", *(["timestamp"] if hroles.get("timestamp") and not roles.get("timestamp") else [])]
+        for role in borrowed:
+            column = next(c for c in (role, f"{role} (from {name})", f"{role}_{name}") if c not in df.columns)
+            df[column] = orders.map(lookup[hroles[role]]).to_numpy()
+            roles[role] = column
+        matched = int(orders.isin(keys[best]).sum())
+        what = " and order date" if len(borrowed) > 1 else ""
+        out.append((df, f"customer id{what} taken from {name} by order id ({matched:,} of {len(df):,} rows matched)"))
+    return out
 
 
 def validate_roles(df: pd.DataFrame, roles: Roles, kind: str) -> None:
@@ -418,6 +455,6 @@ def standardize(df: pd.DataFrame, roles: Roles) -> pd.DataFrame:
             out[role] = to_binary(s)
         else:
             out[role] = s.astype(object).where(s.notna(), None)
-    if "amount" not in out and "quantity" in out and "unit_price" in out:
-        out["amount"] = out["quantity"] * out["unit_price"]
+    if "amount" not in out and "unit_price" in out:  # one unit per line when there is no quantity
+        out["amount"] = out["unit_price"] * out["quantity"] if "quantity" in out else out["unit_price"]
     return out

@@ -435,3 +435,34 @@ def test_german_order_columns_are_not_phone_numbers():
     assert kind == "transactions"
     assert roles["order_id"] == "Bestellnummer" and roles["timestamp"] == "Bestelldatum"
     assert roles["pii"] == ["Telefon"]
+
+
+def test_order_lines_and_reviews_borrow_the_customer_from_the_orders_file():
+    """Olist-style upload: customers, orders (customer per order), order lines and reviews keyed by order id."""
+    orders = _csv(
+        "order_id,customer_id,order_status,order_purchase_timestamp",
+        [f"o{i:04x},c{i % 40:03d},delivered,2017-{1 + i % 12:02d}-{1 + i % 28:02d} 10:00:00" for i in range(100)],
+    )
+    lines = _csv(
+        "order_id,order_item_id,product_id,seller_id,price,freight_value",
+        [f"o{i // 2 if i < 196 else 9999:04x},{1 + i % 2},p{i % 13:03d},s{i % 5},{10.0 + i},{7.5}" for i in range(200)],
+    )
+    reviews = _csv(
+        "review_id,order_id,review_score,review_comment_message",
+        [f"r{i},o{i:04x},{1 + i % 5},Produto chegou antes do prazo e muito bem embalado {i}" for i in range(100)],
+    )
+    ds = build_dataset([("orders.csv", orders), ("items.csv", lines), ("reviews.csv", reviews)], pii_key=b"k")
+    assert [t.kind for t in ds.tables] == ["transactions", "transactions", "feedback"]  # customers repeat in orders
+    items, feedback = ds.tables[1], ds.table("feedback")
+    assert items.roles["item_id"] == "product_id" and items.roles["unit_price"] == "price"
+    assert "amount" not in items.roles  # freight is not what the customer spent on the goods
+    std = items.standard()
+    assert std["customer_id"].notna().sum() == 196 and std["timestamp"].notna().sum() == 196
+    assert std["amount"].sum() == pytest.approx(sum(10.0 + i for i in range(200)))
+    assert feedback is not None and feedback.standard()["customer_id"].nunique() == 40
+    notes = [e["detail"] for e in ds.cleaning_log if e["step"] == "joined to its orders"]
+    assert notes == [
+        "customer id and order date taken from orders.csv by order id (196 of 200 rows matched)",
+        "customer id and order date taken from orders.csv by order id (100 of 100 rows matched)",
+    ]
+    assert ds.customers["frequency"].sum() == 100  # each order once, though it is in two files

@@ -9,6 +9,7 @@ CLV per customer. Only scipy is needed; the shapes follow lifetimes'
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,11 +74,13 @@ def rft_summary(
 def _fit_positive(neg_ll: Any, n_params: int) -> np.ndarray:
     """Minimise a negative log-likelihood over positive parameters (optimised on the log scale)."""
     best = None
-    for start in (np.zeros(n_params), np.full(n_params, 0.5)):
-        res = minimize(lambda z: neg_ll(np.exp(z)), start, method="Nelder-Mead", options={"maxiter": 4000})
-        res = minimize(lambda z: neg_ll(np.exp(z)), res.x, method="BFGS")
-        if best is None or res.fun < best.fun:
-            best = res
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # trial steps that overflow are rejected by the optimiser
+        for start in (np.zeros(n_params), np.full(n_params, 0.5)):
+            res = minimize(lambda z: neg_ll(np.exp(z)), start, method="Nelder-Mead", options={"maxiter": 4000})
+            res = minimize(lambda z: neg_ll(np.exp(z)), res.x, method="BFGS")
+            if best is None or res.fun < best.fun:
+                best = res
     return np.exp(best.x)
 
 
@@ -195,11 +198,16 @@ def discounted_value(
     return total
 
 
+def _finite(model: BetaGeoModel, frequency: Any, recency: Any, T: Any) -> bool:
+    """Whether P(alive) and expected purchases over the next quarter and year are numbers for everyone."""
+    with np.errstate(all="ignore"):
+        expected = [model.expected_purchases(t, frequency, recency, T) for t in (13.0, 53.0)]
+        return all(np.isfinite(e).all() for e in [*expected, model.p_alive(frequency, recency, T)])
+
+
 def _well_behaved(model: BetaGeoModel, frequency: Any, recency: Any, T: Any) -> bool:
     """False when the fit ran off to extreme parameters (no spread in purchase rates) or gives NaN."""
-    if not np.all((model.params_ > 1e-4) & (model.params_ < 1e4)):
-        return False
-    return bool(np.isfinite(model.expected_purchases(13.0, frequency, recency, T)).all())
+    return bool(np.all((model.params_ > 1e-4) & (model.params_ < 1e4))) and _finite(model, frequency, recency, T)
 
 
 def fit_bgnbd(rft: pd.DataFrame) -> tuple[BetaGeoModel, bool]:
@@ -211,7 +219,40 @@ def fit_bgnbd(rft: pd.DataFrame) -> tuple[BetaGeoModel, bool]:
     bg = BetaGeoModel().fit(*args)
     if _well_behaved(bg, *args):
         return bg, False
-    return BetaGeoModel(penalizer=SHRINK_PENALIZER).fit(*args), True
+    bg = BetaGeoModel(penalizer=SHRINK_PENALIZER).fit(*args)
+    if not _finite(bg, *args):
+        raise NotEnoughData(
+            "The purchase timing here does not fit the lifetime value model (customers barely differ in how "
+            "often they buy or whether they stop), so there is no P(alive) or CLV. A longer order history helps."
+        )
+    return bg, True
+
+
+def _plausible_spend(gg: GammaGammaModel, monetary_value: pd.Series) -> bool:
+    """False when the spend model ran off (e.g. every order costs the same): its population mean spend per
+    purchase must be finite and within a factor of two of the repeat buyers' observed mean."""
+    observed = float(monetary_value[monetary_value > 0].mean())
+    population = gg.p_ * gg.v_ / (gg.q_ - 1) if gg.q_ > 1 else np.nan
+    return bool(np.isfinite(population) and 0.5 <= population / observed <= 2.0)
+
+
+def _spend_per_purchase(rft: pd.DataFrame) -> tuple[GammaGammaModel | None, np.ndarray | None, str | None]:
+    """Gamma-Gamma's expected spend per purchase, or each customer's average order when the model runs off
+    (no money at all when there are too few repeat buyers); with a note saying which when it is not the model."""
+    freq, money = rft["frequency"], rft["monetary_value"]
+    try:
+        gg = GammaGammaModel().fit(freq, money)
+    except NotEnoughData as exc:
+        return None, None, f"No lifetime value in money: {exc}"
+    if _plausible_spend(gg, money):
+        return gg, gg.expected_spend(freq, money), None
+    repeat = (money > 0).to_numpy()
+    average = float(money[repeat].mean())
+    note = (
+        "Spend per order barely varies here, so the spend model could not be fitted; lifetime value uses "
+        "each repeat buyer's average order (the overall average for one-time buyers) instead."
+    )
+    return None, np.where(repeat, money.to_numpy(), average), note
 
 
 @dataclass
@@ -234,7 +275,7 @@ class LifetimeValue:
             "bgnbd": {"r": bg.r_, "alpha": bg.alpha_, "a": bg.a_, "b": bg.b_},
             "gamma_gamma": {"p": gg.p_, "q": gg.q_, "v": gg.v_} if gg is not None else None,
             "mean_p_alive": float(self.table["p_alive"].mean()),
-            "total_clv_12m": float(self.table["clv_12m"].sum()) if gg is not None else None,
+            "total_clv_12m": float(self.table["clv_12m"].sum()) if "clv_12m" in self.table else None,
         }
 
 
@@ -276,13 +317,10 @@ def lifetime_value(
     table = rft.copy()
     table["p_alive"] = bg.p_alive(*args)
     table["expected_purchases"] = bg.expected_purchases(horizon_days / time_unit_days, *args)
-    try:
-        gg = GammaGammaModel().fit(rft["frequency"], rft["monetary_value"])
-    except NotEnoughData as exc:
-        gg = None
-        notes.append(f"No lifetime value in money: {exc}")
-    if gg is not None:
-        spend = gg.expected_spend(rft["frequency"], rft["monetary_value"])
+    gg, spend, note = _spend_per_purchase(rft)
+    if note:
+        notes.append(note)
+    if spend is not None:
         table["expected_spend_per_purchase"] = spend
         table["clv_12m"] = discounted_value(bg, spend, rft, months=months, time_unit_days=time_unit_days)
     return LifetimeValue(table, bg, gg, end, history_days, horizon_days, notes)

@@ -200,3 +200,37 @@ def test_clv_report_for_an_orders_file_and_none_without_orders():
     assert 0 < report["mean_p_alive"] <= 1 and report["total_clv_12m"] > 0
     people = pd.DataFrame({"customer_id": [f"c{i}" for i in range(60)], "age": range(20, 80)})
     assert clv_report(build_dataset([("people.csv", people.to_csv(index=False).encode())])) is None
+
+
+def test_purchase_timing_the_model_cannot_fit_is_refused_with_the_reason():
+    """Everyone buys at random times of one year at one rate: even the shrunk BG/NBD gives no finite forecast."""
+    rng = np.random.default_rng(1)
+    start = pd.Timestamp("2024-01-01")
+    rows = [
+        (f"c{rng.integers(0, 300)}", start + pd.Timedelta(minutes=int(rng.integers(0, 365 * 24 * 60))), 40.0)
+        for _ in range(3000)
+    ]
+    with pytest.raises(NotEnoughData, match="does not fit the lifetime value model"):
+        lifetime_value(_tx(rows))
+
+
+def test_runaway_spend_model_falls_back_to_average_orders(monkeypatch):
+    """A Shopify export where every order costs the same sent Gamma-Gamma to p=1.8e304; CLV must stay sane."""
+    from insight.clv import GammaGammaModel
+
+    def runaway(self, frequency, monetary_value):
+        self.p_, self.q_, self.v_ = 1.8e304, 3.5e30, 1.1e-251
+        return self
+
+    monkeypatch.setattr(GammaGammaModel, "fit", runaway)
+    orders = _shop(120, 300)
+    result = lifetime_value(orders)
+    table = result.table
+    assert result.summary()["gamma_gamma"] is None
+    assert any("average order" in w for w in result.warnings)
+    repeat = table["monetary_value"] > 0
+    assert table.loc[repeat, "expected_spend_per_purchase"].tolist() == table.loc[repeat, "monetary_value"].tolist()
+    one_time = table.loc[~repeat, "expected_spend_per_purchase"]
+    assert one_time.eq(table.loc[repeat, "monetary_value"].mean()).all()
+    total = result.summary()["total_clv_12m"]
+    assert 0 < total < orders["amount"].sum() * 2  # a year ahead is of the order of the history, not 1e23

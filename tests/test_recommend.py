@@ -133,13 +133,35 @@ def test_registry_covers_the_issue_models() -> None:
 
 
 @pytest.mark.parametrize(
-    "model", ["SVD", "SVD++", "NMF", "BaselineOnly", "KNNBasic (item, cosine)", "KNNWithMeans (user, msd)", "SlopeOne"]
+    "model",
+    [
+        "SVD",
+        "SVD++",
+        "NMF",
+        "BaselineOnly",
+        "KNNBasic (item, cosine)",
+        "KNNWithMeans (item, pearson)",
+        "KNNBaseline (item, msd)",
+        "KNNWithMeans (user, msd)",
+        "SlopeOne",
+    ],
 )
 def test_top_n_equals_surprise_predict_ranking(grouped: R.Interactions, model: str) -> None:
     rec = R.Recommender(model).fit(grouped)
     customers = list(rec.customers_[:15])
     ours = rec.top_n(10, customers).groupby("customer_id")["item_id"].apply(list).to_dict()
     assert ours == _surprise_ranking(rec.algo_, customers)
+
+
+@pytest.mark.parametrize(
+    "model", ["KNNBasic (item, cosine)", "KNNWithMeans (item, pearson)", "KNNBaseline (item, msd)"]
+)
+def test_item_knn_scores_at_once_are_bit_identical_to_one_estimate_per_pair(grouped: R.Interactions, model: str):
+    rec = R.Recommender(model, params={"k": 5, "min_k": 2}).fit(grouped)
+    users = np.arange(12)
+    fast, slow = rec.scores(users), rec._pairwise_scores(users)
+    slow[rec.seen_[users].nonzero()] = -np.inf
+    assert np.array_equal(fast, slow)
 
 
 def test_top_n_scores_are_surprise_estimates_and_skip_known_items(grouped: R.Interactions) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -465,6 +466,7 @@ class Profile:
     sizes: pd.DataFrame  # segment, customers, share, revenue, revenue_share
     stats: pd.DataFrame  # segment, feature, mean, median, overall_mean, overall_median, std_diff
     top_features: dict[int, list[str]]
+    shares: frozenset[str] = frozenset()  # features told as a share: categories and 0/1 columns (SeniorCitizen)
 
 
 def profile(customers: pd.DataFrame, scaler: FeatureScaler, labels: np.ndarray) -> Profile:
@@ -503,7 +505,8 @@ def profile(customers: pd.DataFrame, scaler: FeatureScaler, labels: np.ndarray) 
         sizes["revenue"] = revenue.to_numpy()
         sizes["revenue_share"] = sizes["revenue"] / (float(revenue.sum()) or 1.0)
     top = {int(s): _top_features(diffs.loc[s]) for s in segments}
-    return Profile(sizes, stats, top)
+    shares = frozenset(c for c in raw.columns if "=" in c or raw[c].dropna().isin([0, 1]).all())
+    return Profile(sizes, stats, top, shares)
 
 
 def _top_features(diff: pd.Series, n: int = 3) -> list[str]:
@@ -553,13 +556,14 @@ def nice_name(feature: str) -> str:
     if "=" in feature:
         return feature.split("=", 1)[1]
     base = feature.split("(")[0].replace("_", " ").strip()
+    base = re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", base)  # MonthlyCharges, HasCrCard
     return (base or feature).lower()
 
 
-def _phrase(feature: str, d: float) -> str:
+def _phrase(feature: str, d: float, share: bool = False) -> str:
     if feature.lower() in PHRASES:
         return PHRASES[feature.lower()][0 if d > 0 else 1]
-    if "=" in feature:
+    if share:
         return f"mostly {nice_name(feature)}" if d > 0 else f"few {nice_name(feature)}"
     return f"{'high' if d > 0 else 'low'} {nice_name(feature)}"
 
@@ -641,7 +645,7 @@ def personas(prof: Profile) -> list[Persona]:
         d, top = diffs[s], prof.top_features[s]
         strong = [f for f in top if abs(d[f]) >= 0.5]
         if s not in names:
-            phrases = [_phrase(f, d[f]) for f in strong] or ["typical customers"]
+            phrases = [_phrase(f, d[f], f in prof.shares) for f in strong] or ["typical customers"]
             base = ", ".join(phrases[:3] if _capital(", ".join(phrases[:2])) in names.values() else phrases[:2])
             name, n = _capital(base), 2
             while name in names.values():
@@ -649,16 +653,20 @@ def personas(prof: Profile) -> list[Persona]:
             names[s] = name
         st = prof.stats[prof.stats["segment"] == s].set_index("feature")
         money = f", {row.revenue_share:.0%} of revenue" if "revenue_share" in prof.sizes.columns else ""
-        facts = "; ".join(f"{nice_name(f)} {_value(st, f, '')} vs {_value(st, f, 'overall_')} overall" for f in strong)
+        facts = "; ".join(
+            f"{nice_name(f)} {_value(st, f, '', f in prof.shares)} vs {_value(st, f, 'overall_', f in prof.shares)} "
+            "overall"
+            for f in strong
+        )
         people = f"{row.customers:,} customer{'s' if row.customers != 1 else ''}"
         desc = f"{people} ({row.share:.0%}{money}): {facts or 'close to average on every feature'}."
         out.append(Persona(s, names[s], desc, int(row.customers), float(row.share)))
     return out
 
 
-def _value(stats: pd.DataFrame, feature: str, prefix: str) -> str:
-    """A segment's (or everyone's) typical value: the median, or the share for a category."""
-    if "=" in feature:
+def _value(stats: pd.DataFrame, feature: str, prefix: str, share: bool = False) -> str:
+    """A segment's (or everyone's) typical value: the median, or the share for a category or a 0/1 column."""
+    if share:
         return f"{stats.at[feature, prefix + 'mean']:.0%}"
     return _fmt(stats.at[feature, prefix + "median"])
 

@@ -9,6 +9,7 @@ never loaded; a failing disk degrades to memory caching with a warning.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import json
@@ -42,9 +43,19 @@ def default_data_dir() -> Path:
     return Path(env) if env else Path.home() / ".cache" / "customer-insight"
 
 
+@functools.cache
+def code_version() -> str:
+    """A hash of the `insight` package's source, so results cached by other code are never read back after an
+    upgrade (an old pickle could lack a field the new code reads, or hold what the old code got wrong)."""
+    h = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(path.name.encode() + path.read_bytes())
+    return h.hexdigest()[:16]
+
+
 def cache_key(fingerprint: str, step: str, params: dict[str, Any] | None = None) -> str:
-    """A stable hex key for one cached result."""
-    blob = json.dumps([fingerprint, step, params or {}], sort_keys=True, default=str)
+    """A stable hex key for one cached result of this version of the code."""
+    blob = json.dumps([code_version(), fingerprint, step, params or {}], sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()
 
 

@@ -260,6 +260,32 @@ def test_personas_name_rfm_groups() -> None:
     assert seg.labels_frame({seg.labels[0]: "VIPs"})["segment"].iloc[0] == "VIPs"
 
 
+@pytest.mark.parametrize(
+    ("column", "words"),
+    [("MonthlyCharges", "monthly charges"), ("HasCrCard", "has cr card"), ("Annual Income (k$)", "annual income")],
+)
+def test_column_names_in_words(column: str, words: str) -> None:
+    assert sg.nice_name(column) == words
+
+
+def test_yes_no_columns_are_told_as_shares() -> None:
+    """A 0/1 column (SeniorCitizen) reads '100% vs 40% overall', not '1.0 vs 0.00 overall'."""
+    rng = np.random.default_rng(0)
+    senior = np.repeat([1, 0, 0, 0, 1], 40)
+    frame = pd.DataFrame(
+        {
+            "customer_id": [f"C{i}" for i in range(200)],
+            "SeniorCitizen": senior,
+            "MonthlyCharges": np.where(senior == 1, 90.0, 30.0) + rng.normal(0, 2, 200),
+        }
+    )
+    roles = {"numeric": ["SeniorCitizen", "MonthlyCharges"], "categorical": [], "pii": []}
+    seg = sg.analyse(frame, roles, k=2)
+    senior_segment = next(p for p in seg.personas if p.size == 80)
+    assert senior_segment.name == "Mostly senior citizen, high monthly charges"
+    assert "senior citizen 100% vs 40% overall" in senior_segment.description
+
+
 def test_generic_names_profiles_and_unique_names() -> None:
     frame, _ = _blobs([(0, 0), (6, 0), (0, 6), (3, 3)], n=50)
     frame = frame.rename(columns={"x": "Income (k$)", "y": "score"})

@@ -182,3 +182,14 @@ def test_expired_links_lose_their_data_when_the_registry_opens(tmp_path: Path) -
     assert len(list((tmp_path / "shares").glob("*/*.bin"))) == 1
     ShareRegistry(tmp_path)
     assert not list((tmp_path / "shares").glob("*/*.bin"))
+
+
+def test_results_of_other_code_are_never_read_back(tmp_path, monkeypatch):
+    from insight import store as store_module
+
+    old = Store(tmp_path)
+    assert old.get_or_compute("fp", "fit", {"k": 3}, lambda: "fitted by the old code") == "fitted by the old code"
+    monkeypatch.setattr(store_module, "code_version", lambda: "a-newer-version")
+    new = Store(tmp_path)
+    assert new.get_or_compute("fp", "fit", {"k": 3}, lambda: "fitted by the new code") == "fitted by the new code"
+    assert new.computed["fit"] == 1

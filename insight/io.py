@@ -426,7 +426,12 @@ def parse_dates(values: pd.Series, name: str = "") -> pd.Series:
     iso = s.str.match(r"^\d{4}-\d{1,2}-\d{1,2}").fillna(False).astype(bool)
     out = pd.to_datetime(s.where(iso), format="ISO8601", errors="coerce")
     dayfirst = _day_first(present[~present.str.match(r"^\d{4}-")].head(5000))
-    rest = pd.to_datetime(s.where(~iso), format="mixed", dayfirst=dayfirst, errors="coerce")
+    try:  # one format throughout (12/1/2010 08:26): pandas infers it from the first value, fast
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            rest = pd.to_datetime(s.where(~iso), dayfirst=dayfirst, errors="raise")
+    except (ValueError, TypeError):
+        rest = pd.to_datetime(s.where(~iso), format="mixed", dayfirst=dayfirst, errors="coerce")
     return out.fillna(rest)
 
 
@@ -460,6 +465,11 @@ def _zero_padded(present: pd.Series) -> bool:
     )
 
 
+def _mostly_numbers(present: pd.Series, threshold: float) -> bool:
+    """A quick look at the first values, so text columns (descriptions, countries) skip the full number parse."""
+    return bool(parse_numbers(present.head(2000)).notna().mean() >= threshold)
+
+
 def _mostly_parsed(dates: pd.Series, blank: pd.Series, threshold: float = 0.9) -> bool:
     """Whether a column that looked like dates really reads as dates (else it stays text, nothing lost)."""
     return bool(dates[~blank].notna().mean() >= threshold)
@@ -484,7 +494,7 @@ def parse_types(df: pd.DataFrame, threshold: float = 0.9) -> tuple[pd.DataFrame,
         elif _is_date_column(col, present) and _mostly_parsed(dates := parse_dates(s.where(~blank, ""), col), blank):
             converted = dates
             kind = "datetime"
-        elif not _ID_NAME.search(col) and not _zero_padded(present):
+        elif not _ID_NAME.search(col) and not _zero_padded(present) and _mostly_numbers(present, threshold):
             numbers = parse_numbers(s.where(~blank, ""))
             failed = present[numbers[~blank].isna()]
             codes = len(failed) > 0 and failed.str.fullmatch(r"[A-Za-z]{1,3}-?\d+").all()

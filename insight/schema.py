@@ -125,8 +125,16 @@ def _is_pii(name: str, s: pd.Series) -> bool:
         return True
     if not _is_text(s) or sample.empty:
         return False
-    formatted = sample.str.contains(r"^[+0]|[\s()\-/.]").mean() > 0.5  # bare digit runs are ids, not phones
-    return _emails(s) or bool(sample.str.match(_PHONE).mean() > 0.9 and formatted)
+    return _emails(s) or _phones(sample)
+
+
+def _phones(sample: pd.Series) -> bool:
+    """Phone numbers: 7-15 digits, written with a + or 0 in front or with separators; plain numbers such as
+    ids (15634602) or Excel's floats (17850.0) are not phones."""
+    digits = sample.str.count(r"\d").between(7, 15)
+    plain = sample.str.fullmatch(r"[1-9]\d*(\.\d+)?")
+    formatted = sample.str.contains(r"^[+0]|[\s()\-/]")
+    return bool((sample.str.match(_PHONE) & digits & ~plain & formatted).mean() > 0.9)
 
 
 def _emails(s: pd.Series) -> bool:

@@ -104,7 +104,10 @@ def _is_integral(s: pd.Series) -> bool:
 
 
 def _binary_values(s: pd.Series) -> bool:
-    values = {str(v).strip().lower() for v in s.dropna().unique()}
+    present = s.dropna()
+    if present.nunique() > 10:  # spelling variants (Yes, yes, YES) aside, two values cannot be more
+        return False
+    values = {str(v).strip().lower() for v in present.unique()}
     values = {v[:-2] if v.endswith(".0") else v for v in values}
     return 1 < len(values) <= 2
 
@@ -117,7 +120,7 @@ def _mean_words(s: pd.Series) -> float:
 def _is_pii(name: str, s: pd.Series) -> bool:
     """Names, contact details and the like: by column name (values that fit) or by values (emails, phones)."""
     sample = s.head(5000).dropna().astype(str).head(300)
-    if _binary_values(s):  # PhoneService Yes/No is a fact about a plan, not a phone number
+    if _binary_values(sample):  # PhoneService Yes/No is a fact about a plan, not a phone number
         return False
     if _PERSON_NAME.search(name) and not _THING_NAME.search(name):  # "Name" holding #1001 is an order number
         return bool(len(sample)) and sample.str.contains(r"[^\W\d_]").mean() >= 0.5

@@ -7,6 +7,7 @@ entries to the cleaning log.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -80,6 +81,21 @@ def _return_rows(df: pd.DataFrame, roles: Roles) -> pd.Series:
         # "C536379" cancels invoice 536379; "CA-2016-152156" (Superstore) is an ordinary order
         mask |= df[order].astype(str).str.match(r"^[Cc]\d").fillna(False) & df[order].notna()
     return mask
+
+
+_FAILED = {"failed", "declined", "void", "voided", "canceled", "cancelled", "abandoned", "expired", "unpaid", "blocked"}
+
+
+def _failed_rows(df: pd.DataFrame, roles: Roles) -> tuple[pd.Series, str | None]:
+    """Payments or orders that never happened: a status column (Stripe's Status, Olist's order_status) saying
+    failed, declined, void or cancelled. Returns the rows and the column."""
+    columns = [roles.get("label"), *roles.get("categorical", [])]
+    for col in [c for c in columns if c and re.search(r"status|result", c, re.I)]:
+        values = df[col].astype("string").str.strip().str.lower()
+        failed = values.isin(_FAILED).fillna(False).astype(bool)
+        if failed.any():
+            return failed, col
+    return pd.Series(False, index=df.index), None
 
 
 def _numeric_checked(roles: Roles) -> list[str]:
@@ -161,6 +177,11 @@ def clean(
                 )
             )
     if kind == "transactions":
+        failed, status = _failed_rows(out, roles)
+        if failed.any():
+            detail = "never paid or cancelled: " + ", ".join(sorted(set(out.loc[failed, status])))
+            out = out[~failed]
+            log.append(log_entry(name, "leave out failed payments", status, rows_removed=failed.sum(), detail=detail))
         returns = _return_rows(out, roles)
         if returns.any():
             if options.returns == "drop":

@@ -367,6 +367,8 @@ def borrow_customer_ids(tables: list[tuple[str, pd.DataFrame, Roles]]) -> list[t
             column = next(c for c in (role, f"{role} (from {name})", f"{role}_{name}") if c not in df.columns)
             df[column] = orders.map(lookup[hroles[role]]).to_numpy()
             roles[role] = column
+            if hroles[role] in hroles.get("pii", []):  # an email id stays personal data in every table
+                roles["pii"] = [*roles.get("pii", []), column]
         matched = int(orders.isin(keys[best]).sum())
         what = " and order date" if len(borrowed) > 1 else ""
         out.append((df, f"customer id{what} taken from {name} by order id ({matched:,} of {len(df):,} rows matched)"))

@@ -111,3 +111,41 @@ def test_bad_upload_shows_a_message_not_a_traceback() -> None:
     assert not at.exception
     assert any("not a text table" in e.value for e in at.error)
     assert any("showing the demo shop" in w.value for w in at.warning)
+
+
+def test_upload_of_split_orders_and_lines_known_by_email() -> None:
+    """Two files as a shop exports them: orders (customer known only by email) and order lines keyed by order."""
+    orders = pd.DataFrame(
+        {
+            "Order": [f"#{1000 + i}" for i in range(150)],
+            "Email": [f"buyer{i % 55}@example.com" for i in range(150)],
+            "Created at": [f"2025-{1 + i % 12:02d}-{1 + i % 27:02d} 09:30" for i in range(150)],
+        }
+    )
+    lines = pd.DataFrame(
+        {
+            "Order": [f"#{1000 + i // 2}" for i in range(300)],
+            "Lineitem sku": [f"SKU-{i % 17}" for i in range(300)],
+            "Lineitem quantity": [1 + i % 3 for i in range(300)],
+            "Lineitem price": [4.5 + i % 7 for i in range(300)],
+        }
+    )
+    at = _upload(
+        [
+            ("orders_export.csv", orders.to_csv(index=False).encode(), "text/csv"),
+            ("order_lines.csv", lines.to_csv(index=False).encode(), "text/csv"),
+        ]
+    )
+    assert not at.error, [e.value for e in at.error]
+    assert _customer_count(at) == 55
+    ds = at.session_state["dataset"]
+    assert ds.customers["customer_id"].str.startswith("anon-").all()
+    spend = (lines["Lineitem quantity"] * lines["Lineitem price"]).sum()
+    assert ds.customers["monetary"].sum() == pytest.approx(spend)
+    log = pd.DataFrame(ds.cleaning_log)
+    joined = log[log["step"] == "joined to its orders"]
+    assert joined["detail"].tolist() == [
+        "customer id and order date taken from orders_export.csv by order id (300 of 300 rows matched)"
+    ]
+    shown = " ".join(str(v) for df in at.dataframe for v in df.value.astype(str).to_numpy().ravel())
+    assert "@example.com" not in shown  # the emails never reach the page

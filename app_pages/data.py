@@ -78,8 +78,10 @@ for i, table in enumerate(ds.tables):
         new_kinds[table.name] = st.selectbox(
             "This file holds", KINDS, index=KINDS.index(table.kind), key=f"data_kind_{i}"
         )
+        personal = set(table.roles.get("pii", []))
         assigned = {}
-        for role, cols in table.roles.items():
+        for role in (*MULTI_ROLES, *SINGLE_ROLES):  # a single role wins: an email that is the customer id shows so
+            cols = table.roles.get(role) or []
             for col in [cols] if isinstance(cols, str) else cols:
                 assigned[col] = role
         editor = pd.DataFrame(
@@ -87,9 +89,7 @@ for i, table in enumerate(ds.tables):
                 "column": list(table.frame.columns),
                 "role": [assigned.get(c, "") for c in table.frame.columns],
                 "example": [
-                    "(personal data)"
-                    if assigned.get(c) == "pii"
-                    else ", ".join(table.frame[c].dropna().astype(str).head(3))
+                    "(personal data)" if c in personal else ", ".join(table.frame[c].dropna().astype(str).head(3))
                     for c in table.frame.columns
                 ],
             }
@@ -108,6 +108,8 @@ for i, table in enumerate(ds.tables):
                 mapping[role].append(col)
             elif role:
                 mapping[role] = col
+        if mapping.get("customer_id") in personal - set(mapping["pii"]):
+            mapping["pii"].append(mapping["customer_id"])  # still personal data: keep it pseudonymised
         new_roles[table.name] = mapping
 
 if not locked and st.button("Apply these roles and kinds", key="data_apply_roles"):

@@ -295,7 +295,12 @@ def _id_like_name(name: str) -> bool:
 
 
 def infer_kind(df: pd.DataFrame, roles: Roles) -> str:
-    """Guess what a table holds from its roles and whether customer ids repeat."""
+    """Guess what a table holds from its roles and whether customer ids repeat.
+
+    Roles naming a column the file does not have (yet: a customer id borrowed from an orders file) are
+    left out of the guess; `validate_roles` reports them if they stay missing.
+    """
+    roles = {r: c for r, c in roles.items() if r in MULTI_ROLES or c in df.columns}
     if roles.get("text"):
         return "feedback"
     cid = roles.get("customer_id")
@@ -348,7 +353,8 @@ def borrow_customer_ids(tables: list[tuple[str, pd.DataFrame, Roles]]) -> list[t
     headers = [(n, df, r) for n, df, r in tables if r.get("order_id") and r.get("customer_id")]
     out: list[tuple[pd.DataFrame, str | None]] = []
     for _, df, roles in tables:
-        if roles.get("customer_id") or not roles.get("order_id") or not headers:
+        lacks = [r for r in ("customer_id", "timestamp") if roles.get(r) not in df.columns]  # or names a borrowed one
+        if "customer_id" not in lacks or roles.get("order_id") not in df.columns or not headers:
             out.append((df, None))
             continue
         orders = normalize_ids(df[roles["order_id"]])
@@ -362,12 +368,12 @@ def borrow_customer_ids(tables: list[tuple[str, pd.DataFrame, Roles]]) -> list[t
         lookup = header.set_index(normalize_ids(header[hroles["order_id"]]))
         lookup = lookup[~lookup.index.duplicated() & lookup.index.notna()]
         df = df.copy()
-        borrowed = ["customer_id", *(["timestamp"] if hroles.get("timestamp") and not roles.get("timestamp") else [])]
+        borrowed = ["customer_id", *(["timestamp"] if hroles.get("timestamp") and "timestamp" in lacks else [])]
         for role in borrowed:
             column = next(c for c in (role, f"{role} (from {name})", f"{role}_{name}") if c not in df.columns)
             df[column] = orders.map(lookup[hroles[role]]).to_numpy()
             roles[role] = column
-            if hroles[role] in hroles.get("pii", []):  # an email id stays personal data in every table
+            if hroles[role] in hroles.get("pii", []) and column not in roles.get("pii", []):  # an email stays personal
                 roles["pii"] = [*roles.get("pii", []), column]
         matched = int(orders.isin(keys[best]).sum())
         what = " and order date" if len(borrowed) > 1 else ""

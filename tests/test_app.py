@@ -149,3 +149,12 @@ def test_upload_of_split_orders_and_lines_known_by_email() -> None:
     ]
     shown = " ".join(str(v) for df in at.dataframe for v in df.value.astype(str).to_numpy().ravel())
     assert "@example.com" not in shown  # the emails never reach the page
+    roles = at.dataframe[0].value
+    assert roles.set_index("column").loc["Email", "role"] == "customer_id"
+
+    at.button(key="data_apply_roles").click().run()  # the editor's mapping, as shown, rebuilds the same data
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    again = at.session_state["dataset"]
+    assert again.fingerprint != ds.fingerprint  # rebuilt from the editor's roles
+    assert _customer_count(at) == 55 and again.customers["customer_id"].str.startswith("anon-").all()
+    assert again.customers["monetary"].sum() == pytest.approx(spend)

@@ -542,7 +542,12 @@ def value_tiers(values: pd.Series, *, high: float = 0.8, potential: float = 0.5)
 
 
 # Column-name hints for a customer value, strongest first.
-_MONEY_WORDS = (r"spend|spent|revenue|sales|ltv|lifetime|monetary", r"total|amount|value", r"charge|income|score")
+_MONEY_WORDS = (
+    r"spend|spent|revenue|sales|ltv|lifetime|monetary",
+    r"total|amount|value|balance",
+    r"charge|income",
+    r"score",  # a usage score beats nothing, but never a balance (CreditScore)
+)
 
 
 def suggest_spend_target(customers: pd.DataFrame, roles: dict[str, Any]) -> str | None:

@@ -836,6 +836,11 @@ def summary(ds: Any, k: int | None = None, algorithm: str = "kmeans") -> dict[st
     """The CLI's `segments` key: algorithm, k, suggested k, features, sizes, silhouette and personas."""
     customers, roles = ds.customers, ds.customer_roles
     features = default_features(customers, roles)
+    if not features:
+        raise NotEnoughData(
+            "Segments need columns that describe customers, and feedback or ratings alone have none: upload an "
+            "orders file or a customer list with them (on the Segments page you can also pick the feedback counts)."
+        )
     suggested = None
     if algorithm != "dbscan":
         suggested = sweep(prepare(customers, roles, features)[1], algorithm=algorithm).suggested_k

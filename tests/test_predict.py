@@ -292,3 +292,9 @@ def test_cdnow_derived_label_uses_only_pre_cutoff_events(shared_data):
     again = predict.derive_label(moved, cutoff=data.cutoff, horizon_days=90)
     pd.testing.assert_frame_equal(data.X, again.X)
     assert not data.y.equals(again.y)  # the label does depend on what happens after the cutoff
+
+
+def test_value_target_of_a_bank_table_is_the_balance_not_the_credit_score():
+    df = pd.DataFrame({"CreditScore": [600, 700], "Balance": [0.0, 1200.5], "EstimatedSalary": [5e4, 6e4]})
+    roles = {"numeric": ["CreditScore", "Balance", "EstimatedSalary"], "categorical": [], "pii": []}
+    assert predict.suggest_spend_target(df, roles) == "Balance"

@@ -395,3 +395,10 @@ def test_demo_summary_keys(demo) -> None:
     assert out["k"] == 3 and sum(out["sizes"]) == len(ds.customers) == 2000
     assert out["features"] == ["recency_days", "frequency", "monetary", "avg_order_value", "age"]
     assert len({p["name"] for p in out["personas"]}) == 3
+
+
+def test_feedback_alone_says_what_to_upload_for_segments() -> None:
+    customers = pd.DataFrame({"customer_id": ["a", "b", "c"], "feedback_count": [1, 2, 3], "mean_stars": [5.0, 1, 3]})
+    roles = {"numeric": ["feedback_count", "mean_stars"], "categorical": [], "pii": []}
+    with pytest.raises(NotEnoughData, match="upload an orders file or a customer list"):
+        sg.summary(SimpleNamespace(customers=customers, customer_roles=roles))

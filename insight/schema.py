@@ -36,7 +36,7 @@ Roles = dict[str, "str | list[str]"]
 _HINTS: dict[str, str] = {
     "customer_id": r"customer|client|user|member|buyer|shopper|account|kunde|kund|cliente|utilisateur|usuario|"
     r"utente|klant|gebruiker|subscriber|contact|^cust|reviewer|author|guest|visitor|patient|student|donor|"
-    r"respondent|household|player|subscriber",
+    r"respondent|household|player",
     "order_id": r"order|invoice|transaction|receipt|basket|bestell|rechnung|auftrag|commande|facture|pedido|"
     r"factura|fattura|ordine|bestelling|factuur|bon|beleg",
     "item_id": r"item|product|sku|stock.?code|article|artikel|produkt|produit|producto|produto|prodotto|"

@@ -401,6 +401,10 @@ class Recommender:
         for row, u in enumerate(users):
             rated = np.array([j for j, _ in ts.ur[u]], dtype=int)
             ratings = np.array([r for _, r in ts.ur[u]], dtype=float)
+            if isinstance(algo, KNNBaseline):  # each neighbour's rating less its baseline, as Surprise sums them
+                ratings = ratings - ((ts.global_mean + algo.bx[rated]) + algo.by[u])
+            elif isinstance(algo, KNNWithMeans):
+                ratings = ratings - algo.means[rated]
             sims = algo.sim[:, rated]
             top = np.argsort(-sims, axis=1, kind="stable")[:, : algo.k]  # nlargest keeps ties in rating order
             sum_sim = np.zeros(ts.n_items)
@@ -410,10 +414,6 @@ class Recommender:
                 nb = top[:, col]
                 sim = np.take_along_axis(sims, nb[:, None], axis=1).ravel()
                 r = ratings[nb]
-                if isinstance(algo, KNNBaseline):
-                    r = r - ((ts.global_mean + algo.bx[rated[nb]]) + algo.by[u])
-                elif isinstance(algo, KNNWithMeans):
-                    r = r - algo.means[rated[nb]]
                 positive = sim > 0
                 sum_sim = np.where(positive, sum_sim + sim, sum_sim)
                 sum_ratings = np.where(positive, sum_ratings + sim * r, sum_ratings)

@@ -52,8 +52,8 @@ _HINTS: dict[str, str] = {
     r"voto|valutazione|beoordeling|cijfer",
     "text": r"comment|review|feedback|text|message|body|remark|opinion|sentence|note|kommentar|bewertungstext|"
     r"nachricht|avis|commentaire|comentario|rese|recensione|opmerking|mensaje|complaint|survey|answer",
-    "label": r"churn|attrition|exited|cancel|left|lost|outcome|target|label|is.?active|retained|gek[uü]ndigt|"
-    r"abandono|r[ée]sili|baja|cancelad|opzegging|status",
+    "label": r"churn|attrition|exited|cancel|left|lost|gek[uü]ndigt|abandono|r[ée]sili|baja|opzegging|"
+    r"outcome|target|label|is.?active|retained|status",
 }
 # Names that say "this customer left" outright; they win over looser outcome names (IsActiveMember, Status).
 _STRONG_LABEL = re.compile(
@@ -112,14 +112,19 @@ def _binary_values(s: pd.Series) -> bool:
     return 1 < len(values) <= 2
 
 
+def _sample(s: pd.Series, n: int = 500) -> pd.Series:
+    """The first `n` present values as text: enough to judge a column by, cheap on a million rows."""
+    return s.head(5000).dropna().astype(str).head(n)
+
+
 def _mean_words(s: pd.Series) -> float:
-    sample = s.head(5000).dropna().astype(str).head(500)
+    sample = _sample(s)
     return float(sample.str.split().str.len().mean()) if len(sample) else 0.0
 
 
 def _is_pii(name: str, s: pd.Series) -> bool:
     """Names, contact details and the like: by column name (values that fit) or by values (emails, phones)."""
-    sample = s.head(5000).dropna().astype(str).head(300)
+    sample = _sample(s, 300)
     if _binary_values(sample):  # PhoneService Yes/No is a fact about a plan, not a phone number
         return False
     if _PERSON_NAME.search(name) and not _THING_NAME.search(name):  # "Name" holding #1001 is an order number
@@ -128,7 +133,7 @@ def _is_pii(name: str, s: pd.Series) -> bool:
         return True
     if not _is_text(s) or sample.empty:
         return False
-    return _emails(s) or _phones(sample)
+    return _emails(sample) or _phones(sample)
 
 
 def _phones(sample: pd.Series) -> bool:
@@ -140,8 +145,7 @@ def _phones(sample: pd.Series) -> bool:
     return bool((sample.str.match(_PHONE) & digits & ~plain & formatted).mean() > 0.9)
 
 
-def _emails(s: pd.Series) -> bool:
-    sample = s.head(5000).dropna().astype(str).head(300)
+def _emails(sample: pd.Series) -> bool:
     return bool(len(sample)) and bool(sample.str.match(_EMAIL).mean() > 0.8)
 
 
@@ -159,7 +163,7 @@ def _id_like(s: pd.Series) -> bool:
 
 def _code_like(s: pd.Series) -> bool:
     """Values without spaces (SKU-104, 00042), as opposed to names."""
-    sample = s.head(5000).dropna().astype(str).head(500)
+    sample = _sample(s)
     return bool(len(sample)) and sample.str.contains(" ").mean() < 0.2
 
 
@@ -191,8 +195,9 @@ def infer_roles(df: pd.DataFrame) -> Roles:
             roles[role] = col
             taken.add(col)
 
-    pii = [c for c in cols if _is_pii(c, df[c]) and not _hint("customer_id", c.replace("name", ""))]
-    pii += [c for c in cols if c not in pii and _is_pii(c, df[c]) and not _id_like(df[c])]
+    personal = {c: _is_pii(c, df[c]) for c in cols}
+    pii = [c for c in cols if personal[c] and not _hint("customer_id", c.replace("name", ""))]
+    pii += [c for c in cols if c not in pii and personal[c] and not _id_like(df[c])]
     pii = [c for c in cols if c in pii]
     taken.update(pii)
 
@@ -232,10 +237,10 @@ def infer_roles(df: pd.DataFrame) -> Roles:
         ]
         assign("customer_id", _pick(generic, taken))
     if "customer_id" not in roles:  # shops that know customers only by email (Shopify orders, form tools)
-        assign("customer_id", next((c for c in pii if _emails(df[c])), None))
-    personal = [c for c in cols if (c not in taken or c == roles.get("customer_id")) and _is_pii(c, df[c])]
-    pii += [c for c in personal if c not in pii]  # names held back above in case they were the only customer id
-    taken.update(personal)
+        assign("customer_id", next((c for c in pii if _emails(_sample(df[c], 300))), None))
+    held_back = [c for c in cols if (c not in taken or c == roles.get("customer_id")) and personal[c]]
+    pii += [c for c in held_back if c not in pii]  # names held back above in case they were the only customer id
+    taken.update(held_back)
     one_per_customer = "customer_id" in roles and df[roles["customer_id"]].dropna().is_unique
     if one_per_customer and "item_id" in roles and _few_values(df[roles["item_id"]]):
         taken.discard(roles.pop("item_id"))  # a customer's plan or service (3 values) is an attribute
@@ -351,6 +356,7 @@ def borrow_customer_ids(tables: list[tuple[str, pd.DataFrame, Roles]]) -> list[t
     saying what was borrowed, or None when nothing was.
     """
     headers = [(n, df, r) for n, df, r in tables if r.get("order_id") and r.get("customer_id")]
+    header_ids = [normalize_ids(h[r["order_id"]]) for _, h, r in headers]
     out: list[tuple[pd.DataFrame, str | None]] = []
     for _, df, roles in tables:
         lacks = [r for r in ("customer_id", "timestamp") if roles.get(r) not in df.columns]  # or names a borrowed one
@@ -358,14 +364,13 @@ def borrow_customer_ids(tables: list[tuple[str, pd.DataFrame, Roles]]) -> list[t
             out.append((df, None))
             continue
         orders = normalize_ids(df[roles["order_id"]])
-        keys = [set(normalize_ids(h[roles_h["order_id"]]).dropna()) for _, h, roles_h in headers]
-        shares = [float(orders.isin(k).mean()) for k in keys]
-        best = int(np.argmax(shares))
-        if shares[best] < 0.5:
+        found = [orders.isin(ids.dropna()) for ids in header_ids]
+        best = int(np.argmax([f.mean() for f in found]))
+        if found[best].mean() < 0.5:
             out.append((df, None))
             continue
         name, header, hroles = headers[best]
-        lookup = header.set_index(normalize_ids(header[hroles["order_id"]]))
+        lookup = header.set_index(header_ids[best])
         lookup = lookup[~lookup.index.duplicated() & lookup.index.notna()]
         df = df.copy()
         borrowed = ["customer_id", *(["timestamp"] if hroles.get("timestamp") and "timestamp" in lacks else [])]
@@ -375,7 +380,7 @@ def borrow_customer_ids(tables: list[tuple[str, pd.DataFrame, Roles]]) -> list[t
             roles[role] = column
             if hroles[role] in hroles.get("pii", []) and column not in roles.get("pii", []):  # an email stays personal
                 roles["pii"] = [*roles.get("pii", []), column]
-        matched = int(orders.isin(keys[best]).sum())
+        matched = int(found[best].sum())
         what = " and order date" if len(borrowed) > 1 else ""
         out.append((df, f"customer id{what} taken from {name} by order id ({matched:,} of {len(df):,} rows matched)"))
     return out

@@ -12,8 +12,7 @@ st.caption("Who is worth the most, who is about to leave, and why the models thi
 
 ds = active_dataset()
 source = predict.label_source(ds)
-orders = ds.table("transactions")
-tx = orders.standard() if orders is not None else None
+tx = ds.transactions()
 has_amounts = tx is not None and {"customer_id", "timestamp", "amount"} <= set(tx.columns)
 
 left, mid, right = st.columns([1, 2, 1])

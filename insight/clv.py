@@ -328,11 +328,11 @@ def lifetime_value(
 
 def clv_report(ds: Any) -> dict[str, Any] | None:
     """The CLI's `clv` key (None without dated orders with amounts)."""
-    orders = ds.table("transactions")
-    if orders is None or not {"timestamp", "amount"} <= set(orders.standard().columns):
+    tx = ds.transactions()
+    if tx is None or not {"timestamp", "amount"} <= set(tx.columns):
         return None
     try:
-        result = lifetime_value(orders.standard())
+        result = lifetime_value(tx)
     except NotEnoughData as exc:
         return {"skipped": str(exc)}
     return {**result.summary(), "customers": len(result.table), "warnings": result.warnings}

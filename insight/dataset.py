@@ -78,6 +78,14 @@ class Dataset:
         """All tables of a kind."""
         return [t for t in self.tables if t.kind == kind]
 
+    def transactions(self) -> pd.DataFrame | None:
+        """Every orders / payments file as one standard frame (an orders file and its order lines together,
+        as the customer table counts them), or None without one. Analyses of orders read this."""
+        frames = [t.standard() for t in self.tables_of("transactions")]
+        if len(frames) > 1:
+            return pd.concat(frames, ignore_index=True)
+        return frames[0] if frames else None
+
 
 def fingerprint(
     files: list[tuple[str, bytes]], roles: dict | None, kinds: dict | None, options: CleaningOptions

@@ -180,8 +180,9 @@ def derive_label(
     before = behaviour_features(tx[tx["timestamp"] <= cut], as_of=cut)
     now = behaviour_features(tx)
     after = tx[(tx["timestamp"] > cut) & (tx["timestamp"] <= cut + pd.Timedelta(days=horizon_days))]
-    buyers = set(after.loc[after["amount"].isna() | (after["amount"] > 0), "customer_id"].astype(str))
-    spend = after.groupby(after["customer_id"].astype(str))["amount"].sum()
+    amount = after["amount"] if "amount" in after else pd.Series(np.nan, index=after.index)  # a log without money
+    buyers = set(after.loc[amount.isna() | (amount > 0), "customer_id"].astype(str))
+    spend = amount.groupby(after["customer_id"].astype(str)).sum()
 
     behaviour = [
         c
@@ -212,7 +213,7 @@ def derive_label(
         X_now=now,
         cutoff=cut,
         horizon_days=horizon_days,
-        spend_next=spend.reindex(before.index).fillna(0.0).rename("spend_next"),
+        spend_next=spend.reindex(before.index).fillna(0.0).rename("spend_next") if "amount" in after else None,
     )
     _check_classes(data.y)
     return data
@@ -222,8 +223,8 @@ def label_source(ds: Any) -> str | None:
     """'column' when the customer table has a label column, 'derived' when there are dated orders, else None."""
     if ds.customer_roles.get("label"):
         return "column"
-    orders = ds.table("transactions")
-    if orders is not None and {"customer_id", "timestamp"} <= set(orders.standard().columns):
+    tx = ds.transactions()
+    if tx is not None and {"customer_id", "timestamp"} <= set(tx.columns):
         return "derived"
     return None
 
@@ -244,8 +245,7 @@ def churn_data(ds: Any, *, horizon_days: int = 90) -> ChurnData:
         )
     static = {c for t in ds.tables_of("customers") for c in t.frame.columns}
     customers = ds.customers[[c for c in ds.customers.columns if c in static or c == "customer_id"]]
-    tx = ds.table("transactions").standard()
-    return derive_label(tx, customers, ds.customer_roles, horizon_days=horizon_days)
+    return derive_label(ds.transactions(), customers, ds.customer_roles, horizon_days=horizon_days)
 
 
 def _check_classes(y: pd.Series) -> None:

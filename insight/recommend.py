@@ -194,8 +194,8 @@ def sources(ds: Any) -> list[str]:
     out = []
     if ds.table("ratings") is not None:
         out.append("ratings")
-    tx = ds.table("transactions")
-    if tx is not None and {"customer_id", "item_id"} <= set(tx.roles):
+    tx = ds.transactions()
+    if tx is not None and {"customer_id", "item_id"} <= set(tx.columns):
         out.append("implicit")
     return out
 
@@ -214,7 +214,7 @@ def interactions_from_dataset(ds: Any, source: str = "auto") -> Interactions:
         raise SchemaError(f"This dataset has no {source!r} data for recommendations; choose one of {available}.")
     if source == "ratings":
         return make_interactions(explicit_ratings(ds.table("ratings").standard()), "ratings")
-    return make_interactions(implicit_ratings(ds.table("transactions").standard()), "implicit")
+    return make_interactions(implicit_ratings(ds.transactions()), "implicit")
 
 
 def item_catalog(ds: Any) -> pd.DataFrame:
@@ -800,10 +800,10 @@ class ContentIndex:
 
 def purchases(ds: Any) -> pd.DataFrame | None:
     """(customer_id, item_id) pairs the customers bought, to exclude when recommending from ratings."""
-    tx = ds.table("transactions")
-    if tx is None or not {"customer_id", "item_id"} <= set(tx.roles):
+    tx = ds.transactions()
+    if tx is None or not {"customer_id", "item_id"} <= set(tx.columns):
         return None
-    std = tx.standard().dropna(subset=["customer_id", "item_id"])
+    std = tx.dropna(subset=["customer_id", "item_id"])
     if "quantity" in std:
         std = std[std["quantity"].fillna(1) > 0]
     return std[["customer_id", "item_id"]].astype(str).drop_duplicates()

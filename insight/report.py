@@ -138,8 +138,7 @@ def collect(ds: Any, run: Runner | None = None, progress: Callable[[float, str],
 
     run = run or store_runner(ds.fingerprint)
     step = progress or (lambda fraction, text: None)
-    table = ds.table("transactions")
-    tx = table.standard() if table is not None else None
+    tx = ds.transactions()
     out = Analyses(headline=overview.headline(ds.customers, tx))
     notes = out.notes
     if tx is not None and "timestamp" in tx:
@@ -273,7 +272,6 @@ def evidence(ds: Any, a: Analyses) -> Any:
     """The findings' inputs from the analyses."""
     from insight.findings import Evidence
 
-    table = ds.table("transactions")
     offers = None
     if a.offers is not None and len(a.offers):
         first = a.offers[a.offers["rank"] == 1]
@@ -282,7 +280,7 @@ def evidence(ds: Any, a: Analyses) -> Any:
     return Evidence(
         customers=customers_with_results(ds, a),
         monthly=a.monthly,
-        transactions=table.standard() if table is not None else None,
+        transactions=ds.transactions(),
         feedback=fb,
         themes=a.feedback.themes if a.feedback is not None else None,
         offers=offers,

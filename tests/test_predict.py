@@ -86,6 +86,14 @@ def test_derived_label_by_hand():
     assert data.X_now.loc["stay0", "frequency"] == 3
 
 
+def test_derived_label_from_a_log_without_money():
+    """Visits or an orders file without amounts: anyone seen after the cutoff stayed; there is no spend target."""
+    data = predict.derive_label(_orders(PATTERN).drop(columns="amount"), horizon_days=90)
+    y = data.y.groupby(data.y.index.str.rstrip("0123456789")).mean()
+    assert y.to_dict() == {"gone": 1.0, "ret": 0.0, "stay": 0.0}  # a return is still a visit
+    assert data.spend_next is None
+
+
 def test_derived_features_ignore_everything_after_the_cutoff():
     orders = _orders(PATTERN)
     cutoff = pd.Timestamp("2024-03-03")

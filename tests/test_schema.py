@@ -467,3 +467,24 @@ def test_order_lines_and_reviews_borrow_the_customer_from_the_orders_file():
         "customer id and order date taken from orders.csv by order id (100 of 100 rows matched)",
     ]
     assert ds.customers["frequency"].sum() == 100  # each order once, though it is in two files
+
+
+def test_every_analysis_reads_the_orders_file_and_its_lines_together():
+    """The orders file has dates but no money, its lines have money but only an order id: churn, lifetime value
+    and recommendations read both as one log (the Value & churn page crashed on the orders file alone)."""
+    from insight import clv, predict, recommend
+
+    start = pd.Timestamp("2024-01-01")
+    dates = [start + pd.Timedelta(days=(i // 60) * (36 if i % 60 < 30 else 18) + i % 60) for i in range(600)]
+    orders = _csv(  # customers c00-c29 buy all year, c30-c59 stop half way
+        "order_id,customer_id,order_date", [f"o{i},c{i % 60:02d},{d.date()}" for i, d in enumerate(dates)]
+    )
+    lines = _csv("order_id,sku,price", [f"o{i // 2},s{i % 9},{5 + i % 13}.50" for i in range(1200)])
+    ds = build_dataset([("orders.csv", orders), ("lines.csv", lines)], pii_key=b"k")
+    tx = ds.transactions()
+    assert len(tx) == 1800 and tx["amount"].sum() == pytest.approx(sum(5 + i % 13 + 0.5 for i in range(1200)))
+    data = predict.churn_data(ds, horizon_days=60)
+    assert data.spend_next is not None and data.spend_next.sum() > 0
+    assert clv.clv_report(ds)["customers"] == 60
+    assert recommend.sources(ds) == ["implicit"]
+    assert set(recommend.purchases(ds)["item_id"]) == {f"s{i}" for i in range(9)}

@@ -76,7 +76,7 @@ for i, table in enumerate(ds.tables):
         for note in table.read_report.notes:
             st.caption(f"ℹ️ {note}")
         new_kinds[table.name] = st.selectbox(
-            "This file holds", KINDS, index=KINDS.index(table.kind), key=f"data_kind_{i}"
+            "This file holds", KINDS, index=KINDS.index(table.kind), key=f"data_kind_{ds.fingerprint[:16]}_{i}"
         )
         personal = set(table.roles.get("pii", []))
         assigned = {}
@@ -99,7 +99,7 @@ for i, table in enumerate(ds.tables):
             column_config={"role": st.column_config.SelectboxColumn("role", options=role_choices)},
             disabled=["column", "example"],
             hide_index=True,
-            key=f"data_roles_{i}",
+            key=f"data_roles_{ds.fingerprint[:16]}_{i}",  # per dataset: a new upload shows its own guess
             width="stretch",
         )
         mapping: dict = {role: [] for role in MULTI_ROLES}

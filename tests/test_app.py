@@ -151,6 +151,8 @@ def test_upload_of_split_orders_and_lines_known_by_email() -> None:
     assert "@example.com" not in shown  # the emails never reach the page
     roles = at.dataframe[0].value
     assert roles.set_index("column").loc["Email", "role"] == "customer_id"
+    kinds = [s.value for s in at.selectbox if s.label == "This file holds"]
+    assert kinds == ["transactions", "transactions"]  # not the demo's "customers", left in the widget before
 
     at.button(key="data_apply_roles").click().run()  # the editor's mapping, as shown, rebuilds the same data
     assert not at.exception and not at.error, [e.value for e in at.error]

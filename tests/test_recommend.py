@@ -109,7 +109,7 @@ def test_make_interactions_refuses_data_it_cannot_learn_from(frame: pd.DataFrame
 
 
 def test_dataset_without_ratings_or_orders_is_explained() -> None:
-    ds = SimpleNamespace(table=lambda kind: None)
+    ds = SimpleNamespace(table=lambda kind: None, transactions=lambda: None)
     assert R.sources(ds) == []
     with pytest.raises(SchemaError, match="ratings file"):
         R.interactions_from_dataset(ds)

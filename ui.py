@@ -15,9 +15,11 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
-from insight.dataset import DEMO_NAME, Dataset, Progress, build_dataset, demo_files, fingerprint
+from insight.data.cleaning import CleaningOptions
+from insight.data.dataset import DEMO_NAME, Dataset, Progress, build_dataset, demo_files, fingerprint
+from insight.data.export import to_safe_csv
 from insight.errors import InsightError
-from insight.quality import CleaningOptions
+from insight.pipeline import Pipeline
 from insight.store import ShareRegistry, default_data_dir, default_store
 
 T = TypeVar("T")
@@ -52,14 +54,19 @@ def load_files(
     )
 
 
-def cached(step: str, params: dict[str, Any] | None, compute: Callable[[], T]) -> T:
-    """Run `compute` once per (active dataset fingerprint, step, params) via the store."""
-    store = default_store()
-    result = store.get_or_compute(active_dataset().fingerprint, step, params, compute)
-    if store.disk_error and not st.session_state.get("disk_warning_shown"):
-        st.session_state["disk_warning_shown"] = True
-        st.warning(f"{store.disk_error} The app keeps working; results may be recomputed after a restart.")
-    return result
+def pipeline() -> Pipeline:
+    """The analyses of the active dataset, each computed once per (fingerprint, step, params) via the store."""
+    ds = active_dataset()
+
+    def run(step: str, params: dict[str, Any] | None, compute: Callable[[], T]) -> T:
+        store = default_store()
+        result = store.get_or_compute(ds.fingerprint, step, params, compute)
+        if store.disk_error and not st.session_state.get("disk_warning_shown"):
+            st.session_state["disk_warning_shown"] = True
+            st.warning(f"{store.disk_error} The app keeps working; results may be recomputed after a restart.")
+        return result
+
+    return Pipeline(ds, run)
 
 
 def escape_md(text: object) -> str:
@@ -177,6 +184,4 @@ def show_error(exc: InsightError) -> None:
 
 def download_csv(df: pd.DataFrame, file_name: str, label: str = "Download CSV", key: str | None = None) -> None:
     """A download button for a table, with spreadsheet formula injection neutralised (built only on click)."""
-    from insight.io import to_safe_csv
-
     st.download_button(label, lambda: to_safe_csv(df), file_name=file_name, mime="text/csv", key=key)

@@ -4,10 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from insight import charts
+from insight.data.cleaning import CleaningOptions
+from insight.data.customers import too_few
+from insight.data.editor import ROLE_CHOICES, editor_rows, roles_from_rows
+from insight.data.roles import KINDS
 from insight.errors import InsightError
-from insight.features import too_few
-from insight.quality import CleaningOptions
-from insight.schema import KINDS, MULTI_ROLES, SINGLE_ROLES
 from ui import active_dataset, download_csv, escape_md, load_files, read_only, show_error
 
 st.title("Your data")
@@ -69,7 +70,6 @@ if files and st.session_state.get("dataset") is None:
     st.warning("The upload could not be used (see above); showing the demo shop until it is fixed.")
 
 st.header("What was understood")
-role_choices = ["", *SINGLE_ROLES, *MULTI_ROLES]
 new_roles, new_kinds = {}, {}
 for i, table in enumerate(ds.tables):
     with st.expander(f"{table.name} — {table.kind}, {table.rows_raw:,} rows", expanded=i == 0):
@@ -78,38 +78,16 @@ for i, table in enumerate(ds.tables):
         new_kinds[table.name] = st.selectbox(
             "This file holds", KINDS, index=KINDS.index(table.kind), key=f"data_kind_{ds.fingerprint[:16]}_{i}"
         )
-        personal = set(table.roles.get("pii", []))
-        assigned = {}
-        for role in (*MULTI_ROLES, *SINGLE_ROLES):  # a single role wins: an email that is the customer id shows so
-            cols = table.roles.get(role) or []
-            for col in [cols] if isinstance(cols, str) else cols:
-                assigned[col] = role
-        editor = pd.DataFrame(
-            {
-                "column": list(table.frame.columns),
-                "role": [assigned.get(c, "") for c in table.frame.columns],
-                "example": [
-                    "(personal data)" if c in personal else ", ".join(table.frame[c].dropna().astype(str).head(3))
-                    for c in table.frame.columns
-                ],
-            }
-        )
+        editor = editor_rows(table)
         edited = st.data_editor(
             editor,
-            column_config={"role": st.column_config.SelectboxColumn("role", options=role_choices)},
+            column_config={"role": st.column_config.SelectboxColumn("role", options=list(ROLE_CHOICES))},
             disabled=["column", "example"],
             hide_index=True,
             key=f"data_roles_{ds.fingerprint[:16]}_{i}",  # per dataset: a new upload shows its own guess
             width="stretch",
         )
-        mapping: dict = {role: [] for role in MULTI_ROLES}
-        for col, role in zip(edited["column"], edited["role"], strict=True):
-            if role in MULTI_ROLES:
-                mapping[role].append(col)
-            elif role:
-                mapping[role] = col
-        if mapping.get("customer_id") in personal - set(mapping["pii"]):
-            mapping["pii"].append(mapping["customer_id"])  # still personal data: keep it pseudonymised
+        mapping = roles_from_rows(table, edited)
         new_roles[table.name] = mapping
 
 if not locked and st.button("Apply these roles and kinds", key="data_apply_roles"):

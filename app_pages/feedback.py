@@ -6,9 +6,9 @@ Uploaded text is only ever shown through st.dataframe / st.text (never as HTML o
 import pandas as pd
 import streamlit as st
 
-from insight import charts, report, sentiment
+from insight import charts
 from insight.errors import InsightError
-from ui import active_dataset, cached, download_csv, show_error
+from ui import download_csv, pipeline, show_error
 
 st.title("Feedback")
 st.caption(
@@ -16,7 +16,8 @@ st.caption(
     "-1 is very negative, +1 very positive; above 0.05 counts as positive, below -0.05 as negative."
 )
 
-ds = active_dataset()
+pipe = pipeline()
+ds = pipe.ds
 table = ds.table("feedback")
 if table is None:
     st.info(
@@ -36,9 +37,7 @@ def show_progress(fraction: float, text: str) -> None:
 
 
 try:
-    result = cached(
-        sentiment.STEP, sentiment.PARAMS, lambda: sentiment.analyze(table.standard(), progress=show_progress)
-    )
+    result = pipe.feedback(progress=show_progress)
 except InsightError as exc:
     show_error(exc)
     st.stop()
@@ -71,13 +70,13 @@ left, right = st.columns([2, 3])
 left.altair_chart(charts.sentiment_shares_bar(result.shares()), width="stretch")
 right.altair_chart(charts.sentiment_distribution(scored), width="stretch")
 
-trend = sentiment.monthly_trend(scored)
+trend = result.trend()
 if len(trend) > 1:
     st.subheader("Over time")
     st.altair_chart(charts.sentiment_trend(trend), width="stretch")
 
 # --- stars ---------------------------------------------------------------------------
-ratings = sentiment.rating_table(scored)
+ratings = result.by_rating()
 if not ratings.empty:
     st.subheader("Do the words match the stars?")
     if result.agreement:
@@ -90,8 +89,8 @@ if not ratings.empty:
     left.altair_chart(charts.sentiment_by_rating(ratings), width="stretch")
     right.dataframe(ratings, hide_index=True, width="stretch")
     st.markdown("**Where stars and words disagree most**")
-    st.dataframe(sentiment.disagreements(scored, n=10), hide_index=True, width="stretch")
-labelled = sentiment.label_agreement(scored)
+    st.dataframe(result.disagreements(10), hide_index=True, width="stretch")
+labelled = result.label_agreement()
 if labelled:
     st.info(
         f"Your file has its own positive/negative label: VADER agrees with it on {labelled['accuracy']:.1%} "
@@ -104,7 +103,7 @@ n_quotes = st.slider("Quotes per side", 1, 20, 3, key="fb_quotes")
 left, right = st.columns(2)
 for column, side, title in ((left, "positive", "Most positive"), (right, "negative", "Most negative")):
     column.markdown(f"**{title}**")
-    quotes = sentiment.extremes(scored, side, n=n_quotes)
+    quotes = result.extremes(side, n_quotes)
     for _, row in quotes.iterrows():
         who = f" — {row['customer_id']}" if "customer_id" in row and pd.notna(row["customer_id"]) else ""
         column.text(f"“{row['text']}”{who}  ({row['compound']:+.2f})")
@@ -125,39 +124,25 @@ else:
     download_csv(result.themes, "feedback_themes.csv", "Download themes", key="fb_dl_themes")
 
 # --- customers and segments ------------------------------------------------------------
-per_customer = sentiment.per_customer(valid, result.measure)
+per_customer = result.per_customer()
 if not per_customer.empty:
     st.subheader("Per customer")
     st.caption(result.measure_reason)
     unhappy = per_customer.sort_values("mean_sentiment", kind="stable").reset_index(drop=True)
     st.dataframe(unhappy, hide_index=True, width="stretch", height=280)
     download_csv(
-        sentiment.join_customers(ds.customers, per_customer),
+        pipe.customers_with_sentiment(),
         "customers_with_sentiment.csv",
         "Download the customer table with sentiment",
         key="fb_dl_customers",
     )
 
-    groupings = {}
     chosen = st.session_state.get("segments")  # the Segments page's current labels: customer_id, segment
-    if isinstance(chosen, pd.DataFrame) and chosen["customer_id"].isin(ds.customers["customer_id"]).any():
-        groupings["Segments (as chosen on the Segments page)"] = chosen.set_index("customer_id")["segment"]
-    else:
-        try:
-            default = report.default_segmentation(ds, cached)
-            groupings["Segments (suggested)"] = default.labels_frame().set_index("customer_id")["segment"]
-        except InsightError:
-            pass
-    candidates = ["rfm_group", *ds.customer_roles.get("categorical", [])]
-    for col in dict.fromkeys(candidates):
-        if col in ds.customers.columns and 1 < ds.customers[col].nunique() <= 12:
-            groupings["RFM group" if col == "rfm_group" else col.replace("_", " ").capitalize()] = (
-                ds.customers.set_index("customer_id")[col]
-            )
+    groupings = pipe.groupings(chosen.set_index("customer_id")["segment"] if isinstance(chosen, pd.DataFrame) else None)
     if groupings:
         st.subheader("Per segment")
         group = st.selectbox("Group customers by", list(groupings), key="fb_group")
-        by_segment = sentiment.segment_sentiment(per_customer, groupings[group])
+        by_segment = pipe.sentiment_by_group(groupings[group])
         left, right = st.columns([3, 2])
         left.altair_chart(charts.segment_sentiment_bar(by_segment, group), width="stretch")
         right.dataframe(by_segment, hide_index=True, width="stretch")

@@ -2,31 +2,33 @@
 
 import streamlit as st
 
-from insight import charts, report
-from insight.findings import findings
-from ui import active_dataset, cached, escape_md
+from insight import charts
+from insight.pipeline import collect, overview_findings
+from insight.report import build_html, headline_figures
+from ui import escape_md, pipeline
 
 st.title("Overview")
-ds = active_dataset()
+pipe = pipeline()
+ds = pipe.ds
 st.caption(f"{escape_md(ds.name)} — the answers on one page. Each finding links to the page that shows it.")
 
 with st.status("Running the analyses (once per dataset)…", expanded=False) as status:
     bar = st.progress(0.0)
-    analyses = report.collect(ds, run=cached, progress=lambda f, text: bar.progress(f, text=text))
+    analyses = collect(pipe, progress=lambda f, text: bar.progress(f, text=text))
     status.update(label="Analyses ready", state="complete")
 
-figures = report.headline_figures(analyses)
+figures = headline_figures(analyses)
 for col, (label, value) in zip(st.columns(len(figures)), figures.items(), strict=True):
     col.metric(label, value)
 
-found = findings(report.evidence(ds, analyses))
+found = overview_findings(pipe, analyses)
 st.subheader("What stands out")
 if not found:
     st.info("Nothing stands out strongly in this data yet. The pages on the left show the detail.")
 for f in found:
     left, right = st.columns([5, 1])
     left.markdown(f"- {escape_md(f.text)}")
-    right.page_link(f.page, label="Show me", icon=":material/arrow_forward:")
+    right.page_link(f"app_pages/{f.page}.py", label="Show me", icon=":material/arrow_forward:")
 
 st.subheader("Revenue and active customers by month")
 if analyses.monthly is None:
@@ -55,7 +57,7 @@ for part, why in analyses.notes.items():
         st.caption(f"ℹ️ {part.capitalize()}: {why}")
 
 st.subheader("Report")
-html = cached("report.html", None, lambda: report.build_html(ds, analyses))
+html = pipe.run("report.html", None, lambda: build_html(pipe, analyses))
 st.download_button(
     "Download the report (HTML, opens offline)",
     html.encode("utf-8"),

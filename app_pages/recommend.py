@@ -3,15 +3,17 @@
 import pandas as pd
 import streamlit as st
 
-from insight import charts, recommend
+from insight import charts
 from insight.errors import InsightError
-from ui import active_dataset, cached, download_csv, show_error
+from insight.pipeline import MODELS, POPULARITY
+from ui import download_csv, pipeline, show_error
 
 st.title("Recommendations")
 st.caption("What to offer each customer next, learned from their ratings or from what they bought.")
 
-ds = active_dataset()
-sources = recommend.sources(ds)
+pipe = pipeline()
+ds = pipe.ds
+sources = pipe.rec_sources()
 if not sources:
     st.info(
         "Recommendations need a ratings file (customer, item, rating) or an orders file with a customer and a "
@@ -24,29 +26,22 @@ source = sources[0]
 if len(sources) > 1:
     source = st.radio("Learn from", sources, format_func=labels.get, horizontal=True, key="rec_source")
 try:
-    inter = cached(
-        "recommend.interactions", {"source": source}, lambda: recommend.interactions_from_dataset(ds, source)
-    )
-    catalog = cached("recommend.catalog", None, lambda: recommend.item_catalog(ds))
+    inter = pipe.interactions(source)
+    catalog = pipe.catalog()
 except InsightError as exc:
     show_error(exc)
     st.stop()
 st.caption(inter.note)
 names = dict(catalog["name"])
 
-models = recommend.FULL_COMPARISON if st.session_state.get("rec_full") else recommend.QUICK_COMPARISON
 comparison = None
 try:
     with st.spinner("Comparing models on what customers did next…"):
-        comparison = cached(
-            "recommend.compare",
-            {"source": source, "models": list(models)},
-            lambda: recommend.compare_models(inter, models),
-        )
+        comparison = pipe.rec_comparison(source, full=bool(st.session_state.get("rec_full")))
 except InsightError as exc:
     show_error(exc)
 
-choices = list(recommend.MODELS)
+choices = list(MODELS)
 best = comparison.best if comparison is not None else "SVD"
 left, right = st.columns(2)
 model = left.selectbox("Model", choices, index=choices.index(best), key="rec_model", help=f"Suggested: {best}.")
@@ -60,23 +55,12 @@ segment_col = right.selectbox(
 
 try:
     with st.spinner(f"Fitting {model}…"):
-        rec = cached(
-            "recommend.fit",
-            {"source": source, "model": model},
-            lambda: recommend.Recommender(model).fit(
-                inter, exclude=recommend.purchases(ds) if source == "ratings" else None
-            ),
-        )
-    customers = pd.Index(ds.customers["customer_id"].astype(str)).union(pd.Index(rec.customers_.astype(str)))
-    segments = ds.customers.set_index("customer_id")[segment_col] if segment_col in segment_cols else None
-    all_recs = cached(
-        "recommend.top10",
-        {"source": source, "model": model, "segment": segment_col},
-        lambda: recommend.recommend_all(rec, customers, catalog=catalog, segments=segments, segment_name=segment_col),
-    )
+        rec = pipe.recommender(source, model)
+    all_recs = pipe.recommendations(source, model, segment_col if segment_col in segment_cols else None)
 except InsightError as exc:
     show_error(exc)
     st.stop()
+customers = pd.Index(ds.customers["customer_id"].astype(str)).union(pd.Index(rec.customers_.astype(str)))
 
 verb = "bought" if source == "implicit" else "rated"
 
@@ -96,7 +80,7 @@ tab_customer, tab_item, tab_models, tab_all = st.tabs(["A customer", "An item", 
 
 with tab_customer:
     customer = st.selectbox("Customer", list(customers), key="rec_customer")
-    history = recommend.customer_history(inter, customer, catalog)
+    history = pipe.customer_history(customer, source)
     mine = all_recs[all_recs["customer_id"] == customer]
     col_a, col_b = st.columns([2, 3])
     col_a.subheader(f"What they {verb}")
@@ -139,7 +123,7 @@ with tab_item:
         col_b.caption(str(exc))
     col_c.markdown("**Similar by name**")
     try:
-        content = cached("recommend.content", None, lambda: recommend.ContentIndex().fit(catalog["text"]))
+        content = pipe.content_index()
         col_c.dataframe(named(content.neighbours(item)), hide_index=True, column_config=similarity_cols)
     except InsightError as exc:
         col_c.caption(str(exc))
@@ -148,7 +132,7 @@ with tab_models:
     if comparison is not None:
         table = comparison.table
         st.markdown(f"**Suggested model: {comparison.best}** ({comparison.rule}).")
-        if table.loc[recommend.POPULARITY, "hit_rate"] > table.loc[comparison.best, "hit_rate"]:
+        if table.loc[POPULARITY, "hit_rate"] > table.loc[comparison.best, "hit_rate"]:
             st.warning("Simply offering the most popular items did better on recent choices than the suggested model.")
         st.altair_chart(charts.recommend_metrics_bar(table, comparison.best), width="stretch")
         shown = table.drop(columns="seconds").map(lambda v: "–" if pd.isna(v) else f"{v:.3f}")

@@ -3,10 +3,12 @@
 import pandas as pd
 import streamlit as st
 
-from insight import charts, segment
+from insight import charts
 from insight.errors import InsightError
+from insight.labels import nice_name
+from insight.pipeline import LINKAGES, SILHOUETTE_SAMPLE, stability_word
 from insight.store import cache_key
-from ui import active_dataset, cached, download_csv, read_only, show_error
+from ui import download_csv, pipeline, read_only, show_error
 
 SCALING_LABELS = {
     "zscore": "Z-score (mean 0, spread 1)",
@@ -24,9 +26,10 @@ ALGORITHM_LABELS = {
 st.title("Segments")
 st.caption("Groups of customers who behave alike: how many to make, what sets each apart, and who fits none.")
 
-ds = active_dataset()
-customers, roles = ds.customers, ds.customer_roles
-cand = segment.candidate_features(customers, roles)
+pipe = pipeline()
+ds = pipe.ds
+customers = ds.customers
+cand = pipe.segment_options()
 options = cand["behaviour"] + cand["numeric"] + cand["categorical"]
 if not options:
     st.info("Segments need columns that describe customers: add an orders file or a customers file with numbers.")
@@ -34,12 +37,13 @@ if not options:
 if not set(st.session_state.get("seg_features", [])) <= set(options):
     del st.session_state["seg_features"]  # chosen on another dataset
 
+defaults = pipe.segment_defaults()
 with st.expander("Settings: columns, scaling, algorithm"):
     left, right = st.columns(2)
     features = left.multiselect(
         "Columns that describe a customer",
         options,
-        default=segment.default_features(customers, roles),
+        default=defaults["features"],
         key="seg_features",
         help="Default: recency, frequency, spend and basket size, plus numeric attributes. Never ids or personal data.",
     )
@@ -50,29 +54,23 @@ with st.expander("Settings: columns, scaling, algorithm"):
     )
     linkage = "ward"
     if algorithm == "agglomerative":
-        linkage = right.selectbox("Linkage", list(segment.LINKAGES), key="seg_linkage")
+        linkage = right.selectbox("Linkage", list(LINKAGES), key="seg_linkage")
 
 base = {"features": features, "scaling": scaling, "log": log, "algorithm": algorithm, "linkage": linkage}
-data_params = {"features": features, "scaling": scaling, "log": log}
 try:
-    scaler, X = cached(
-        "segment.prepare", data_params, lambda: segment.prepare(customers, roles, features, scaling, log)
-    )
+    scaler, X = pipe.segment_matrix(features, scaling, log)
 except InsightError as exc:
     show_error(exc)
     st.stop()
 
-sweep, eps, k = None, None, None
+sweep, eps, k, curve = None, None, None, None
 try:
     if algorithm == "dbscan":
-        min_samples = segment.default_min_samples(X.shape[1])
-        suggested_eps, curve = cached(
-            "segment.kdistance", data_params, lambda: segment.suggest_eps(X, min_samples, random_state=0)
-        )
+        suggested_eps, curve = pipe.kdistance(features, scaling, log)
         top = float(curve.max())
-        if st.session_state.get("seg_eps_for") != cache_key(ds.fingerprint, "eps", data_params):
+        if st.session_state.get("seg_eps_for") != cache_key(ds.fingerprint, "eps", base):
             st.session_state.pop("seg_eps", None)  # new data or columns: start from the suggested radius
-            st.session_state["seg_eps_for"] = cache_key(ds.fingerprint, "eps", data_params)
+            st.session_state["seg_eps_for"] = cache_key(ds.fingerprint, "eps", base)
         eps = st.slider(
             "Neighbourhood radius (eps)",
             0.01,
@@ -84,25 +82,17 @@ try:
         )
     else:
         with st.spinner("Trying 2 to 12 segments…"):
-            sweep = cached(
-                "segment.sweep",
-                base,
-                lambda: segment.sweep(X, algorithm=algorithm, linkage=linkage),
-            )
+            sweep = pipe.segment_sweep(features, scaling, log, algorithm, linkage)
         max_k = int(sweep.table["k"].max())
         if st.session_state.get("seg_k_for") != cache_key(ds.fingerprint, "k", base):
             st.session_state.pop("seg_k", None)  # new data or settings: start from the suggested k
             st.session_state["seg_k_for"] = cache_key(ds.fingerprint, "k", base)
         k = st.slider("Number of segments", 2, max_k, value=sweep.suggested_k, key="seg_k")
         st.caption(f"Suggested: {sweep.reason}")
-    params = {**base, "k": k, "eps": eps}
-    seg = cached("segment.fit", params, lambda: segment.analyse(customers, roles, **params))
-    stable = cached(
-        "segment.stability",
-        params,
-        lambda: segment.stability(X, seg.labels, algorithm=algorithm, k=k or 2, linkage=linkage, eps=seg.eps),
-    )
-    seg_map = cached("segment.map", data_params, lambda: segment.pca_map(X))
+    params = pipe.segment_params(**base, k=k, eps=eps)
+    seg = pipe.segmentation(**params)
+    stable = pipe.segment_stability(**params)
+    seg_map = pipe.segment_map(features, scaling, log)
 except InsightError as exc:
     show_error(exc)
     st.stop()
@@ -123,7 +113,7 @@ b.metric(
 )
 c.metric(
     "Stability",
-    segment.stability_word(stable),
+    stability_word(stable),
     help=f"Adjusted Rand index {stable:.2f} (1 = identical) between these segments and refits on random 80% "
     "samples from other random starts; below 0.75 counts as shaky.",
 )
@@ -161,7 +151,7 @@ with tab_k:
         st.altair_chart(charts.segment_sweep(sweep.table, sweep.suggested_k, k))
         st.caption(
             f"Dashed: suggested k = {sweep.suggested_k}; solid: your choice. The elbow of the inertia curve is at "
-            f"k = {sweep.knee_k}. Silhouette is computed on up to {segment.SILHOUETTE_SAMPLE:,} customers."
+            f"k = {sweep.knee_k}. Silhouette is computed on up to {SILHOUETTE_SAMPLE:,} customers."
         )
         st.dataframe(sweep.table, hide_index=True, width="stretch")
     else:
@@ -186,11 +176,11 @@ with tab_profile:
     st.altair_chart(charts.segment_sizes(sizes), width="stretch")
     stats = seg.profile.stats.assign(
         segment=seg.profile.stats["segment"].map(names),
-        feature=seg.profile.stats["feature"].map(lambda f: f if "=" in f else segment.nice_name(f)),
+        feature=seg.profile.stats["feature"].map(lambda f: f if "=" in f else nice_name(f)),
     )
     st.altair_chart(charts.segment_heatmap(stats), width="stretch")
     top = pd.DataFrame(
-        {"segment": names[s], "stands out by": ", ".join(segment.nice_name(f) for f in fs)}
+        {"segment": names[s], "stands out by": ", ".join(nice_name(f) for f in fs)}
         for s, fs in seg.profile.top_features.items()
     )
     st.dataframe(top, hide_index=True, width="stretch")

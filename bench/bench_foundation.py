@@ -43,7 +43,7 @@ def write_log(path: Path, rows: int, seed: int = 0) -> None:
 
 def measure(path: Path) -> None:
     """Run in a fresh process so peak memory is the pipeline's own."""
-    from insight.dataset import build_dataset
+    from insight.data.dataset import build_dataset
 
     data = path.read_bytes()
     start, cpu_start = time.perf_counter(), time.process_time()

@@ -26,6 +26,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from insight import segment  # noqa: E402
+from insight.segment import k_sweep  # noqa: E402
 from insight.store import Store  # noqa: E402
 
 FEATURES = [
@@ -81,7 +82,7 @@ def main() -> None:
     big = customers(args.n)
     sweeps = []
     for _ in range(args.repeat):
-        segment._SILHOUETTES.clear()  # each run pays for its silhouettes
+        k_sweep._SILHOUETTES.clear()  # each run pays for its silhouettes
         start, cpu = time.perf_counter(), time.process_time()
         _, X = segment.prepare(big, ROLES, FEATURES)
         result = segment.sweep(X)

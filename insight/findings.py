@@ -16,7 +16,7 @@ import pandas as pd
 
 @dataclass(frozen=True)
 class Finding:
-    """One sentence for the overview, the page that shows the detail, and the figure behind it."""
+    """One sentence for the overview, the page that shows the detail (its key), and the figure behind it."""
 
     key: str
     text: str
@@ -56,7 +56,7 @@ def champions_revenue(ev: Evidence) -> Finding | None:
     return Finding(
         "champions_revenue",
         f"Champions are {_pct(share_customers)} of customers and {_pct(share_revenue)} of revenue.",
-        "app_pages/data.py",
+        "data",
         share_revenue,
     )
 
@@ -76,7 +76,7 @@ def revenue_concentration(ev: Evidence) -> Finding | None:
     return Finding(
         "revenue_concentration",
         f"Your top 10% of customers bring {_pct(share)} of revenue.",
-        "app_pages/segments.py",
+        "segments",
         share,
     )
 
@@ -120,7 +120,7 @@ def risky_segment(ev: Evidence) -> Finding | None:
             mention = _mention_lift(ev, pd.Index(c.loc[c["segment"] == name, "customer_id"]), term)
             if mention is not None and mention >= THEME_LIFT:
                 text += f" and mention '{term}' {mention:.1f}× as often"
-    return Finding("risky_segment", text + ".", "app_pages/predict.py", float(lift))
+    return Finding("risky_segment", text + ".", "predict", float(lift))
 
 
 TREND_CHANGE = 0.10  # report revenue moves of at least 10% between the last two quarters
@@ -144,7 +144,7 @@ def revenue_trend(ev: Evidence) -> Finding | None:
     return Finding(
         "revenue_trend",
         f"Revenue over the last three months is {word} {_pct(abs(change))} on the three months before.",
-        "app_pages/overview.py",
+        "overview",
         float(change),
     )
 
@@ -163,9 +163,7 @@ def low_repeat(ev: Evidence) -> Finding | None:
     rate = (buyers["frequency"] >= 2).mean()
     if rate >= LOW_REPEAT:
         return None
-    return Finding(
-        "low_repeat", f"Only {_pct(rate)} of buyers came back for a second order.", "app_pages/segments.py", float(rate)
-    )
+    return Finding("low_repeat", f"Only {_pct(rate)} of buyers came back for a second order.", "segments", float(rate))
 
 
 RETURNS_SHARE = 0.05  # returns worth at least 5% of gross sales
@@ -181,9 +179,7 @@ def returns_share(ev: Evidence) -> Finding | None:
     if gross <= 0 or returned / gross < RETURNS_SHARE:
         return None
     share = returned / gross
-    return Finding(
-        "returns_share", f"Returns take back {_pct(share)} of what customers spend.", "app_pages/data.py", float(share)
-    )
+    return Finding("returns_share", f"Returns take back {_pct(share)} of what customers spend.", "data", float(share))
 
 
 COMPLAINT_MIN_TEXTS = 10  # the top complaint theme must appear in at least 10 negative texts
@@ -201,7 +197,7 @@ def top_complaint(ev: Evidence) -> Finding | None:
     return Finding(
         "top_complaint",
         f"Unhappy customers most often talk about '{row['term']}' ({int(row['negative_texts']):,} negative texts).",
-        "app_pages/feedback.py",
+        "feedback",
         float(row["negative_texts"]),
     )
 
@@ -227,7 +223,7 @@ def offer_for_at_risk(ev: Evidence) -> Finding | None:
         "offer_for_at_risk",
         f"Top offer for your {len(risky)} most valuable at-risk customers: {counts.index[0]} "
         f"(first pick for {int(counts.iloc[0])} of them).",
-        "app_pages/recommend.py",
+        "recommend",
         float(counts.iloc[0]),
     )
 

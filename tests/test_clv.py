@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from insight.clv import BetaGeoModel, GammaGammaModel, discounted_value, lifetime_value, rft_summary
 from insight.errors import NotEnoughData, SchemaError
+from insight.predict.clv import BetaGeoModel, GammaGammaModel, discounted_value, lifetime_value, rft_summary
 
 
 def _tx(rows: list[tuple[str, str, float]]) -> pd.DataFrame:
@@ -189,17 +189,18 @@ def test_cdnow_sample_reproduces_the_published_fits(shared_data):
 
 
 def test_clv_report_for_an_orders_file_and_none_without_orders():
-    from insight.clv import clv_report
-    from insight.dataset import build_dataset
+    from insight.data.dataset import build_dataset
+    from insight.pipeline import Pipeline
+    from insight.report.summary import lifetime_value as clv_section
 
     orders = _shop(120, 400).rename(columns={"timestamp": "order_date"})
     ds = build_dataset([("orders.csv", orders.to_csv(index=False).encode())])
-    report = clv_report(ds)
+    report = clv_section(Pipeline(ds))
     assert report["customers"] == 120
     assert set(report) >= {"bgnbd", "gamma_gamma", "mean_p_alive", "total_clv_12m", "warnings"}
     assert 0 < report["mean_p_alive"] <= 1 and report["total_clv_12m"] > 0
     people = pd.DataFrame({"customer_id": [f"c{i}" for i in range(60)], "age": range(20, 80)})
-    assert clv_report(build_dataset([("people.csv", people.to_csv(index=False).encode())])) is None
+    assert clv_section(Pipeline(build_dataset([("people.csv", people.to_csv(index=False).encode())]))) is None
 
 
 def test_purchase_timing_the_model_cannot_fit_is_refused_with_the_reason():
@@ -216,7 +217,7 @@ def test_purchase_timing_the_model_cannot_fit_is_refused_with_the_reason():
 
 def test_runaway_spend_model_falls_back_to_average_orders(monkeypatch):
     """A Shopify export where every order costs the same sent Gamma-Gamma to p=1.8e304; CLV must stay sane."""
-    from insight.clv import GammaGammaModel
+    from insight.predict.clv import GammaGammaModel
 
     def runaway(self, frequency, monetary_value):
         self.p_, self.q_, self.v_ = 1.8e304, 3.5e30, 1.1e-251

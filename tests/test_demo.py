@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from insight import demo
-from insight.dataset import demo_files
-from insight.features import BEHAVIOUR_COLUMNS
+from insight.data.customers import BEHAVIOUR_COLUMNS
+from insight.data.dataset import demo_files
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from insight.dataset import build_dataset
-from insight.features import (
+from insight.data.customers import (
     BEHAVIOUR_COLUMNS,
     RFM_GROUPS,
     add_rfm,
@@ -17,6 +16,7 @@ from insight.features import (
     rfm_scores,
     too_few,
 )
+from insight.data.dataset import build_dataset
 
 
 def _log() -> pd.DataFrame:

@@ -12,16 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from insight.data.dialect import sniff_delimiter
+from insight.data.export import neutralise_formulas, to_safe_csv
+from insight.data.read import read_table
+from insight.data.types import parse_dates, parse_numbers, parse_types
 from insight.errors import InsightError, ReadError
-from insight.io import (
-    neutralise_formulas,
-    parse_dates,
-    parse_numbers,
-    parse_types,
-    read_table,
-    sniff_delimiter,
-    to_safe_csv,
-)
 from tests.conftest import SHARED_DATA
 
 ROWS = [["C1", "Müller", "12.50"], ["C2", "Zoë", "3.00"], ["C3", "Bob", "40.25"]]

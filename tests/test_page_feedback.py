@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from insight import sentiment
 from insight.store import default_store
 from tests.conftest import ROOT, SHARED_DATA
 
@@ -45,14 +44,14 @@ def test_demo_feedback_page() -> None:
     assert len(at.get("download_button")) == 3
     assert "Spearman" in " ".join(m.value for m in at.markdown)
 
-    runs = default_store().computed[sentiment.STEP]
+    runs = default_store().computed["sentiment"]
     at.slider(key="fb_quotes").set_value(5).run()
     at.selectbox(key="fb_group").set_value("Country").run()
     assert not at.exception
     assert len(at.text) == 10
     by_country = next(d.value for d in at.dataframe if "share_unhappy" in d.value.columns)
     assert by_country["customers"].sum() == len(per_customer)
-    assert default_store().computed[sentiment.STEP] == runs  # widgets do not rescore
+    assert default_store().computed["sentiment"] == runs  # widgets do not rescore
 
     ids = per_customer["customer_id"]
     at.selectbox(key="fb_group").set_value("Segments (suggested)").run()

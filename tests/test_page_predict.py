@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from insight import demo, predict
-from insight.dataset import load_demo
+from insight.data.dataset import load_demo
 from insight.store import default_store
 from tests.conftest import ROOT
 from tests.test_predict import flat_customers

@@ -7,9 +7,13 @@ import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from insight import demo, explain, predict
-from insight.dataset import build_dataset, load_demo
+from insight import demo, predict
+from insight.data.dataset import build_dataset, load_demo
 from insight.errors import NotEnoughData, SchemaError
+from insight.pipeline import Pipeline
+from insight.predict import churn as churn_models
+from insight.predict import explain, fairness
+from insight.report import summary
 
 ROLES = {
     "numeric": ["tenure", "monthly_charges", "age", "customer_number"],
@@ -132,7 +136,7 @@ def test_all_six_models_are_compared_and_the_best_by_auc_is_default(compared):
 
 
 def test_svm_subsample_is_announced(monkeypatch):
-    monkeypatch.setattr(predict, "SVM_MAX_ROWS", 100)
+    monkeypatch.setattr(churn_models, "SVM_MAX_ROWS", 100)
     data = predict.label_from_column(flat_customers(300), ROLES)
     comparison = predict.compare_churn_models(data, models=("SVM",), folds=3)
     assert comparison.metrics.loc["SVM", "roc_auc"] > 0.7
@@ -180,7 +184,7 @@ def test_threshold_view_by_hand():
 
 def test_group_columns_by_name():
     frame = pd.DataFrame(columns=["Gender", "SeniorCitizen", "age", "Age Group", "usage", "page_views", "Genre"])
-    assert explain.group_columns(frame) == ["Gender", "SeniorCitizen", "age", "Age Group", "Genre"]
+    assert fairness.group_columns(frame) == ["Gender", "SeniorCitizen", "age", "Age Group", "Genre"]
 
 
 def test_fairness_warns_on_a_planted_gap_and_not_on_equal_groups():
@@ -190,12 +194,12 @@ def test_fairness_warns_on_a_planted_gap_and_not_on_equal_groups():
     attrs = pd.DataFrame({"gender": rng.choice(["f", "m"], n), "age": rng.integers(20, 70, n)}, index=idx)
     y = pd.Series((rng.random(n) < 0.3).astype(int), index=idx)
     proba = np.where(y == 1, 0.8, 0.2) + rng.normal(0, 0.05, n)
-    fair_table, warnings = explain.fairness(attrs, y, proba, 0.5)
+    fair_table, warnings = fairness.fairness(attrs, y, proba, 0.5)
     assert warnings == []
     assert set(fair_table["attribute"]) == {"gender", "age"}
     assert fair_table.loc[fair_table["attribute"] == "gender", "customers"].sum() == n
     missed = (attrs["gender"] == "m").to_numpy() & (rng.random(n) < 0.5)
-    _, warnings = explain.fairness(attrs, y, np.where(missed, 0.1, proba), 0.5)
+    _, warnings = fairness.fairness(attrs, y, np.where(missed, 0.1, proba), 0.5)
     assert any(w.startswith("By gender: the model finds churners") for w in warnings)
 
 
@@ -258,19 +262,19 @@ def test_demo_planted_drivers_rank_among_the_top_features(demo_churn):
 def test_report_keys_for_a_label_file_and_an_orders_file():
     label_file = flat_customers(300).rename(columns={"monthly_charges": "usage_score"}).to_csv(index=False).encode()
     ds = build_dataset([("customers.csv", label_file)])
-    churn = predict.churn_report(ds)
+    churn = summary.churn(Pipeline(ds))
     assert churn["label_source"] == "column" and churn["cutoff"] is None
     assert set(churn["metrics"]) == set(predict.CHURN_MODELS)
     assert set(churn["metrics"]["SVM"]) == {"accuracy", "precision", "recall", "f1", "roc_auc"}
     assert churn["top_features"][0] in {"tenure", "contract"}
-    assert predict.spend_report(ds)["target"] == "usage_score"
+    assert summary.spend(Pipeline(ds))["target"] == "usage_score"
 
     orders = _orders(PATTERN, copies=15).rename(columns={"timestamp": "date", "order_id": "invoice"})
     ds = build_dataset([("orders.csv", orders.to_csv(index=False).encode())])
-    churn = predict.churn_report(ds)
+    churn = summary.churn(Pipeline(ds))
     assert churn["label_source"] == "derived" and churn["cutoff"] == "2024-03-03"
     assert churn["churn_rate"] == pytest.approx(2 / 3)
-    spend = predict.spend_report(ds)
+    spend = summary.spend(Pipeline(ds))
     assert spend["target"] == "spend in the 90 days after the cutoff"
     assert set(spend["metrics"]["Ridge"]) == {"mse", "rmse", "mae", "r2"}
 

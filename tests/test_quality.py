@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from insight.dataset import build_dataset
+from insight.data.cleaning import CleaningOptions, clean, iqr_bounds
+from insight.data.dataset import build_dataset
+from insight.data.quality import quality_report
 from insight.errors import InsightError
-from insight.quality import CleaningOptions, clean, iqr_bounds, quality_report
 
 TX_ROLES = {"customer_id": "customer_id", "order_id": "invoice", "quantity": "quantity", "amount": "amount"}
 TX_ROLES = {**TX_ROLES, "numeric": [], "categorical": [], "pii": []}

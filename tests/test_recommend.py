@@ -10,6 +10,9 @@ import pytest
 
 from insight import recommend as R
 from insight.errors import InsightError, NotEnoughData, SchemaError
+from insight.pipeline import Pipeline
+from insight.recommend.fast_scores import pairwise_scores
+from insight.report import summary
 from tests.conftest import SHARED_DATA
 
 
@@ -159,7 +162,7 @@ def test_top_n_equals_surprise_predict_ranking(grouped: R.Interactions, model: s
 def test_item_knn_scores_at_once_are_bit_identical_to_one_estimate_per_pair(grouped: R.Interactions, model: str):
     rec = R.Recommender(model, params={"k": 5, "min_k": 2}).fit(grouped)
     users = np.arange(12)
-    fast, slow = rec.scores(users), rec._pairwise_scores(users)
+    fast, slow = rec.scores(users), pairwise_scores(rec.algo_, users, rec.rating_scale_)
     slow[rec.seen_[users].nonzero()] = -np.inf
     assert np.array_equal(fast, slow)
 
@@ -312,7 +315,7 @@ def test_compare_models_picks_lowest_rmse_for_explicit_ratings(grouped: R.Intera
 
 @pytest.fixture(scope="module")
 def demo():
-    from insight.dataset import load_demo
+    from insight.data.dataset import load_demo
 
     return load_demo()
 
@@ -335,7 +338,7 @@ def test_demo_catalog_names_every_item(demo) -> None:
 
 
 def test_summary_on_the_demo(demo) -> None:
-    out = R.summary(demo)
+    out = summary.recommendations(Pipeline(demo))
     assert out["source"] == "ratings"  # the demo has a ratings file: it is used as it is
     assert set(out["metrics"]) == {*R.QUICK_COMPARISON, R.POPULARITY}
     assert out["best_model"] == min(R.QUICK_COMPARISON, key=lambda m: out["metrics"][m]["rmse"])

@@ -11,13 +11,14 @@ import pandas as pd
 import pytest
 
 from insight import report
-from insight.dataset import load_demo
+from insight.data.dataset import load_demo
+from insight.pipeline import Pipeline
 
 
 @pytest.fixture(scope="module")
 def demo_html() -> str:
     ds = load_demo()
-    return report.build_html(ds, report.collect(ds))
+    return report.build_html(Pipeline(ds))
 
 
 def test_report_has_every_section_with_charts(demo_html: str) -> None:

@@ -6,10 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from insight.dataset import build_dataset, demo_files
+from insight.data.dataset import build_dataset, demo_files
+from insight.data.kinds import infer_kind, link_items, validate_roles
+from insight.data.read import read_table
+from insight.data.roles import infer_roles
+from insight.data.standard import normalize_ids, standardize, to_binary
+from insight.data.types import parse_types
 from insight.errors import SchemaError
-from insight.io import parse_types, read_table
-from insight.schema import infer_kind, infer_roles, link_items, normalize_ids, standardize, to_binary, validate_roles
 from tests.conftest import SHARED_DATA
 
 
@@ -472,7 +475,9 @@ def test_order_lines_and_reviews_borrow_the_customer_from_the_orders_file():
 def test_every_analysis_reads_the_orders_file_and_its_lines_together():
     """The orders file has dates but no money, its lines have money but only an order id: churn, lifetime value
     and recommendations read both as one log (the Value & churn page crashed on the orders file alone)."""
-    from insight import clv, predict, recommend
+    from insight import predict, recommend
+    from insight.pipeline import Pipeline
+    from insight.report import summary
 
     start = pd.Timestamp("2024-01-01")
     dates = [start + pd.Timedelta(days=(i // 60) * (36 if i % 60 < 30 else 18) + i % 60) for i in range(600)]
@@ -485,6 +490,6 @@ def test_every_analysis_reads_the_orders_file_and_its_lines_together():
     assert len(tx) == 1800 and tx["amount"].sum() == pytest.approx(sum(5 + i % 13 + 0.5 for i in range(1200)))
     data = predict.churn_data(ds, horizon_days=60)
     assert data.spend_next is not None and data.spend_next.sum() > 0
-    assert clv.clv_report(ds)["customers"] == 60
+    assert summary.lifetime_value(Pipeline(ds))["customers"] == 60
     assert recommend.sources(ds) == ["implicit"]
     assert set(recommend.purchases(ds)["item_id"]) == {f"s{i}" for i in range(9)}

@@ -12,6 +12,8 @@ from sklearn.metrics import adjusted_rand_score, silhouette_score
 
 from insight import segment as sg
 from insight.errors import InsightError, NotEnoughData, SchemaError
+from insight.pipeline import Pipeline
+from insight.report import summary
 from tests.conftest import SHARED_DATA
 
 XY = {"numeric": ["x", "y"], "categorical": [], "pii": []}
@@ -325,7 +327,7 @@ def test_unusual_customers_are_listed_with_the_reason() -> None:
 
 @pytest.mark.shared_data
 def test_mall_customers_five_known_groups() -> None:
-    from insight.dataset import build_dataset
+    from insight.data.dataset import build_dataset
 
     ds = build_dataset([("mall_customers.csv", (SHARED_DATA / "mall_customers.csv").read_bytes())])
     features = ["Annual Income (k$)", "Spending Score (1-100)"]
@@ -361,7 +363,7 @@ def test_cli_segments_key_with_k_and_algorithm(tmp_path) -> None:
 @pytest.fixture(scope="module")
 def demo():
     from insight import demo as demo_module
-    from insight.dataset import load_demo
+    from insight.data.dataset import load_demo
 
     ds = load_demo()
     truth = demo_module.generate().truth.set_index("customer_id")["segment"]
@@ -370,8 +372,8 @@ def demo():
 
 def test_demo_planted_segments_recovered_at_suggested_k(demo) -> None:
     ds, truth = demo
-    summary = sg.summary(ds)
-    seg = sg.analyse(ds.customers, ds.customer_roles, k=summary["suggested_k"])
+    out = summary.segments(Pipeline(ds))
+    seg = sg.analyse(ds.customers, ds.customer_roles, k=out["suggested_k"])
     assert adjusted_rand_score(truth, seg.labels) >= 0.8
 
 
@@ -390,7 +392,7 @@ def test_demo_four_segments_match_the_planted_ones(demo) -> None:
 
 def test_demo_summary_keys(demo) -> None:
     ds, _ = demo
-    out = sg.summary(SimpleNamespace(customers=ds.customers, customer_roles=ds.customer_roles), k=3)
+    out = summary.segments(Pipeline(SimpleNamespace(customers=ds.customers, customer_roles=ds.customer_roles)), k=3)
     assert set(out) == {"algorithm", "k", "suggested_k", "features", "sizes", "silhouette", "personas"}
     assert out["k"] == 3 and sum(out["sizes"]) == len(ds.customers) == 2000
     assert out["features"] == ["recency_days", "frequency", "monetary", "avg_order_value", "age"]
@@ -401,4 +403,4 @@ def test_feedback_alone_says_what_to_upload_for_segments() -> None:
     customers = pd.DataFrame({"customer_id": ["a", "b", "c"], "feedback_count": [1, 2, 3], "mean_stars": [5.0, 1, 3]})
     roles = {"numeric": ["feedback_count", "mean_stars"], "categorical": [], "pii": []}
     with pytest.raises(NotEnoughData, match="upload an orders file or a customer list"):
-        sg.summary(SimpleNamespace(customers=customers, customer_roles=roles))
+        summary.segments(Pipeline(SimpleNamespace(customers=customers, customer_roles=roles)))

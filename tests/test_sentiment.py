@@ -12,6 +12,10 @@ import pytest
 
 from insight import sentiment
 from insight.errors import NotEnoughData, SchemaError
+from insight.pipeline import Pipeline
+from insight.report import summary as report_summary
+from insight.sentiment import scoring
+from insight.sentiment.vader import lexicon_path
 from tests.conftest import SHARED_DATA
 
 LABELLED = SHARED_DATA / "sentiment_labelled_sentences"
@@ -26,11 +30,20 @@ def _texts() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def nltk_analyzer():
-    sentiment.ensure_lexicon()
+def nltk_analyzer(tmp_path_factory):
+    """nltk's own analyzer, loaded the standard way: the lexicon zipped on nltk's data path (made here)."""
+    import nltk
     from nltk.sentiment.vader import SentimentIntensityAnalyzer
 
-    return SentimentIntensityAnalyzer()
+    root = tmp_path_factory.mktemp("nltk_data")
+    (root / "sentiment").mkdir()
+    with zipfile.ZipFile(root / "sentiment" / "vader_lexicon.zip", "w") as zf:
+        zf.write(lexicon_path(), "vader_lexicon/vader_lexicon.txt")
+    nltk.data.path.insert(0, str(root))
+    try:
+        return SentimentIntensityAnalyzer()
+    finally:
+        nltk.data.path.remove(str(root))
 
 
 def _assert_same_as_nltk(texts: list[str], scores: pd.DataFrame, analyzer) -> None:
@@ -53,8 +66,8 @@ def test_scores_identical_to_nltk(nltk_analyzer):
 
 
 def test_parallel_loky_workers_give_the_same_scores(nltk_analyzer, monkeypatch):
-    monkeypatch.setattr(sentiment, "CHUNK", 40)
-    monkeypatch.setattr(sentiment.threading, "active_count", lambda: 3)  # as in a Streamlit server: no fork
+    monkeypatch.setattr(scoring, "CHUNK", 40)
+    monkeypatch.setattr(scoring.threading, "active_count", lambda: 3)  # as in a Streamlit server: no fork
     texts = _texts() * 2
     calls: list[float] = []
     scores = sentiment.score(texts, n_jobs=2, progress=lambda f, msg: calls.append(f))
@@ -66,21 +79,27 @@ FORK_CHECK = """
 import os, sys, tempfile, threading, time
 sys.path.insert(0, sys.argv[1])
 from insight import sentiment
+from insight.sentiment import scoring
 from tests.test_sentiment import _texts
 assert threading.active_count() == 1
-parent, real, log = os.getpid(), sentiment._score_strings, tempfile.mktemp()
+parent, real, log = os.getpid(), scoring._score_strings, tempfile.mktemp()
+
+
+def worker_started():
+    return any(int(pid) != parent for pid in open(log).read().split())
 
 
 def logged(chunk, flag=False):
     with open(log, "a") as f:
         f.write(f"{os.getpid()}\\n")
-    if os.getpid() == parent:
-        time.sleep(0.5)  # the parent dawdles, so the workers must take chunks
+    deadline = time.monotonic() + 60
+    while os.getpid() == parent and not worker_started() and time.monotonic() < deadline:
+        time.sleep(0.005)  # poll: the parent waits until a worker has taken a chunk, so both take part
     return real(chunk, flag)
 
 
-sentiment._score_strings = logged  # forked workers inherit the patched module
-sentiment.CHUNK = 40
+scoring._score_strings = logged  # forked workers inherit the patched module
+scoring.CHUNK = 40
 texts = _texts() * 2
 scores = sentiment.score(texts, n_jobs=2)
 expected = [sentiment.analyzer().polarity_scores(t)["compound"] for t in texts]
@@ -103,8 +122,8 @@ def test_parallel_forked_workers_give_the_same_scores():
 
 def test_each_distinct_string_is_scored_once(monkeypatch):
     seen: list[str] = []
-    real = sentiment._score_strings
-    monkeypatch.setattr(sentiment, "_score_strings", lambda chunk, flag=False: seen.extend(chunk) or real(chunk, flag))
+    real = scoring._score_strings
+    monkeypatch.setattr(scoring, "_score_strings", lambda chunk, flag=False: seen.extend(chunk) or real(chunk, flag))
     texts = ["Great!", "Awful. Just awful.", "Great!"] * 500
     scores = sentiment.score(texts)
     assert sorted(seen) == sorted(["Great!", "Awful. Just awful.", "Awful.", "Just awful."])
@@ -171,25 +190,18 @@ def test_mostly_non_english_texts_are_flagged(text, foreign):
     assert sentiment.is_mostly_non_english(text) is foreign
 
 
-def test_lexicon_is_made_offline_and_atomically(tmp_path, monkeypatch):
+def test_lexicon_comes_from_the_installed_wheel_offline(tmp_path, monkeypatch):
+    """No download, no file written, nltk's data path untouched: the analyzer reads the vaderSentiment wheel."""
     import nltk
 
-    monkeypatch.setattr(nltk, "download", lambda *a, **k: pytest.fail("nltk.download must never run"))
-    monkeypatch.setattr(nltk.data, "path", list(nltk.data.path))
-    root = sentiment.ensure_lexicon(tmp_path)
-    target = root / "sentiment" / "vader_lexicon.zip"
-    assert root == tmp_path / "nltk_data" and nltk.data.path[0] == str(root)
-    with zipfile.ZipFile(target) as zf:
-        assert zf.namelist() == ["vader_lexicon/vader_lexicon.txt"]
-    stamp = target.stat().st_mtime_ns
-    sentiment.ensure_lexicon(tmp_path)
-    assert target.stat().st_mtime_ns == stamp  # a good lexicon is not rewritten
-    target.write_bytes(b"half a zip")
-    sentiment.ensure_lexicon(tmp_path)
-    assert zipfile.is_zipfile(target) and not list(target.parent.glob("*.tmp"))
-    from nltk.sentiment.vader import SentimentIntensityAnalyzer
+    from insight.sentiment.vader import OfflineVader
 
-    assert len(SentimentIntensityAnalyzer().lexicon) > 7000
+    monkeypatch.setattr(nltk, "download", lambda *a, **k: pytest.fail("nltk.download must never run"))
+    path_before = list(nltk.data.path)
+    monkeypatch.chdir(tmp_path)
+    analyzer = OfflineVader(lexicon_path().read_text(encoding="utf-8"))
+    assert len(analyzer.lexicon) > 7000 and analyzer.polarity_scores("I love it")["compound"] > 0.5
+    assert nltk.data.path == path_before and not list(tmp_path.iterdir())
 
 
 def _feedback(n_per: int = 6) -> pd.DataFrame:
@@ -305,31 +317,31 @@ def test_vader_accuracy_on_labelled_sentences(nltk_analyzer):
 
 @pytest.mark.shared_data
 def test_labelled_sentences_are_detected_as_feedback():
-    from insight.dataset import build_dataset
+    from insight.data.dataset import build_dataset
 
     path = LABELLED / "amazon_cells_labelled.txt"
     ds = build_dataset([(path.name, path.read_bytes())])
     table = ds.table("feedback")
     assert table is not None and table.roles["text"] and table.roles["label"]
-    summary = sentiment.summary(ds)
+    summary = report_summary.sentiment(Pipeline(ds))
     assert summary["scored"] >= 990 and summary["label_accuracy"] == pytest.approx(0.834, abs=0.01)
 
 
 def test_demo_summary_finds_the_planted_complaint_topic():
     from insight import demo
-    from insight.dataset import load_demo
-    from insight.store import default_store
+    from insight.data.dataset import load_demo
+    from insight.pipeline import MemoRunner
 
     ds = load_demo()
-    before = default_store().computed[sentiment.STEP]
-    summary = sentiment.summary(ds)
+    runner = MemoRunner()
+    pipe = Pipeline(ds, runner)
+    summary = report_summary.sentiment(pipe)
     assert demo.COMPLAINT_TOPIC in summary["negative_themes"][:3]
     assert summary["texts"] == 3000 and summary["scored"] == 3000 and summary["skipped"] == 0
     assert summary["share_positive"] + summary["share_neutral"] + summary["share_negative"] == pytest.approx(1.0)
     by_rating = summary["by_rating"]
     assert sorted(by_rating) == [1, 2, 3, 4, 5] and by_rating[1] < -0.3 < 0.5 < by_rating[5]
-    after_summary = default_store().computed[sentiment.STEP]
-    assert after_summary - before <= 1
-    per = sentiment.customer_sentiment(ds)
+    assert runner.computed["sentiment"] == 1
+    per = pipe.feedback().per_customer()
     assert list(per.columns) == ["customer_id", "mean_sentiment", "n_feedback"] and per["n_feedback"].sum() == 3000
-    assert default_store().computed[sentiment.STEP] == after_summary  # customer_sentiment reuses the cached run
+    assert runner.computed["sentiment"] == 1  # the per-customer figures reuse the one scoring run

@@ -7,7 +7,7 @@ import time
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from insight.io import to_safe_csv
+from insight.data.export import to_safe_csv
 from tests.conftest import ROOT
 from ui import share_registry
 

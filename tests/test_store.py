@@ -11,9 +11,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from insight.data.export import neutralise_formulas, to_safe_csv
+from insight.data.privacy import pseudonym, pseudonymise
 from insight.errors import InsightError
-from insight.io import neutralise_formulas, to_safe_csv
-from insight.privacy import pseudonym, pseudonymise
 from insight.store import ShareRegistry, Store, cache_key
 from tests.conftest import ROOT
 
@@ -185,7 +185,7 @@ def test_expired_links_lose_their_data_when_the_registry_opens(tmp_path: Path) -
 
 
 def test_results_of_other_code_are_never_read_back(tmp_path, monkeypatch):
-    from insight import store as store_module
+    from insight.store import cache as store_module
 
     old = Store(tmp_path)
     assert old.get_or_compute("fp", "fit", {"k": 3}, lambda: "fitted by the old code") == "fitted by the old code"

@@ -16,21 +16,17 @@ from typing import Any
 import pandas as pd
 
 from insight import demo
+from insight.data.cleaning import CleaningOptions, clean, log_entry
+from insight.data.customers import customer_table
+from insight.data.dialect import ReadReport
+from insight.data.kinds import borrow_customer_ids, infer_kind, link_items, validate_roles
+from insight.data.privacy import deployment_key, pseudonymise
+from insight.data.quality import QualityReport, quality_report
+from insight.data.read import read_table
+from insight.data.roles import KINDS, Roles, infer_roles
+from insight.data.standard import standardize
+from insight.data.types import parse_types
 from insight.errors import InsightError, ReadError
-from insight.features import customer_table
-from insight.io import ReadReport, parse_types, read_table
-from insight.privacy import deployment_key, pseudonymise
-from insight.quality import CleaningOptions, QualityReport, clean, log_entry, quality_report
-from insight.schema import (
-    KINDS,
-    Roles,
-    borrow_customer_ids,
-    infer_kind,
-    infer_roles,
-    link_items,
-    standardize,
-    validate_roles,
-)
 from insight.store import default_data_dir
 
 Progress = Callable[[float, str], None]

@@ -278,6 +278,15 @@ class LifetimeValue:
             "total_clv_12m": float(self.table["clv_12m"].sum()) if "clv_12m" in self.table else None,
         }
 
+    def describe_fit(self) -> str:
+        """The fitted parameters in one sentence."""
+        bg, gg = self.bgnbd, self.gamma_gamma
+        text = f"BG/NBD (purchases and drop-out): r={bg.r_:.3f}, alpha={bg.alpha_:.3f}, a={bg.a_:.3f}, b={bg.b_:.3f}."
+        if gg is not None:
+            text += f" Gamma-Gamma (spend per order): p={gg.p_:.2f}, q={gg.q_:.2f}, v={gg.v_:.2f}."
+            text += " CLV discounts 1% a month."
+        return text
+
 
 def lifetime_value(
     transactions: pd.DataFrame,
@@ -324,18 +333,6 @@ def lifetime_value(
         table["expected_spend_per_purchase"] = spend
         table["clv_12m"] = discounted_value(bg, spend, rft, months=months, time_unit_days=time_unit_days)
     return LifetimeValue(table, bg, gg, end, history_days, horizon_days, notes)
-
-
-def clv_report(ds: Any) -> dict[str, Any] | None:
-    """The CLI's `clv` key (None without dated orders with amounts)."""
-    tx = ds.transactions()
-    if tx is None or not {"timestamp", "amount"} <= set(tx.columns):
-        return None
-    try:
-        result = lifetime_value(tx)
-    except NotEnoughData as exc:
-        return {"skipped": str(exc)}
-    return {**result.summary(), "customers": len(result.table), "warnings": result.warnings}
 
 
 def p_alive_auc(transactions: pd.DataFrame, cutoff: pd.Timestamp, churned: pd.Series) -> float:

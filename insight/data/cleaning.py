@@ -1,4 +1,4 @@
-"""Data quality report per table, and the cleaning steps, each recorded in a log the user reads.
+"""The cleaning steps the founder chooses, each recorded in a log the user reads.
 
 Nothing is dropped or changed without being counted: every step appends
 `{"table", "step", "column", "rows_removed", "values_changed", "detail"}`
@@ -8,39 +8,18 @@ entries to the cleaning log.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
-import numpy as np
 import pandas as pd
 
+from insight.data.roles import Roles
+from insight.data.standard import normalize_ids
 from insight.errors import InsightError
-from insight.schema import Roles, normalize_ids
 
 Impute = Literal["none", "mean", "median", "most_frequent", "ffill"]
 Outliers = Literal["keep", "cap", "remove"]
 Returns = Literal["net", "drop"]
-
-
-@dataclass
-class QualityReport:
-    """Problems found in one table as uploaded (before cleaning)."""
-
-    file: str
-    rows: int
-    duplicate_rows: int = 0
-    duplicate_ids: int = 0
-    missing: dict[str, int] = field(default_factory=dict)
-    constant_columns: list[str] = field(default_factory=list)
-    type_problems: dict[str, int] = field(default_factory=dict)
-    outliers_iqr: dict[str, int] = field(default_factory=dict)
-    outliers_z: dict[str, int] = field(default_factory=dict)
-    negative_quantity_rows: int = 0
-    rows_without_customer_id: int = 0
-
-    def summary(self) -> dict[str, Any]:
-        """The report as plain JSON-able values."""
-        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -69,7 +48,7 @@ def iqr_bounds(s: pd.Series, factor: float = 1.5) -> tuple[float, float]:
     return q1 - factor * (q3 - q1), q3 + factor * (q3 - q1)
 
 
-def _return_rows(df: pd.DataFrame, roles: Roles) -> pd.Series:
+def return_rows(df: pd.DataFrame, roles: Roles) -> pd.Series:
     """Returns and cancellations: negative quantity or amount, or an order id of 'C' and digits."""
     mask = pd.Series(False, index=df.index)
     for role in ("quantity", "amount"):
@@ -96,43 +75,6 @@ def _failed_rows(df: pd.DataFrame, roles: Roles) -> tuple[pd.Series, str | None]
         if failed.any():
             return failed, col
     return pd.Series(False, index=df.index), None
-
-
-def _numeric_checked(roles: Roles) -> list[str]:
-    cols = list(roles.get("numeric", []))
-    cols += [roles[r] for r in ("quantity", "unit_price", "amount", "rating") if roles.get(r)]
-    return list(dict.fromkeys(cols))
-
-
-def quality_report(
-    name: str, df: pd.DataFrame, roles: Roles, kind: str, type_problems: dict[str, int]
-) -> QualityReport:
-    """Count the problems in a typed table as uploaded."""
-    report = QualityReport(file=name, rows=len(df), type_problems=dict(type_problems))
-    report.duplicate_rows = int(df.duplicated().sum())
-    missing = df.isna().sum()
-    report.missing = {str(c): int(n) for c, n in missing.items() if n > 0}
-    report.constant_columns = [str(c) for c in df.columns if df[c].nunique(dropna=True) <= 1 and len(df) > 1]
-    cid = roles.get("customer_id")
-    if cid:
-        ids = normalize_ids(df[cid])
-        report.rows_without_customer_id = int(ids.isna().sum())
-        if kind == "customers":
-            report.duplicate_ids = int(ids.dropna().duplicated().sum())
-    if kind == "transactions":
-        report.negative_quantity_rows = int(_return_rows(df, roles).sum())
-    for col in _numeric_checked(roles):
-        s = pd.to_numeric(df[col], errors="coerce").dropna()
-        if len(s) < 8 or s.std() == 0:
-            continue
-        lo, hi = iqr_bounds(s)
-        n_iqr = int(((s < lo) | (s > hi)).sum())
-        n_z = int((np.abs((s - s.mean()) / s.std()) > 3).sum())
-        if n_iqr:
-            report.outliers_iqr[col] = n_iqr
-        if n_z:
-            report.outliers_z[col] = n_z
-    return report
 
 
 def log_entry(
@@ -182,7 +124,7 @@ def clean(
             detail = "never paid or cancelled: " + ", ".join(sorted(set(out.loc[failed, status])))
             out = out[~failed]
             log.append(log_entry(name, "leave out failed payments", status, rows_removed=failed.sum(), detail=detail))
-        returns = _return_rows(out, roles)
+        returns = return_rows(out, roles)
         if returns.any():
             if options.returns == "drop":
                 out = out[~returns]

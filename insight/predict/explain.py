@@ -1,26 +1,23 @@
-"""Why a customer is at risk, how a decision threshold trades precision for recall, whether the churn
-model treats groups alike, and whom to call first.
+"""Why a customer is at risk, how a decision threshold trades precision for recall, and whom to call first.
 
 Reasons are counterfactual: for each feature, how much lower would this customer's churn risk be if
 that one value were typical (the median of customers who stayed, or their most common category)?
-The features that lower it most are the reasons, put into words with the customer's own numbers.
-"""
+The features that lower it most are the reasons, put into words with the customer's own numbers."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import confusion_matrix, precision_recall_curve, roc_curve
+from sklearn.metrics import (
+    confusion_matrix,
+    precision_recall_curve,
+    roc_curve,
+)
 
-from insight.predict import ChurnData
-
-FAIRNESS_GAP = 0.10
-MIN_GROUP = 20
-_GROUP_WORDS = {"gender", "sex", "genre", "age", "senior", "seniorcitizen", "agegroup", "agebracket"}
+from insight.predict.label import ChurnData
 
 
 def _words(column: str) -> str:
@@ -131,87 +128,6 @@ def curves(y: np.ndarray, oof: dict[str, np.ndarray]) -> tuple[pd.DataFrame, pd.
         prec, rec, _ = precision_recall_curve(y, proba)
         pr.append(pd.DataFrame({"model": name, "recall": rec, "precision": prec}))
     return pd.concat(roc, ignore_index=True), pd.concat(pr, ignore_index=True)
-
-
-def group_columns(frame: pd.DataFrame) -> list[str]:
-    """Attribute columns that describe people (gender, sex, age, senior ...), by their name."""
-    out = []
-    for col in frame.columns:
-        tokens = {t.lower() for t in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", str(col))}
-        tokens.add(re.sub(r"[^a-z]", "", str(col).lower()))
-        if tokens & _GROUP_WORDS:
-            out.append(col)
-    return out
-
-
-def _groups(values: pd.Series) -> pd.Series:
-    if pd.api.types.is_numeric_dtype(values) and values.nunique() > 6:
-        bins = [-np.inf, 25, 35, 45, 55, 65, np.inf]
-        labels = ["under 25", "25-34", "35-44", "45-54", "55-64", "65+"]
-        groups = pd.cut(values, bins=bins, labels=labels, right=False).cat.add_categories("unknown")
-        return groups.fillna("unknown")
-    return values.astype("string").fillna("unknown")
-
-
-def _differs(p1: float, n1: float, p2: float, n2: float) -> bool:
-    """Gap above FAIRNESS_GAP and significant at 1% by a pooled two-proportion z-test."""
-    if abs(p2 - p1) <= FAIRNESS_GAP or min(n1, n2) == 0:
-        return False
-    pooled = (p1 * n1 + p2 * n2) / (n1 + n2)
-    se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
-    return bool(se == 0 or abs(p2 - p1) / se > 2.576)
-
-
-def fairness(
-    attributes: pd.DataFrame, y: pd.Series, proba: np.ndarray, threshold: float
-) -> tuple[pd.DataFrame, list[str]]:
-    """Recall and flag rate per group of each people-describing column, and warnings for big gaps.
-
-    A warning is raised when, among groups of at least MIN_GROUP customers, the highest and lowest
-    recall or flag rate differ by more than FAIRNESS_GAP (10 percentage points) and by more than
-    chance would explain (two-proportion z-test, p < 0.01).
-    """
-    flagged = pd.Series(proba >= threshold, index=y.index)
-    rows, warnings = [], []
-    for col in group_columns(attributes):
-        groups = _groups(attributes[col].reindex(y.index))
-        for group, idx in groups.groupby(groups, observed=True).groups.items():
-            yy, ff = y.loc[idx], flagged.loc[idx]
-            churners = int(yy.sum())
-            rows.append(
-                {
-                    "attribute": col,
-                    "group": str(group),
-                    "customers": len(idx),
-                    "churners": churners,
-                    "churn_rate": float(yy.mean()),
-                    "flag_rate": float(ff.mean()),
-                    "recall": float(ff[yy == 1].mean()) if churners else np.nan,
-                }
-            )
-    table = pd.DataFrame(
-        rows, columns=["attribute", "group", "customers", "churners", "churn_rate", "flag_rate", "recall"]
-    )
-    for col, part in table.groupby("attribute", sort=False):
-        big = part[part["customers"] >= MIN_GROUP]
-        for metric, size, words in (("recall", "churners", "finds churners"), ("flag_rate", "customers", "flags")):
-            vals = big[[metric, size]].dropna()
-            if len(vals) < 2:
-                continue
-            lo, hi = vals[metric].idxmin(), vals[metric].idxmax()
-            if _differs(vals.loc[lo, metric], vals.loc[lo, size], vals.loc[hi, metric], vals.loc[hi, size]):
-                context = (
-                    f", while they actually churn at {big.loc[lo, 'churn_rate']:.0%} and "
-                    f"{big.loc[hi, 'churn_rate']:.0%}"
-                    if metric == "flag_rate"
-                    else ""
-                )
-                warnings.append(
-                    f"By {col}: the model {words} at very different rates ({big.loc[lo, 'group']}: "
-                    f"{vals.loc[lo, metric]:.0%}, {big.loc[hi, 'group']}: {vals.loc[hi, metric]:.0%}){context}. "
-                    "Check whether that is fair before acting on the list."
-                )
-    return table, warnings
 
 
 def action_list(

@@ -1,0 +1,42 @@
+"""Charts of the Data page: missing values, RFM groups."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+
+def missing_values_bar(missing: pd.Series, title: str = "Missing values per column") -> alt.Chart:
+    """Bar chart of missing-value counts per column (only columns with any)."""
+    df = missing[missing > 0].rename("missing").rename_axis("column").reset_index()
+    return (
+        alt.Chart(df, title=title)
+        .mark_bar()
+        .encode(
+            x=alt.X("missing:Q", title="Missing values"),
+            y=alt.Y("column:N", sort="-x", title=None),
+            tooltip=[alt.Tooltip("column:N", title="Column"), alt.Tooltip("missing:Q", title="Missing", format=",")],
+        )
+    )
+
+
+def rfm_groups_bar(customers: pd.DataFrame) -> alt.Chart:
+    """Customers and revenue per RFM group."""
+    df = (
+        customers.groupby("rfm_group", observed=True)
+        .agg(customers=("customer_id", "size"), revenue=("monetary", "sum"))
+        .reset_index()
+    )
+    return (
+        alt.Chart(df, title="Customers per RFM group")
+        .mark_bar()
+        .encode(
+            x=alt.X("customers:Q", title="Customers"),
+            y=alt.Y("rfm_group:N", sort="-x", title=None),
+            tooltip=[
+                alt.Tooltip("rfm_group:N", title="Group"),
+                alt.Tooltip("customers:Q", title="Customers", format=","),
+                alt.Tooltip("revenue:Q", title="Revenue", format=",.0f"),
+            ],
+        )
+    )

@@ -1,0 +1,126 @@
+"""Table kinds and how tables relate: guess a table's kind, find the item catalogue, borrow customer ids
+from an orders file, and check a (possibly user-edited) role mapping.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from insight.data.roles import MULTI_ROLES, SINGLE_ROLES, Roles, _is_text
+from insight.data.standard import normalize_ids
+from insight.errors import SchemaError
+
+
+def infer_kind(df: pd.DataFrame, roles: Roles) -> str:
+    """Guess what a table holds from its roles and whether customer ids repeat.
+
+    Roles naming a column the file does not have (yet: a customer id borrowed from an orders file) are
+    left out of the guess; `validate_roles` reports them if they stay missing.
+    """
+    roles = {r: c for r, c in roles.items() if r in MULTI_ROLES or c in df.columns}
+    if roles.get("text"):
+        return "feedback"
+    cid = roles.get("customer_id")
+    if cid and roles.get("rating") and roles.get("item_id"):
+        return "ratings"
+    if cid:
+        repeats = not df[cid].dropna().is_unique
+        if repeats and any(roles.get(r) for r in ("timestamp", "amount", "quantity", "order_id", "item_id")):
+            return "transactions"
+        return "customers"
+    if roles.get("item_id") and df[roles["item_id"]].dropna().is_unique:
+        return "items"
+    return "customers"
+
+
+def link_items(tables: list[tuple[pd.DataFrame, Roles, str]]) -> list[str]:
+    """Re-label a table as the `items` catalogue when its unique ids are another table's item ids."""
+    item_values = set()
+    for df, roles, kind in tables:
+        if kind in ("transactions", "ratings") and roles.get("item_id"):
+            item_values |= set(normalize_ids(pd.Series(df[roles["item_id"]].dropna().unique())).dropna())
+    kinds = []
+    for df, roles, kind in tables:
+        cid = roles.get("customer_id")
+        if kind == "customers" and cid and item_values and df[cid].is_unique:
+            ids = set(normalize_ids(df[cid]).dropna())
+            if len(ids & item_values) >= 0.8 * len(ids):
+                roles["item_id"] = roles.pop("customer_id")
+                for role in ("quantity", "amount", "unit_price"):
+                    if roles.get(role):
+                        roles["numeric"] = [*roles.get("numeric", []), roles.pop(role)]
+                if not roles.get("item_name"):
+                    short = [c for c in df.columns if _is_text(df[c]) and c not in roles.get("pii", [])]
+                    short += roles.get("pii", [])
+                    if short:
+                        roles["item_name"] = short[0]
+                        roles["pii"] = [c for c in roles.get("pii", []) if c != short[0]]
+                kind = "items"
+        kinds.append(kind)
+    return kinds
+
+
+def borrow_customer_ids(tables: list[tuple[str, pd.DataFrame, Roles]]) -> list[tuple[pd.DataFrame, str | None]]:
+    """Order lines (or reviews) without a customer id take it, and the order date when they lack one, from an
+    orders table of the same upload by order id, as exports that split orders and order lines need.
+
+    Returns each table's frame (with the borrowed columns added and its roles updated in place) and a note
+    saying what was borrowed, or None when nothing was.
+    """
+    headers = [(n, df, r) for n, df, r in tables if r.get("order_id") and r.get("customer_id")]
+    header_ids = [normalize_ids(h[r["order_id"]]) for _, h, r in headers]
+    out: list[tuple[pd.DataFrame, str | None]] = []
+    for _, df, roles in tables:
+        lacks = [r for r in ("customer_id", "timestamp") if roles.get(r) not in df.columns]  # or names a borrowed one
+        if "customer_id" not in lacks or roles.get("order_id") not in df.columns or not headers:
+            out.append((df, None))
+            continue
+        orders = normalize_ids(df[roles["order_id"]])
+        found = [orders.isin(ids.dropna()) for ids in header_ids]
+        best = int(np.argmax([f.mean() for f in found]))
+        if found[best].mean() < 0.5:
+            out.append((df, None))
+            continue
+        name, header, hroles = headers[best]
+        lookup = header.set_index(header_ids[best])
+        lookup = lookup[~lookup.index.duplicated() & lookup.index.notna()]
+        df = df.copy()
+        borrowed = ["customer_id", *(["timestamp"] if hroles.get("timestamp") and "timestamp" in lacks else [])]
+        for role in borrowed:
+            column = next(c for c in (role, f"{role} (from {name})", f"{role}_{name}") if c not in df.columns)
+            df[column] = orders.map(lookup[hroles[role]]).to_numpy()
+            roles[role] = column
+            if hroles[role] in hroles.get("pii", []) and column not in roles.get("pii", []):  # an email stays personal
+                roles["pii"] = [*roles.get("pii", []), column]
+        matched = int(found[best].sum())
+        what = " and order date" if len(borrowed) > 1 else ""
+        out.append((df, f"customer id{what} taken from {name} by order id ({matched:,} of {len(df):,} rows matched)"))
+    return out
+
+
+def validate_roles(df: pd.DataFrame, roles: Roles, kind: str) -> None:
+    """Check a (possibly user-edited) mapping: columns exist, kinds have what they need."""
+    problems = []
+    for role, cols in roles.items():
+        if role not in SINGLE_ROLES + MULTI_ROLES:
+            problems.append(f"'{role}' is not a known role (use one of: {', '.join(SINGLE_ROLES + MULTI_ROLES)})")
+            continue
+        for c in [cols] if isinstance(cols, str) else cols or []:
+            if c not in df.columns:
+                problems.append(f"role '{role}' points at '{c}', which is not a column of this file")
+    need = {
+        "transactions": ["customer_id"],
+        "feedback": ["text"],
+        "ratings": ["customer_id", "item_id", "rating"],
+        "items": ["item_id"],
+        "customers": ["customer_id"],
+    }.get(kind, [])
+    for role in need:
+        if not roles.get(role):
+            problems.append(f"a {kind} table needs a '{role}' column: pick it in the role editor")
+    money = roles.get("amount") or (roles.get("quantity") and roles.get("unit_price"))
+    if kind == "transactions" and not money and not roles.get("timestamp"):
+        problems.append("a transactions table needs a date or an amount (or quantity and unit price)")
+    if problems:
+        raise SchemaError("; ".join(problems) + ".")

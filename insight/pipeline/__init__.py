@@ -1,0 +1,29 @@
+"""The one place each analysis is defined: `Pipeline` runs its steps through a runner the caller provides.
+
+Pages import from here (and from `insight.charts`, `insight.labels`, `insight.data`), never the analysis
+packages themselves, so every result they show comes through the pipeline.
+"""
+
+from insight.pipeline.core import HORIZON_DAYS, THRESHOLD, Pipeline
+from insight.pipeline.overview import Analyses, collect, overview_findings
+from insight.pipeline.runner import MemoRunner, Runner, store_runner
+from insight.recommend import BASIS_MODEL, MODELS, POPULARITY
+from insight.segment import LINKAGES, SILHOUETTE_SAMPLE, stability_word
+
+__all__ = [
+    "Analyses",
+    "collect",
+    "overview_findings",
+    "BASIS_MODEL",
+    "HORIZON_DAYS",
+    "LINKAGES",
+    "MODELS",
+    "POPULARITY",
+    "SILHOUETTE_SAMPLE",
+    "THRESHOLD",
+    "MemoRunner",
+    "Pipeline",
+    "Runner",
+    "stability_word",
+    "store_runner",
+]

@@ -1,0 +1,224 @@
+"""Churn classifiers: six models compared by stratified cross-validation, the best fitted with held-out
+permutation importance, and each customer's churn risk today.
+
+Every model is a pipeline (imputation, encoding, scaling, estimator) fitted inside each fold, so nothing
+from a held-out fold leaks into training."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.compose import ColumnTransformer
+from sklearn.ensemble import (
+    HistGradientBoostingClassifier,
+    RandomForestClassifier,
+)
+from sklearn.impute import SimpleImputer
+from sklearn.inspection import permutation_importance
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import (
+    accuracy_score,
+    f1_score,
+    precision_score,
+    recall_score,
+    roc_auc_score,
+)
+from sklearn.model_selection import StratifiedKFold, train_test_split
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from sklearn.svm import SVC
+from sklearn.tree import DecisionTreeClassifier
+from sklearn.utils.class_weight import compute_sample_weight
+from threadpoolctl import threadpool_limits
+
+from insight.predict.label import ChurnData
+
+CHURN_MODELS = (
+    "Logistic regression",
+    "Decision tree",
+    "Random forest",
+    "Gradient boosting",
+    "SVM",
+    "Neural network",
+)
+SVM_MAX_ROWS = 3000
+LARGE_TABLE = 20_000
+
+
+def preprocessor(numeric: list[str], categorical: list[str]) -> ColumnTransformer:
+    """Impute and scale numbers, impute and one-hot encode categories (rare ones pooled)."""
+    num = Pipeline([("impute", SimpleImputer(strategy="median", add_indicator=True)), ("scale", StandardScaler())])
+    cat = Pipeline(
+        [
+            ("impute", SimpleImputer(strategy="constant", fill_value="(missing)")),
+            ("encode", OneHotEncoder(handle_unknown="infrequent_if_exist", min_frequency=5, max_categories=20)),
+        ]
+    )
+    return ColumnTransformer([("num", num, numeric), ("cat", cat, categorical)], sparse_threshold=0)
+
+
+def churn_estimator(name: str, n_rows: int, seed: int = 0) -> Any:
+    """One of `CHURN_MODELS`, each weighting the classes so the rarer one counts as much."""
+    if name == "Logistic regression":
+        return LogisticRegression(max_iter=2000, class_weight="balanced")
+    if name == "Decision tree":
+        return DecisionTreeClassifier(max_depth=6, min_samples_leaf=20, class_weight="balanced", random_state=seed)
+    if name == "Random forest":
+        return RandomForestClassifier(
+            n_estimators=100,
+            min_samples_leaf=5,
+            max_samples=min(1.0, 5_000 / max(n_rows, 1)),  # each tree sees at most 5,000 rows: fast on big tables
+            class_weight="balanced_subsample",
+            n_jobs=-1,
+            random_state=seed,
+        )
+    if name == "Gradient boosting":
+        # 63 bins: with class weights, sklearn bins by weighted percentiles, which is slow at 255 bins
+        return HistGradientBoostingClassifier(class_weight="balanced", max_iter=150, max_bins=63, random_state=seed)
+    if name == "SVM":
+        # Platt-scaled so the threshold slider works on probabilities; classes balanced by sample weights
+        return CalibratedClassifierCV(SVC(random_state=seed), cv=3, ensemble=False)
+    if name == "Neural network":
+        return MLPClassifier(
+            hidden_layer_sizes=(32, 16),
+            alpha=1e-3,
+            batch_size=512 if n_rows > 5000 else "auto",
+            early_stopping=True,
+            n_iter_no_change=5,
+            max_iter=200,
+            random_state=seed,
+        )
+    raise ValueError(f"Unknown churn model {name!r}; choose one of {', '.join(CHURN_MODELS)}.")
+
+
+def fit_churn_pipeline(data: ChurnData, name: str, X: pd.DataFrame, y: pd.Series, seed: int = 0) -> Pipeline:
+    """Fit preprocessing + model on (X, y); SVM trains on a stratified subsample of SVM_MAX_ROWS rows."""
+    if name == "SVM" and len(X) > SVM_MAX_ROWS:
+        X, _, y, _ = train_test_split(X, y, train_size=SVM_MAX_ROWS, stratify=y, random_state=seed)
+    pipe = Pipeline(
+        [("prep", preprocessor(data.numeric, data.categorical)), ("model", churn_estimator(name, len(X), seed))]
+    )
+    # MLP has no class_weight, and calibrating SVM must see the balance too: the same weights as sample weights
+    weighted = name in ("Neural network", "SVM")
+    weights = {"model__sample_weight": compute_sample_weight("balanced", y)} if weighted else {}
+    with threadpool_limits(1, user_api="openmp"):  # one OpenMP thread: faster on small data and shared CPUs
+        pipe.fit(X, y, **weights)
+    return pipe
+
+
+def classification_metrics(y: np.ndarray, proba: np.ndarray, threshold: float = 0.5) -> dict[str, float]:
+    """Accuracy, precision, recall, F1 at `threshold`, and ROC AUC."""
+    pred = (proba >= threshold).astype(int)
+    return {
+        "accuracy": accuracy_score(y, pred),
+        "precision": precision_score(y, pred, zero_division=0),
+        "recall": recall_score(y, pred, zero_division=0),
+        "f1": f1_score(y, pred, zero_division=0),
+        "roc_auc": roc_auc_score(y, proba),
+    }
+
+
+@dataclass
+class ChurnComparison:
+    """Cross-validated comparison: mean metrics per model, out-of-fold churn probabilities, the best model."""
+
+    metrics: pd.DataFrame
+    oof: dict[str, np.ndarray]
+    y: np.ndarray
+    best: str
+    folds: int
+    notes: list[str] = field(default_factory=list)
+
+
+def compare_churn_models(
+    data: ChurnData, *, models: tuple[str, ...] = CHURN_MODELS, folds: int | None = None, seed: int = 0
+) -> ChurnComparison:
+    """Stratified k-fold comparison (5 folds, 3 above LARGE_TABLE rows); the best by ROC AUC is the default."""
+    n = len(data.X)
+    folds = folds or (3 if n > LARGE_TABLE else 5)
+    folds = max(2, min(folds, int(data.y.sum()), int((1 - data.y).sum())))
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    y = data.y.to_numpy()
+    rows, oof = {}, {}
+    for name in models:
+        proba = np.zeros(n)
+        per_fold, start = [], time.perf_counter()
+        for train, test in splitter.split(data.X, y):
+            pipe = fit_churn_pipeline(data, name, data.X.iloc[train], data.y.iloc[train], seed)
+            proba[test] = pipe.predict_proba(data.X.iloc[test])[:, 1]
+            per_fold.append(classification_metrics(y[test], proba[test]))
+        rows[name] = {**pd.DataFrame(per_fold).mean().to_dict(), "seconds": time.perf_counter() - start}
+        oof[name] = proba
+    metrics = pd.DataFrame(rows).T.rename_axis("model")
+    notes = []
+    if "SVM" in models and n * (folds - 1) / folds > SVM_MAX_ROWS:
+        notes.append(
+            f"SVM trains on a random {SVM_MAX_ROWS:,} customers per fold (it slows down sharply with more rows); "
+            "it is scored on all of them."
+        )
+    if folds < 5:
+        notes.append(f"{folds}-fold cross-validation (a large table or a small class).")
+    return ChurnComparison(metrics, oof, y, str(metrics["roc_auc"].idxmax()), folds, notes)
+
+
+@dataclass
+class ChurnModel:
+    """One churn model fitted on all training rows, with held-out permutation importance."""
+
+    name: str
+    pipeline: Pipeline
+    importance: pd.DataFrame
+    coefficients: pd.DataFrame | None
+    holdout_auc: float
+
+    @property
+    def top_features(self) -> list[str]:
+        return self.importance["feature"].tolist()
+
+
+def linear_coefficients(pipeline: Pipeline) -> pd.DataFrame | None:
+    """Coefficients per encoded feature of a fitted linear pipeline (on scaled inputs), else None."""
+    model = pipeline.named_steps["model"]
+    if not hasattr(model, "coef_"):
+        return None
+    names = pipeline.named_steps["prep"].get_feature_names_out()
+    coef = np.ravel(model.coef_)
+    df = pd.DataFrame({"feature": [n.split("__", 1)[-1] for n in names], "coefficient": coef})
+    return df.reindex(df["coefficient"].abs().sort_values(ascending=False).index).reset_index(drop=True)
+
+
+def fit_churn_model(data: ChurnData, name: str, *, seed: int = 0, importance_rows: int = 2000) -> ChurnModel:
+    """Fit `name` on 75% of customers, measure permutation importance (ROC AUC drop) on the other 25%,
+    then refit on everyone for scoring."""
+    X_tr, X_te, y_tr, y_te = train_test_split(data.X, data.y, test_size=0.25, stratify=data.y, random_state=seed)
+    pipe = fit_churn_pipeline(data, name, X_tr, y_tr, seed)
+    if len(X_te) > importance_rows:
+        X_te, _, y_te, _ = train_test_split(X_te, y_te, train_size=importance_rows, stratify=y_te, random_state=seed)
+    auc = roc_auc_score(y_te, pipe.predict_proba(X_te)[:, 1])
+    perm = permutation_importance(pipe, X_te, y_te, scoring="roc_auc", n_repeats=5, random_state=seed, n_jobs=1)
+    importance = (
+        pd.DataFrame({"feature": X_te.columns, "importance": perm.importances_mean, "std": perm.importances_std})
+        .sort_values("importance", ascending=False, kind="stable")
+        .reset_index(drop=True)
+    )
+    final = fit_churn_pipeline(data, name, data.X, data.y, seed)
+    return ChurnModel(name, final, importance, linear_coefficients(final), float(auc))
+
+
+def churn_risk(data: ChurnData, comparison: ChurnComparison, model: ChurnModel) -> pd.Series:
+    """Churn probability per customer today.
+
+    Derived label: the model trained on the cutoff split scores today's features. Label column: the
+    labelled customers get their out-of-fold probability (never scored by a model that saw them),
+    the unlabelled ones the model fitted on everyone.
+    """
+    risk = pd.Series(model.pipeline.predict_proba(data.X_now)[:, 1], index=data.X_now.index, name="churn_risk")
+    if data.source == "column":
+        risk.loc[data.X.index] = comparison.oof[model.name]
+    return risk

@@ -1,0 +1,168 @@
+"""Who is worth the most: spend models compared on held-out customers, value tiers, the value target."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.ensemble import (
+    HistGradientBoostingRegressor,
+)
+from sklearn.linear_model import LinearRegression, Ridge
+from sklearn.metrics import (
+    mean_absolute_error,
+    mean_squared_error,
+    r2_score,
+)
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import Pipeline
+from threadpoolctl import threadpool_limits
+
+from insight.errors import NotEnoughData, SchemaError
+from insight.predict.churn import preprocessor
+from insight.predict.label import NOT_FEATURES, ChurnData, _attribute_columns
+
+SPEND_MODELS = ("Linear regression", "Ridge", "Gradient boosting")
+
+
+@dataclass
+class SpendData:
+    """Spend model inputs: training rows `X` with target `y`, and `X_now` (everyone, today) to predict."""
+
+    target: str
+    X: pd.DataFrame
+    y: pd.Series
+    X_now: pd.DataFrame
+    numeric: list[str]
+    categorical: list[str]
+
+    @property
+    def features(self) -> list[str]:
+        return self.numeric + self.categorical
+
+
+def spend_data(
+    customers: pd.DataFrame, roles: dict[str, Any], churn: ChurnData | None = None, target: str | None = None
+) -> SpendData:
+    """Next-period spend after the churn cutoff (derived label), else a numeric column the user picked."""
+    if churn is not None and churn.spend_next is not None and target is None:
+        name = f"spend in the {churn.horizon_days} days after the cutoff"
+        return SpendData(name, churn.X, churn.spend_next, churn.X_now, churn.numeric, churn.categorical)
+    if target is None or target not in customers:
+        raise SchemaError("Pick a numeric column to predict as customer value (for example total spend).")
+    if not pd.api.types.is_numeric_dtype(customers[target]):
+        raise SchemaError(f"The value target '{target}' is not numeric; pick a column of amounts.")
+    numeric, categorical = _attribute_columns(customers, roles, {target})
+    if not numeric and not categorical:
+        raise SchemaError(f"There are no columns besides '{target}' to predict it from. Add customer attributes.")
+    frame = customers.set_index(customers["customer_id"].astype(str))
+    frame = frame[~frame.index.duplicated()]
+    y = frame[target].astype(float)
+    known = y.notna().to_numpy()
+    X_now = frame[numeric + categorical]
+    return SpendData(target, X_now[known], y[known], X_now, numeric, categorical)
+
+
+def spend_estimator(name: str, seed: int = 0) -> Any:
+    """One of `SPEND_MODELS`: a linear baseline, ridge, or gradient boosting."""
+    if name == "Linear regression":
+        return LinearRegression()
+    if name == "Ridge":
+        return Ridge(alpha=1.0)
+    if name == "Gradient boosting":
+        return HistGradientBoostingRegressor(max_iter=200, random_state=seed)
+    raise ValueError(f"Unknown spend model {name!r}; choose one of {', '.join(SPEND_MODELS)}.")
+
+
+@dataclass
+class SpendComparison:
+    """Held-out comparison of spend models, and predictions for everyone from the best one."""
+
+    target: str
+    metrics: pd.DataFrame
+    holdout: pd.DataFrame
+    best: str
+    predicted: pd.Series
+    pipeline: Pipeline
+
+    @property
+    def tiers(self) -> pd.Series:
+        """'high value' / 'potential' / 'ordinary' per customer by predicted value."""
+        return value_tiers(self.predicted)[0]
+
+    @property
+    def tier_rule(self) -> str:
+        """The value-tier rule in words."""
+        return value_tiers(self.predicted)[1]
+
+
+def compare_spend_models(
+    data: SpendData, *, models: tuple[str, ...] = SPEND_MODELS, test_size: float = 0.25, seed: int = 0
+) -> SpendComparison:
+    """Fit each spend model on 75% of customers, score MSE / RMSE / MAE / R2 on the other 25%.
+
+    The best model by RMSE is refitted on everyone and predicts each customer's value from today's
+    features (`X_now`).
+    """
+    if len(data.X) < 40:
+        raise NotEnoughData(f"Spend models need at least 40 customers with a known value; got {len(data.X)}.")
+    X_train, X_test, y_train, y_test = train_test_split(data.X, data.y, test_size=test_size, random_state=seed)
+    rows, held = {}, []
+    for name in models:
+        pipe = Pipeline([("prep", preprocessor(data.numeric, data.categorical)), ("model", spend_estimator(name))])
+        with threadpool_limits(1, user_api="openmp"):
+            pred = pipe.fit(X_train, y_train).predict(X_test)
+        mse = mean_squared_error(y_test, pred)
+        rows[name] = {
+            "mse": mse,
+            "rmse": float(np.sqrt(mse)),
+            "mae": mean_absolute_error(y_test, pred),
+            "r2": r2_score(y_test, pred),
+        }
+        held.append(
+            pd.DataFrame({"customer_id": X_test.index, "model": name, "actual": y_test.to_numpy(), "predicted": pred})
+        )
+    metrics = pd.DataFrame(rows).T.rename_axis("model")
+    best = str(metrics["rmse"].idxmin())
+    pipe = Pipeline([("prep", preprocessor(data.numeric, data.categorical)), ("model", spend_estimator(best))])
+    with threadpool_limits(1, user_api="openmp"):
+        pipe.fit(data.X, data.y)
+    predicted = pd.Series(np.maximum(pipe.predict(data.X_now), 0.0), index=data.X_now.index, name="predicted_value")
+    return SpendComparison(data.target, metrics, pd.concat(held, ignore_index=True), best, predicted, pipe)
+
+
+def value_tiers(values: pd.Series, *, high: float = 0.8, potential: float = 0.5) -> tuple[pd.Series, str]:
+    """'high value' / 'potential' / 'ordinary' by predicted value quantiles, with the rule in words."""
+    hi, mid = float(values.quantile(high)), float(values.quantile(potential))
+    tiers = pd.Series(
+        np.select([values >= hi, values >= mid], ["high value", "potential"], "ordinary"),
+        index=values.index,
+        name="tier",
+    )
+    rule = (
+        f"High value: predicted value at least {hi:,.2f} (top {1 - high:.0%}). "
+        f"Potential: at least {mid:,.2f} (the next {high - potential:.0%}). Ordinary: the rest."
+    )
+    return tiers, rule
+
+
+# Column-name hints for a customer value, strongest first.
+_MONEY_WORDS = (
+    r"spend|spent|revenue|sales|ltv|lifetime|monetary",
+    r"total|amount|value|balance",
+    r"charge|income",
+    r"score",  # a usage score beats nothing, but never a balance (CreditScore)
+)
+
+
+def suggest_spend_target(customers: pd.DataFrame, roles: dict[str, Any]) -> str | None:
+    """A numeric customer column that looks like money (for data without orders), or None."""
+    candidates = [c for c in roles.get("numeric") or [] if c in customers and c not in NOT_FEATURES]
+    for pattern in _MONEY_WORDS:
+        found = [c for c in candidates if re.search(pattern, str(c), re.I)]
+        if found:
+            return found[0]
+    return None

@@ -1,0 +1,162 @@
+"""How good each model is: k-fold RMSE / MAE of the ratings, and hit rate, precision and recall of the top
+10 on each customer's most recent items, next to the popularity baseline."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from surprise import (
+    accuracy,
+)
+from surprise.model_selection import KFold
+
+from insight.errors import InsightError, NotEnoughData
+from insight.recommend.interactions import Interactions
+from insight.recommend.models import POPULARITY, QUICK_COMPARISON, TOP_N, _check_size, _surprise_data, make_algo
+from insight.recommend.recommender import Recommender
+
+
+def cross_validate(
+    interactions: Interactions,
+    model: str,
+    *,
+    folds: int = 5,
+    params: dict[str, Any] | None = None,
+    random_state: int = 0,
+) -> dict[str, float]:
+    """Mean RMSE and MAE of k-fold cross-validation (Surprise's KFold, shuffled with `random_state`)."""
+    if len(interactions.ratings) < 2 * folds:
+        raise NotEnoughData(f"{folds}-fold cross-validation needs at least {2 * folds} ratings; upload more.")
+    _check_size(model, interactions.ratings)
+    data = _surprise_data(interactions.ratings, interactions.rating_scale)
+    rmse, mae = [], []
+    for trainset, testset in KFold(n_splits=folds, random_state=random_state, shuffle=True).split(data):
+        predictions = make_algo(model, params, random_state).fit(trainset).test(testset)
+        rmse.append(accuracy.rmse(predictions, verbose=False))
+        mae.append(accuracy.mae(predictions, verbose=False))
+    return {"rmse": float(np.mean(rmse)), "mae": float(np.mean(mae))}
+
+
+def holdout_split(
+    interactions: Interactions,
+    *,
+    share: float = 0.2,
+    min_items: int = 5,
+    max_items: int = 10,
+    random_state: int = 0,
+) -> tuple[Interactions, pd.DataFrame]:
+    """Hold out each customer's most recent items (a `share`, 1 to `max_items`) for ranking evaluation.
+
+    Customers with fewer than `min_items` ratings stay whole in training. Without timestamps the held-out
+    items are drawn at random. Returns the training interactions and the held-out rows the customer liked.
+    """
+    if not 0 < share < 1:
+        raise InsightError(f"The hold-out share must be between 0 and 1; got {share}.")
+    df = interactions.ratings.assign(_liked=interactions.liked().to_numpy())
+    df["_tie"] = np.random.default_rng(random_state).random(len(df))
+    keys = ["customer_id", "timestamp", "_tie"] if "timestamp" in df else ["customer_id", "_tie"]
+    df = df.sort_values(keys, kind="stable")
+    size = df.groupby("customer_id")["item_id"].transform("size")
+    from_end = df.groupby("customer_id").cumcount(ascending=False)
+    take = np.clip(np.ceil(share * size), 1, max_items)
+    held = (size >= min_items) & (from_end < take)
+    train = df.loc[~held, interactions.ratings.columns].sort_index()
+    test = df.loc[held & df["_liked"], ["customer_id", "item_id", "rating"]]
+    if test.empty:
+        raise NotEnoughData(
+            f"No customer has {min_items}+ ratings or purchases with a liked recent one, so recommendations "
+            "cannot be checked against what customers did next. Upload more history."
+        )
+    return Interactions(train, interactions.source, interactions.rating_scale, interactions.note), test
+
+
+def ranking_metrics(recs: pd.DataFrame, relevant: pd.DataFrame, n: int = TOP_N) -> dict[str, float]:
+    """precision@n, recall@n and hit rate of top-n lists against each customer's held-out liked items."""
+    top = recs[recs["rank"] <= n][["customer_id", "item_id"]]
+    wanted = relevant.groupby("customer_id").size().rename("relevant")
+    hits = top.merge(relevant[["customer_id", "item_id"]], on=["customer_id", "item_id"]).groupby("customer_id").size()
+    hits = hits.reindex(wanted.index, fill_value=0)
+    return {
+        f"precision_at_{n}": float((hits / n).mean()),
+        f"recall_at_{n}": float((hits / wanted).mean()),
+        "hit_rate": float((hits > 0).mean()),
+    }
+
+
+def evaluate_ranking(
+    train: Interactions,
+    relevant: pd.DataFrame,
+    model: str,
+    *,
+    params: dict[str, Any] | None = None,
+    n: int = TOP_N,
+    max_customers: int = 1000,
+    random_state: int = 0,
+) -> dict[str, float]:
+    """Fit on `train`, recommend n unseen items to (up to `max_customers` of) the held-out customers."""
+    customers = relevant["customer_id"].drop_duplicates()
+    if len(customers) > max_customers:
+        customers = customers.sample(max_customers, random_state=random_state)
+        relevant = relevant[relevant["customer_id"].isin(customers)]
+    rec = Recommender(model, params=params, random_state=random_state).fit(train)
+    return ranking_metrics(rec.top_n(n, customers), relevant, n)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Models side by side: one row per model (rmse, mae, precision_at_10, recall_at_10, hit_rate, seconds)."""
+
+    table: pd.DataFrame
+    best: str
+    source: str
+    rule: str
+
+
+def compare_models(
+    interactions: Interactions,
+    models: Sequence[str] = QUICK_COMPARISON,
+    *,
+    folds: int = 5,
+    n: int = TOP_N,
+    max_customers: int = 1000,
+    random_state: int = 0,
+) -> Comparison:
+    """Cross-validate and rank-evaluate each model next to the popularity baseline, and pick the best.
+
+    The pick is the lowest RMSE for explicit ratings and the highest hit rate (then precision) for
+    implicit ones, where the rating values are made up and only the ranking matters.
+    """
+    if not models:
+        raise InsightError("Choose at least one model to compare.")
+    try:
+        train, relevant = holdout_split(interactions, random_state=random_state)
+    except NotEnoughData:  # too little history per customer: judge by rating error alone
+        train = relevant = None
+    rows = {}
+    for model in [*models, POPULARITY]:
+        start = time.perf_counter()
+        row: dict[str, float] = dict.fromkeys(
+            ["rmse", "mae", f"precision_at_{n}", f"recall_at_{n}", "hit_rate"], np.nan
+        )
+        if model != POPULARITY:
+            row.update(cross_validate(interactions, model, folds=folds, random_state=random_state))
+        if relevant is not None:
+            row.update(
+                evaluate_ranking(train, relevant, model, n=n, max_customers=max_customers, random_state=random_state)
+            )
+        row["seconds"] = time.perf_counter() - start
+        rows[model] = row
+    table = pd.DataFrame.from_dict(rows, orient="index").rename_axis("model")
+    models_only = table.drop(index=POPULARITY)
+    if interactions.source == "implicit" and relevant is not None:
+        best = models_only.sort_values(["hit_rate", f"precision_at_{n}"], ascending=False, kind="stable").index[0]
+        rule = f"highest hit rate on each customer's most recent purchases (top {n})"
+    else:
+        best = models_only["rmse"].idxmin()
+        rule = f"lowest RMSE in {folds}-fold cross-validation"
+    return Comparison(table, str(best), interactions.source, rule)

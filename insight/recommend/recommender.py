@@ -1,0 +1,173 @@
+"""One fitted model (or the popularity baseline) with fast top-N lists and similar items."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from surprise import (
+    KNNBaseline,
+    KNNBasic,
+    KNNWithMeans,
+)
+
+from insight.errors import InsightError
+from insight.recommend.fast_scores import factor_scores, item_knn_scores, pairwise_scores
+from insight.recommend.interactions import Interactions
+from insight.recommend.models import FACTOR_MODELS, MODELS, POPULARITY, TOP_N, _check_size, _surprise_data, make_algo
+
+
+class Recommender:
+    """One fitted model (or the popularity baseline) and fast top-N lists for every customer.
+
+    Parameters
+    ----------
+    model : a name from `MODELS`, or "Popularity" (items liked by the most customers).
+    params : overrides of the model's Surprise parameters (e.g. {"n_factors": 50}).
+    random_state : seed of the models that draw random numbers.
+
+    Fitted attributes: `algo_` (the Surprise algorithm, None for popularity), `customers_` and `items_`
+    (raw ids in Surprise's inner-id order), `known_` / `liked_` (customers x items, 1 where rated or bought
+    / liked), `seen_` (known plus excluded pairs: never recommended), `popularity_` (customers who liked
+    each item), `cold_seen_` (excluded items of customers the model does not know), `rating_scale_`,
+    `source_`.
+    """
+
+    def __init__(self, model: str = "SVD", *, params: dict[str, Any] | None = None, random_state: int = 0) -> None:
+        if model != POPULARITY and model not in MODELS:
+            raise InsightError(f"Unknown recommendation model {model!r}. Choose one of: {', '.join(MODELS)}.")
+        self.model = model
+        self.params = dict(params or {})
+        self.random_state = random_state
+
+    def fit(self, interactions: Interactions, exclude: pd.DataFrame | None = None) -> Recommender:
+        """Fit on every rating; the item order and known-item mask follow Surprise's trainset.
+
+        `exclude` holds extra (customer_id, item_id) pairs never to recommend, e.g. purchases when the
+        model learns from a ratings file that covers only some of them.
+        """
+        ratings = interactions.ratings
+        _check_size(self.model, ratings)
+        trainset = _surprise_data(ratings, interactions.rating_scale).build_full_trainset()
+        self.customers_ = np.array([trainset.to_raw_uid(u) for u in range(trainset.n_users)], dtype=object)
+        self.items_ = np.array([trainset.to_raw_iid(i) for i in range(trainset.n_items)], dtype=object)
+        self.customer_index_ = pd.Index(self.customers_)
+        self.item_index_ = pd.Index(self.items_)
+        self.known_ = self._matrix(ratings)
+        self.liked_ = self._matrix(ratings[interactions.liked().to_numpy()])
+        self.popularity_ = np.asarray(self.liked_.sum(axis=0), dtype=float).ravel()
+        self.seen_ = self.known_
+        self.cold_seen_: dict[str, set[int]] = {}
+        if exclude is not None and len(exclude):
+            pairs = exclude[["customer_id", "item_id"]].astype(str).drop_duplicates()
+            self.seen_ = self.known_.maximum(self._matrix(pairs))
+            cold = pairs[self.customer_index_.get_indexer(pairs["customer_id"]) < 0]
+            items = self.item_index_.get_indexer(cold["item_id"])
+            for cid, i in zip(cold["customer_id"][items >= 0], items[items >= 0], strict=True):
+                self.cold_seen_.setdefault(cid, set()).add(int(i))
+        self.rating_scale_ = interactions.rating_scale
+        self.source_ = interactions.source
+        self.algo_ = None
+        if self.model != POPULARITY:
+            self.algo_ = make_algo(self.model, self.params, self.random_state).fit(trainset)
+        self.together_ = (self.known_.T @ self.known_).tocsr()
+        buyers = self.together_.diagonal()
+        scale = sparse.diags(1.0 / np.sqrt(np.maximum(buyers, 1.0)))
+        self.cosine_ = (scale @ self.together_ @ scale).tocsr()
+        self.cosine_.setdiag(0.0)
+        self.cosine_.eliminate_zeros()
+        return self
+
+    def _matrix(self, pairs: pd.DataFrame) -> sparse.csr_matrix:
+        """customers x items, 1 for each (customer_id, item_id) pair the model knows both ends of."""
+        rows = self.customer_index_.get_indexer(pairs["customer_id"])
+        cols = self.item_index_.get_indexer(pairs["item_id"])
+        ok = (rows >= 0) & (cols >= 0)
+        shape = (len(self.customers_), len(self.items_))
+        data = np.ones(int(ok.sum()), dtype=np.float32)
+        matrix = sparse.csr_matrix((data, (rows[ok], cols[ok])), shape=shape)
+        matrix.data[:] = 1.0  # duplicate pairs were summed
+        return matrix
+
+    def scores(self, users: np.ndarray) -> np.ndarray:
+        """Scores of every item for the given inner user ids, with already-known items at -inf.
+
+        For factor models this is Surprise's own estimate, computed for all items at once and clipped to
+        the rating scale exactly like `predict`; other models call Surprise's `estimate` per pair.
+        """
+        users = np.asarray(users, dtype=int)
+        algo = self.algo_
+        if algo is None:
+            est = np.tile(self.popularity_, (len(users), 1))
+        elif self.model in FACTOR_MODELS:
+            est = factor_scores(algo, users, self.rating_scale_)
+        elif isinstance(algo, (KNNBasic, KNNWithMeans, KNNBaseline)) and not algo.sim_options.get("user_based", True):
+            est = item_knn_scores(algo, users, self.rating_scale_)
+        else:
+            est = pairwise_scores(algo, users, self.rating_scale_)
+        est[self.seen_[users].nonzero()] = -np.inf
+        return est
+
+    def top_n(self, n: int = TOP_N, customers: Iterable[str] | None = None, batch: int = 1024) -> pd.DataFrame:
+        """The n best unseen items per known customer: customer_id, rank (1 = best), item_id, score.
+
+        Ties keep Surprise's item order, so the lists equal ranking Surprise's `test()` predictions.
+        """
+        if customers is None:
+            users = np.arange(len(self.customers_))
+        else:
+            users = self.customer_index_.get_indexer(pd.Index(list(customers), dtype=object))
+            users = users[users >= 0]
+        frames = []
+        for start in range(0, len(users), batch):
+            chunk = users[start : start + batch]
+            est = self.scores(chunk)
+            order = np.argsort(-est, axis=1, kind="stable")[:, :n]
+            top = np.take_along_axis(est, order, axis=1)
+            keep = np.isfinite(top)
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "customer_id": np.repeat(self.customers_[chunk], order.shape[1])[keep.ravel()],
+                        "rank": np.tile(np.arange(1, order.shape[1] + 1), len(chunk))[keep.ravel()],
+                        "item_id": self.items_[order[keep]],
+                        "score": top[keep],
+                    }
+                )
+            )
+        if not frames:
+            return pd.DataFrame({"customer_id": [], "rank": [], "item_id": [], "score": []})
+        return pd.concat(frames, ignore_index=True)
+
+    def similar_items(self, item_id: str, n: int = TOP_N, method: str = "auto") -> pd.DataFrame:
+        """Items most like `item_id`: item_id, similarity, together (customers who have both).
+
+        method "cobought" ranks by cosine of who bought / rated them ("customers who bought this also
+        bought"); "model" uses the fitted item factors or the model's item-item similarity; "auto" picks
+        "model" when the model has either.
+        """
+        i = self.item_index_.get_indexer([item_id])[0]
+        if i < 0:
+            raise InsightError(f"Item {item_id!r} has no ratings or purchases yet; pick another item.")
+        together = self.together_[i].toarray().ravel()
+        algo = self.algo_
+        has_factors = algo is not None and hasattr(algo, "qi")
+        has_item_sim = algo is not None and getattr(algo, "sim_options", {}).get("user_based") is False
+        if method not in ("auto", "model", "cobought"):
+            raise InsightError(f"Unknown similarity method {method!r}; use 'auto', 'model' or 'cobought'.")
+        if method == "model" and not (has_factors or has_item_sim):
+            raise InsightError(f"{self.model} has no item factors or item similarities; use method='cobought'.")
+        if method != "cobought" and has_factors:
+            q = algo.qi / np.maximum(np.linalg.norm(algo.qi, axis=1, keepdims=True), 1e-12)
+            sim = q @ q[i]
+        elif method != "cobought" and has_item_sim:
+            sim = np.asarray(algo.sim[i], dtype=float).copy()
+        else:
+            sim = self.cosine_[i].toarray().ravel()
+        sim[i] = -np.inf
+        order = np.argsort(-sim, kind="stable")[:n]
+        order = order[np.isfinite(sim[order])]
+        return pd.DataFrame({"item_id": self.items_[order], "similarity": sim[order], "together": together[order]})

@@ -1,0 +1,107 @@
+"""The self-contained HTML document: sections of figures, sentences, charts (inline SVG) and tables.
+
+Charts are rendered to inline SVG (vl-convert), so the file needs no
+network and no JavaScript: it opens from an email attachment. All text
+from the data is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+_CSS = """
+body{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#1F2933;max-width:1000px;margin:2em auto;
+padding:0 1em;line-height:1.45}
+h1{color:#2E6F95;margin-bottom:0}h2{border-bottom:2px solid #E4E7EB;padding-bottom:.2em;margin-top:2em}
+.meta{color:#616E7C}.figures{display:flex;flex-wrap:wrap;gap:1em;margin:1em 0}
+.figure{background:#F2F5F8;border-radius:8px;padding:.6em 1em;min-width:150px}
+.figure b{display:block;font-size:1.5em}table{border-collapse:collapse;margin:1em 0;font-size:.9em}
+th,td{border-bottom:1px solid #E4E7EB;padding:.3em .6em;text-align:left}th{background:#F2F5F8}
+.chart{margin:1em 0}.note{color:#616E7C;font-size:.9em}ul.findings li{margin:.3em 0}
+"""
+
+
+@dataclass
+class Section:
+    """One part of the report: a title, headline figures, sentences, charts and tables."""
+
+    title: str
+    figures: dict[str, str] = field(default_factory=dict)
+    findings: list[str] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
+    charts: list[alt.TopLevelMixin] = field(default_factory=list)
+    tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+REPORT_CHART_WIDTH = 720
+
+
+def chart_svg(chart: alt.TopLevelMixin) -> str:
+    """A chart as inline SVG (no scripts, no network)."""
+    import vl_convert as vlc
+
+    with alt.data_transformers.disable_max_rows():
+        spec = chart.properties(width=REPORT_CHART_WIDTH).to_dict()
+    return vlc.vegalite_to_svg(spec)
+
+
+def _table(caption: str, df: pd.DataFrame, max_rows: int = 25) -> str:
+    shown = df.head(max_rows)
+    body = shown.to_html(index=False, escape=True, float_format=lambda v: f"{v:,.3g}", border=0, na_rep="")
+    more = f'<p class="note">First {max_rows} of {len(df):,} rows.</p>' if len(df) > max_rows else ""
+    return f"<h3>{html.escape(caption)}</h3>{body}{more}"
+
+
+def render_section(section: Section) -> str:
+    """HTML for one section."""
+    e = html.escape
+    parts = [f'<section id="{e(section.title.lower().replace(" ", "-"))}"><h2>{e(section.title)}</h2>']
+    if section.figures:
+        items = "".join(f'<div class="figure">{e(k)}<b>{e(v)}</b></div>' for k, v in section.figures.items())
+        parts.append(f'<div class="figures">{items}</div>')
+    if section.findings:
+        parts.append('<ul class="findings">' + "".join(f"<li>{e(f)}</li>" for f in section.findings) + "</ul>")
+    parts += [f"<p>{e(p)}</p>" for p in section.paragraphs]
+    parts += [f'<div class="chart">{chart_svg(c)}</div>' for c in section.charts]
+    parts += [_table(caption, df) for caption, df in section.tables]
+    parts += [f'<p class="note">{e(n)}</p>' for n in section.notes]
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def render(title: str, dataset_name: str, sections: list[Section], generated: datetime | None = None) -> str:
+    """The whole report as one HTML document."""
+    when = (generated or datetime.now()).strftime("%d %b %Y, %H:%M")
+    e = html.escape
+    toc = " · ".join(f'<a href="#{e(s.title.lower().replace(" ", "-"))}">{e(s.title)}</a>' for s in sections)
+    body = "\n".join(render_section(s) for s in sections)
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<meta name='viewport' content='width=device-width, initial-scale=1'><title>{e(title)}</title>"
+        f"<style>{_CSS}</style></head><body><h1>{e(title)}</h1>"
+        f'<p class="meta">{e(dataset_name)} · made {when} with Customer Insight</p><p>{toc}</p>{body}</body></html>'
+    )
+
+
+# --- what the overview and the report show -------------------------------------------------------
+
+Runner = Callable[[str, "dict[str, Any] | None", Callable[[], Any]], Any]
+HORIZON_DAYS = 90
+
+
+@dataclass
+class Analyses:
+    """Every analysis with its default settings; a part is None when the data cannot support it (see `notes`)."""
+
+    headline: dict[str, float | None]
+    monthly: pd.DataFrame | None = None
+    revenue_forecast: Any = None
+    active_forecast: Any = None

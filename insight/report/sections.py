@@ -1,0 +1,113 @@
+"""What the report shows: the overview, segments, value and churn, feedback and recommendations, from the
+pipeline's analyses at their defaults."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from insight.pipeline import Pipeline
+from insight.pipeline.overview import Analyses, collect, evidence
+from insight.report.html import Section, render
+
+
+def _money(x: float | None) -> str:
+    return "–" if x is None else f"{x:,.0f}"
+
+
+def _share(x: float | None) -> str:
+    return "–" if x is None else f"{100 * x:.0f}%"
+
+
+def headline_figures(a: Analyses) -> dict[str, str]:
+    """The headline numbers as the overview and the report print them."""
+    h = a.headline
+    figures = {
+        "Customers": f"{h['customers']:,.0f}",
+        "Revenue": _money(h.get("revenue")),
+        "Repeat-purchase rate": _share(h.get("repeat_rate")),
+    }
+    if h.get("churn_rate") is not None:
+        figures["Churn rate"] = _share(h["churn_rate"])
+    if h.get("mean_sentiment") is not None:
+        figures["Mean sentiment"] = f"{h['mean_sentiment']:+.2f}"
+    return figures
+
+
+def sections(a: Analyses, found: list[Any]) -> list[Section]:
+    """The report's sections: overview, segments, value & churn, feedback, recommendations."""
+    from insight import charts
+
+    out = [Section("Overview", figures=headline_figures(a), findings=[f.text for f in found])]
+    if a.revenue_forecast is not None:
+        fc = a.revenue_forecast
+        out[0].charts.append(charts.monthly_forecast_chart(fc.history, fc.forecast, "Revenue by month", "Revenue"))
+        if fc.backtest_mape is not None:
+            out[0].notes.append(
+                f"Forecast: {fc.method}; on the last 3 known months it was off by {100 * fc.backtest_mape:.0f}% "
+                "on average. The band is a 90% interval."
+            )
+    if a.cohorts is not None:
+        out[0].charts.append(charts.cohort_heatmap(a.cohorts))
+    out[0].notes += [f"{part.capitalize()}: {why}" for part, why in a.notes.items()]
+    seg = a.segmentation
+    if seg is not None:
+        personas = pd.DataFrame(
+            [{"segment": p.name, "customers": p.size, "description": p.description} for p in seg.personas]
+        )
+        out.append(
+            Section(
+                "Segments",
+                figures={"Segments": str(seg.n_segments), "Silhouette": f"{seg.silhouette:.2f}"},
+                tables=[("Who they are", personas)],
+            )
+        )
+    if a.churn_comparison is not None:
+        comp = a.churn_comparison
+        metrics = comp.metrics.reset_index().rename(columns={"index": "model"})
+        section = Section(
+            "Value and churn",
+            figures={"Churn rate": _share(a.churn.churn_rate), "Best model": comp.best},
+            charts=[charts.churn_auc_bar(comp.metrics, comp.best)],
+            tables=[("Churn models compared (cross-validated)", metrics)],
+        )
+        if a.lifetime is not None:
+            summary = a.lifetime.summary()
+            if summary.get("total_clv_12m") is not None:
+                section.figures["12-month value"] = _money(summary["total_clv_12m"])
+            section.figures["Mean P(alive)"] = _share(summary["mean_p_alive"])
+        out.append(section)
+    fb = a.feedback
+    if fb is not None:
+        shares = fb.shares()
+        section = Section(
+            "Feedback",
+            figures={"Texts scored": f"{len(fb.valid):,}"},
+            paragraphs=[fb.measure_reason],
+            charts=[charts.sentiment_shares_bar(shares)],
+        )
+        for side in ("negative", "positive"):
+            themes = fb.themes[fb.themes["side"] == side] if len(fb.themes) else fb.themes
+            if len(themes):
+                section.charts.append(charts.themes_bar(fb.themes, side))
+        out.append(section)
+    if a.offers is not None and len(a.offers):
+        first = a.offers[a.offers["rank"] == 1]
+        top = first["item_name"].value_counts().head(10).rename_axis("first offer").reset_index(name="customers")
+        out.append(
+            Section(
+                "Recommendations",
+                figures={"Customers with offers": f"{first['customer_id'].nunique():,}"},
+                tables=[("Most common first offers", top)],
+            )
+        )
+    return out
+
+
+def build_html(pipe: Pipeline, a: Analyses | None = None) -> str:
+    """The whole report for a dataset (running through the pipeline any analysis not computed yet)."""
+    from insight.findings import findings
+
+    a = a or collect(pipe)
+    return render("Customer Insight report", pipe.ds.name, sections(a, findings(evidence(pipe, a))))

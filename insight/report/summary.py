@@ -1,0 +1,189 @@
+"""The JSON of `python -m insight analyze`: the pipeline's results as plain values (a public contract, see README).
+
+A section the data cannot support is None (not applicable) or `{"skipped": why}` (too little data); the
+other sections still run. Nothing here fits a model: every result comes from the pipeline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from insight.errors import InsightError
+from insight.pipeline import Pipeline
+from insight.recommend import TOP_N
+
+
+def jsonable(value: Any) -> Any:
+    """Numpy scalars, NaN and timestamps as plain JSON values."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return None if np.isnan(value) else float(value)
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def _section(compute: Callable[[], Any]) -> Any:
+    """One section's result, or `{"skipped": why}` when the data cannot support it."""
+    try:
+        return compute()
+    except InsightError as exc:
+        return {"skipped": str(exc)}
+
+
+def foundation(pipe: Pipeline) -> dict[str, Any]:
+    """The keys `tables`, `quality`, `cleaning_log` and `customers`."""
+    ds = pipe.ds
+    return {
+        "tables": [{"file": t.name, "kind": t.kind, "rows": t.rows_raw, "roles": t.roles} for t in ds.tables],
+        "quality": [q.summary() for q in ds.quality],
+        "cleaning_log": ds.cleaning_log,
+        "customers": {"count": len(ds.customers), "columns": list(ds.customers.columns)},
+    }
+
+
+def segments(pipe: Pipeline, k: int | None = None, algorithm: str = "kmeans") -> dict[str, Any]:
+    """algorithm, k, suggested k, features, sizes, silhouette and personas."""
+    params = pipe.segment_params(algorithm=algorithm, k=k)
+    suggested = None
+    if algorithm != "dbscan":
+        keys = ("features", "scaling", "log", "algorithm", "linkage")
+        suggested = pipe.segment_sweep(*(params[key] for key in keys)).suggested_k
+    seg = pipe.segmentation(**params)
+    return {
+        "algorithm": algorithm,
+        "k": seg.n_segments,
+        "suggested_k": suggested,
+        "features": params["features"],
+        "sizes": [p.size for p in seg.personas],
+        "silhouette": seg.silhouette,
+        "personas": [{"name": p.name, "size": p.size, "description": p.description} for p in seg.personas],
+    }
+
+
+def churn(pipe: Pipeline) -> dict[str, Any] | None:
+    """The churn label, its rate, the models' cross-validated metrics and what drives the best one."""
+    if pipe.churn_source() is None:
+        return None
+    data = pipe.churn_data()
+    comparison = pipe.churn_comparison()
+    model = pipe.churn_model()
+    metric_names = ("accuracy", "precision", "recall", "f1", "roc_auc")
+    return {
+        "label_source": data.source,
+        "label_column": data.label_column,
+        "cutoff": data.cutoff.date().isoformat() if data.cutoff is not None else None,
+        "horizon_days": data.horizon_days,
+        "customers": len(data.X),
+        "churn_rate": data.churn_rate,
+        "best_model": comparison.best,
+        "metrics": {name: {m: float(row[m]) for m in metric_names} for name, row in comparison.metrics.iterrows()},
+        "top_features": model.importance.loc[model.importance["importance"] > 0, "feature"].head(5).tolist(),
+        "notes": comparison.notes,
+    }
+
+
+def spend(pipe: Pipeline) -> dict[str, Any] | None:
+    """The value target and the spend models' held-out metrics (None when there is nothing to predict)."""
+    try:
+        pipe.default_spend_target()
+    except InsightError:
+        return None
+    result = pipe.spend()
+    return {
+        "target": result.target,
+        "best_model": result.best,
+        "metrics": {
+            name: {m: float(row[m]) for m in ("mse", "rmse", "mae", "r2")} for name, row in result.metrics.iterrows()
+        },
+    }
+
+
+def lifetime_value(pipe: Pipeline) -> dict[str, Any] | None:
+    """BG/NBD and Gamma-Gamma parameters, mean P(alive), total 12-month value, warnings."""
+    if not pipe._has_clv_columns():
+        return None
+    result = pipe.lifetime_value()
+    return {**result.summary(), "customers": len(result.table), "warnings": result.warnings}
+
+
+def sentiment(pipe: Pipeline) -> dict[str, Any]:
+    """Shares, mean scores, themes, agreement with stars or a label."""
+    from insight import sentiment as sent
+
+    result = pipe.feedback()
+    valid = result.valid
+    shares = result.shares().set_index("label")["share"]
+    out: dict[str, Any] = {
+        "texts": result.texts,
+        "scored": len(valid),
+        "skipped": sum(result.skipped.values()),
+        "skipped_reasons": result.skipped,
+        "non_english": result.non_english,
+        "share_positive": float(shares["positive"]),
+        "share_neutral": float(shares["neutral"]),
+        "share_negative": float(shares["negative"]),
+        "mean_compound": float(valid["compound"].mean()),
+        "mean_sentence_compound": float(valid["sentence_compound"].mean()),
+        "per_customer_measure": result.measure,
+        "negative_themes": result.themes.loc[result.themes["side"] == "negative", "term"].tolist(),
+        "positive_themes": result.themes.loc[result.themes["side"] == "positive", "term"].tolist(),
+    }
+    ratings = sent.rating_table(result.scored)
+    if not ratings.empty:
+        keys = [int(r) if float(r).is_integer() else float(r) for r in ratings["rating"]]
+        out["by_rating"] = dict(zip(keys, ratings["mean_compound"].astype(float), strict=True))
+        out["agreement"] = result.agreement
+    labelled = sent.label_agreement(result.scored)
+    if labelled is not None:
+        out["label_accuracy"] = labelled["accuracy"]
+    return out
+
+
+def recommendations(pipe: Pipeline) -> dict[str, Any]:
+    """Where the ratings come from, the models compared with popularity, the best, who gets a list."""
+    source = pipe.rec_sources()[0]
+    try:
+        pipe.interactions(source)
+    except InsightError as exc:
+        return {"source": source, "skipped": str(exc)}
+    comparison = pipe.rec_comparison(source)
+    rec = pipe.recommender(source)
+    metrics = {
+        model: {k: (None if pd.isna(v) else float(v)) for k, v in row.items() if k != "seconds"}
+        for model, row in comparison.table.to_dict(orient="index").items()
+    }
+    return {
+        "source": comparison.source,
+        "best_model": comparison.best,
+        "metrics": metrics,
+        "users_covered": int(rec.top_n(TOP_N)["customer_id"].nunique()),
+        "items": len(rec.items_),
+    }
+
+
+def report(pipe: Pipeline, k: int | None = None, algorithm: str = "kmeans") -> dict[str, Any]:
+    """Everything `analyze` writes, section by section, as JSON-able values."""
+    out = foundation(pipe)
+    out["segments"] = _section(lambda: segments(pipe, k, algorithm))
+    out["churn"] = _section(lambda: churn(pipe))
+    out["spend"] = _section(lambda: spend(pipe))
+    out["clv"] = _section(lambda: lifetime_value(pipe))
+    if pipe.ds.table("feedback") is not None:
+        out["sentiment"] = _section(lambda: sentiment(pipe))
+    if pipe.rec_sources():
+        out["recommendations"] = _section(lambda: recommendations(pipe))
+    return jsonable(out)

@@ -111,10 +111,11 @@ def cohort_retention(tx: pd.DataFrame, max_months: int = 12) -> pd.DataFrame:
         dated = dated[dated["amount"] > 0]
     if dated.empty:
         raise NotEnoughData("Cohorts need dated purchases with customer ids.")
-    month = dated["timestamp"].dt.to_period("M")
+    stamp = dated["timestamp"]
+    month = (stamp.dt.year * 12 + stamp.dt.month - 1).astype("int64")  # months since year 0, on whole columns
     first = month.groupby(dated["customer_id"]).transform("min")
-    age = (month - first).apply(lambda d: d.n)
-    frame = pd.DataFrame({"cohort": first, "age": age, "customer_id": dated["customer_id"]})
+    cohort = pd.PeriodIndex.from_fields(year=first // 12, month=first % 12 + 1, freq="M")
+    frame = pd.DataFrame({"cohort": cohort, "age": month - first, "customer_id": dated["customer_id"]})
     frame = frame[frame["age"] <= max_months]
     active = frame.groupby(["cohort", "age"])["customer_id"].nunique()
     size = active.xs(0, level="age")

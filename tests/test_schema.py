@@ -493,3 +493,23 @@ def test_every_analysis_reads_the_orders_file_and_its_lines_together():
     assert summary.lifetime_value(Pipeline(ds))["customers"] == 60
     assert recommend.sources(ds) == ["implicit"]
     assert set(recommend.purchases(ds)["item_id"]) == {f"s{i}" for i in range(9)}
+
+
+def test_build_dataset_leaves_the_callers_roles_alone_and_fingerprints_them_as_given():
+    """Order lines borrow the customer id from their orders file, which edits the lines' roles: the mapping the
+    page passed (and keyed its cache by) must stay as it was, and the dataset's fingerprint must be its key."""
+    import copy
+
+    from insight.data import CleaningOptions, fingerprint
+
+    orders = _csv("order_id,customer_id,order_date", [f"o{i},c{i % 7},2024-0{1 + i % 9}-1{i % 9}" for i in range(40)])
+    lines = _csv("order_id,sku,price", [f"o{i // 2},s{i % 5},{3 + i % 4}.5" for i in range(80)])
+    files = [("orders.csv", orders), ("lines.csv", lines)]
+    first = build_dataset(files, pii_key=b"k")
+    roles = {t.name: copy.deepcopy(t.roles) for t in first.tables}
+    roles["lines.csv"] = {k: v for k, v in roles["lines.csv"].items() if k != "customer_id"}  # as guessed, unjoined
+    given = copy.deepcopy(roles)
+    ds = build_dataset(files, roles=roles, pii_key=b"k")
+    assert roles == given
+    assert ds.fingerprint == fingerprint(files, given, None, CleaningOptions())
+    assert ds.table("transactions").name == "orders.csv" and ds.customers["frequency"].sum() == 40

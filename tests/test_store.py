@@ -88,14 +88,39 @@ def test_failed_disk_write_keeps_working_in_memory(tmp_path: Path) -> None:
     assert store.disk_error and not list(tmp_path.glob("**/*.tmp*"))
 
 
-def test_disk_budget_evicts_least_recently_used(tmp_path: Path) -> None:
-    store = Store(tmp_path, budget_bytes=6_000)
-    for i in range(10):
-        store.get_or_compute("fp", f"blob{i}", None, lambda: os.urandom(2_500))
-        time.sleep(0.01)
+def _blob() -> bytes:
+    return os.urandom(2_500)  # incompressible: about 2.5 KB on disk and in memory
+
+
+def test_disk_budget_evicts_least_recently_used_not_first_written(tmp_path: Path) -> None:
+    """blob0 is written first but read again after blob1: a least-recently-used policy evicts blob1, a
+    first-in-first-out one would evict blob0."""
+    store = Store(tmp_path, budget_bytes=8_500, memory_bytes=0)  # nothing in memory: every read goes to disk
+    first = store.get_or_compute("fp", "blob0", None, _blob)
+    store.get_or_compute("fp", "blob1", None, _blob)
+    assert Store(tmp_path, memory_bytes=0).get_or_compute("fp", "blob0", None, _blob) == first  # a use, from disk
+    for i in (2, 3):
+        store.get_or_compute("fp", f"blob{i}", None, _blob)
+    fresh = Store(tmp_path, budget_bytes=8_500, memory_bytes=0)
+    assert fresh.get_or_compute("fp", "blob0", None, lambda: pytest.fail("blob0 was used recently")) == first
+    fresh.get_or_compute("fp", "blob1", None, _blob)
+    assert fresh.computed["blob1"] == 1  # the least recently used entry was the one evicted
     files = list((tmp_path / "cache").glob("*/*.joblib"))
-    assert 1 <= len(files) <= 2
-    assert sum(f.stat().st_size for f in files) <= 6_000
+    assert sum(f.stat().st_size for f in files) <= 8_500
+
+
+def test_memory_budget_in_bytes_keeps_the_most_recently_used(tmp_path: Path) -> None:
+    store = Store(None, memory_bytes=8_500)
+    values = {i: store.get_or_compute("fp", f"blob{i}", None, _blob) for i in range(2)}
+    assert store.get_or_compute("fp", "blob0", None, lambda: pytest.fail("in memory")) == values[0]
+    for i in (2, 3):
+        store.get_or_compute("fp", f"blob{i}", None, _blob)
+    assert store.get_or_compute("fp", "blob0", None, lambda: pytest.fail("blob0 was used recently")) == values[0]
+    assert store.get_or_compute("fp", "blob1", None, lambda: "recomputed") == "recomputed"
+    assert store._memory_used <= 8_500
+    huge = Store(None, memory_bytes=1_000)
+    huge.get_or_compute("fp", "big", None, _blob)
+    assert huge.get_or_compute("fp", "big", None, lambda: "again") == "again"  # larger than the budget: not kept
 
 
 # --- share links ----------------------------------------------------------------------------------
@@ -160,10 +185,11 @@ def test_concurrent_callers_share_one_computation(tmp_path: Path) -> None:
 
     store = Store(tmp_path)
     calls, results = [], []
+    release = threading.Event()
 
     def slow() -> str:
         calls.append(1)
-        time.sleep(0.3)
+        assert release.wait(timeout=60)  # held until every caller is waiting for this computation
         return "fitted"
 
     threads = [
@@ -171,6 +197,10 @@ def test_concurrent_callers_share_one_computation(tmp_path: Path) -> None:
     ]
     for t in threads:
         t.start()
+    key = cache_key("fp", "fit", None)
+    while store._inflight.get(key, [None, 0])[1] < 8 and all(t.is_alive() for t in threads):
+        threading.Event().wait(0.001)  # poll until all 8 callers have asked
+    release.set()
     for t in threads:
         t.join()
     assert results == ["fitted"] * 8 and len(calls) == 1 and store.computed["fit"] == 1

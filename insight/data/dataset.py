@@ -6,6 +6,7 @@ everything else from the returned `Dataset`.
 
 from __future__ import annotations
 
+import copy
 import functools
 import hashlib
 import json
@@ -46,10 +47,13 @@ class Table:
     _standard: pd.DataFrame | None = field(default=None, repr=False)
 
     def standard(self) -> pd.DataFrame:
-        """The frame with role-named, typed columns (see `insight.schema.standardize`)."""
+        """The frame with role-named, typed columns (see `insight.data.standard.standardize`)."""
         if self._standard is None:
             self._standard = standardize(self.frame, self.roles)
         return self._standard
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_standard": None}  # derived: rebuilt on use, not stored twice
 
 
 @dataclass
@@ -65,6 +69,8 @@ class Dataset:
     quality: list[QualityReport]
     options: CleaningOptions = field(default_factory=CleaningOptions)
     pii_lookup: pd.DataFrame | None = field(default=None, repr=False)
+    _transactions: pd.DataFrame | None = field(default=None, init=False, repr=False)
+    _transactions_built: bool = field(default=False, init=False, repr=False)
 
     def table(self, kind: str) -> Table | None:
         """The first table of a kind, or None."""
@@ -76,11 +82,16 @@ class Dataset:
 
     def transactions(self) -> pd.DataFrame | None:
         """Every orders / payments file as one standard frame (an orders file and its order lines together,
-        as the customer table counts them), or None without one. Analyses of orders read this."""
-        frames = [t.standard() for t in self.tables_of("transactions")]
-        if len(frames) > 1:
-            return pd.concat(frames, ignore_index=True)
-        return frames[0] if frames else None
+        as the customer table counts them), or None without one. Analyses of orders read this; it is built
+        once and shared, so callers must not change it."""
+        if not self._transactions_built:
+            frames = [t.standard() for t in self.tables_of("transactions")]
+            self._transactions = pd.concat(frames, ignore_index=True) if len(frames) > 1 else next(iter(frames), None)
+            self._transactions_built = True
+        return self._transactions
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_transactions": None, "_transactions_built": False}
 
 
 def fingerprint(
@@ -183,6 +194,8 @@ def build_dataset(
     options = cleaning or CleaningOptions()
     if not files:
         raise InsightError("No files to analyze: upload at least one export (CSV, Excel, Parquet or JSON lines).")
+    dataset_key = fingerprint(files, roles, kinds, options)  # of the choices as given: the caches use this key
+    roles = copy.deepcopy(roles)  # joining order lines edits a table's roles; never the caller's mapping
     step = progress or (lambda fraction, text: None)
     parsed, problems = [], []
     for i, (file_name, data) in enumerate(files):
@@ -242,7 +255,7 @@ def build_dataset(
     customers = pseudonymise(customers, pii, key)
     step(1.0, "Done")
     return Dataset(
-        fingerprint=fingerprint(files, roles, kinds, options),
+        fingerprint=dataset_key,
         name=name or ", ".join(f for f, _ in files),
         tables=tables,
         customers=customers,

@@ -14,6 +14,7 @@ import os
 import secrets
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 SECRET_ENV = "INSIGHT_SECRET_KEY"
@@ -28,11 +29,13 @@ def pseudonym(value: object, key: bytes) -> str | None:
 
 
 def pseudonymise(df: pd.DataFrame, columns: list[str], key: bytes) -> pd.DataFrame:
-    """A copy of `df` with the given columns replaced by pseudonyms."""
+    """A copy of `df` with the given columns replaced by pseudonyms (one keyed hash per distinct value)."""
     out = df.copy()
     for col in columns:
         if col in out:
-            out[col] = out[col].map(lambda v: pseudonym(v, key)).astype(object)
+            codes, distinct = pd.factorize(out[col], use_na_sentinel=True)
+            names = np.array([pseudonym(v, key) for v in distinct] + [None], dtype=object)
+            out[col] = pd.Series(names[codes], index=out.index, dtype=object)  # code -1 (missing) reads None
     return out
 
 

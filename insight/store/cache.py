@@ -15,7 +15,9 @@ import io
 import json
 import os
 import threading
+import time
 import warnings
+import zlib
 from collections import Counter, OrderedDict
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +28,9 @@ import joblib
 T = TypeVar("T")
 
 DATA_DIR_ENV = "INSIGHT_DATA_DIR"
+DISK_BUDGET = 2 * 1024**3  # results on disk, least recently used evicted past it
+MEMORY_BUDGET = 512 * 1024**2  # results in memory (their pickled size), least recently used dropped past it
+UNKNOWN_SHARE = 4  # a result that cannot be pickled has no known size: it counts as a quarter of the budget
 _MAGIC = b"INSIGHT1"
 
 
@@ -59,20 +64,23 @@ class Store:
     ----------
     root : directory for the cache files; `None` keeps everything in memory.
     budget_bytes : disk budget; least recently used entries are evicted past it.
-    memory_items : how many results stay in memory.
+    memory_bytes : memory budget, measured as each result's pickled size; least recently used results are
+        dropped from memory past it (they stay on disk), and a result larger than the budget is not kept.
     """
 
     def __init__(
         self,
         root: Path | str | None = None,
         *,
-        budget_bytes: int = 2 * 1024**3,
-        memory_items: int = 256,
+        budget_bytes: int = DISK_BUDGET,
+        memory_bytes: int = MEMORY_BUDGET,
     ) -> None:
         self.root = Path(root) if root is not None else None
         self.budget_bytes = budget_bytes
-        self.memory_items = memory_items
-        self._memory: OrderedDict[str, Any] = OrderedDict()
+        self.memory_bytes = memory_bytes
+        self._memory: OrderedDict[str, tuple[Any, int]] = OrderedDict()  # key -> (result, pickled size)
+        self._memory_used = 0
+        self._clock = 0  # last access stamp given to a disk entry (ns), strictly increasing
         self._lock = threading.RLock()
         self._inflight: dict[str, list] = {}  # key -> [lock held while computing, callers waiting]
         self.computed: Counter[str] = Counter()
@@ -83,46 +91,74 @@ class Store:
         assert self.root is not None
         return self.root / "cache" / key[:2] / f"{key}.joblib"
 
-    def _remember(self, key: str, value: Any) -> None:
+    def _remember(self, key: str, value: Any, size: int) -> None:
+        if size > self.memory_bytes:
+            return
         with self._lock:
-            self._memory[key] = value
-            self._memory.move_to_end(key)
-            while len(self._memory) > self.memory_items:
-                self._memory.popitem(last=False)
+            if key in self._memory:
+                self._memory_used -= self._memory.pop(key)[1]
+            self._memory[key] = (value, size)
+            self._memory_used += size
+            while self._memory_used > self.memory_bytes:
+                self._memory_used -= self._memory.popitem(last=False)[1][1]
 
-    def _read_disk(self, key: str) -> tuple[bool, Any]:
+    def _recall(self, key: str) -> tuple[bool, Any]:
+        with self._lock:
+            if key not in self._memory:
+                return False, None
+            self._memory.move_to_end(key)
+            return True, self._memory[key][0]
+
+    def _touch(self, path: Path) -> None:
+        """Stamp a disk entry as just used, strictly after every earlier stamp (file times can tie)."""
+        with self._lock:
+            self._clock = max(time.time_ns(), self._clock + 1)
+            stamp = self._clock
+        os.utime(path, ns=(stamp, stamp))
+
+    def _read_disk(self, key: str) -> tuple[bool, Any, int]:
         if self.root is None:
-            return False, None
+            return False, None, 0
         path = self._path(key)
         try:
             raw = path.read_bytes()
         except OSError:
-            return False, None
+            return False, None, 0
         digest, body = raw[len(_MAGIC) : len(_MAGIC) + 32], raw[len(_MAGIC) + 32 :]
         if not raw.startswith(_MAGIC) or hashlib.sha256(body).digest() != digest:
             path.unlink(missing_ok=True)
-            return False, None
+            return False, None, 0
         try:
-            value = joblib.load(io.BytesIO(body))
+            pickled = zlib.decompress(body)
+            value = joblib.load(io.BytesIO(pickled))
         except Exception:
             path.unlink(missing_ok=True)
-            return False, None
-        os.utime(path)
-        return True, value
+            return False, None, 0
+        self._touch(path)
+        return True, value, len(pickled)
 
-    def _write_disk(self, key: str, value: Any) -> None:
+    def _pickle(self, value: Any) -> bytes | None:
+        try:
+            buf = io.BytesIO()
+            joblib.dump(value, buf)
+            return buf.getvalue()
+        except Exception as exc:  # unpicklable: it stays in memory only
+            self.disk_error = f"Could not save a result ({exc}); it is kept in memory only."
+            warnings.warn(self.disk_error, stacklevel=3)
+            return None
+
+    def _write_disk(self, key: str, pickled: bytes) -> None:
         if self.root is None:
             return
         path = self._path(key)
         tmp = path.with_suffix(f".tmp{os.getpid()}_{threading.get_ident()}")
         try:
-            buf = io.BytesIO()
-            joblib.dump(value, buf, compress=3)
-            body = buf.getvalue()
+            body = zlib.compress(pickled, 3)
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp.write_bytes(_MAGIC + hashlib.sha256(body).digest() + body)
             os.replace(tmp, path)
-        except Exception as exc:  # disk full, permissions, unpicklable: memory still works
+            self._touch(path)
+        except Exception as exc:  # disk full, permissions: memory still works
             with contextlib.suppress(OSError):
                 tmp.unlink(missing_ok=True)
             self.disk_error = f"Could not save a result to disk ({exc}); results are kept in memory only."
@@ -134,7 +170,7 @@ class Store:
         assert self.root is not None
         files = sorted(
             (p for p in (self.root / "cache").glob("*/*.joblib")),
-            key=lambda p: p.stat().st_mtime,
+            key=lambda p: p.stat().st_mtime_ns,
         )
         total = sum(p.stat().st_size for p in files)
         for p in files:
@@ -156,24 +192,27 @@ class Store:
         """
         key = cache_key(fingerprint, step, params)
         with self._lock:
-            if key in self._memory:
-                self._memory.move_to_end(key)
-                return self._memory[key]
+            found, value = self._recall(key)
+            if found:
+                return value
             pending = self._inflight.setdefault(key, [threading.Lock(), 0])
             pending[1] += 1
         try:
             with pending[0]:
-                with self._lock:
-                    if key in self._memory:
-                        return self._memory[key]
-                found, value = self._read_disk(key)
+                found, value = self._recall(key)
+                if found:
+                    return value
+                found, value, size = self._read_disk(key)
                 if found:
                     self.disk_hits[step] += 1
                 else:
                     value = compute()
                     self.computed[step] += 1
-                    self._write_disk(key, value)
-                self._remember(key, value)
+                    pickled = self._pickle(value)
+                    size = len(pickled) if pickled is not None else self.memory_bytes // UNKNOWN_SHARE
+                    if pickled is not None:
+                        self._write_disk(key, pickled)
+                self._remember(key, value, size)
                 return value
         finally:
             with self._lock:

@@ -15,8 +15,24 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-# Every test process gets its own store directory, set before insight.store is used.
+# Every test process gets its own data directory, set before insight.store is used (each test then gets its own).
 os.environ.setdefault("INSIGHT_DATA_DIR", tempfile.mkdtemp(prefix="insight-test-"))
+
+
+@pytest.fixture(autouse=True)
+def empty_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts from an empty result store in a data directory of its own, and empty Streamlit caches,
+    so no result depends on which tests ran before."""
+    import streamlit as st
+
+    from insight.segment import k_sweep
+    from insight.store import DATA_DIR_ENV, cache
+
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path_factory.mktemp("insight-data")))
+    monkeypatch.setattr(cache, "_default", None)
+    k_sweep._SILHOUETTES.clear()
+    st.cache_resource.clear()
+    st.cache_data.clear()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -12,12 +14,76 @@ import pytest
 from insight.cli import main
 from tests.conftest import ROOT
 
+FITS = {  # (owner, attribute): every model-fitting step the analyze command runs
+    ("insight.segment", "sweep"),
+    ("insight.segment", "analyse"),
+    ("insight.predict", "compare_churn_models"),
+    ("insight.predict", "fit_churn_model"),
+    ("insight.predict", "compare_spend_models"),
+    ("insight.predict.clv", "lifetime_value"),
+    ("insight.sentiment", "analyze"),
+    ("insight.recommend", "compare_models"),
+    ("insight.recommend", "recommend_all"),
+}
+
 
 @pytest.fixture(scope="module")
-def demo_report(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    out = tmp_path_factory.mktemp("cli") / "out.json"
-    assert main(["analyze", "--demo", "--json", str(out)]) == 0
-    return json.loads(out.read_text())
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str, Counter]:
+    """`analyze --demo --json --html` once, counting each fitting step as it runs."""
+    folder = tmp_path_factory.mktemp("cli")
+    calls: Counter = Counter()
+    with pytest.MonkeyPatch.context() as patch:
+        for owner, name in FITS:
+            module = importlib.import_module(owner)
+            patch.setattr(module, name, _counted(calls, name, getattr(module, name)))
+        assert main(["analyze", "--demo", "--json", str(folder / "out.json"), "--html", str(folder / "r.html")]) == 0
+    return json.loads((folder / "out.json").read_text()), (folder / "r.html").read_text(), calls
+
+
+def _counted(calls: Counter, name: str, real):
+    def wrapper(*args, **kwargs):
+        calls[name] += 1
+        return real(*args, **kwargs)
+
+    return wrapper
+
+
+@pytest.fixture(scope="module")
+def demo_report(demo_run: tuple[dict, str, Counter]) -> dict:
+    return demo_run[0]
+
+
+def test_json_and_html_together_fit_each_model_once(demo_run: tuple[dict, str, Counter]) -> None:
+    _, html, calls = demo_run
+    assert calls == {name: 1 for _, name in FITS}
+    assert "<h2>Recommendations</h2>" in html
+
+
+def test_the_json_keys_are_the_documented_contract(demo_report: dict) -> None:
+    assert list(demo_report) == [
+        "tables",
+        "quality",
+        "cleaning_log",
+        "customers",
+        "segments",
+        "churn",
+        "spend",
+        "clv",
+        "sentiment",
+        "recommendations",
+    ]
+    assert set(demo_report["churn"]) == {
+        "label_source",
+        "label_column",
+        "cutoff",
+        "horizon_days",
+        "customers",
+        "churn_rate",
+        "best_model",
+        "metrics",
+        "top_features",
+        "notes",
+    }
 
 
 def test_demo_report_has_the_foundation_keys(demo_report: dict) -> None:

@@ -1,0 +1,51 @@
+"""The layout holds: the core never imports streamlit, pages and the CLI reach analyses only through the
+pipeline, and no file grows into a room of its own (insight/ files at most 450 lines, pages at most 220)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+ANALYSES = ("insight.segment", "insight.predict", "insight.sentiment", "insight.recommend", "insight.overview")
+ANALYSES += ("insight.findings", "insight.report.sections", "insight.report.summary")
+ENTRY_POINTS = [ROOT / "app.py", ROOT / "ui.py", ROOT / "insight" / "cli.py", *sorted(ROOT.glob("app_pages/*.py"))]
+
+
+def _imports(path: Path) -> set[str]:
+    """Every module a file imports, at any depth of the code."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def _lines(path: Path) -> int:
+    return len(path.read_text(encoding="utf-8").splitlines())
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "insight").rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_core_never_imports_streamlit_and_stays_small(path: Path) -> None:
+    assert not any(name == "streamlit" or name.startswith("streamlit.") for name in _imports(path))
+    assert _lines(path) <= 450
+
+
+@pytest.mark.parametrize("path", ENTRY_POINTS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_pages_and_cli_reach_analyses_only_through_the_pipeline(path: Path) -> None:
+    reached = sorted(name for name in _imports(path) if name.startswith(ANALYSES))
+    assert reached == [] or path.name == "cli.py" and set(reached) <= {"insight.report.summary"}
+    if path.parent.name == "app_pages":
+        assert _lines(path) <= 220
+
+
+def test_the_rule_sees_a_forbidden_import(tmp_path: Path) -> None:
+    page = tmp_path / "page.py"
+    page.write_text("def run():\n    from insight.predict import churn\n    return churn\n", encoding="utf-8")
+    assert "insight.predict" in _imports(page)

@@ -1,15 +1,17 @@
-"""Streamlit-side helpers shared by the pages: the active dataset, cached calls, downloads.
+"""Streamlit-side helpers shared by the pages: the active dataset, the pipeline, slow sections computed in the
+background, downloads, share links and the optional password.
 
-Everything analytic lives in `insight`; this module only connects it to
-session state and the store.
+Everything analytic lives in `insight`; this module only connects it to session state and the store.
 """
 
 from __future__ import annotations
 
 import hmac
+import os
 import re
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -19,8 +21,10 @@ from insight.data.cleaning import CleaningOptions
 from insight.data.dataset import DEMO_NAME, Dataset, Progress, build_dataset, demo_files, fingerprint
 from insight.data.export import to_safe_csv
 from insight.errors import InsightError
-from insight.pipeline import Pipeline
+from insight.pipeline import Pipeline, Runner, store_runner
+from insight.pipeline.runner import NotReady, held_runner, peek_runner
 from insight.store import ShareRegistry, default_data_dir, default_store
+from insight.store.jobs import Jobs
 
 T = TypeVar("T")
 
@@ -69,9 +73,79 @@ def pipeline() -> Pipeline:
     return Pipeline(ds, run)
 
 
+# --- slow sections: computed in the background, shown when ready ----------------------------------
+
+HOLD_STEPS_ENV = "INSIGHT_HOLD_STEPS"  # test hook: steps (comma-separated) that wait for the release file
+HOLD_RELEASE_ENV = "INSIGHT_HOLD_RELEASE"
+
+
+@st.cache_resource(max_entries=1)
+def background_jobs() -> Jobs:
+    """The process-wide pool that runs slow analyses, once per dataset and section however many visitors ask."""
+    return Jobs()
+
+
+def _background_runner(fingerprint: str) -> Runner:
+    run = store_runner(fingerprint)
+    held = {step for step in os.environ.get(HOLD_STEPS_ENV, "").split(",") if step}
+    if held:
+        release = Path(os.environ.get(HOLD_RELEASE_ENV, ""))
+        run = held_runner(run, held, release.exists)
+    return run
+
+
+def computed(name: str, warm: Callable[[Pipeline], Any], label: str) -> bool:
+    """True when everything `warm(pipeline)` needs is cached; else it starts `warm` as a background job and
+    shows `label` with how long it has been running, and the page should render the rest meanwhile.
+
+    `name` identifies the work within the dataset (with its parameters). A job's user-fixable failure is
+    raised here as the InsightError it was, so the page shows the message.
+    """
+    ds = active_dataset()
+    try:
+        warm(Pipeline(ds, peek_runner(default_store(), ds.fingerprint)))
+        return True
+    except NotReady:
+        pass
+    key = f"{ds.fingerprint}:{name}"
+    jobs = background_jobs()
+    error = jobs.error(key)
+    if error is not None and jobs.running(key) is None:
+        raise error
+    jobs.submit(key, lambda: warm(Pipeline(ds, _background_runner(ds.fingerprint))))
+    started = st.session_state.setdefault("job_started", {}).setdefault(key, time.monotonic())
+    st.session_state.setdefault("pending_jobs", []).append(key)
+    seconds = time.monotonic() - started
+    st.status(f"{label}… ({seconds:.0f} s so far)" if seconds >= 1 else f"{label}…", state="running")
+    return False
+
+
+def refresh_when_ready() -> None:
+    """Call last on a page: while background jobs it started are running, rerun it as each one finishes."""
+    keys = st.session_state.pop("pending_jobs", [])
+    if not keys:
+        return
+
+    @st.fragment(run_every=1.0)
+    def poll() -> None:
+        jobs = background_jobs()
+        if any(jobs.running(key) is None for key in keys):
+            st.rerun()
+
+    poll()
+
+
 def escape_md(text: object) -> str:
     """User-supplied text (file names, cells) safe inside st.markdown: no links, HTML or formatting."""
     return re.sub(r"([\\`*_{}\[\]()<>#|~!$])", r"\\\1", str(text))
+
+
+def personal_details() -> pd.DataFrame:
+    """customer_id with the customer's name, email … in clear, for the owner only (a shared view gets none)."""
+    lookup = active_dataset().pii_lookup
+    if read_only() or lookup is None:
+        return pd.DataFrame({"customer_id": pd.Series(dtype=object)})
+    return lookup
 
 
 def read_only() -> bool:
@@ -81,7 +155,15 @@ def read_only() -> bool:
 
 # --- share links ---------------------------------------------------------------------------------
 
-VIEW_PREFIXES = ("seg_", "pred_", "fb_", "rec_", "ov_")
+PAGES = {  # page file: (title, icon); the first is the default page
+    "app_pages/overview.py": ("Overview", ":material/home:"),
+    "app_pages/data.py": ("Data", ":material/folder_open:"),
+    "app_pages/segments.py": ("Segments", ":material/group_work:"),
+    "app_pages/predict.py": ("Value & churn", ":material/trending_up:"),
+    "app_pages/feedback.py": ("Feedback", ":material/forum:"),
+    "app_pages/recommend.py": ("Recommendations", ":material/redeem:"),
+}
+VIEW_PREFIXES = ("seg_", "pred_", "fb_", "rec_", "ov_")  # widget keys a link restores (never buttons: btn_, dl_)
 
 
 @st.cache_resource(max_entries=1)
@@ -102,23 +184,54 @@ def view_params(page_path: str) -> dict[str, Any]:
 
 
 def open_shared_view(token: str) -> dict[str, Any]:
-    """Load the dataset and page parameters behind a share token into this session (read-only)."""
+    """Load the dataset and page parameters behind a share token into this session (read-only).
+
+    Only widget values are restored (keys with a page prefix): buttons and downloads cannot be set.
+    """
     share = share_registry().open(token)
     st.session_state["dataset"] = load_files(
         share.files, roles=share.roles, kinds=share.kinds, cleaning=CleaningOptions(**share.cleaning)
     )
     st.session_state["read_only"] = True
+    st.session_state["shared_token"] = token
     for key, value in share.view.items():
         if key.startswith(VIEW_PREFIXES):
             st.session_state[key] = value
     return share.view
 
 
-def share_panel(page_path: str) -> None:
-    """Sidebar: create a read-only link to this view (with consent), and revoke links made here."""
+def keep_shared_view() -> str | None:
+    """In a session opened from a link: check the link still stands (the owner may have revoked it, or it
+    expired) and keep `?view=` in the address bar on every page. Returns the token, None outside a share."""
+    token = st.session_state.get("shared_token")
+    if token is None:
+        return None
+    share_registry().open(token)  # raises the reason when the link is gone
+    st.query_params["view"] = token
+    return token
+
+
+def close_shared_view() -> None:
+    """Forget a link that no longer stands: its data leaves this session (a viewer stays read-only)."""
+    st.session_state["dataset"] = None
+
+
+def share_url(token: str, current_url_path: str) -> str:
+    """The whole link for a token: the app's address as this visitor sees it (without the current page's
+    path; the link opens the page it was made on by itself) and `?view=TOKEN`."""
+    base = (st.context.url or "").rstrip("/")
+    if current_url_path and base.endswith("/" + current_url_path):
+        base = base[: -len(current_url_path) - 1]
+    return f"{base}/?view={token}"
+
+
+def share_panel(page_path: str, current_url_path: str) -> None:
+    """Sidebar: create a read-only link to this view (with consent); see and revoke the links made for this
+    data, also after a reload."""
     if read_only():
         st.sidebar.info("You are looking at a shared, read-only view.")
         return
+    ds = active_dataset()
     with st.sidebar.expander("Share this view"):
         st.caption(
             "Creates a link that opens this page with these settings, read-only. A copy of the data behind it "
@@ -126,21 +239,22 @@ def share_panel(page_path: str) -> None:
         )
         consent = st.checkbox("I agree to store a copy of this data for the link", key="share_consent")
         days = st.number_input("Link lasts (days)", min_value=1, max_value=365, value=30, key="share_days")
-        if st.button("Create link", disabled=not consent, key="share_create"):
-            token = share_registry().create(
+        if st.button("Create link", disabled=not consent, key="btn_share_create"):
+            share_registry().create(
                 st.session_state.get("data_files"),
                 view_params(page_path),
                 roles=st.session_state.get("data_roles"),
                 kinds=st.session_state.get("data_kinds"),
-                cleaning=active_dataset().options.__dict__,
+                cleaning=ds.options.__dict__,
                 days=int(days),
+                dataset=ds.fingerprint,
             )
-            st.session_state.setdefault("share_tokens", []).append(token)
-        for i, token in enumerate(st.session_state.get("share_tokens", [])):
-            st.code(f"?view={token}", language=None)
-            if st.button("Revoke this link", key=f"share_revoke_{i}"):
-                share_registry().revoke(token)
-                st.session_state["share_tokens"].remove(token)
+        for link in share_registry().links(ds.fingerprint):
+            ends = time.strftime("%d %b %Y", time.localtime(link.expires))
+            st.caption(f"Link to {PAGES.get(link.page or '', ('a page',))[0]}, until {ends}:")
+            st.code(share_url(link.token, current_url_path), language=None, wrap_lines=True)
+            if st.button("Revoke this link", key=f"btn_revoke_{link.token[:12]}"):
+                share_registry().revoke(link.token)
                 st.rerun()
 
 

@@ -1,67 +1,141 @@
-"""Overview: the headline figures, revenue and customers by month with a forecast, cohorts, and the findings."""
+"""Overview: the first figures at once, then each analysis's answer as soon as it is ready, and the findings."""
+
+import contextlib
 
 import streamlit as st
 
 from insight import charts
-from insight.pipeline import collect, overview_findings
-from insight.report import build_html, headline_figures
-from ui import escape_md, pipeline
+from insight.errors import InsightError
+from insight.pipeline import THRESHOLD, collect, overview_findings
+from insight.report import build_html, words
+from ui import computed, escape_md, pipeline, refresh_when_ready
 
 st.title("Overview")
 pipe = pipeline()
 ds = pipe.ds
-st.caption(f"{escape_md(ds.name)} — the answers on one page. Each finding links to the page that shows it.")
+st.caption(f"{escape_md(ds.name)}: the answers on one page. Each one links to the page that shows the detail.")
 
-with st.status("Running the analyses (once per dataset)…", expanded=False) as status:
-    bar = st.progress(0.0)
-    analyses = collect(pipe, progress=lambda f, text: bar.progress(f, text=text))
-    status.update(label="Analyses ready", state="complete")
-
-figures = headline_figures(analyses)
+figures = words.headline_figures(pipe.headline(), ds.currency)
 for col, (label, value) in zip(st.columns(len(figures)), figures.items(), strict=True):
     col.metric(label, value)
 
-found = overview_findings(pipe, analyses)
-st.subheader("What stands out")
-if not found:
-    st.info("Nothing stands out strongly in this data yet. The pages on the left show the detail.")
-for f in found:
-    left, right = st.columns([5, 1])
-    left.markdown(f"- {escape_md(f.text)}")
-    right.page_link(f"app_pages/{f.page}.py", label="Show me", icon=":material/arrow_forward:")
+found_slot = st.container()
+done: list[bool] = []
 
-st.subheader("Revenue and active customers by month")
-if analyses.monthly is None:
-    st.info("Upload an orders or payments file with dates on the Data page to see months, the forecast and cohorts.")
-else:
+
+def card(title: str, page: str | None, name: str, warm, label: str, render) -> None:
+    """One analysis: its answer when ready, else its progress; a link to the page with the detail."""
+    with st.container(border=True):
+        left, right = st.columns([5, 1])
+        left.subheader(title)
+        if page:
+            right.page_link(f"app_pages/{page}.py", label="Show me", icon=":material/arrow_forward:")
+        try:
+            ready = computed(name, warm, label)
+        except InsightError as exc:
+            st.info(str(exc))
+            done.append(True)
+            return
+        done.append(ready)
+        if ready:
+            render()
+
+
+def months() -> None:
+    monthly = pipe.monthly()
     left, right = st.columns(2)
-    for col, fc, title, axis in (
-        (left, analyses.revenue_forecast, "Revenue by month", "Revenue"),
-        (right, analyses.active_forecast, "Active customers by month", "Customers who bought"),
+    for col, column, title, axis in (
+        (left, "revenue", "Revenue by month", "Revenue"),
+        (right, "active_customers", "Customers who bought, by month", "Customers"),
     ):
-        if fc is None:
-            col.info(analyses.notes.get("forecast", "Not enough months for a forecast."))
+        try:
+            fc = pipe.forecast(column)
+        except InsightError as exc:
+            col.info(str(exc))
             continue
         col.altair_chart(charts.monthly_forecast_chart(fc.history, fc.forecast, title, axis), width="stretch")
         if fc.backtest_mape is not None:
             col.caption(
-                f"Next 3 months by {fc.method}, with a 90% band. Tested on the last 3 known months it was off by "
-                f"{100 * fc.backtest_mape:.0f}% on average."
+                f"The dashed line is the next 3 months, with a 90% band. Tried on the last 3 known months, the "
+                f"forecast was off by {100 * fc.backtest_mape:.0f}% on average."
             )
-    if analyses.cohorts is not None:
-        st.subheader("Do customers come back?")
-        st.altair_chart(charts.cohort_heatmap(analyses.cohorts), width="stretch")
+    if len(monthly) > 1:
+        st.altair_chart(charts.cohort_heatmap(pipe.cohorts()), width="stretch")
 
-for part, why in analyses.notes.items():
-    if part != "forecast":
-        st.caption(f"ℹ️ {part.capitalize()}: {why}")
 
-st.subheader("Report")
-html = pipe.run("report.html", None, lambda: build_html(pipe, analyses))
-st.download_button(
-    "Download the report (HTML, opens offline)",
-    html.encode("utf-8"),
-    file_name="customer-insight-report.html",
-    mime="text/html",
-    key="ov_report_download",
+def warm_months(p) -> None:
+    p.monthly()
+    for column in ("revenue", "active_customers"):
+        with contextlib.suppress(InsightError):
+            p.forecast(column)
+    p.cohorts()
+
+
+def warm_churn(p) -> None:
+    p.churn_risk()
+
+
+card("Revenue and customers by month", None, "months", warm_months, "Adding up the months", months)
+card(
+    "Segments",
+    "segments",
+    "segments",
+    lambda p: p.segmentation(),
+    "Finding groups of customers",
+    lambda: st.markdown(escape_md(words.segments_sentence(pipe.segmentation()))),
 )
+card(
+    "Who is about to leave",
+    "predict",
+    "churn",
+    warm_churn,
+    "Comparing churn models",
+    lambda: st.markdown(escape_md(words.churn_sentence(pipe.churn_data(), pipe.churn_risk(), THRESHOLD))),
+)
+card(
+    "What customers are worth",
+    "predict",
+    "value",
+    lambda p: p.lifetime_value(),
+    "Estimating lifetime value",
+    lambda: st.markdown(escape_md(words.value_sentence(pipe.lifetime_value(), ds.currency))),
+)
+card(
+    "What customers say",
+    "feedback",
+    "feedback",
+    lambda p: p.feedback(),
+    "Reading the feedback",
+    lambda: st.markdown(escape_md(words.feedback_sentence(pipe.feedback()))),
+)
+card(
+    "What to offer next",
+    "recommend",
+    "offers",
+    lambda p: p.recommendations(),
+    "Comparing recommendation models",
+    lambda: st.markdown(escape_md(words.recommendations_sentence(pipe.rec_comparison(), pipe.recommendations()))),
+)
+
+with found_slot:
+    st.subheader("What stands out")
+    if all(done):
+        analyses = collect(pipe)
+        found = overview_findings(pipe, analyses)
+        if not found:
+            st.info("Nothing stands out strongly in this data yet. The pages on the left show the detail.")
+        for f in found:
+            left, right = st.columns([5, 1])
+            left.markdown(f"- {escape_md(f.text)}")
+            right.page_link(f"app_pages/{f.page}.py", label="Show me", icon=":material/arrow_forward:")
+        st.download_button(
+            "Download the report (HTML, opens offline)",
+            lambda: build_html(pipe, analyses).encode("utf-8"),
+            file_name="customer-insight-report.html",
+            mime="text/html",
+            key="dl_report",
+        )
+    else:
+        st.caption("The findings come once the analyses below are done; the figures above are ready now.")
+
+refresh_when_ready()

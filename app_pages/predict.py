@@ -1,243 +1,177 @@
-"""Value & churn page: who is about to leave and why, who is worth the most, whom to call first."""
+"""Value & churn page: whom to call first, then who is about to leave and why, and what customers are worth."""
+
+import contextlib
 
 import pandas as pd
 import streamlit as st
 
 from insight import charts
 from insight.errors import InsightError
+from insight.labels import column_label, friendly_columns, money, rounded, share
 from insight.pipeline import HORIZON_DAYS, THRESHOLD
-from ui import download_csv, pipeline, show_error
+from insight.report import words
+from ui import computed, download_csv, escape_md, personal_details, pipeline, refresh_when_ready, show_error
 
 st.title("Value & churn")
-st.caption("Who is worth the most, who is about to leave, and why the models think so.")
+st.caption("Whom to call first, who is about to leave and why, and what each customer is worth.")
 
 pipe = pipeline()
+ds = pipe.ds
 source = pipe.churn_source()
-
-left, mid, right = st.columns([1, 2, 1])
-horizon = HORIZON_DAYS
-if source == "derived":
-    horizon = int(
-        left.number_input(
-            "Churn horizon (days)",
-            min_value=14,
-            max_value=365,
-            value=HORIZON_DAYS,
-            step=15,
-            key="pred_horizon",
-            help="A customer has churned when they buy nothing for this many days after the cutoff.",
-        )
-    )
-
-data = features = None
 if source is None:
     st.info(
         "Churn needs a column saying who left (like 'Churn' Yes/No) in the customer file, or an orders file with "
-        "dates. Add one on the Data page. Customer value can still be predicted below."
+        "dates. Add one on the Data page."
     )
-else:
+    st.stop()
+
+with st.expander("Settings: horizon, what the models learn from, which model"):
+    left, mid, right = st.columns([1, 2, 1])
+    horizon = HORIZON_DAYS
+    if source == "derived":
+        horizon = int(
+            left.number_input(
+                "Churn horizon (days)", 14, 365, HORIZON_DAYS, step=15, key="pred_horizon",
+                help="A customer has churned when they buy nothing for this many days after the cutoff.",
+            )
+        )  # fmt: skip
     try:
         full = pipe.churn_data(horizon)
-        features = mid.multiselect("Learn from", full.features, default=full.features, key="pred_features")
-        data = full.with_features(features)
     except InsightError as exc:
         show_error(exc)
+        st.stop()
+    features = mid.multiselect("Learn from", full.features, default=full.features, key="pred_features")
+    model_choice = right.selectbox("Churn model", ["best by ranking", *pipe.churn_models()], key="pred_model")
+model = None if model_choice == "best by ranking" else model_choice
 
-if data is not None:
-    if data.source == "derived":
-        st.info(
-            f"**Churn label derived from the orders.** Cutoff **{data.cutoff:%d %b %Y}**: the models only see "
-            f"orders up to then; a customer who bought before it and nothing in the {data.horizon_days} days after "
-            f"counts as churned. {len(data.X):,} customers, churn rate **{data.churn_rate:.0%}**. Today's risk "
-            "applies the same models to everyone's orders up to the last date."
-        )
-    else:
-        dropped = f" ({data.dropped_unlabelled:,} without a label left out)" if data.dropped_unlabelled else ""
-        st.info(
-            f"**Churn label from the column '{data.label_column}'.** {len(data.X):,} customers{dropped}, "
-            f"churn rate **{data.churn_rate:.0%}**. Risks shown are out-of-fold: no customer is scored by a model "
-            "that saw their label."
-        )
 
-comparison = model = risk = reasons = None
-if data is not None:
-    try:
-        with st.spinner("Comparing six churn models by cross-validation (once per dataset)…"):
-            comparison = pipe.churn_comparison(horizon, features)
-        names = list(comparison.metrics.index)
-        name = right.selectbox(
-            "Churn model", names, index=names.index(comparison.best), key="pred_model", help="Default: best ROC AUC."
-        )
-        with st.spinner(f"Fitting {name} and measuring what drives it…"):
-            model = pipe.churn_model(horizon, features, name)
-            risk = pipe.churn_risk(horizon, features, name)
-            reasons = pipe.churn_reasons(horizon, features, name)
-    except InsightError as exc:
-        show_error(exc)
-        comparison = None
+def warm(p, h: int, f: list[str], m: str | None) -> None:
+    """Everything this page shows, computed in the background the first time."""
+    p.churn_reasons(h, f, m)
+    for part in (lambda: p.spend(h), lambda: p.lifetime_value(h)):
+        with contextlib.suppress(InsightError):
+            part()
 
-lifetime = None
+
+wanted = {"horizon": horizon, "features": sorted(features), "model": model}
 try:
-    lifetime = pipe.lifetime_value(horizon)
+    ready = computed(f"value-churn:{wanted}", lambda p: warm(p, horizon, features, model), "Fitting the churn models")
 except InsightError as exc:
-    lifetime = exc
+    show_error(exc)
+    st.stop()
+shown = wanted if ready else st.session_state.get("pred_shown")
+if ready:
+    st.session_state["pred_shown"] = wanted
+elif shown is not None:
+    st.info(f"Updating to these settings; the results below are for a {shown['horizon']}-day horizon until then.")
+if shown is None:
+    refresh_when_ready()
+    st.stop()
+horizon, features, model = shown["horizon"], shown["features"], shown["model"]
+data = pipe.churn_data(horizon).with_features(features)
+comparison = pipe.churn_comparison(horizon, features)
+fitted = pipe.churn_model(horizon, features, model)
 
-spend = target = None
-try:
-    target = pipe.default_spend_target(horizon)
-    if target is not None:
-        choices = pipe.spend_targets()
-        target = st.selectbox("Customer value to predict", choices, index=choices.index(target), key="pred_target")
-    with st.spinner("Comparing spend models…"):
-        spend = pipe.spend(horizon, target)
-except InsightError as exc:
-    spend = exc
-
-tab_churn, tab_value, tab_clv, tab_action, tab_fair = st.tabs(
-    ["Churn risk", "Value", "Lifetime value", "Action list", "Fairness"]
+threshold = st.slider(
+    "Call customers whose churn risk is at least", 0.05, 0.95, THRESHOLD, step=0.05, key="pred_threshold"
 )
+try:
+    actions, tier_rule = pipe.action_list(threshold, horizon, features, model)
+except InsightError as exc:
+    actions, tier_rule = None, str(exc)
+if actions is None:
+    st.info(f"No action list: it needs a value for each customer ({tier_rule})")
+else:
+    st.markdown(f"### {escape_md(words.action_sentence(actions, ds.currency, threshold))}")
+    table = actions.merge(personal_details(), on="customer_id", how="left") if len(actions) else actions
+    shown_columns = [c for c in table.columns if c not in ("tier", "reason_features")]
+    st.dataframe(rounded(friendly_columns(table[shown_columns])), hide_index=True, width="stretch")
+    download_csv(friendly_columns(actions), "customers_to_contact.csv", "Download the action list", key="dl_actions")
+    st.caption(f"Value tiers: {tier_rule}")
 
-threshold = THRESHOLD
+view = pipe.threshold_view(threshold, horizon, features, model)
+with st.expander("How good are these models?"):
+    for sentence in words.metric_sentences(
+        comparison.metrics.loc[fitted.name], view.precision, view.recall, threshold, comparison.folds
+    ):
+        st.markdown(f"- {escape_md(sentence)}")
+    for note in comparison.notes:
+        st.caption(note)
+    metrics = comparison.metrics.rename(columns={"seconds": "seconds to train"}).rename_axis("Model")
+    st.dataframe(friendly_columns(rounded(metrics.reset_index(), 3)), hide_index=True, width="stretch")
+    st.altair_chart(charts.churn_auc_bar(comparison.metrics, comparison.best), width="stretch")
+    roc, pr = pipe.churn_curves(horizon, features)
+    left, right = st.columns(2)
+    left.altair_chart(charts.roc_curve_chart(roc), width="stretch")
+    right.altair_chart(charts.pr_curve_chart(pr), width="stretch")
+    left.altair_chart(charts.confusion_chart(view.confusion), width="stretch")
+
+tab_churn, tab_value, tab_clv, tab_fair = st.tabs(["Who may leave, and why", "Value", "Lifetime value", "Fairness"])
 with tab_churn:
-    if comparison is None:
-        st.info("No churn model for this data (see above).")
+    if data.source == "derived":
+        st.markdown(
+            f"A customer counts as gone when they bought before **{data.cutoff:%d %b %Y}** and nothing in the "
+            f"{horizon} days after; the models only see orders up to then. {share(data.churn_rate)} of "
+            f"{len(data.X):,} customers left. Today's risk applies the same models to everyone's orders to date."
+        )
     else:
-        st.subheader("Model comparison")
-        st.caption(
-            f"{comparison.folds}-fold stratified cross-validation; preprocessing is fitted inside each fold. "
-            "Classes are weighted so churners count as much as stayers."
+        st.markdown(
+            f"Who left comes from the column **{escape_md(data.label_column)}**: {share(data.churn_rate)} of "
+            f"{len(data.X):,} customers. No customer's risk comes from a model that saw their answer."
         )
-        for note in comparison.notes:
-            st.caption(f"ℹ️ {note}")
-        shown = comparison.metrics.rename(columns={"roc_auc": "ROC AUC", "seconds": "seconds to train"})
-        st.dataframe(shown.style.format("{:.3f}"), width="stretch")
-        st.altair_chart(charts.churn_auc_bar(comparison.metrics, comparison.best), width="stretch")
-        if data.source == "derived":
-            try:
-                auc = pipe.palive_auc(horizon)
-                st.caption(
-                    f"Second opinion: BG/NBD's 1 − P(alive) at the cutoff, with no labels at all, reaches ROC AUC "
-                    f"{auc:.3f}. It sees one-time buyers as alive, so it trails the classifiers when many bought once."
-                )
-            except InsightError as exc:
-                st.caption(f"No BG/NBD second opinion: {exc}")
-
-        st.subheader("Decision threshold")
-        threshold = st.slider(
-            "Flag customers whose churn risk is at least", 0.05, 0.95, THRESHOLD, step=0.05, key="pred_threshold"
-        )
-        view = pipe.threshold_view(threshold, horizon, features, name)
-        a, b, c = st.columns(3)
-        a.metric("Precision", f"{view.precision:.0%}", help="Of the customers flagged, the share who really churned.")
-        b.metric("Recall", f"{view.recall:.0%}", help="Of the customers who churned, the share flagged.")
-        c.metric("Customers flagged today", f"{view.flagged_now:,}", help="Current customers at or above the line.")
-        roc, pr = pipe.churn_curves(horizon, features)
-        col1, col2 = st.columns(2)
-        col1.altair_chart(charts.roc_curve_chart(roc), width="stretch")
-        col2.altair_chart(charts.pr_curve_chart(pr), width="stretch")
-        col1.altair_chart(charts.confusion_chart(view.confusion), width="stretch")
-        col2.altair_chart(charts.importance_bar(model.importance), width="stretch")
-        st.caption(
-            f"Importance: how much {model.name}'s ROC AUC drops on held-out customers when one column is shuffled "
-            f"(held-out ROC AUC {model.holdout_auc:.3f})."
-        )
-        if model.coefficients is not None:
-            with st.expander("Coefficients (scaled inputs; positive = more likely to churn)"):
-                st.dataframe(model.coefficients, hide_index=True, width="stretch")
-
-        st.subheader("Customers by churn risk")
-        table = pd.DataFrame({"churn_risk": risk, "reasons": reasons}).sort_values("churn_risk", ascending=False)
-        if not isinstance(lifetime, InsightError):
-            table = table.join(lifetime.table.set_index("customer_id")[["p_alive"]])
-            st.altair_chart(charts.risk_vs_alive(table.rename_axis("customer_id").reset_index()), width="stretch")
-        st.dataframe(
-            table.head(300).rename_axis("customer_id").reset_index(),
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "churn_risk": st.column_config.ProgressColumn("Churn risk", format="%.2f", min_value=0, max_value=1),
-                "reasons": st.column_config.TextColumn("Why", width="large"),
-                "p_alive": st.column_config.NumberColumn("P(alive), BG/NBD", format="%.2f"),
-            },
-        )
+    st.altair_chart(charts.importance_bar(fitted.importance), width="stretch")
+    risk = pipe.churn_risk(horizon, features, model)
+    reasons = pipe.churn_reasons(horizon, features, model)
+    table = pd.DataFrame({"churn_risk": risk, "reasons": reasons}).sort_values("churn_risk", ascending=False)
+    st.dataframe(
+        friendly_columns(table.head(300).rename_axis("customer_id").reset_index()),
+        hide_index=True,
+        width="stretch",
+        column_config={column_label("churn_risk"): st.column_config.ProgressColumn(format="%.2f", max_value=1)},
+    )
 
 with tab_value:
-    if isinstance(spend, InsightError):
-        st.info(f"No value model for this data: {spend}")
-    else:
-        st.markdown(f"Predicting **{spend.target}**. Best on held-out customers: **{spend.best}** (lowest RMSE).")
-        st.dataframe(spend.metrics.style.format("{:,.3f}"), width="stretch")
-        spend_models = list(spend.metrics.index)
-        shown_model = st.selectbox("Show", spend_models, index=spend_models.index(spend.best), key="pred_spend_model")
-        st.altair_chart(charts.predicted_vs_actual(spend.holdout, shown_model), width="stretch")
+    try:
+        spend = pipe.spend(horizon)
+        st.markdown(
+            f"Predicting **{escape_md(column_label(spend.target))}**; the best on customers it did not learn from: "
+            f"**{spend.best}**, off by {money(spend.metrics.loc[spend.best, 'mae'], ds.currency)} per customer "
+            "on average."
+        )
+        st.altair_chart(charts.predicted_vs_actual(spend.holdout, spend.best), width="stretch")
         values = pd.DataFrame({"predicted_value": spend.predicted, "tier": spend.tiers})
-        st.markdown(f"**Value tiers.** {spend.tier_rule}")
         title = "Predicted value per customer"
         st.altair_chart(charts.value_histogram(values, "predicted_value", title, "Predicted value"), width="stretch")
+    except InsightError as exc:
+        st.info(f"No value model for this data: {exc}")
 
 with tab_clv:
-    if isinstance(lifetime, InsightError):
-        st.info(f"No lifetime value for this data: {lifetime}")
-    else:
+    try:
+        lifetime = pipe.lifetime_value(horizon)
+        st.markdown(escape_md(words.value_sentence(lifetime, ds.currency)))
         for note in lifetime.warnings:
             st.warning(note)
-        s = lifetime.summary()
-        a, b, c = st.columns(3)
-        a.metric("Customers", f"{len(lifetime.table):,}")
-        b.metric("Average P(alive)", f"{s['mean_p_alive']:.0%}")
-        if s["total_clv_12m"] is not None:
-            c.metric("12-month CLV, all customers", f"{s['total_clv_12m']:,.0f}")
-            hist = charts.value_histogram(lifetime.table, "clv_12m", "12-month lifetime value", "CLV, next 12 months")
+        if "clv_12m" in lifetime.table:
+            hist = charts.value_histogram(lifetime.table, "clv_12m", "Value over the next 12 months", "Value")
             st.altair_chart(hist, width="stretch")
         st.caption(lifetime.describe_fit())
-        st.dataframe(
-            lifetime.table.sort_values("clv_12m" if "clv_12m" in lifetime.table else "p_alive", ascending=False),
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "p_alive": st.column_config.NumberColumn("P(alive)", format="%.2f"),
-                "expected_purchases": st.column_config.NumberColumn(
-                    f"Purchases, next {lifetime.horizon_days} days", format="%.2f"
-                ),
-                "expected_spend_per_purchase": st.column_config.NumberColumn("Spend per purchase", format="%.2f"),
-                "clv_12m": st.column_config.NumberColumn("CLV 12 months", format="%.2f"),
-            },
-        )
-
-with tab_action:
-    if risk is None or isinstance(spend, InsightError):
-        st.info("The action list needs both a churn model and a value model.")
-    else:
-        actions, _ = pipe.action_list(threshold, horizon, features, name, target)
-        st.markdown(
-            f"**{len(actions):,} customers** in the high value or potential tier with churn risk at least "
-            f"**{threshold:.2f}** (the threshold on the Churn risk tab), most value at risk first."
-        )
-        st.dataframe(
-            actions,
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "churn_risk": st.column_config.NumberColumn("Churn risk", format="%.2f"),
-                "predicted_value": st.column_config.NumberColumn("Predicted value", format="%.2f"),
-                "value_at_risk": st.column_config.NumberColumn("Value at risk", format="%.2f"),
-                "reasons": st.column_config.TextColumn("Why", width="large"),
-            },
-        )
-        download_csv(actions, "customers_to_contact.csv", label="Download the action list (CSV)", key="pred_download")
+        order = "clv_12m" if "clv_12m" in lifetime.table else "p_alive"
+        clv_table = lifetime.table.sort_values(order, ascending=False).rename(columns={"frequency": "repeat_orders"})
+        st.dataframe(rounded(friendly_columns(clv_table)), hide_index=True, width="stretch")
+    except InsightError as exc:
+        st.info(f"No lifetime value for this data: {exc}")
 
 with tab_fair:
-    if comparison is None:
-        st.info("The fairness check needs a churn model.")
+    table, warnings = pipe.fairness(threshold, horizon, features, model)
+    if table.empty:
+        st.info("No columns describing people (gender, age …) to check the churn model against.")
     else:
-        table, warnings = pipe.fairness(threshold, horizon, features, name)
-        if table.empty:
-            st.info("No columns describing people (gender, age …) to check the churn model against.")
-        else:
-            for warning in warnings:
-                st.warning(warning)
-            if not warnings:
-                st.success("Recall and flag rate are similar across groups (within 10 points, or within chance).")
-            for attribute in table["attribute"].unique():
-                st.altair_chart(charts.fairness_bar(table, attribute), width="stretch")
-            st.dataframe(table, hide_index=True, width="stretch")
+        for warning in warnings:
+            st.warning(escape_md(warning))
+        if not warnings:
+            st.success("The model finds and flags customers at similar rates across groups (within 10 points).")
+        for attribute in table["attribute"].unique():
+            st.altair_chart(charts.fairness_bar(table, attribute), width="stretch")
+        st.dataframe(rounded(friendly_columns(table)), hide_index=True, width="stretch")
+
+refresh_when_ready()

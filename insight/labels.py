@@ -1,25 +1,76 @@
-"""Words and numbers as a founder reads them: column names in plain words, rounding that fits.
+"""Words and numbers as a founder reads them: column names in plain words, rounding that fits, money with
+its currency, singular and plural right.
 
-Shared by the analyses (segment descriptions, churn reasons) and the pages.
+Shared by the analyses (segment descriptions, churn reasons), the pages, the report and the downloads, so a
+table never shows `recency_days` or `7.9208 days`.
 """
 
 from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
-NICE_NAMES = {
+NICE_NAMES = {  # internal column names in words, as they read inside a sentence
+    "customer_id": "customer",
     "recency_days": "days since last order",
     "frequency": "orders",
     "monetary": "spend",
     "avg_order_value": "average order",
     "tenure_days": "days as a customer",
-    "purchase_rate_30d": "orders per 30 days",
+    "purchase_rate_30d": "orders per month",
     "days_between_orders": "days between orders",
     "return_share": "share returned",
     "distinct_items": "different items",
+    "first_purchase": "first order",
+    "last_purchase": "last order",
+    "r_score": "recency score (1-5)",
+    "f_score": "frequency score (1-5)",
+    "m_score": "spend score (1-5)",
+    "rfm_group": "RFM group",
+    "churn_risk": "churn risk",
+    "predicted_value": "predicted value",
+    "value_at_risk": "value at risk",
+    "clv_12m": "value, next 12 months",
+    "p_alive": "chance still active",
+    "expected_purchases": "expected orders",
+    "expected_spend_per_purchase": "spend per order",
+    "monetary_value": "average repeat order",
+    "repeat_orders": "repeat orders",
+    "T": "weeks since first order",
+    "recency": "weeks between first and last order",
+    "mean_compound": "average feeling",
+    "mean_sentence_compound": "average feeling per sentence",
+    "compound": "feeling (-1 to +1)",
+    "sentence_compound": "feeling per sentence",
+    "mean_sentiment": "average feeling",
+    "n_feedback": "texts",
+    "share_negative": "share negative",
+    "share_unhappy": "share unhappy",
+    "neg": "negative words",
+    "neu": "neutral words",
+    "pos": "positive words",
+    "rows_removed": "rows removed",
+    "values_changed": "values changed",
+    "feedback_count": "reviews written",
+    "mean_stars": "average stars given",
+    "ratings_count": "ratings given",
+    "mean_rating": "average rating given",
+    "reason_features": "reasons",
+    "reasons": "why",
+    "hit_rate": "hit rate",
+    "precision_at_10": "precision in the top 10",
+    "recall_at_10": "recall in the top 10",
+    "roc_auc": "ROC AUC",
+    "item_id": "item",
+    "item_name": "item",
 }
+RFM_GROUP_HELP = (
+    "RFM group: customers sorted by how Recently they bought, how Frequently and how much Money they spent "
+    "(each scored 1-5 against the others), then named: Champions bought lately, often and the most; At risk "
+    "used to buy a fair amount but not lately; and so on."
+)
 
 
 def nice_name(feature: str) -> str:
@@ -33,7 +84,78 @@ def nice_name(feature: str) -> str:
     return (base or feature).lower()
 
 
+def column_label(name: str) -> str:
+    """A table header: the column in words with a capital (`clv_12m` -> `Value, next 12 months`)."""
+    words = nice_name(str(name))
+    return words[:1].upper() + words[1:]
+
+
+def friendly_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """The frame with headers a founder reads (the values untouched)."""
+    return df.rename(columns={c: column_label(c) for c in df.columns})
+
+
 def fmt_number(v: float) -> str:
+    """Rounding that fits the size: 1,234 / 12.3 / 0.42."""
     if pd.isna(v):
         return "n/a"
     return f"{v:,.0f}" if abs(v) >= 10 else f"{v:.1f}" if abs(v) >= 1 else f"{v:.2f}"
+
+
+_PREFIX_SYMBOLS = ("$", "£", "¥", "₹", "￥")
+
+
+def money(amount: float | None, currency: str | None = None) -> str:
+    """An amount with its currency, rounded to whole units from 100 up: `£8,300`, `1,234 €`, `12.50`."""
+    if amount is None or pd.isna(amount):
+        return "–"
+    digits = f"{amount:,.0f}" if abs(amount) >= 100 else f"{amount:,.2f}"
+    if not currency:
+        return digits
+    if currency in _PREFIX_SYMBOLS:
+        return f"-{currency}{digits[1:]}" if digits.startswith("-") else f"{currency}{digits}"
+    return f"{digits} {currency}"
+
+
+_IRREGULAR = {"customer": "customers", "person": "people", "day": "days", "reply": "replies", "category": "categories"}
+
+
+def plural(n: float, word: str) -> str:
+    """`1 order`, `2 orders`, `1,234 customers` (the number rounded to whole units)."""
+    count = int(round(float(n)))
+    if count == 1:
+        return f"1 {word}"
+    many = _IRREGULAR.get(word) or (
+        word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in "aeiou" else word + "s"
+    )
+    return f"{count:,} {many}"
+
+
+def days(n: float) -> str:
+    """Whole days: `8 days`, `1 day` (never 7.9208 days)."""
+    return plural(n, "day")
+
+
+def share(x: float | None) -> str:
+    """A share as a percentage: 0.4213 -> `42%`; below 1% shows one decimal."""
+    if x is None or pd.isna(x):
+        return "–"
+    return f"{100 * x:.1f}%" if 0 < abs(x) < 0.01 else f"{100 * x:.0f}%"
+
+
+def period(first: pd.Timestamp | None, last: pd.Timestamp | None) -> str:
+    """`Oct 2024 – Sep 2026`, or one month when both fall in it."""
+    if first is None or last is None or pd.isna(first) or pd.isna(last):
+        return "–"
+    a, b = pd.Timestamp(first).strftime("%b %Y"), pd.Timestamp(last).strftime("%b %Y")
+    return a if a == b else f"{a} – {b}"
+
+
+def rounded(df: pd.DataFrame, digits: int = 2) -> pd.DataFrame:
+    """Floats rounded for display: whole numbers from 100 up, `digits` decimals below."""
+    out = df.copy()
+    for col in out.columns:
+        if pd.api.types.is_float_dtype(out[col]):
+            values = out[col]
+            out[col] = np.where(values.abs() >= 100, values.round(0), values.round(digits))
+    return out

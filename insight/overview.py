@@ -19,15 +19,52 @@ MIN_MONTHS_FOR_FORECAST = 9
 HOLDOUT_MONTHS = 3
 
 
-def headline(customers: pd.DataFrame, tx: pd.DataFrame | None) -> dict[str, float | None]:
-    """Customers, revenue, repeat-purchase rate (share of buyers with 2+ orders)."""
-    out: dict[str, float | None] = {"customers": float(len(customers)), "revenue": None, "repeat_rate": None}
-    if tx is not None and "amount" in tx:
-        out["revenue"] = float(tx["amount"].sum())
+ACTIVE_DAYS = 90  # a customer who bought in the last 90 days of the data counts as active
+
+
+def headline(customers: pd.DataFrame, tx: pd.DataFrame | None) -> dict[str, Any]:
+    """The figures a founder looks at first, straight from the tables (no model): customers, orders, revenue,
+    the period the orders cover, customers active in its last `ACTIVE_DAYS` days, and the repeat-purchase rate
+    (share of buyers with 2+ orders). A figure the data cannot give is None."""
+    out: dict[str, Any] = {
+        "customers": float(len(customers)) if len(customers) else None,
+        "orders": None,
+        "revenue": None,
+        "first_date": None,
+        "last_date": None,
+        "active_customers": None,
+        "repeat_rate": None,
+    }
+    if tx is not None:
+        out["orders"] = float(_orders(tx))
+        if "amount" in tx:
+            out["revenue"] = float(tx["amount"].sum())
+        if "timestamp" in tx and tx["timestamp"].notna().any():
+            first, last = tx["timestamp"].min(), tx["timestamp"].max()
+            out["first_date"], out["last_date"] = first, last
+            if "customer_id" in tx:
+                recent = tx["timestamp"] > last - pd.Timedelta(days=ACTIVE_DAYS)
+                out["active_customers"] = float(tx.loc[recent, "customer_id"].nunique())
     if "frequency" in customers:
         buyers = customers["frequency"] > 0
         out["repeat_rate"] = float((customers.loc[buyers, "frequency"] >= 2).mean()) if buyers.any() else None
     return out
+
+
+def _orders(tx: pd.DataFrame) -> int:
+    """Distinct orders: by order id, else one per customer and day, else one per row; returns left out."""
+    kept = tx
+    for column in ("amount", "quantity"):
+        if column in kept:
+            kept = kept[~(kept[column] < 0)]
+    if "order_id" in kept:
+        ids = kept["order_id"].dropna()
+        return int(ids[~ids.astype(str).str.match(r"^[Cc]\d")].nunique())
+    if {"customer_id", "timestamp"} <= set(kept.columns):
+        return len(
+            kept[["customer_id", "timestamp"]].assign(timestamp=kept["timestamp"].dt.normalize()).drop_duplicates()
+        )
+    return len(kept)
 
 
 def monthly_series(tx: pd.DataFrame) -> pd.DataFrame:

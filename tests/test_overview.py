@@ -28,9 +28,33 @@ def _tx(months: int = 18, seed: int = 0) -> pd.DataFrame:
 
 def test_headline_counts() -> None:
     customers = pd.DataFrame({"customer_id": ["a", "b", "c", "d"], "frequency": [1, 3, 0, 2]})
-    tx = pd.DataFrame({"amount": [10.0, 20.0, -5.0]})
+    tx = pd.DataFrame(
+        {
+            "customer_id": ["a", "b", "b", "d", "b"],
+            "order_id": ["1", "2", "2", "3", "C2"],
+            "amount": [10.0, 20.0, 5.0, 4.0, -5.0],
+            "timestamp": pd.to_datetime(["2025-01-03", "2025-05-01", "2025-05-01", "2025-06-30", "2025-07-02"]),
+        }
+    )
     out = ov.headline(customers, tx)
-    assert out == {"customers": 4.0, "revenue": 25.0, "repeat_rate": pytest.approx(2 / 3)}
+    assert out["customers"] == 4 and out["orders"] == 3 and out["revenue"] == 34.0
+    assert out["repeat_rate"] == pytest.approx(2 / 3)
+    assert (out["first_date"], out["last_date"]) == (pd.Timestamp("2025-01-03"), pd.Timestamp("2025-07-02"))
+    assert out["active_customers"] == 2  # b and d bought in the 90 days up to 2 July
+
+
+def test_headline_without_order_ids_counts_a_customer_day_as_one_order() -> None:
+    tx = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "a", "b"],
+            "amount": [1.0, 2.0, 3.0, 4.0],
+            "timestamp": pd.to_datetime(
+                ["2025-01-03 09:00", "2025-01-03 17:00", "2025-01-04", "2025-01-03"], format="ISO8601"
+            ),
+        }
+    )
+    out = ov.headline(pd.DataFrame({"customer_id": []}), tx)
+    assert out["orders"] == 3 and out["customers"] is None
 
 
 def test_monthly_series_fills_gaps_and_counts_customers() -> None:

@@ -223,3 +223,20 @@ def test_results_of_other_code_are_never_read_back(tmp_path, monkeypatch):
     new = Store(tmp_path)
     assert new.get_or_compute("fp", "fit", {"k": 3}, lambda: "fitted by the new code") == "fitted by the new code"
     assert new.computed["fit"] == 1
+
+
+def test_a_step_the_data_cannot_support_fails_once_and_says_so_again(tmp_path: Path) -> None:
+    from insight.errors import NotEnoughData
+
+    store, calls = Store(tmp_path), []
+
+    def too_few() -> None:
+        calls.append(1)
+        raise NotEnoughData("Churn models need at least 10 churned customers.")
+
+    for _ in range(3):
+        with pytest.raises(NotEnoughData, match="at least 10 churned"):
+            store.get_or_compute("fp", "compare", None, too_few)
+    with pytest.raises(NotEnoughData):
+        store.peek("fp", "compare", None)
+    assert len(calls) == 1 and not list((tmp_path / "cache").glob("*/*.joblib"))

@@ -44,6 +44,7 @@ class Table:
     roles: Roles
     rows_raw: int
     read_report: ReadReport
+    currency: dict[str, str] = field(default_factory=dict)  # money columns: the symbol they were written with
     _standard: pd.DataFrame | None = field(default=None, repr=False)
 
     def standard(self) -> pd.DataFrame:
@@ -79,6 +80,15 @@ class Dataset:
     def tables_of(self, kind: str) -> list[Table]:
         """All tables of a kind."""
         return [t for t in self.tables if t.kind == kind]
+
+    @property
+    def currency(self) -> str | None:
+        """The currency the orders' amounts (or unit prices) were written with, when they said so."""
+        for table in self.tables_of("transactions"):
+            for role in ("amount", "unit_price"):
+                if table.roles.get(role) in table.currency:
+                    return table.currency[table.roles[role]]
+        return None
 
     def transactions(self) -> pd.DataFrame | None:
         """Every orders / payments file as one standard frame (an orders file and its order lines together,
@@ -247,7 +257,7 @@ def build_dataset(
             read_steps.append(log_entry(report.file, "joined to its orders", detail=borrowed[report.file]))
         entries = read_steps + entries
         log.extend(entries)
-        tables.append(Table(report.file, kind, cleaned, file_roles, len(typed), report))
+        tables.append(Table(report.file, kind, cleaned, file_roles, len(typed), report, types.currency))
     step(0.9, "Building the customer table")
     customers, customer_roles = assemble_customers(tables)
     pii = [c for c in customer_roles["pii"] if c in customers]

@@ -66,6 +66,18 @@ def parse_numbers(values: pd.Series) -> pd.Series:
     return out.where(~negative, -out)
 
 
+_CODES = {"eur": "€", "usd": "$", "gbp": "£"}
+
+
+def currency_of(values: pd.Series) -> str | None:
+    """The currency most of a money column's values are written with ("$1,234.50" -> "$"), or None."""
+    found = values.head(2000).astype(str).str.extract(f"({_CURRENCY.pattern})", expand=False)[0].dropna()
+    if len(found) < 0.5 * min(len(values), 2000):
+        return None
+    top = found.str.strip().str.rstrip(".").value_counts().index[0]
+    return _CODES.get(top.lower(), top.upper() if len(top) == 3 else top)
+
+
 def _day_first(sample: pd.Series) -> bool:
     """True when dates are written day before month (some first part is over 12)."""
     parts = sample.str.extract(r"^(\d{1,2})[-/.](\d{1,2})[-/.]\d{2,4}")
@@ -107,6 +119,7 @@ class TypeReport:
 
     kinds: dict[str, str] = field(default_factory=dict)
     unparsed: dict[str, int] = field(default_factory=dict)
+    currency: dict[str, str] = field(default_factory=dict)  # money columns: the symbol or code they were written with
 
 
 def _is_date_column(name: str, present: pd.Series) -> bool:
@@ -167,6 +180,8 @@ def parse_types(df: pd.DataFrame, threshold: float = 0.9) -> tuple[pd.DataFrame,
             if numbers[~blank].notna().mean() >= threshold and not codes:
                 converted = numbers
                 kind = "number"
+                if (symbol := currency_of(present)) is not None:
+                    report.currency[col] = symbol
         if converted is not None:
             report.unparsed[col] = int((converted.isna() & ~blank).sum())
             out[col] = converted

@@ -134,6 +134,10 @@ class Pipeline:
         """'column' (a label column), 'derived' (from dated orders) or None (no churn for this data)."""
         return predict.label_source(self.ds)
 
+    def churn_models(self) -> list[str]:
+        """The churn models the comparison offers."""
+        return list(predict.CHURN_MODELS)
+
     def churn_data(self, horizon: int = HORIZON_DAYS) -> predict.ChurnData:
         """Who left and what the models learn from; the horizon matters only for a derived label."""
         horizon = self._horizon(horizon)

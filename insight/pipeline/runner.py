@@ -8,6 +8,8 @@ and the report one backed by the default store, tests a plain memo that counts w
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
@@ -44,3 +46,35 @@ def store_runner(fingerprint: str) -> Runner:
         return default_store().get_or_compute(fingerprint, step, params, compute)
 
     return run
+
+
+class NotReady(Exception):
+    """A step's result is not cached yet (raised by `peek_runner`, which never computes)."""
+
+
+def peek_runner(store: Any, fingerprint: str) -> Runner:
+    """A runner that only reads the store: a pipeline method through it returns at once or raises NotReady."""
+
+    def run(step: str, params: dict[str, Any] | None, compute: Callable[[], T]) -> T:
+        found, value = store.peek(fingerprint, step, params)
+        if not found:
+            raise NotReady(step)
+        return value
+
+    return run
+
+
+def held_runner(run: Runner, steps: set[str], released: Callable[[], bool], timeout: float = 600) -> Runner:
+    """`run`, except that the given steps wait until `released()` before they compute: lets a test hold back a
+    slow step (e.g. the churn comparison) and see what the app shows meanwhile."""
+
+    def wait_then(compute: Callable[[], T]) -> T:
+        gate, deadline = threading.Event(), time.monotonic() + timeout
+        while not released() and time.monotonic() < deadline:
+            gate.wait(0.05)
+        return compute()
+
+    def held(step: str, params: dict[str, Any] | None, compute: Callable[[], T]) -> T:
+        return run(step, params, (lambda: wait_then(compute)) if step in steps else compute)
+
+    return held

@@ -8,10 +8,8 @@ from the data is HTML-escaped.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -89,19 +87,3 @@ def render(title: str, dataset_name: str, sections: list[Section], generated: da
         f"<style>{_CSS}</style></head><body><h1>{e(title)}</h1>"
         f'<p class="meta">{e(dataset_name)} · made {when} with Customer Insight</p><p>{toc}</p>{body}</body></html>'
     )
-
-
-# --- what the overview and the report show -------------------------------------------------------
-
-Runner = Callable[[str, "dict[str, Any] | None", Callable[[], Any]], Any]
-HORIZON_DAYS = 90
-
-
-@dataclass
-class Analyses:
-    """Every analysis with its default settings; a part is None when the data cannot support it (see `notes`)."""
-
-    headline: dict[str, float | None]
-    monthly: pd.DataFrame | None = None
-    revenue_forecast: Any = None
-    active_forecast: Any = None

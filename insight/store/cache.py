@@ -20,10 +20,13 @@ import warnings
 import zlib
 from collections import Counter, OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import joblib
+
+from insight.errors import InsightError
 
 T = TypeVar("T")
 
@@ -55,6 +58,16 @@ def cache_key(fingerprint: str, step: str, params: dict[str, Any] | None = None)
     """A stable hex key for one cached result of this version of the code."""
     blob = json.dumps([code_version(), fingerprint, step, params or {}], sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class _Failed:
+    """A step that raised a user-fixable error for this data (kept in memory only: cheap to find again)."""
+
+    error: InsightError
+
+
+FAILED_SIZE = 1024  # what a remembered failure counts against the memory budget
 
 
 class Store:
@@ -107,7 +120,10 @@ class Store:
             if key not in self._memory:
                 return False, None
             self._memory.move_to_end(key)
-            return True, self._memory[key][0]
+            value = self._memory[key][0]
+        if isinstance(value, _Failed):
+            raise value.error
+        return True, value
 
     def _touch(self, path: Path) -> None:
         """Stamp a disk entry as just used, strictly after every earlier stamp (file times can tie)."""
@@ -179,6 +195,18 @@ class Store:
             total -= p.stat().st_size
             p.unlink(missing_ok=True)
 
+    def peek(self, fingerprint: str, step: str, params: dict[str, Any] | None) -> tuple[bool, Any]:
+        """(True, result) when the key is cached in memory or on disk, else (False, None); never computes."""
+        key = cache_key(fingerprint, step, params)
+        found, value = self._recall(key)
+        if found:
+            return True, value
+        found, value, size = self._read_disk(key)
+        if found:
+            self.disk_hits[step] += 1
+            self._remember(key, value, size)
+        return found, value
+
     def get_or_compute(
         self,
         fingerprint: str,
@@ -206,7 +234,11 @@ class Store:
                 if found:
                     self.disk_hits[step] += 1
                 else:
-                    value = compute()
+                    try:
+                        value = compute()
+                    except InsightError as exc:  # the data cannot support it: say so again without refitting
+                        self._remember(key, _Failed(exc), FAILED_SIZE)
+                        raise
                     self.computed[step] += 1
                     pickled = self._pickle(value)
                     size = len(pickled) if pickled is not None else self.memory_bytes // UNKNOWN_SHARE

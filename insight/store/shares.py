@@ -36,6 +36,36 @@ class Share:
     cleaning: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class ShareLink:
+    """A live link made for a dataset: its token, when it was made and ends, and the page it opens."""
+
+    token: str
+    created: float
+    expires: float
+    page: str | None
+
+
+def _keystream(fingerprint: str, salt: str, size: int) -> bytes:
+    blocks = [hashlib.sha256(f"seal:{fingerprint}:{salt}:{i}".encode()).digest() for i in range(size // 32 + 1)]
+    return b"".join(blocks)[:size]
+
+
+def _seal(token: str, fingerprint: str, salt: str) -> str:
+    """The token locked with the dataset's fingerprint: only someone holding the same data can list it again."""
+    raw = token.encode()
+    return bytes(a ^ b for a, b in zip(raw, _keystream(fingerprint, salt, len(raw)), strict=True)).hex()
+
+
+def _unseal(sealed: str, fingerprint: str, salt: str) -> str:
+    raw = bytes.fromhex(sealed)
+    return bytes(a ^ b for a, b in zip(raw, _keystream(fingerprint, salt, len(raw)), strict=True)).decode()
+
+
+def _dataset_key(fingerprint: str) -> str:
+    return hashlib.sha256(f"dataset:{fingerprint}".encode()).hexdigest()
+
+
 class ShareRegistry:
     """Share links in a SQLite catalog, with each share's files in a folder of its own.
 
@@ -49,8 +79,11 @@ class ShareRegistry:
         with self._connect() as con:
             con.execute(
                 "CREATE TABLE IF NOT EXISTS shares (token TEXT PRIMARY KEY, created REAL, expires REAL, "
-                "revoked INTEGER DEFAULT 0, meta TEXT)"
+                "revoked INTEGER DEFAULT 0, meta TEXT, dataset TEXT, sealed TEXT)"
             )
+            columns = {row[1] for row in con.execute("PRAGMA table_info(shares)")}
+            for column in ("dataset", "sealed") if "sealed" not in columns else ():  # a catalog of an older version
+                con.execute(f"ALTER TABLE shares ADD COLUMN {column} TEXT")
         self.purge_expired()
 
     def _connect(self) -> sqlite3.Connection:
@@ -69,8 +102,12 @@ class ShareRegistry:
         cleaning: dict[str, Any] | None = None,
         days: int = DEFAULT_SHARE_DAYS,
         now: float | None = None,
+        dataset: str | None = None,
     ) -> str:
-        """Save the files and view; return the new token. `files=None` shares the demo shop."""
+        """Save the files and view; return the new token. `files=None` shares the demo shop.
+
+        `dataset` (the fingerprint) lets the owner list the link again later with `links(dataset)`.
+        """
         if not 1 <= days <= 365:
             raise InsightError(f"A share link can last 1 to 365 days; got {days}.")
         token = secrets.token_urlsafe(32)
@@ -89,12 +126,36 @@ class ShareRegistry:
             "kinds": kinds,
             "cleaning": cleaning or {},
         }
+        key = hashlib.sha256(token.encode()).hexdigest()
+        sealed = _seal(token, dataset, key) if dataset else None
+        owner = _dataset_key(dataset) if dataset else None
         with self._connect() as con:
             con.execute(
-                "INSERT INTO shares (token, created, expires, meta) VALUES (?, ?, ?, ?)",
-                (hashlib.sha256(token.encode()).hexdigest(), now, now + days * 86400, json.dumps(meta, default=str)),
+                "INSERT INTO shares (token, created, expires, meta, dataset, sealed) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    key,
+                    now,
+                    now + days * 86400,
+                    json.dumps(meta, default=str),
+                    owner,
+                    sealed,
+                ),
             )
         return token
+
+    def links(self, dataset: str, now: float | None = None) -> list[ShareLink]:
+        """The live links made for this dataset (by its fingerprint), newest first."""
+        now = time.time() if now is None else now
+        with self._connect() as con:
+            rows = con.execute(
+                "SELECT token, created, expires, meta, sealed FROM shares WHERE dataset = ? AND revoked = 0 "
+                "AND expires >= ? ORDER BY created DESC",
+                (_dataset_key(dataset), now),
+            ).fetchall()
+        return [
+            ShareLink(_unseal(sealed, dataset, key), created, expires, json.loads(meta)["view"].get("page"))
+            for key, created, expires, meta, sealed in rows
+        ]
 
     def open(self, token: str, now: float | None = None) -> Share:
         """The share behind a token, or an `InsightError` saying why there is none."""

@@ -16,6 +16,7 @@ from ui import (  # noqa: E402
     keep_shared_view,
     open_shared_view,
     password_gate,
+    refresh_when_ready,
     secret,
     share_panel,
 )
@@ -64,6 +65,8 @@ with sidebar.container():
 current = next((path for path, p in pages.items() if p.url_path == page.url_path), "app_pages/overview.py")
 share_panel(current, page.url_path)
 st.session_state["pending_jobs"] = []
+st.session_state.pop("waiting_for", None)
 page.run()
 with sidebar.container():
     dataset_line()
+refresh_when_ready()

@@ -122,7 +122,10 @@ def computed(name: str, warm: Callable[[Pipeline], Any], label: str) -> bool:
 
 def refresh_when_ready() -> None:
     """Call last on a page: while background jobs it started are running, rerun it as each one finishes."""
-    keys = st.session_state.pop("pending_jobs", [])
+    if "pending_jobs" not in st.session_state:
+        return  # called already on this run
+    keys = st.session_state.pop("pending_jobs")
+    st.session_state["waiting_for"] = keys  # what this run of the page is still waiting for (read by tests)
     if not keys:
         return
 

@@ -9,6 +9,7 @@ from insight.data.customers import too_few
 from insight.data.editor import ROLE_CHOICES, editor_rows, roles_from_rows
 from insight.data.roles import KINDS
 from insight.errors import InsightError
+from insight.labels import RFM_GROUP_HELP, friendly_columns, rounded
 from ui import active_dataset, download_csv, escape_md, load_files, read_only, show_error
 
 st.title("Your data")
@@ -135,7 +136,7 @@ with st.form("data_cleaning_form", enter_to_submit=False):
         st.session_state["data_cleaning"] = chosen
         st.rerun()
 log = pd.DataFrame(ds.cleaning_log, columns=["table", "step", "column", "rows_removed", "values_changed", "detail"])
-st.dataframe(log, hide_index=True, width="stretch")
+st.dataframe(friendly_columns(log), hide_index=True, width="stretch")
 
 st.header("Customer table")
 customers = ds.customers
@@ -146,7 +147,8 @@ if ds.pii_lookup is not None:
         customers = customers.drop(columns=ds.pii_lookup.columns[1:]).merge(ds.pii_lookup, on="customer_id")
 if "rfm_group" in customers:
     st.altair_chart(charts.rfm_groups_bar(customers), width="stretch")
-st.dataframe(customers.head(1000), hide_index=True, width="stretch")
-download_csv(customers, "customers.csv", "Download the customer table", key="data_download_customers")
+    st.caption(RFM_GROUP_HELP)
+st.dataframe(rounded(friendly_columns(customers.head(1000))), hide_index=True, width="stretch")
+download_csv(friendly_columns(customers), "customers.csv", "Download the customer table", key="dl_customers")
 for message in too_few(customers).values():
     st.caption(f"ℹ️ {message}")

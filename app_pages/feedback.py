@@ -8,6 +8,7 @@ import streamlit as st
 
 from insight import charts
 from insight.errors import InsightError
+from insight.labels import friendly_columns, rounded
 from ui import download_csv, pipeline, show_error
 
 st.title("Feedback")
@@ -54,7 +55,9 @@ cols[0].metric("Texts scored", f"{len(valid):,}", help=f"of {result.texts:,} fee
 cols[1].metric("Positive", f"{shares['positive']:.0%}")
 cols[2].metric("Neutral", f"{shares['neutral']:.0%}")
 cols[3].metric("Negative", f"{shares['negative']:.0%}")
-cols[4].metric("Mean sentiment", f"{valid['compound'].mean():+.2f}")
+cols[4].metric(
+    "Average feeling", f"{valid['compound'].mean():+.2f}", help="From -1 (very negative) to +1 (very positive)."
+)
 skipped = sum(result.skipped.values())
 if skipped:
     reasons = ", ".join(f"{n:,} {why}" for why, n in result.skipped.items())
@@ -87,9 +90,9 @@ if not ratings.empty:
         )
     left, right = st.columns(2)
     left.altair_chart(charts.sentiment_by_rating(ratings), width="stretch")
-    right.dataframe(ratings, hide_index=True, width="stretch")
+    right.dataframe(rounded(friendly_columns(ratings)), hide_index=True, width="stretch")
     st.markdown("**Where stars and words disagree most**")
-    st.dataframe(result.disagreements(10), hide_index=True, width="stretch")
+    st.dataframe(rounded(friendly_columns(result.disagreements(10))), hide_index=True, width="stretch")
 labelled = result.label_agreement()
 if labelled:
     st.info(
@@ -121,7 +124,7 @@ else:
     left, right = st.columns(2)
     left.altair_chart(charts.themes_bar(result.themes, "negative"), width="stretch")
     right.altair_chart(charts.themes_bar(result.themes, "positive"), width="stretch")
-    download_csv(result.themes, "feedback_themes.csv", "Download themes", key="fb_dl_themes")
+    download_csv(friendly_columns(result.themes), "feedback_themes.csv", "Download themes", key="dl_themes")
 
 # --- customers and segments ------------------------------------------------------------
 per_customer = result.per_customer()
@@ -129,12 +132,12 @@ if not per_customer.empty:
     st.subheader("Per customer")
     st.caption(result.measure_reason)
     unhappy = per_customer.sort_values("mean_sentiment", kind="stable").reset_index(drop=True)
-    st.dataframe(unhappy, hide_index=True, width="stretch", height=280)
+    st.dataframe(rounded(friendly_columns(unhappy)), hide_index=True, width="stretch", height=280)
     download_csv(
-        pipe.customers_with_sentiment(),
+        friendly_columns(pipe.customers_with_sentiment()),
         "customers_with_sentiment.csv",
         "Download the customer table with sentiment",
-        key="fb_dl_customers",
+        key="dl_sentiment",
     )
 
     chosen = st.session_state.get("segments")  # the Segments page's current labels: customer_id, segment
@@ -145,7 +148,7 @@ if not per_customer.empty:
         by_segment = pipe.sentiment_by_group(groupings[group])
         left, right = st.columns([3, 2])
         left.altair_chart(charts.segment_sentiment_bar(by_segment, group), width="stretch")
-        right.dataframe(by_segment, hide_index=True, width="stretch")
+        right.dataframe(rounded(friendly_columns(by_segment)), hide_index=True, width="stretch")
 
 # --- all texts -------------------------------------------------------------------------
 st.subheader("Every text")
@@ -153,7 +156,8 @@ shown = st.multiselect(
     "Show", ["positive", "neutral", "negative"], ["positive", "neutral", "negative"], key="fb_labels"
 )
 rows = scored[scored["label"].isin(shown)]
-st.dataframe(rows.head(2_000), hide_index=True, width="stretch")
+columns = [c for c in ("customer_id", "timestamp", "rating", "label", "compound", "text") if c in rows]
+st.dataframe(rounded(friendly_columns(rows[columns].head(2_000))), hide_index=True, width="stretch")
 if len(rows) > 2_000:
     st.caption(f"Showing the first 2,000 of {len(rows):,} texts; the download has them all.")
-download_csv(scored, "feedback_scored.csv", "Download every text with its scores", key="fb_dl_scored")
+download_csv(friendly_columns(scored), "feedback_scored.csv", "Download every text with its scores", key="dl_scored")

@@ -8,7 +8,7 @@ from insight import charts
 from insight.errors import InsightError
 from insight.pipeline import THRESHOLD, collect, overview_findings
 from insight.report import build_html, words
-from ui import computed, escape_md, pipeline, refresh_when_ready
+from ui import computed, escape_md, pipeline
 
 st.title("Overview")
 pipe = pipeline()
@@ -137,5 +137,3 @@ with found_slot:
         )
     else:
         st.caption("The findings come once the analyses below are done; the figures above are ready now.")
-
-refresh_when_ready()

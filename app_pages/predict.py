@@ -115,9 +115,10 @@ with tab_churn:
             f"{len(data.X):,} customers left. Today's risk applies the same models to everyone's orders to date."
         )
     else:
+        dropped = f" ({data.dropped_unlabelled:,} without an answer left out)" if data.dropped_unlabelled else ""
         st.markdown(
             f"Who left comes from the column **{escape_md(data.label_column)}**: {share(data.churn_rate)} of "
-            f"{len(data.X):,} customers. No customer's risk comes from a model that saw their answer."
+            f"{len(data.X):,} customers{dropped}. No customer's risk comes from a model that saw their answer."
         )
     st.altair_chart(charts.importance_bar(fitted.importance), width="stretch")
     risk = pipe.churn_risk(horizon, features, model)
@@ -173,5 +174,3 @@ with tab_fair:
         for attribute in table["attribute"].unique():
             st.altair_chart(charts.fairness_bar(table, attribute), width="stretch")
         st.dataframe(rounded(friendly_columns(table)), hide_index=True, width="stretch")
-
-refresh_when_ready()

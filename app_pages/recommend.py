@@ -5,8 +5,9 @@ import streamlit as st
 
 from insight import charts
 from insight.errors import InsightError
+from insight.labels import friendly_columns, rounded
 from insight.pipeline import MODELS, POPULARITY
-from ui import download_csv, pipeline, show_error
+from ui import download_csv, pipeline, read_only, show_error
 
 st.title("Recommendations")
 st.caption("What to offer each customer next, learned from their ratings or from what they bought.")
@@ -67,15 +68,12 @@ verb = "bought" if source == "implicit" else "rated"
 
 def named(frame: pd.DataFrame) -> pd.DataFrame:
     """Item names first, similarity as a 0-100 share, for the similar-items tables."""
-    out = frame.assign(item=frame["item_id"].map(lambda i: names.get(i, i)), similarity=frame["similarity"] * 100)
-    return out[["item", "similarity", *(["together"] if "together" in frame else [])]]
+    out = frame.assign(Item=frame["item_id"].map(lambda i: names.get(i, i)), Similarity=frame["similarity"] * 100)
+    out = out.rename(columns={"together": "Customers with both"})
+    return out[["Item", "Similarity", *(["Customers with both"] if "together" in frame else [])]]
 
 
-similarity_cols = {
-    "item": st.column_config.TextColumn("Item"),
-    "similarity": st.column_config.ProgressColumn("Similarity", format="%.0f", min_value=0, max_value=100),
-    "together": st.column_config.NumberColumn("Customers with both"),
-}
+similarity_cols = {"Similarity": st.column_config.ProgressColumn(format="%.0f", min_value=0, max_value=100)}
 tab_customer, tab_item, tab_models, tab_all = st.tabs(["A customer", "An item", "Model comparison", "Everyone"])
 
 with tab_customer:
@@ -87,25 +85,25 @@ with tab_customer:
     if history.empty:
         col_a.info(f"Nothing {verb} yet: this customer is new to the model.")
     col_a.dataframe(
-        history.drop(columns="item_id"),
+        history.drop(columns="item_id").rename(columns={"item_name": "Item", "rating": "Stars", "timestamp": "When"}),
         hide_index=True,
         width="stretch",
         column_config={
-            "item_name": "Item",
-            "rating": st.column_config.NumberColumn("Stars", format="%.1f"),
-            "timestamp": st.column_config.DatetimeColumn("When", format="D MMM YYYY"),
+            "Stars": st.column_config.NumberColumn(format="%.1f"),
+            "When": st.column_config.DatetimeColumn(format="D MMM YYYY"),
         },
     )
     col_b.subheader("Offer next")
     col_b.dataframe(
-        mine[["rank", "item_name", "reason", "score"]],
+        mine[["rank", "item_name", "reason", "score"]].rename(
+            columns={"rank": "#", "item_name": "Item", "reason": "Why", "score": "Predicted stars"}
+        ),
         hide_index=True,
         width="stretch",
         column_config={
-            "rank": st.column_config.NumberColumn("#", width="small"),
-            "item_name": "Item",
-            "reason": st.column_config.TextColumn("Why", width="large"),
-            "score": st.column_config.NumberColumn("Predicted stars", format="%.2f"),
+            "#": st.column_config.NumberColumn(width="small"),
+            "Why": st.column_config.TextColumn(width="large"),
+            "Predicted stars": st.column_config.NumberColumn(format="%.2f"),
         },
     )
 
@@ -136,14 +134,17 @@ with tab_models:
             st.warning("Simply offering the most popular items did better on recent choices than the suggested model.")
         st.altair_chart(charts.recommend_metrics_bar(table, comparison.best), width="stretch")
         shown = table.drop(columns="seconds").map(lambda v: "–" if pd.isna(v) else f"{v:.3f}")
-        headers = {"precision_at_10": "precision@10", "recall_at_10": "recall@10", "hit_rate": "hit rate"}
-        st.dataframe(shown.rename(columns=headers), width="stretch")
+        st.dataframe(friendly_columns(shown.rename_axis("Model").reset_index()), hide_index=True, width="stretch")
         st.caption(
             "RMSE / MAE: average error of predicted ratings in 5-fold cross-validation (lower is better). "
             "Hit rate, precision@10, recall@10: each customer's most recent items were hidden, then checked "
             "against the top 10 the model offered (higher is better). Popularity is the baseline to beat."
         )
-    if not st.session_state.get("rec_full") and st.button("Compare all models (slower)", key="rec_full_button"):
+    if (
+        not read_only()
+        and not st.session_state.get("rec_full")
+        and st.button("Compare all models (slower)", key="btn_rec_full")
+    ):
         st.session_state["rec_full"] = True
         st.rerun()
 
@@ -154,5 +155,6 @@ with tab_all:
         + ", ".join(f"{v:,} {k}" for k, v in counts.items())
         + "."
     )
-    st.dataframe(all_recs.head(200), hide_index=True, width="stretch")
-    download_csv(all_recs, "recommendations_top10.csv", label="Download top 10 for everyone (CSV)", key="rec_download")
+    everyone = friendly_columns(all_recs.rename(columns={"score": "predicted_stars", "basis": "based_on"}))
+    st.dataframe(rounded(everyone.head(200)), hide_index=True, width="stretch")
+    download_csv(everyone, "recommendations_top10.csv", label="Download top 10 for everyone (CSV)", key="dl_offers")

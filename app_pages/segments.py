@@ -5,10 +5,10 @@ import streamlit as st
 
 from insight import charts
 from insight.errors import InsightError
-from insight.labels import nice_name
+from insight.labels import column_label, friendly_columns, nice_name, rounded
 from insight.pipeline import LINKAGES, SILHOUETTE_SAMPLE, stability_word
 from insight.store import cache_key
-from ui import download_csv, pipeline, read_only, show_error
+from ui import download_csv, escape_md, pipeline, read_only, show_error
 
 SCALING_LABELS = {
     "zscore": "Z-score (mean 0, spread 1)",
@@ -44,6 +44,7 @@ with st.expander("Settings: columns, scaling, algorithm"):
         "Columns that describe a customer",
         options,
         default=defaults["features"],
+        format_func=column_label,
         key="seg_features",
         help="Default: recency, frequency, spend and basket size, plus numeric attributes. Never ids or personal data.",
     )
@@ -120,7 +121,7 @@ c.metric(
 d.metric("Customers", f"{len(customers):,}")
 notes = []
 if seg.log_columns:
-    notes.append(f"log-transformed: {', '.join(seg.log_columns)}")
+    notes.append(f"very uneven columns were compared on a log scale: {', '.join(map(nice_name, seg.log_columns))}")
 if seg.fitted_on < len(customers):
     notes.append(f"fitted on a sample of {seg.fitted_on:,} customers; the rest joined the nearest group")
 if notes:
@@ -132,7 +133,7 @@ tab_who, tab_k, tab_map, tab_profile, tab_odd, tab_all = st.tabs(
 
 with tab_who:
     for p in seg.personas:
-        st.markdown(f"**{names[p.segment]}** — {p.description}")
+        st.markdown(f"**{escape_md(names[p.segment])}**: {escape_md(p.description)}")
     with st.expander("Rename segments"):
         st.caption("Names you give stay for this dataset and these settings.")
         for p in seg.personas:
@@ -153,7 +154,7 @@ with tab_k:
             f"Dashed: suggested k = {sweep.suggested_k}; solid: your choice. The elbow of the inertia curve is at "
             f"k = {sweep.knee_k}. Silhouette is computed on up to {SILHOUETTE_SAMPLE:,} customers."
         )
-        st.dataframe(sweep.table, hide_index=True, width="stretch")
+        st.dataframe(rounded(friendly_columns(sweep.table), 3), hide_index=True, width="stretch")
     else:
         frame = pd.DataFrame({"rank": range(len(curve)), "distance": curve})
         st.altair_chart(charts.kdistance_curve(frame, eps), width="stretch")
@@ -194,13 +195,13 @@ with tab_odd:
             "Customers far from every group: possible data errors, fraud, or a different kind of customer "
             "(a wholesale buyer among retail ones). Score: distance to the group's centre over the typical distance."
         )
-        st.dataframe(odd, hide_index=True, width="stretch")
+        odd = odd.rename(columns={"score": "times further than typical", "unusual": "what is unusual"})
+        st.dataframe(rounded(friendly_columns(odd)), hide_index=True, width="stretch")
 
 with tab_all:
     table = st.session_state["segments"].merge(customers[["customer_id", *scaler.numeric]], on="customer_id")
-    st.dataframe(table.head(1000), hide_index=True, width="stretch")
+    table = friendly_columns(table)
+    st.dataframe(rounded(table.head(1000)), hide_index=True, width="stretch")
     if len(table) > 1000:
         st.caption(f"The first 1,000 of {len(table):,} customers; the download has all of them.")
-    download_csv(
-        table, "customer_segments.csv", label="Download customers with their segment (CSV)", key="seg_download"
-    )
+    download_csv(table, "customer_segments.csv", label="Download customers with their segment (CSV)", key="dl_segments")

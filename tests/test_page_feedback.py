@@ -8,16 +8,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from insight.store import default_store
-from tests.conftest import ROOT, SHARED_DATA
-
-
-def _app() -> AppTest:
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+from tests.apptest import app
+from tests.conftest import SHARED_DATA
 
 
 def _upload(name: str, data: bytes, mime: str = "text/csv") -> AppTest:
-    at = _app().run()
-    at.switch_page("app_pages/data.py").run()
+    at = app("app_pages/data.py").run()
     at.file_uploader(key="data_upload").set_value([(name, data, mime)]).run()
     assert not at.exception, at.exception
     return at.switch_page("app_pages/feedback.py").run()
@@ -28,7 +24,7 @@ def _metrics(at: AppTest) -> dict[str, str]:
 
 
 def test_demo_feedback_page() -> None:
-    at = _app().run().switch_page("app_pages/feedback.py").run()
+    at = app("app_pages/feedback.py").run()
     assert not at.exception, at.exception
     assert not at.error
     metrics = _metrics(at)
@@ -37,10 +33,10 @@ def test_demo_feedback_page() -> None:
     quotes = [t.value for t in at.text]
     assert len(quotes) == 6 and all(" — C0" in q for q in quotes)
     frames = [d.value for d in at.dataframe]
-    ratings = next(f for f in frames if "mean_sentence_compound" in f.columns)
-    assert ratings["rating"].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
-    per_customer = next(f for f in frames if list(f.columns) == ["customer_id", "mean_sentiment", "n_feedback"])
-    assert per_customer["mean_sentiment"].is_monotonic_increasing  # unhappiest first
+    ratings = next(f for f in frames if "Average feeling per sentence" in f.columns)
+    assert ratings["Stars"].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
+    per_customer = next(f for f in frames if list(f.columns) == ["Customer", "Average feeling", "Texts"])
+    assert per_customer["Average feeling"].is_monotonic_increasing  # unhappiest first
     assert len(at.get("download_button")) == 3
     assert "Spearman" in " ".join(m.value for m in at.markdown)
 
@@ -49,21 +45,21 @@ def test_demo_feedback_page() -> None:
     at.selectbox(key="fb_group").set_value("Country").run()
     assert not at.exception
     assert len(at.text) == 10
-    by_country = next(d.value for d in at.dataframe if "share_unhappy" in d.value.columns)
-    assert by_country["customers"].sum() == len(per_customer)
+    by_country = next(d.value for d in at.dataframe if "Share unhappy" in d.value.columns)
+    assert by_country["Customers"].sum() == len(per_customer)
     assert default_store().computed["sentiment"] == runs  # widgets do not rescore
 
-    ids = per_customer["customer_id"]
+    ids = per_customer["Customer"]
     at.selectbox(key="fb_group").set_value("Segments (suggested)").run()
-    suggested = next(d.value for d in at.dataframe if "share_unhappy" in d.value.columns)
-    assert len(suggested) == 4 and suggested["customers"].sum() == len(per_customer)
+    suggested = next(d.value for d in at.dataframe if "Share unhappy" in d.value.columns)
+    assert len(suggested) == 4 and suggested["Customers"].sum() == len(per_customer)
     at.session_state["segments"] = pd.DataFrame(
         {"customer_id": ids, "segment": np.where(ids.str[-1].isin(list("02468")), "Even", "Odd")}
     )
     at.run()
     at.selectbox(key="fb_group").set_value("Segments (as chosen on the Segments page)").run()
-    by_segment = next(d.value for d in at.dataframe if "share_unhappy" in d.value.columns)
-    assert sorted(by_segment["segment"]) == ["Even", "Odd"] and by_segment["customers"].sum() == len(ids)
+    by_segment = next(d.value for d in at.dataframe if "Share unhappy" in d.value.columns)
+    assert sorted(by_segment["Segment"]) == ["Even", "Odd"] and by_segment["Customers"].sum() == len(ids)
 
 
 def _reviews() -> bytes:
@@ -95,8 +91,8 @@ def test_uploaded_review_file() -> None:
     assert "2 of the texts are mostly not in English" in warnings
     markup = " ".join(m.value for m in [*at.markdown, *at.caption, *at.info, *at.warning])
     assert "<script>" not in markup and "<b>" not in markup  # uploaded text is never rendered as markup
-    texts = next(d.value for d in at.dataframe if "neg" in d.value.columns)
-    assert texts["text"].str.contains("<script>", regex=False).any()  # shown verbatim in a table
+    texts = next(d.value for d in at.dataframe if "Feeling" in d.value.columns and "Text" in d.value.columns)
+    assert texts["Text"].str.contains("<script>", regex=False).any()  # shown verbatim in a table
     quotes = [t.value for t in at.text]
     assert len(quotes) == len(set(quotes)) == 6 and all("— K0" in q for q in quotes)
 

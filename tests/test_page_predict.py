@@ -1,80 +1,85 @@
-"""AppTest of the Value & churn page: the demo shop (derived label) and an uploaded file with a Churn column."""
+"""Value & churn page (AppTest): whom to call first, the models in plain words, a new horizon in the background."""
 
 from __future__ import annotations
 
-import pytest
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from insight import demo, predict
-from insight.data.dataset import load_demo
+from insight.data import load_demo
 from insight.store import default_store
-from tests.conftest import ROOT
+from tests.apptest import app, settle
 from tests.test_predict import flat_customers
 
 
-@pytest.fixture
-def app() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
-    at.run()
-    return at
-
-
-def _metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
-
-
-def _frame(at: AppTest, column: str):
+def _frame(at: AppTest, column: str) -> pd.DataFrame:
     return next(d.value for d in at.dataframe if column in d.value.columns)
 
 
-def test_demo_derived_label_threshold_and_action_list(app: AppTest) -> None:
-    at = app.switch_page("app_pages/predict.py").run()
+def _risk_table(at: AppTest) -> pd.DataFrame:
+    return next(d.value for d in at.dataframe if list(d.value.columns) == ["Customer", "Churn risk", "Why"])
+
+
+def _text(at: AppTest) -> str:
+    return " ".join(str(e.value) for kind in ("markdown", "info", "caption") for e in getattr(at, kind))
+
+
+def test_demo_opens_on_whom_to_call_first_and_explains_the_models() -> None:
+    at = settle(app("app_pages/predict.py"))
     assert not at.exception and not at.error
-    info = " ".join(i.value for i in at.info)
+    headline = at.markdown[0].value
+    actions = _frame(at, "Value at risk")
+    assert headline.startswith(f"### {len(actions):,} customers worth about ") and headline.endswith(
+        "call these first."
+    )
+    assert len(actions) > 0 and actions["Value at risk"].is_monotonic_decreasing
+    assert (actions["Churn risk"] >= 0.5).all() and {"Name", "Email"} <= set(actions.columns)
     data = predict.churn_data(load_demo())
     planted = demo.generate().truth.set_index("customer_id")["churned"].reindex(data.X.index)
-    expected = data.churn_rate
-    assert abs(expected - planted.mean()) < 0.1  # the derived label tracks the planted truth
-    assert "Churn label derived from the orders" in info and "01 Jul 2026" in info
-    assert f"churn rate **{expected:.0%}**" in info
+    assert abs(data.churn_rate - planted.mean()) < 0.1  # the derived label tracks the planted truth
+    text = _text(at)
+    assert "bought before **01 Jul 2026**" in text and f"{data.churn_rate:.0%} of {len(data.X):,} customers" in text
+    assert "a coin would manage 50%" in text and "Precision: of the customers flagged" in text
     comparison = _frame(at, "ROC AUC")
     assert len(comparison) == 6 and comparison["ROC AUC"].max() > 0.9
-    assert at.selectbox(key="pred_model").value == comparison["ROC AUC"].idxmax()
-    risk = _frame(at, "churn_risk")
-    assert risk["churn_risk"].is_monotonic_decreasing
-    assert risk["reasons"].head(20).str.contains("no purchase for").any()
-    actions = _frame(at, "value_at_risk")
-    assert len(actions) > 0 and actions["value_at_risk"].is_monotonic_decreasing
-    assert set(actions["tier"]) <= {"high value", "potential"} and (actions["churn_risk"] >= 0.5).all()
-    assert at.get("download_button")
+    risk = _risk_table(at)
+    assert risk["Churn risk"].is_monotonic_decreasing and risk["Why"].head(20).str.contains("no purchase for").any()
 
     compares, models = default_store().computed["predict.compare"], default_store().computed["predict.model"]
-    flagged = int(_metric(at, "Customers flagged today").replace(",", ""))
     at.slider(key="pred_threshold").set_value(0.9).run()
-    assert not at.exception
-    assert int(_metric(at, "Customers flagged today").replace(",", "")) < flagged
-    assert len(_frame(at, "value_at_risk")) <= len(actions)
-    at.selectbox(key="pred_model").set_value("Decision tree").run()
+    assert not at.exception and len(_frame(at, "Value at risk")) < len(actions)
+    at.selectbox(key="pred_model").set_value("Decision tree")
+    settle(at)
     assert not at.exception
     assert default_store().computed["predict.compare"] == compares  # the comparison ran once
     assert default_store().computed["predict.model"] == models + 1
-    fairness = _frame(at, "flag_rate")
-    assert set(fairness["attribute"]) == {"age", "gender"}
+    assert set(_frame(at, "Flag rate")["Attribute"]) == {"age", "gender"}
 
 
-def test_uploaded_customer_file_with_a_churn_column(app: AppTest) -> None:
-    at = app.switch_page("app_pages/data.py").run()
+def test_a_new_horizon_keeps_the_previous_results_on_screen_until_it_is_ready() -> None:
+    at = settle(app("app_pages/predict.py"))
+    before = len(_frame(at, "Value at risk"))
+    at.number_input(key="pred_horizon").set_value(120).run()
+    assert not at.exception
+    assert any("the results below are for a 90-day horizon until then" in i.value for i in at.info)
+    assert len(_frame(at, "Value at risk")) == before  # still the 90-day list
+    settle(at)
+    assert not any("until then" in i.value for i in at.info)
+    assert "nothing in the 120 days after" in _text(at)
+
+
+def test_uploaded_customer_file_with_a_churn_column() -> None:
+    at = app("app_pages/data.py").run()
     data = flat_customers(600).to_csv(index=False).encode()
     at.file_uploader(key="data_upload").upload("telco.csv", data, "text/csv").run()
     assert not at.exception
-    at.switch_page("app_pages/predict.py").run()
+    at.switch_page("app_pages/predict.py")
+    settle(at)
     assert not at.exception and not at.error
-    info = " ".join(i.value for i in at.info)
-    assert "Churn label from the column 'Churn'" in info and "595 customers (5 without a label left out)" in info
+    text = _text(at)
+    assert "comes from the column **Churn**" in text and "595 customers (5 without an answer left out)" in text
     assert all(n.key != "pred_horizon" for n in at.number_input)  # no horizon: the label is given
-    comparison = _frame(at, "ROC AUC")
-    assert comparison["ROC AUC"].max() > 0.8
-    assert at.selectbox(key="pred_model").value == comparison["ROC AUC"].idxmax()
-    risk = _frame(at, "churn_risk")
-    assert len(risk) == 300 and risk["churn_risk"].between(0, 1).all()
-    assert "Lifetime value needs an orders file" in " ".join(i.value for i in at.info)
+    assert _frame(at, "ROC AUC")["ROC AUC"].max() > 0.8
+    risk = _risk_table(at)
+    assert len(risk) == 300 and risk["Churn risk"].between(0, 1).all()
+    assert "Lifetime value needs an orders file" in text

@@ -4,26 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from insight.store import default_store
-from tests.conftest import ROOT
-
-
-@pytest.fixture
-def app() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
-    at.run()
-    return at
+from tests.apptest import app
 
 
 def _frames(at: AppTest) -> list[pd.DataFrame]:
     return [d.value for d in at.dataframe]
 
 
-def test_demo_customer_items_models_and_download(app: AppTest) -> None:
-    at = app.switch_page("app_pages/recommend.py").run()
+def test_demo_customer_items_models_and_download() -> None:
+    at = app("app_pages/recommend.py").run()
     assert not at.exception and not at.error
     assert at.radio(key="rec_source").options == ["Customers' ratings", "Purchases"]
 
@@ -31,19 +23,19 @@ def test_demo_customer_items_models_and_download(app: AppTest) -> None:
     assert not at.exception
     assert at.selectbox(key="rec_model").value == "SVD++"  # the comparison's pick on purchases
     at.selectbox(key="rec_customer").set_value("C00002").run()
-    offers = next(f for f in _frames(at) if "reason" in f.columns)
-    assert len(offers) == 10 and offers["rank"].tolist() == list(range(1, 11))
-    assert offers["reason"].str.startswith(("Similar to", "Liked by")).all()
+    offers = next(f for f in _frames(at) if "Why" in f.columns)
+    assert len(offers) == 10 and offers["#"].tolist() == list(range(1, 11))
+    assert offers["Why"].str.startswith(("Similar to", "Liked by")).all()
     history = _frames(at)[0]
-    assert not set(history["item_name"]) & set(offers["item_name"])  # nothing they already bought
+    assert not set(history["Item"]) & set(offers["Item"])  # nothing they already bought
 
     at.selectbox(key="rec_item").set_value("SKU-101").run()
     assert not at.exception
     text = " ".join(m.value for m in at.markdown)
     assert "Suggested model: SVD++" in text
-    comparison = next(f for f in _frames(at) if "hit rate" in f.columns)
-    assert float(comparison.loc["SVD++", "hit rate"]) > float(comparison.loc["Popularity", "hit rate"])
-    assert comparison.loc["Popularity", "rmse"] == "–"
+    comparison = next(f for f in _frames(at) if "Hit rate" in f.columns).set_index("Model")
+    assert float(comparison.loc["SVD++", "Hit rate"]) > float(comparison.loc["Popularity", "Hit rate"])
+    assert comparison.loc["Popularity", "RMSE (rating error)"] == "–"
     assert at.get("download_button")
 
     fits = default_store().computed["recommend.fit"]
@@ -63,8 +55,8 @@ def _ratings_csv(seed: int = 0) -> bytes:
     return frame.to_csv(index=False).encode()
 
 
-def test_uploaded_ratings_file(app: AppTest) -> None:
-    at = app.switch_page("app_pages/data.py").run()
+def test_uploaded_ratings_file() -> None:
+    at = app("app_pages/data.py").run()
     at.file_uploader(key="data_upload").upload("my_ratings.csv", _ratings_csv(), "text/csv").run()
     assert not at.exception
     at.switch_page("app_pages/recommend.py").run()
@@ -72,7 +64,7 @@ def test_uploaded_ratings_file(app: AppTest) -> None:
     assert not at.radio  # only one source: the ratings file
     assert "Customers' own ratings, scale 1 to 5." in [c.value for c in at.caption]
     at.selectbox(key="rec_customer").set_value("U005").run()
-    offers = next(f for f in _frames(at) if "reason" in f.columns)
+    offers = next(f for f in _frames(at) if "Why" in f.columns)
     assert len(offers) == 10
-    liked_group = offers.head(5)["item_name"].str[1:].astype(int) % 4
+    liked_group = offers.head(5)["Item"].str[1:].astype(int) % 4
     assert (liked_group == 1).mean() >= 0.6  # U005 is in group 1

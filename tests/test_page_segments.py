@@ -6,29 +6,28 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from insight.store import default_store
-from tests.conftest import ROOT, SHARED_DATA
+from tests.apptest import app
+from tests.conftest import SHARED_DATA
 
 
 @pytest.fixture
-def app() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
-    at.run()
-    at.switch_page("app_pages/segments.py").run()
+def segments_page() -> AppTest:
+    at = app("app_pages/segments.py").run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     return at
 
 
 def _personas(at: AppTest) -> list[str]:
     """The bold names of the segment descriptions on the 'Who they are' tab."""
-    return [m.value.split("**")[1] for m in at.markdown if m.value.startswith("**") and " — " in m.value]
+    return [m.value.split("**")[1] for m in at.markdown if m.value.startswith("**") and "**: " in m.value]
 
 
 def _metric(at: AppTest, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
 
 
-def test_slider_changes_segments_and_a_k_seen_before_refits_nothing(app: AppTest) -> None:
-    at = app
+def test_slider_changes_segments_and_a_k_seen_before_refits_nothing(segments_page: AppTest) -> None:
+    at = segments_page
     suggested = at.slider(key="seg_k").value
     assert len(_personas(at)) == suggested and _metric(at, "Segments") == str(suggested)
     assert any(c.value.startswith(f"Suggested: {suggested} groups:") for c in at.caption)
@@ -50,8 +49,8 @@ def test_slider_changes_segments_and_a_k_seen_before_refits_nothing(app: AppTest
     assert at.get("download_button")
 
 
-def test_renamed_segment_sticks_across_slider_moves(app: AppTest) -> None:
-    at = app
+def test_renamed_segment_sticks_across_slider_moves(segments_page: AppTest) -> None:
+    at = segments_page
     at.slider(key="seg_k").set_value(4).run()
     first = _personas(at)[0]
     box = next(t for t in at.text_input if t.label.startswith("Segment 1:"))
@@ -66,8 +65,8 @@ def test_renamed_segment_sticks_across_slider_moves(app: AppTest) -> None:
 
 
 @pytest.mark.parametrize("algorithm", ["agglomerative", "gmm", "dbscan"])
-def test_other_algorithms(app: AppTest, algorithm: str) -> None:
-    at = app
+def test_other_algorithms(segments_page: AppTest, algorithm: str) -> None:
+    at = segments_page
     at.selectbox(key="seg_algorithm").set_value(algorithm).run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     if algorithm == "dbscan":
@@ -82,8 +81,7 @@ def test_other_algorithms(app: AppTest, algorithm: str) -> None:
 
 @pytest.mark.shared_data
 def test_uploaded_mall_customers_give_the_five_known_groups() -> None:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
-    at.switch_page("app_pages/data.py").run()
+    at = app("app_pages/data.py").run()
     data = (SHARED_DATA / "mall_customers.csv").read_bytes()
     at.file_uploader(key="data_upload").set_value([("mall_customers.csv", data, "text/csv")]).run()
     assert not at.exception

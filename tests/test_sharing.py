@@ -5,17 +5,42 @@ from __future__ import annotations
 import time
 
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from insight.data.export import to_safe_csv
+from tests.apptest import app
 from tests.conftest import ROOT
-from ui import share_registry
+from ui import PAGES, share_registry
 
 MARKER = "ZEBRA-SECRET-7731"
 
 
 def _app() -> AppTest:
     return AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+
+
+def _owner_with_upload(page: str = "app_pages/data.py") -> AppTest:
+    owner = app("app_pages/data.py").run()
+    owner.file_uploader(key="data_upload").set_value([("private.csv", _orders_csv(), "text/csv")]).run()
+    if page != "app_pages/data.py":
+        owner.switch_page(page).run()
+    return owner
+
+
+def _share(owner: AppTest) -> str:
+    """Tick the consent box, make a link, and return its token (as listed for this data)."""
+    owner.checkbox(key="share_consent").check().run()
+    owner.button(key="btn_share_create").click().run()
+    links = share_registry().links(owner.session_state["dataset"].fingerprint)
+    assert links and any(f"?view={links[0].token}" in c.value for c in owner.code)
+    return links[0].token
+
+
+def _viewer(token: str) -> AppTest:
+    viewer = _app()
+    viewer.query_params["view"] = token
+    return viewer.run()
 
 
 def _texts(at: AppTest) -> str:
@@ -32,14 +57,11 @@ def _orders_csv() -> bytes:
 
 
 def test_one_visitors_upload_is_invisible_to_another() -> None:
-    owner = _app().run()
-    owner.switch_page("app_pages/data.py").run()
-    owner.file_uploader(key="data_upload").set_value([("private.csv", _orders_csv(), "text/csv")]).run()
+    owner = _owner_with_upload()
     assert owner.session_state["dataset"].name == "private.csv"
     assert MARKER in _texts(owner)
 
-    visitor = _app().run()
-    visitor.switch_page("app_pages/data.py").run()
+    visitor = app("app_pages/data.py").run()
     assert not visitor.exception
     assert visitor.session_state["dataset"] is None
     assert MARKER not in _texts(visitor)
@@ -47,18 +69,11 @@ def test_one_visitors_upload_is_invisible_to_another() -> None:
 
 
 def test_share_link_opens_the_same_view_read_only_in_another_session() -> None:
-    owner = _app().run()
-    owner.switch_page("app_pages/data.py").run()
-    owner.file_uploader(key="data_upload").set_value([("private.csv", _orders_csv(), "text/csv")]).run()
+    owner = _owner_with_upload()
     owner.session_state["seg_k"] = 5
-    owner.checkbox(key="share_consent").check().run()
-    owner.button(key="share_create").click().run()
-    (token,) = owner.session_state["share_tokens"]
-    assert any(token in c.value for c in owner.code)
+    token = _share(owner)
 
-    viewer = _app()
-    viewer.query_params["view"] = token
-    viewer.run()
+    viewer = _viewer(token)
     assert not viewer.exception and not viewer.error
     assert viewer.session_state["read_only"] is True
     assert viewer.session_state["seg_k"] == 5
@@ -113,8 +128,7 @@ def test_untrusted_cells_are_shown_as_text_and_exported_safely() -> None:
             "spend": range(40),
         }
     )
-    at = _app().run()
-    at.switch_page("app_pages/data.py").run()
+    at = app("app_pages/data.py").run()
     name = "[evil](http://evil.test).csv"
     at.file_uploader(key="data_upload").set_value([(name, evil.to_csv(index=False).encode(), "text/csv")]).run()
     assert not at.exception
@@ -141,3 +155,36 @@ def test_optional_password_gate() -> None:
     at.text_input(key="password_input").input("open sesame").run()
     assert at.session_state["password_ok"] is True
     assert not at.exception
+
+
+@pytest.mark.parametrize("page", [*PAGES][1:])
+def test_a_link_opens_every_page_without_an_exception(page: str) -> None:
+    """The page's own widgets, buttons and downloads are in the owner's session when the link is made; only
+    values a widget can take are restored, so the shared page opens cleanly."""
+    owner = _owner_with_upload(page)
+    assert not owner.exception
+    assert any(key.startswith("dl_") for key in owner.session_state) or page == "app_pages/data.py"
+    token = _share(owner)
+    viewer = _viewer(token)
+    assert not viewer.exception, viewer.exception
+    assert viewer.session_state["read_only"] is True and viewer.query_params["view"] == token
+    viewer.switch_page("app_pages/data.py").run()  # moving on keeps the link in the address
+    assert not viewer.exception and viewer.query_params["view"] == token
+
+
+def test_a_revoked_link_is_gone_on_the_viewers_next_rerun_and_the_owner_sees_links_after_a_reload() -> None:
+    owner = _owner_with_upload()
+    token = _share(owner)
+    viewer = _viewer(token)
+    assert MARKER in _texts(viewer)
+
+    again = _owner_with_upload()  # the owner after a reload: a new session with the same data
+    again.run()
+    assert any(f"?view={token}" in c.value for c in again.code)
+    again.button(key=f"btn_revoke_{token[:12]}").click().run()
+    assert not share_registry().links(again.session_state["dataset"].fingerprint)
+
+    viewer.run()
+    assert not viewer.exception
+    assert any("revoked" in e.value for e in viewer.error)
+    assert MARKER not in _texts(viewer) and viewer.session_state["dataset"] is None

@@ -5,28 +5,33 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from insight.labels import column_label
 
-def churn_auc_bar(metrics: pd.DataFrame, best: str) -> alt.Chart:
-    """ROC AUC per churn model (cross-validated), the default model highlighted."""
+
+def churn_auc_bar(metrics: pd.DataFrame, best: str) -> alt.LayerChart:
+    """ROC AUC per churn model (cross-validated) on the whole 0-1 scale, with the coin's 0.5 marked, so a model
+    worse than guessing shows as such; the default model highlighted."""
     df = metrics.reset_index().assign(default=lambda d: d["model"] == best)
-    return (
-        alt.Chart(df, title="How well each model ranks churners (dark: the default)")
-        .mark_bar(clip=True)
+    bars = (
+        alt.Chart(df, title="How well each model ranks customers who left (dark: the default)")
+        .mark_bar()
         .encode(
-            x=alt.X("roc_auc:Q", title="ROC AUC (0.5 = guessing, 1 = perfect)", scale=alt.Scale(domain=[0.5, 1])),
-            y=alt.Y("model:N", sort="-x", title=None),
+            x=alt.X("roc_auc:Q", title="ROC AUC (0.5 = a coin toss, 1 = perfect)", scale=alt.Scale(domain=[0, 1])),
+            y=alt.Y("model:N", sort="-x", title=None, axis=alt.Axis(labelLimit=240)),
             color=alt.Color(
                 "default:N", legend=None, scale=alt.Scale(domain=[False, True], range=["#9ecae1", "#08519c"])
             ),
             tooltip=[
                 alt.Tooltip("model:N", title="Model"),
                 *[
-                    alt.Tooltip(f"{m}:Q", title=m.replace("_", " ").title(), format=".3f")
+                    alt.Tooltip(f"{m}:Q", title=column_label(m), format=".3f")
                     for m in ("roc_auc", "accuracy", "precision", "recall", "f1")
                 ],
             ],
         )
     )
+    coin = alt.Chart(pd.DataFrame({"x": [0.5]})).mark_rule(strokeDash=[4, 4], color="gray").encode(x="x:Q")
+    return bars + coin
 
 
 def roc_curve_chart(roc: pd.DataFrame) -> alt.Chart:
@@ -67,7 +72,11 @@ def confusion_chart(confusion: pd.DataFrame) -> alt.Chart:
     )
     cells = base.mark_rect().encode(
         color=alt.Color("customers:Q", title="Customers", scale=alt.Scale(scheme="blues")),
-        tooltip=[alt.Tooltip("actual:N"), alt.Tooltip("predicted:N"), alt.Tooltip("customers:Q", format=",")],
+        tooltip=[
+            alt.Tooltip("actual:N", title="Actually"),
+            alt.Tooltip("predicted:N", title="Model says"),
+            alt.Tooltip("customers:Q", title="Customers", format=","),
+        ],
     )
     return cells + base.mark_text(fontSize=16).encode(text=alt.Text("customers:Q", format=","))
 

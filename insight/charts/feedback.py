@@ -49,7 +49,7 @@ def sentiment_trend(monthly: pd.DataFrame) -> alt.Chart:
         alt.Chart(monthly, title="Sentiment by month")
         .mark_line(point=True)
         .encode(
-            x=alt.X("month:T", title="Month"),
+            x=alt.X("month:T", title="Month", axis=alt.Axis(format="%b %Y")),
             y=alt.Y("mean_compound:Q", title="Mean sentiment", scale=alt.Scale(domain=[-1, 1])),
             tooltip=[
                 alt.Tooltip("month:T", title="Month", format="%b %Y"),

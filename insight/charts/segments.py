@@ -5,6 +5,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from insight.labels import column_label
+
 SWEEP_TITLES = {
     "inertia": "Inertia (lower = tighter; look for the elbow)",
     "silhouette": "Silhouette (higher = clearer groups)",
@@ -59,7 +61,7 @@ def segment_map(points: pd.DataFrame, explained: tuple[float, float], tooltips: 
             y=alt.Y("y:Q", title=f"Main direction 2 ({explained[1]:.0%} of the spread)"),
             color=alt.Color("segment:N", title="Segment", legend=alt.Legend(labelLimit=320)),
             tooltip=[alt.Tooltip("customer_id:N", title="Customer"), alt.Tooltip("segment:N", title="Segment")]
-            + [alt.Tooltip(f"{c}:Q", format=",.1f") for c in tooltips],
+            + [alt.Tooltip(f"{c}:Q", title=column_label(c), format=",.1f") for c in tooltips],
         )
         .interactive()
     )
@@ -88,7 +90,8 @@ def segment_sizes(sizes: pd.DataFrame) -> alt.Chart:
 
 
 def segment_heatmap(stats: pd.DataFrame) -> alt.Chart:
-    """Segments x features coloured by the standardized difference from everyone (red above, blue below)."""
+    """Segments x features coloured by how far above (orange) or below (purple) everyone they are: colours with no
+    good-or-bad meaning, since above average is good for spend and bad for days since the last order."""
     df = stats.assign(shown=stats["std_diff"].clip(-2, 2))
     return (
         alt.Chart(df, title="How each segment differs from the average customer")
@@ -99,8 +102,8 @@ def segment_heatmap(stats: pd.DataFrame) -> alt.Chart:
             y=alt.Y("segment:N", title=None, axis=alt.Axis(labelLimit=320)),
             color=alt.Color(
                 "shown:Q",
-                title="Std. difference",
-                scale=alt.Scale(scheme="redblue", domain=[-2, 2], reverse=True),
+                title="Above / below everyone",
+                scale=alt.Scale(scheme="purpleorange", domain=[-2, 2]),
             ),
             tooltip=[
                 alt.Tooltip("segment:N", title="Segment"),
@@ -109,7 +112,7 @@ def segment_heatmap(stats: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("median:Q", title="Segment median", format=",.2f"),
                 alt.Tooltip("overall_mean:Q", title="Everyone: mean", format=",.2f"),
                 alt.Tooltip("overall_median:Q", title="Everyone: median", format=",.2f"),
-                alt.Tooltip("std_diff:Q", title="Std. difference", format="+.2f"),
+                alt.Tooltip("std_diff:Q", title="Difference (standard deviations)", format="+.2f"),
             ],
         )
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any
 
 WORKERS = 2  # one per core of a small server: more threads only share the same cores
@@ -52,6 +52,12 @@ class Jobs:
         """The job for `key` if it is still running."""
         with self._lock:
             return self._running.get(key)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait until every job running now has finished; True unless the timeout came first."""
+        with self._lock:
+            running = list(self._running.values())
+        return not wait(running, timeout=timeout).not_done
 
     def error(self, key: str) -> BaseException | None:
         """Why the last job for `key` failed, if it did (cleared when it is started again)."""

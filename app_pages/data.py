@@ -82,8 +82,8 @@ for i, table in enumerate(ds.tables):
         editor = editor_rows(table)
         edited = st.data_editor(
             editor,
-            column_config={"role": st.column_config.SelectboxColumn("role", options=list(ROLE_CHOICES))},
-            disabled=["column", "example"],
+            column_config={"Role": st.column_config.SelectboxColumn(options=list(ROLE_CHOICES))},
+            disabled=["Column", "Example"],
             hide_index=True,
             key=f"data_roles_{ds.fingerprint[:16]}_{i}",  # per dataset: a new upload shows its own guess
             width="stretch",
@@ -124,7 +124,12 @@ with st.form("data_cleaning_form", enter_to_submit=False):
     c1, c2, c3, c4 = st.columns(4)
     drop = c1.checkbox("Drop duplicate rows", value=options.drop_duplicates)
     impute_choices = ["median", "mean", "most_frequent", "ffill", "none"]
-    impute = c2.selectbox("Fill missing attributes", impute_choices, index=impute_choices.index(options.impute))
+    impute = c2.selectbox(
+        "Fill missing attributes",
+        impute_choices,
+        index=impute_choices.index(options.impute),
+        format_func=lambda choice: choice.replace("_", " "),
+    )
     outlier_choices = ["keep", "cap", "remove"]
     outliers = c3.selectbox("Outliers", outlier_choices, index=outlier_choices.index(options.outliers))
     return_choices = ["net", "drop"]

@@ -40,7 +40,9 @@ with st.expander("Settings: horizon, what the models learn from, which model"):
     except InsightError as exc:
         show_error(exc)
         st.stop()
-    features = mid.multiselect("Learn from", full.features, default=full.features, key="pred_features")
+    features = mid.multiselect(
+        "Learn from", full.features, default=full.features, format_func=column_label, key="pred_features"
+    )
     model_choice = right.selectbox("Churn model", ["best by ranking", *pipe.churn_models()], key="pred_model")
 model = None if model_choice == "best by ranking" else model_choice
 

@@ -63,7 +63,7 @@ NICE_NAMES = {  # internal column names in words, as they read inside a sentence
     "precision_at_10": "precision in the top 10",
     "recall_at_10": "recall in the top 10",
     "roc_auc": "ROC AUC",
-    "item_id": "item",
+    "item_id": "item id",
     "item_name": "item",
     "label": "feeling",
     "label_value": "label in the file",

@@ -3,48 +3,78 @@
 from __future__ import annotations
 
 import io
+import json
+import re
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from insight.labels import NICE_NAMES
+from tests.apptest import app, settle
+from ui import PAGES
 
-PAGES = [
-    "app_pages/overview.py",
-    "app_pages/data.py",
-    "app_pages/segments.py",
-    "app_pages/predict.py",
-    "app_pages/feedback.py",
-    "app_pages/recommend.py",
-]
+# The analyses' own names for things: a founder should never read them (snake_case words are caught as well).
+INTERNAL = {name for name in NICE_NAMES if "_" in name} | {"monetary", "neg", "neu", "pos"}
+SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 
 
-def _app() -> AppTest:
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+def _chart_labels(spec: dict | list) -> list[str]:
+    """Every title in a Vega-Lite spec, and the field name of every encoding that has none (Vega-Lite then shows
+    the field name itself)."""
+    found: list[str] = []
+    if isinstance(spec, list):
+        for part in spec:
+            found += _chart_labels(part)
+    elif isinstance(spec, dict):
+        if isinstance(spec.get("title"), str):
+            found.append(spec["title"])
+        if "field" in spec and "title" not in spec and spec.get("type") in ("quantitative", "nominal", "ordinal"):
+            found.append(spec["field"])
+        for key, value in spec.items():
+            if key not in ("data", "datasets"):
+                found += _chart_labels(value)
+    return found
 
 
-@pytest.fixture(scope="module")
-def demo_app() -> AppTest:
-    return _app().run()
+def _labels(at: AppTest) -> list[str]:
+    """What a founder reads as a name: headings of tables, metrics, widgets and their options, tabs, charts."""
+    out = [m.label for m in at.metric] + [t.label for t in at.tabs] + [e.label for e in at.expander]
+    for kind in ("selectbox", "multiselect", "radio"):
+        for widget in at.get(kind):
+            out += [widget.label, *map(str, widget.options)]
+    for kind in ("slider", "number_input", "text_input", "checkbox", "toggle", "button", "download_button"):
+        out += [w.label for w in at.get(kind)]
+    for frame in at.dataframe:
+        out += [str(c) for c in frame.value.columns] + [str(n) for n in frame.value.index.names if n]
+    for chart in at.get("vega_lite_chart"):
+        out += _chart_labels(json.loads(chart.proto.spec))
+    return out
 
 
-def test_app_opens_on_the_demo_shop(demo_app: AppTest) -> None:
-    assert not demo_app.exception
-    sidebar = " ".join(m.value for m in demo_app.sidebar.markdown)
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_runs_on_the_demo_and_speaks_in_words(page: str) -> None:
+    at = settle(app(page))
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    sidebar = " ".join(m.value for m in at.sidebar.markdown)
     assert "Demo shop" in sidebar and "2,000 customers" in sidebar
+    labels = _labels(at)
+    assert len(labels) > 5
+    named = [label for label in labels if SNAKE.search(label) or set(re.findall(r"[A-Za-z_0-9]+", label)) & INTERNAL]
+    assert named == [], f"internal names on {page}: {named}"
+    prose = " ".join(e.value for kind in ("markdown", "caption", "info", "warning") for e in at.get(kind))
+    assert not set(re.findall(r"[A-Za-z_0-9]+", prose.replace("\\_", "_"))) & INTERNAL
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_every_page_runs_on_the_demo(demo_app: AppTest, page: str) -> None:
-    demo_app.switch_page(page).run()
-    assert not demo_app.exception, demo_app.exception
-    assert not demo_app.error, [e.value for e in demo_app.error]
+def test_the_label_check_sees_an_internal_name() -> None:
+    spec = {"encoding": {"x": {"field": "recency_days", "type": "quantitative"}, "y": {"field": "n", "title": "N"}}}
+    assert _chart_labels(spec) == ["recency_days", "N"]
+    assert SNAKE.search("clv_12m") and not SNAKE.search("Value, next 12 months")
 
 
 def _upload(files: list[tuple[str, bytes, str]]) -> AppTest:
-    at = _app().run()
-    at.switch_page("app_pages/data.py").run()
+    at = app("app_pages/data.py").run()
     at.file_uploader(key="data_upload").set_value(files).run()
     assert not at.exception, at.exception
     return at
@@ -150,7 +180,7 @@ def test_upload_of_split_orders_and_lines_known_by_email() -> None:
     shown = " ".join(str(v) for df in at.dataframe for v in df.value.astype(str).to_numpy().ravel())
     assert "@example.com" not in shown  # the emails never reach the page
     roles = at.dataframe[0].value
-    assert roles.set_index("column").loc["Email", "role"] == "customer_id"
+    assert roles.set_index("Column").loc["Email", "Role"] == "customer id"
     kinds = [s.value for s in at.selectbox if s.label == "This file holds"]
     assert kinds == ["transactions", "transactions"]  # not the demo's "customers", left in the widget before
 

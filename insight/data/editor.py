@@ -1,4 +1,4 @@
-"""The role editor's table: one row per column with its role and examples, and the mapping it gives back."""
+"""The role editor's table: one row per column with its role in words and examples, and the mapping it gives back."""
 
 from __future__ import annotations
 
@@ -7,23 +7,40 @@ import pandas as pd
 from insight.data.dataset import Table
 from insight.data.roles import MULTI_ROLES, SINGLE_ROLES, Roles
 
-ROLE_CHOICES = ("", *SINGLE_ROLES, *MULTI_ROLES)
+ROLE_LABELS = {  # each role as the editor shows it
+    "customer_id": "customer id",
+    "timestamp": "date and time",
+    "order_id": "order id",
+    "item_id": "item id",
+    "item_name": "item name",
+    "quantity": "quantity",
+    "unit_price": "unit price",
+    "amount": "amount",
+    "rating": "rating (stars)",
+    "text": "text (feedback)",
+    "label": "outcome (who left)",
+    "numeric": "number about the customer",
+    "categorical": "category about the customer",
+    "pii": "personal data",
+}
+ROLE_CHOICES = ("", *(ROLE_LABELS[r] for r in (*SINGLE_ROLES, *MULTI_ROLES)))
+_ROLE_OF = {label: role for role, label in ROLE_LABELS.items()}
 
 
 def editor_rows(table: Table) -> pd.DataFrame:
-    """column, role (one per column; a single role wins, so an email that is the customer id shows so) and
+    """Column, Role (one per column; a single role wins, so an email that is the customer id shows so) and
     three example values (never for personal data)."""
     personal = set(table.roles.get("pii", []))
     assigned: dict[str, str] = {}
     for role in (*MULTI_ROLES, *SINGLE_ROLES):
         cols = table.roles.get(role) or []
         for col in [cols] if isinstance(cols, str) else cols:
-            assigned[col] = role
+            assigned[col] = ROLE_LABELS[role]
     return pd.DataFrame(
         {
-            "column": list(table.frame.columns),
-            "role": [assigned.get(c, "") for c in table.frame.columns],
-            "example": [
+            "Column": list(table.frame.columns),
+            "Role": [assigned.get(c, "") for c in table.frame.columns],
+            "Example": [
                 "(personal data)" if c in personal else ", ".join(table.frame[c].dropna().astype(str).head(3))
                 for c in table.frame.columns
             ],
@@ -34,7 +51,8 @@ def editor_rows(table: Table) -> pd.DataFrame:
 def roles_from_rows(table: Table, rows: pd.DataFrame) -> Roles:
     """The role mapping an edited table gives; a customer id that was personal data stays pseudonymised."""
     mapping: dict = {role: [] for role in MULTI_ROLES}
-    for col, role in zip(rows["column"], rows["role"], strict=True):
+    for col, label in zip(rows["Column"], rows["Role"], strict=True):
+        role = _ROLE_OF.get(label)
         if role in MULTI_ROLES:
             mapping[role].append(col)
         elif role:

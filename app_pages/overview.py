@@ -15,9 +15,10 @@ pipe = pipeline()
 ds = pipe.ds
 st.caption(f"{escape_md(ds.name)}: the answers on one page. Each one links to the page that shows the detail.")
 
-figures = words.headline_figures(pipe.headline(), ds.currency)
-for col, (label, value) in zip(st.columns(len(figures)), figures.items(), strict=True):
-    col.metric(label, value)
+figures = list(words.headline_figures(pipe.headline(), ds.currency).items())
+for start in range(0, len(figures), 3):  # three to a row, so a period or a long label is never cut
+    for col, (label, value) in zip(st.columns(3), figures[start : start + 3], strict=False):
+        col.metric(label, value)
 
 found_slot = st.container()
 done: list[bool] = []

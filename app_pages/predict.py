@@ -7,7 +7,7 @@ import streamlit as st
 
 from insight import charts
 from insight.errors import InsightError
-from insight.labels import column_label, friendly_columns, money, rounded, share
+from insight.labels import column_label, friendly_columns, money, nice_name, rounded, share
 from insight.pipeline import HORIZON_DAYS, THRESHOLD
 from insight.report import words
 from ui import computed, download_csv, escape_md, personal_details, pipeline, refresh_when_ready, show_error
@@ -84,10 +84,19 @@ except InsightError as exc:
 if actions is None:
     st.info(f"No action list: it needs a value for each customer ({tier_rule})")
 else:
-    st.markdown(f"### {escape_md(words.action_sentence(actions, ds.currency, threshold))}")
+    value = nice_name(pipe.spend(horizon).target)
+    st.markdown(f"### {escape_md(words.action_sentence(actions, ds.currency, threshold, value))}")
     table = actions.merge(personal_details(), on="customer_id", how="left") if len(actions) else actions
     shown_columns = [c for c in table.columns if c not in ("tier", "reason_features")]
-    st.dataframe(rounded(friendly_columns(table[shown_columns])), hide_index=True, width="stretch")
+    st.dataframe(
+        rounded(friendly_columns(table[shown_columns])),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            column_label(c): st.column_config.ProgressColumn(format="percent", max_value=1)
+            for c in ("churn_risk", "p_alive")
+        },
+    )
     download_csv(friendly_columns(actions), "customers_to_contact.csv", "Download the action list", key="dl_actions")
     st.caption(f"Value tiers: {tier_rule}")
 

@@ -366,6 +366,7 @@ def generate(seed: int = 0, n_customers: int = 2000) -> DemoShop:
         "date", kind="stable"
     )
     orders["date"] = orders["date"].dt.strftime("%Y-%m-%d %H:%M")
+    orders["currency"] = "GBP"  # a shop export names its currency, as Shopify, Etsy and PayPal do
     truth_df = pd.DataFrame(truth)
     tmp = orders.assign(date=pd.to_datetime(orders["date"]))
     feedback = _feedback(rng, tmp, truth_df, n=3000)

@@ -134,6 +134,7 @@ def fmt_number(v: float) -> str:
 
 
 _PREFIX_SYMBOLS = ("$", "£", "¥", "₹", "￥")
+_SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€", "JPY": "¥", "CNY": "¥", "RMB": "¥", "INR": "₹"}
 
 
 def money(amount: float | None, currency: str | None = None) -> str:
@@ -143,6 +144,7 @@ def money(amount: float | None, currency: str | None = None) -> str:
     digits = f"{amount:,.0f}" if abs(amount) >= 100 else f"{amount:,.2f}"
     if not currency:
         return digits
+    currency = _SYMBOLS.get(currency, currency)
     if currency in _PREFIX_SYMBOLS:
         return f"-{currency}{digits[1:]}" if digits.startswith("-") else f"{currency}{digits}"
     return f"{digits} {currency}"

@@ -82,16 +82,16 @@ def confusion_chart(confusion: pd.DataFrame) -> alt.Chart:
 
 
 def importance_bar(importance: pd.DataFrame, top: int = 12) -> alt.Chart:
-    """Permutation importance: how much ROC AUC drops when a feature is shuffled."""
-    df = importance.head(top)
+    """Permutation importance: how much worse the model ranks customers when one column is shuffled."""
+    df = importance.head(top).assign(feature=lambda d: d["feature"].map(column_label))
     return (
-        alt.Chart(df, title="What drives churn risk (drop in ROC AUC when shuffled)")
+        alt.Chart(df, title="What drives churn risk")
         .mark_bar()
         .encode(
-            x=alt.X("importance:Q", title="Drop in ROC AUC"),
-            y=alt.Y("feature:N", sort="-x", title=None),
+            x=alt.X("importance:Q", title="How much worse the model ranks without it (drop in ROC AUC)"),
+            y=alt.Y("feature:N", sort="-x", title=None, axis=alt.Axis(labelLimit=240)),
             tooltip=[
-                alt.Tooltip("feature:N", title="Feature"),
+                alt.Tooltip("feature:N", title="Column"),
                 alt.Tooltip("importance:Q", title="Importance", format=".4f"),
                 alt.Tooltip("std:Q", title="Spread", format=".4f"),
             ],

@@ -10,6 +10,7 @@ import copy
 import functools
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +32,7 @@ from insight.errors import InsightError, ReadError
 from insight.store import default_data_dir
 
 Progress = Callable[[float, str], None]
+_CURRENCY_COLUMN = re.compile(r"currency|w[äa]hrung|devise|moneda|moeda|valuta|货币|币种", re.I)
 VALUE_ROLES = ("amount", "quantity", "unit_price", "rating")  # a customers file's own numbers, kept as attributes
 
 
@@ -83,11 +85,19 @@ class Dataset:
 
     @property
     def currency(self) -> str | None:
-        """The currency the orders' amounts (or unit prices) were written with, when they said so."""
-        for table in self.tables_of("transactions"):
+        """The currency of the orders: the symbol their amounts (or unit prices) were written with, else a
+        currency column holding one code (GBP, EUR …), else None."""
+        tables = self.tables_of("transactions")
+        for table in tables:
             for role in ("amount", "unit_price"):
                 if table.roles.get(role) in table.currency:
                     return table.currency[table.roles[role]]
+        for table in tables:
+            for column in table.frame.columns:
+                if _CURRENCY_COLUMN.search(str(column)):
+                    codes = table.frame[column].dropna().astype(str).str.strip().str.upper()
+                    if len(codes) and codes.nunique() == 1 and re.fullmatch(r"[A-Z]{3}", codes.iloc[0]):
+                        return codes.iloc[0]
         return None
 
     def transactions(self) -> pd.DataFrame | None:

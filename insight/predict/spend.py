@@ -22,6 +22,7 @@ from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
 from insight.errors import NotEnoughData, SchemaError
+from insight.labels import fmt_number
 from insight.predict.churn import preprocessor
 from insight.predict.label import NOT_FEATURES, ChurnData, _attribute_columns
 
@@ -143,8 +144,8 @@ def value_tiers(values: pd.Series, *, high: float = 0.8, potential: float = 0.5)
         name="tier",
     )
     rule = (
-        f"High value: predicted value at least {hi:,.2f} (top {1 - high:.0%}). "
-        f"Potential: at least {mid:,.2f} (the next {high - potential:.0%}). Ordinary: the rest."
+        f"High value: predicted value at least {fmt_number(hi)} (the top {1 - high:.0%}). "
+        f"Potential: at least {fmt_number(mid)} (the next {high - potential:.0%}). Ordinary: the rest."
     )
     return tiers, rule
 

@@ -87,16 +87,17 @@ def recommendations_sentence(comparison: Any, offers: pd.DataFrame) -> str:
     return f"Offers for {people} from {comparison.best}."
 
 
-def action_sentence(actions: pd.DataFrame, currency: str | None, threshold: float) -> str:
-    """The Value & churn page's first sentence: how many valuable customers may leave, worth how much."""
+def action_sentence(actions: pd.DataFrame, currency: str | None, threshold: float, value: str) -> str:
+    """The Value & churn page's first sentence: how many valuable customers may leave, worth how much (`value`
+    names what the predicted value is, e.g. 'spend in the 90 days after the cutoff')."""
     if actions.empty:
         return (
             f"No valuable customer has a churn risk of {share(threshold)} or more right now: nobody to call first. "
-            "Lower the line below to see who comes next."
+            "Move the line to see who comes next."
         )
     worth = money(actions["predicted_value"].sum(), currency)
     who = plural(len(actions), "customer")
-    return f"{who} worth about {worth} look likely to leave; call these first."
+    return f"{who} worth about {worth} ({value}) look likely to leave; call these first."
 
 
 def metric_sentences(metrics: pd.Series, precision: float, recall: float, threshold: float, folds: int) -> list[str]:

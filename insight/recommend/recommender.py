@@ -8,16 +8,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from surprise import (
-    KNNBaseline,
-    KNNBasic,
-    KNNWithMeans,
-)
 
 from insight.errors import InsightError
-from insight.recommend.fast_scores import factor_scores, item_knn_scores, pairwise_scores
+from insight.recommend.fast_scores import surprise_scores
 from insight.recommend.interactions import Interactions
-from insight.recommend.models import FACTOR_MODELS, MODELS, POPULARITY, TOP_N, _check_size, _surprise_data, make_algo
+from insight.recommend.models import MODELS, POPULARITY, TOP_N, _check_size, _surprise_data, make_algo
 
 
 class Recommender:
@@ -95,19 +90,18 @@ class Recommender:
     def scores(self, users: np.ndarray) -> np.ndarray:
         """Scores of every item for the given inner user ids, with already-known items at -inf.
 
-        For factor models this is Surprise's own estimate, computed for all items at once and clipped to
-        the rating scale exactly like `predict`; other models call Surprise's `estimate` per pair.
+        Each score is Surprise's own `predict` estimate, clipped to the rating scale, computed for all items
+        at once (see `fast_scores`); popularity scores are the number of customers who liked each item.
         """
         users = np.asarray(users, dtype=int)
+        known = len(self.customers_)
+        if len(users) and (users.min() < 0 or users.max() >= known):  # -1 (unknown) would score the last one
+            raise ValueError(f"Inner user ids must lie in [0, {known}); got {users.min()} to {users.max()}.")
         algo = self.algo_
         if algo is None:
             est = np.tile(self.popularity_, (len(users), 1))
-        elif self.model in FACTOR_MODELS:
-            est = factor_scores(algo, users, self.rating_scale_)
-        elif isinstance(algo, (KNNBasic, KNNWithMeans, KNNBaseline)) and not algo.sim_options.get("user_based", True):
-            est = item_knn_scores(algo, users, self.rating_scale_)
         else:
-            est = pairwise_scores(algo, users, self.rating_scale_)
+            est = surprise_scores(algo, users, self.rating_scale_)
         est[self.seen_[users].nonzero()] = -np.inf
         return est
 

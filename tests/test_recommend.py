@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from types import SimpleNamespace
 
 import numpy as np
@@ -280,6 +281,30 @@ def test_top_n_equals_surprise_on_movielens_sample() -> None:
     customers = list(pd.Series(rec.customers_).sample(40, random_state=1))
     ours = rec.top_n(10, customers).groupby("customer_id")["item_id"].apply(list).to_dict()
     assert ours == _surprise_ranking(rec.algo_, customers)
+
+
+def test_item_matrices_are_built_once_on_first_use_and_never_by_model_comparisons(
+    grouped: R.Interactions, sparse: R.Interactions, monkeypatch
+) -> None:
+    builds = []
+    build = R.Recommender.together_.func
+    counted = cached_property(lambda self: builds.append(self.model) or build(self))
+    counted.__set_name__(R.Recommender, "together_")
+    monkeypatch.setattr(R.Recommender, "together_", counted)
+    R.compare_models(grouped, ("SVD", "KNNBasic (item, cosine)"), folds=2)
+    assert builds == []
+    rec = R.Recommender("BaselineOnly").fit(grouped)
+    R.recommend_all(rec, n=3)
+    rec.similar_items("I03", method="cobought")
+    assert builds == ["BaselineOnly"]
+    together = (rec.known_.T @ rec.known_).toarray()
+    assert np.array_equal(rec.together_.toarray(), together)
+    expected = together / np.sqrt(np.outer(np.diag(together), np.diag(together)))
+    np.fill_diagonal(expected, 0.0)
+    np.testing.assert_allclose(rec.cosine_.toarray(), expected, rtol=1e-6)
+    rec.fit(sparse)  # a refit forgets the last data's matrices
+    assert rec.cosine_.shape == (len(rec.items_), len(rec.items_)) == (25, 25)
+    assert builds == ["BaselineOnly", "BaselineOnly"]
 
 
 # --- exclusions, cold start, reasons ----------------------------------------------------------------------

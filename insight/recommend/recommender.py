@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -28,7 +29,8 @@ class Recommender:
     (raw ids in Surprise's inner-id order), `known_` / `liked_` (customers x items, 1 where rated or bought
     / liked), `seen_` (known plus excluded pairs: never recommended), `popularity_` (customers who liked
     each item), `cold_seen_` (excluded items of customers the model does not know), `rating_scale_`,
-    `source_`.
+    `source_`; built from `known_` on first use only (model comparisons never need them): `together_`
+    (items x items, customers who have both) and `cosine_` (their cosine, 0 on the diagonal).
     """
 
     def __init__(self, model: str = "SVD", *, params: dict[str, Any] | None = None, random_state: int = 0) -> None:
@@ -46,6 +48,8 @@ class Recommender:
         """
         ratings = interactions.ratings
         _check_size(self.model, ratings)
+        for lazy in ("together_", "cosine_"):  # a refit must not keep the last fit's item matrices
+            self.__dict__.pop(lazy, None)
         trainset = _surprise_data(ratings, interactions.rating_scale).build_full_trainset()
         self.customers_ = np.array([trainset.to_raw_uid(u) for u in range(trainset.n_users)], dtype=object)
         self.items_ = np.array([trainset.to_raw_iid(i) for i in range(trainset.n_items)], dtype=object)
@@ -68,13 +72,22 @@ class Recommender:
         self.algo_ = None
         if self.model != POPULARITY:
             self.algo_ = make_algo(self.model, self.params, self.random_state).fit(trainset)
-        self.together_ = (self.known_.T @ self.known_).tocsr()
+        return self
+
+    @cached_property
+    def together_(self) -> sparse.csr_matrix:
+        """items x items: how many customers rated or bought both (the diagonal: each item's own count)."""
+        return (self.known_.T @ self.known_).tocsr()
+
+    @cached_property
+    def cosine_(self) -> sparse.csr_matrix:
+        """items x items: cosine of who rated or bought them, from `together_`; 0 on the diagonal."""
         buyers = self.together_.diagonal()
         scale = sparse.diags(1.0 / np.sqrt(np.maximum(buyers, 1.0)))
-        self.cosine_ = (scale @ self.together_ @ scale).tocsr()
-        self.cosine_.setdiag(0.0)
-        self.cosine_.eliminate_zeros()
-        return self
+        cosine = (scale @ self.together_ @ scale).tocsr()
+        cosine.setdiag(0.0)
+        cosine.eliminate_zeros()
+        return cosine
 
     def _matrix(self, pairs: pd.DataFrame) -> sparse.csr_matrix:
         """customers x items, 1 for each (customer_id, item_id) pair the model knows both ends of."""

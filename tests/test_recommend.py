@@ -12,6 +12,7 @@ import pytest
 from insight import recommend as R
 from insight.errors import InsightError, NotEnoughData, SchemaError
 from insight.pipeline import Pipeline
+from insight.recommend import models, recommender
 from insight.recommend.fast_scores import pairwise_scores
 from insight.report import summary
 from tests.conftest import SHARED_DATA
@@ -281,6 +282,46 @@ def test_top_n_equals_surprise_on_movielens_sample() -> None:
     customers = list(pd.Series(rec.customers_).sample(40, random_state=1))
     ours = rec.top_n(10, customers).groupby("customer_id")["item_id"].apply(list).to_dict()
     assert ours == _surprise_ranking(rec.algo_, customers)
+
+
+def test_top_n_batches_follow_the_memory_budget(grouped: R.Interactions, monkeypatch) -> None:
+    rec = R.Recommender("KNNWithMeans (user, msd)").fit(grouped)
+    whole = rec.top_n(10)
+    row_bytes = 8 * recommender._SCORE_ROW_COPIES * len(rec.items_) + 12 * len(rec.customers_)
+    monkeypatch.setattr(recommender, "MEMORY_BUDGET_BYTES", 7 * row_bytes + row_bytes // 2)
+    batches = []
+    scores = rec.scores
+    monkeypatch.setattr(rec, "scores", lambda users: batches.append(len(users)) or scores(users))
+    pd.testing.assert_frame_equal(rec.top_n(10), whole)
+    assert batches == [7] * 8 + [4]  # 60 customers, 7 rows of scores and similarities at a time
+
+
+@pytest.mark.parametrize(
+    ("model", "customers", "allowed"),
+    [
+        ("KNNBasic (user, pearson)", 101, False),  # 7 arrays: 7 * 8 * 101**2 bytes > the budget
+        ("KNNBasic (user, msd)", 101, True),  # 3 arrays fit
+        ("KNNBasic (item, pearson)", 101, True),  # compares the 20 items, not the customers
+        ("SVD", 10_000, True),
+    ],
+)
+def test_similarity_models_refuse_data_over_the_memory_budget(
+    monkeypatch, model: str, customers: int, allowed: bool
+) -> None:
+    monkeypatch.setattr(models, "MEMORY_BUDGET_BYTES", 7 * 8 * 100**2)
+    frame = pd.DataFrame(
+        {
+            "customer_id": [f"C{c}" for c in range(customers)],
+            "item_id": [f"I{c % 20}" for c in range(customers)],
+            "rating": [float(1 + c % 5) for c in range(customers)],
+        }
+    )
+    if allowed:
+        models._check_size(model, frame)
+        return
+    with pytest.raises(InsightError, match=r"101 customers, which needs about .* \(up to 100 customers\)") as err:
+        R.Recommender(model).fit(R.make_interactions(frame, "ratings"))
+    assert "item-based" in str(err.value)
 
 
 def test_item_matrices_are_built_once_on_first_use_and_never_by_model_comparisons(

@@ -13,7 +13,19 @@ from scipy import sparse
 from insight.errors import InsightError
 from insight.recommend.fast_scores import surprise_scores
 from insight.recommend.interactions import Interactions
-from insight.recommend.models import MODELS, POPULARITY, TOP_N, _check_size, _surprise_data, make_algo
+from insight.recommend.models import (
+    MEMORY_BUDGET_BYTES,
+    MODELS,
+    POPULARITY,
+    TOP_N,
+    _check_size,
+    _surprise_data,
+    make_algo,
+)
+
+_SCORE_ROW_COPIES = 6
+"""Float arrays as long as one customer's score row alive at once while `top_n` ranks a batch: the
+scores, their negation and argsort's indices, and a scorer's running sums (KNN keeps three)."""
 
 
 class Recommender:
@@ -47,7 +59,7 @@ class Recommender:
         model learns from a ratings file that covers only some of them.
         """
         ratings = interactions.ratings
-        _check_size(self.model, ratings)
+        _check_size(self.model, ratings, self.params)
         for lazy in ("together_", "cosine_"):  # a refit must not keep the last fit's item matrices
             self.__dict__.pop(lazy, None)
         trainset = _surprise_data(ratings, interactions.rating_scale).build_full_trainset()
@@ -118,10 +130,11 @@ class Recommender:
         est[self.seen_[users].nonzero()] = -np.inf
         return est
 
-    def top_n(self, n: int = TOP_N, customers: Iterable[str] | None = None, batch: int = 1024) -> pd.DataFrame:
+    def top_n(self, n: int = TOP_N, customers: Iterable[str] | None = None) -> pd.DataFrame:
         """The n best unseen items per known customer: customer_id, rank (1 = best), item_id, score.
 
         Ties keep Surprise's item order, so the lists equal ranking Surprise's `test()` predictions.
+        Customers are scored in batches as large as `MEMORY_BUDGET_BYTES` allows.
         """
         if customers is None:
             users = np.arange(len(self.customers_))
@@ -129,6 +142,7 @@ class Recommender:
             users = self.customer_index_.get_indexer(pd.Index(list(customers), dtype=object))
             users = users[users >= 0]
         frames = []
+        batch = self._batch_size()
         for start in range(0, len(users), batch):
             chunk = users[start : start + batch]
             est = self.scores(chunk)
@@ -148,6 +162,13 @@ class Recommender:
         if not frames:
             return pd.DataFrame({"customer_id": [], "rank": [], "item_id": [], "score": []})
         return pd.concat(frames, ignore_index=True)
+
+    def _batch_size(self) -> int:
+        """How many customers' dense score rows (and, for user-based KNN, similarity rows) fit the budget."""
+        row_bytes = 8 * _SCORE_ROW_COPIES * len(self.items_)
+        if getattr(self.algo_, "sim_options", {}).get("user_based") and hasattr(self.algo_, "sim"):
+            row_bytes += 12 * len(self.customers_)  # the batch's similarity rows and their ranks
+        return max(1, MEMORY_BUDGET_BYTES // row_bytes)
 
     def similar_items(self, item_id: str, n: int = TOP_N, method: str = "auto") -> pd.DataFrame:
         """Items most like `item_id`: item_id, similarity, together (customers who have both).

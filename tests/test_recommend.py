@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from types import SimpleNamespace
 
 import numpy as np
@@ -11,6 +12,7 @@ import pytest
 from insight import recommend as R
 from insight.errors import InsightError, NotEnoughData, SchemaError
 from insight.pipeline import Pipeline
+from insight.recommend import models, recommender
 from insight.recommend.fast_scores import pairwise_scores
 from insight.report import summary
 from tests.conftest import SHARED_DATA
@@ -146,7 +148,9 @@ def test_registry_covers_the_issue_models() -> None:
         "KNNWithMeans (item, pearson)",
         "KNNBaseline (item, msd)",
         "KNNWithMeans (user, msd)",
+        "KNNBasic (user, cosine)",
         "SlopeOne",
+        "CoClustering",
     ],
 )
 def test_top_n_equals_surprise_predict_ranking(grouped: R.Interactions, model: str) -> None:
@@ -156,15 +160,101 @@ def test_top_n_equals_surprise_predict_ranking(grouped: R.Interactions, model: s
     assert ours == _surprise_ranking(rec.algo_, customers)
 
 
-@pytest.mark.parametrize(
-    "model", ["KNNBasic (item, cosine)", "KNNWithMeans (item, pearson)", "KNNBaseline (item, msd)"]
-)
-def test_item_knn_scores_at_once_are_bit_identical_to_one_estimate_per_pair(grouped: R.Interactions, model: str):
-    rec = R.Recommender(model, params={"k": 5, "min_k": 2}).fit(grouped)
-    users = np.arange(12)
-    fast, slow = rec.scores(users), pairwise_scores(rec.algo_, users, rec.rating_scale_)
+_KNN_FEW = {"k": 3, "min_k": 2}  # few neighbours: the k cut, ties at it and min_k fallbacks all happen
+_DOT_PRODUCT_MODELS = ("SVD", "SVD++", "NMF")  # one BLAS matrix product adds q_i . p_u in another order
+_SCORER_CASES = [(m, {}) for m in R.MODELS] + [(m, _KNN_FEW) for m in R.MODELS if m.startswith("KNN")]
+
+
+def _sparse_ratings(seed: int = 0) -> pd.DataFrame:
+    """40 customers with 2-8 random 1-5 star ratings of 25 items: sparse enough for Surprise's fallbacks."""
+    rng = np.random.default_rng(seed)
+    rows = [
+        (f"C{c:02d}", f"I{i:02d}", float(rng.integers(1, 6)))
+        for c in range(40)
+        for i in rng.choice(25, rng.integers(2, 9), replace=False)
+    ]
+    return pd.DataFrame(rows, columns=["customer_id", "item_id", "rating"])
+
+
+@pytest.fixture(scope="module")
+def sparse() -> R.Interactions:
+    return R.make_interactions(_sparse_ratings(), "ratings")
+
+
+def _per_pair_scores(rec: R.Recommender, users: np.ndarray) -> np.ndarray:
+    slow = pairwise_scores(rec.algo_, users, rec.rating_scale_)
     slow[rec.seen_[users].nonzero()] = -np.inf
-    assert np.array_equal(fast, slow)
+    return slow
+
+
+@pytest.mark.parametrize(("model", "params"), _SCORER_CASES, ids=[f"{m}{' k3' if p else ''}" for m, p in _SCORER_CASES])
+def test_scores_at_once_equal_surprise_estimate_per_pair(
+    sparse: R.Interactions, grouped: R.Interactions, model: str, params: dict
+) -> None:
+    for interactions in (sparse, grouped):
+        rec = R.Recommender(model, params=params).fit(interactions)
+        users = np.arange(len(rec.customers_))
+        fast, slow = rec.scores(users), _per_pair_scores(rec, users)
+        if model in _DOT_PRODUCT_MODELS:
+            np.testing.assert_allclose(fast, slow, rtol=0, atol=1e-12)
+        else:
+            assert np.array_equal(fast, slow), f"{np.sum(fast != slow)} scores differ"
+
+
+def _unrated_predictions(algo) -> list:
+    ts = algo.trainset
+    return [
+        algo.predict(ts.to_raw_uid(u), ts.to_raw_iid(i))
+        for u in ts.all_users()
+        for i in set(ts.all_items()) - {j for j, _ in ts.ur[u]}
+    ]
+
+
+def test_the_sparse_data_takes_every_surprise_fallback(sparse: R.Interactions) -> None:
+    """The comparison above proves the fallbacks only if Surprise takes them on this data."""
+    basic = R.Recommender("KNNBasic (item, pearson)", params=_KNN_FEW).fit(sparse).algo_
+    assert sum(p.details["was_impossible"] for p in _unrated_predictions(basic)) > 50  # -> default_prediction()
+    means = R.Recommender("KNNWithMeans (user, pearson)", params=_KNN_FEW).fit(sparse).algo_
+    actual_k = [p.details["actual_k"] for p in _unrated_predictions(means)]
+    assert actual_k.count(0) > 20 and actual_k.count(1) > 20  # no positive neighbour; fewer than min_k
+    assert max(actual_k) == 3  # and the k cut
+    slope = R.Recommender("SlopeOne").fit(sparse).algo_
+    ts = slope.trainset
+    alone = [
+        (u, i) for u in ts.all_users() for i in ts.all_items() if not any(slope.freq[i, j] > 0 for j, _ in ts.ur[u])
+    ]
+    assert alone  # items sharing no rater with anything the customer rated: the customer's mean
+
+
+def test_knn_neighbours_with_equal_similarity_keep_surprise_rating_order() -> None:
+    """Three raters of X are equally similar to U (msd 1: same rating of A); with k=2 Surprise takes the
+    first two in the order X's ratings were loaded (V3 then V1: (5 + 1) / 2 = 3), not by customer id."""
+    rows = [("V1", "A", 4), ("V2", "A", 4), ("V3", "A", 4), ("U", "A", 4), ("V3", "X", 5), ("V1", "X", 1)]
+    rows += [("V2", "X", 3), ("W", "B", 2), ("W", "C", 5), ("W", "D", 1)]
+    frame = pd.DataFrame(rows, columns=["customer_id", "item_id", "rating"]).astype({"rating": float})
+    rec = R.Recommender("KNNBasic (user, msd)", params={"k": 2}).fit(R.make_interactions(frame, "ratings"))
+    u, x = rec.customer_index_.get_loc("U"), rec.item_index_.get_loc("X")
+    assert rec.scores([u])[0, x] == rec.algo_.predict("U", "X").est == 3.0
+
+
+def test_scores_refuse_ids_of_unknown_customers(grouped: R.Interactions) -> None:
+    rec = R.Recommender("SlopeOne").fit(grouped)
+    with pytest.raises(ValueError, match="Inner user ids"):
+        rec.scores(rec.customer_index_.get_indexer(["nobody"]))
+
+
+@pytest.mark.shared_data
+@pytest.mark.slow
+@pytest.mark.parametrize("model", [m for m in R.MODELS if m not in R.FACTOR_MODELS])
+def test_scores_equal_surprise_per_pair_on_movielens(shared_data, model: str) -> None:
+    """200 MovieLens customers (about 22,000 ratings of 1,300 films): every score of 5 of them, for each model
+    whose scores are neighbour sums (the factor models' MovieLens check is the SVD ranking test below)."""
+    df = pd.read_csv(shared_data / "ml100k_ratings.csv").rename(columns={"user_id": "customer_id"})
+    df = df[df["customer_id"].isin(df["customer_id"].drop_duplicates().sample(200, random_state=2))]
+    rec = R.Recommender(model).fit(R.make_interactions(R.explicit_ratings(df), "ratings"))
+    users = np.random.default_rng(0).choice(len(rec.customers_), 5, replace=False)
+    fast, slow = rec.scores(users), _per_pair_scores(rec, users)
+    assert np.array_equal(fast, slow), f"{np.sum(fast != slow)} scores differ"
 
 
 def test_top_n_scores_are_surprise_estimates_and_skip_known_items(grouped: R.Interactions) -> None:
@@ -192,6 +282,70 @@ def test_top_n_equals_surprise_on_movielens_sample() -> None:
     customers = list(pd.Series(rec.customers_).sample(40, random_state=1))
     ours = rec.top_n(10, customers).groupby("customer_id")["item_id"].apply(list).to_dict()
     assert ours == _surprise_ranking(rec.algo_, customers)
+
+
+def test_top_n_batches_follow_the_memory_budget(grouped: R.Interactions, monkeypatch) -> None:
+    rec = R.Recommender("KNNWithMeans (user, msd)").fit(grouped)
+    whole = rec.top_n(10)
+    row_bytes = 8 * recommender._SCORE_ROW_COPIES * len(rec.items_) + 12 * len(rec.customers_)
+    monkeypatch.setattr(recommender, "MEMORY_BUDGET_BYTES", 7 * row_bytes + row_bytes // 2)
+    batches = []
+    scores = rec.scores
+    monkeypatch.setattr(rec, "scores", lambda users: batches.append(len(users)) or scores(users))
+    pd.testing.assert_frame_equal(rec.top_n(10), whole)
+    assert batches == [7] * 8 + [4]  # 60 customers, 7 rows of scores and similarities at a time
+
+
+@pytest.mark.parametrize(
+    ("model", "customers", "allowed"),
+    [
+        ("KNNBasic (user, pearson)", 101, False),  # 7 arrays: 7 * 8 * 101**2 bytes > the budget
+        ("KNNBasic (user, msd)", 101, True),  # 3 arrays fit
+        ("KNNBasic (item, pearson)", 101, True),  # compares the 20 items, not the customers
+        ("SVD", 10_000, True),
+    ],
+)
+def test_similarity_models_refuse_data_over_the_memory_budget(
+    monkeypatch, model: str, customers: int, allowed: bool
+) -> None:
+    monkeypatch.setattr(models, "MEMORY_BUDGET_BYTES", 7 * 8 * 100**2)
+    frame = pd.DataFrame(
+        {
+            "customer_id": [f"C{c}" for c in range(customers)],
+            "item_id": [f"I{c % 20}" for c in range(customers)],
+            "rating": [float(1 + c % 5) for c in range(customers)],
+        }
+    )
+    if allowed:
+        models._check_size(model, frame)
+        return
+    with pytest.raises(InsightError, match=r"101 customers, which needs about .* \(up to 100 customers\)") as err:
+        R.Recommender(model).fit(R.make_interactions(frame, "ratings"))
+    assert "item-based" in str(err.value)
+
+
+def test_item_matrices_are_built_once_on_first_use_and_never_by_model_comparisons(
+    grouped: R.Interactions, sparse: R.Interactions, monkeypatch
+) -> None:
+    builds = []
+    build = R.Recommender.together_.func
+    counted = cached_property(lambda self: builds.append(self.model) or build(self))
+    counted.__set_name__(R.Recommender, "together_")
+    monkeypatch.setattr(R.Recommender, "together_", counted)
+    R.compare_models(grouped, ("SVD", "KNNBasic (item, cosine)"), folds=2)
+    assert builds == []
+    rec = R.Recommender("BaselineOnly").fit(grouped)
+    R.recommend_all(rec, n=3)
+    rec.similar_items("I03", method="cobought")
+    assert builds == ["BaselineOnly"]
+    together = (rec.known_.T @ rec.known_).toarray()
+    assert np.array_equal(rec.together_.toarray(), together)
+    expected = together / np.sqrt(np.outer(np.diag(together), np.diag(together)))
+    np.fill_diagonal(expected, 0.0)
+    np.testing.assert_allclose(rec.cosine_.toarray(), expected, rtol=1e-6)
+    rec.fit(sparse)  # a refit forgets the last data's matrices
+    assert rec.cosine_.shape == (len(rec.items_), len(rec.items_)) == (25, 25)
+    assert builds == ["BaselineOnly", "BaselineOnly"]
 
 
 # --- exclusions, cold start, reasons ----------------------------------------------------------------------

@@ -60,7 +60,14 @@ QUICK_COMPARISON = ("SVD", "SVD++", "BaselineOnly", "KNNBaseline (item, msd)")
 """A handful of fast models: the CLI's and the page's default comparison."""
 POPULARITY = "Popularity"
 TOP_N = 10
-_MAX_SIMILARITY_ROWS = 20_000
+MEMORY_BUDGET_BYTES = 2**30
+"""Most memory one recommender may hold in dense arrays at once (1 GiB, a fair share of a small server):
+the n x n arrays of a similarity model (see below) and each batch of customers `Recommender.top_n` ranks.
+Every array counts: one 20,000 x 20,000 similarity is 3.2 GB, and Pearson holds seven."""
+_SQUARE_ARRAYS = {"cosine": 5, "msd": 3, "pearson": 7, "pearson_baseline": 5, "SlopeOne": 4}
+"""n x n arrays of 8 bytes held at once: Surprise 1.1.5's similarity functions allocate the similarity
+plus 2 (msd), 4 (cosine, pearson_baseline) or 6 (pearson) working arrays of the same size; SlopeOne keeps
+two (co-rating counts, deviations) and `slope_one_scores` adds about two more."""
 
 
 def make_algo(model: str, params: dict[str, Any] | None = None, random_state: int = 0) -> Any:
@@ -77,17 +84,24 @@ def make_algo(model: str, params: dict[str, Any] | None = None, random_state: in
         raise InsightError(f"Wrong parameters for {model}: {exc}. Remove or rename them.") from exc
 
 
-def _check_size(model: str, ratings: pd.DataFrame) -> None:
-    sim = MODELS.get(model, (None, {}))[1].get("sim_options")
+def _check_size(model: str, ratings: pd.DataFrame, params: dict[str, Any] | None = None) -> None:
+    """Refuse a model whose n x n arrays (n customers or items) would not fit in `MEMORY_BUDGET_BYTES`."""
+    defaults = MODELS.get(model, (None, {}))[1]
+    sim = {**defaults, **(params or {})}.get("sim_options")
     if sim is None and model != "SlopeOne":
         return
-    by = "customer_id" if sim is not None and sim["user_based"] else "item_id"
-    count = ratings[by].nunique()
-    if count > _MAX_SIMILARITY_ROWS:
-        what = "customers" if by == "customer_id" else "items"
+    user_based = sim is not None and sim.get("user_based", True)
+    arrays = _SQUARE_ARRAYS["SlopeOne"] if sim is None else _SQUARE_ARRAYS.get(sim.get("name", "msd").lower(), 7)
+    count = ratings["customer_id" if user_based else "item_id"].nunique()
+    need = arrays * 8 * count**2
+    if need > MEMORY_BUDGET_BYTES:
+        what = "customers" if user_based else "items"
+        fit = int((MEMORY_BUDGET_BYTES / (arrays * 8)) ** 0.5)
+        other = "SVD or an item-based model" if user_based else "SVD"
         raise InsightError(
-            f"{model} compares every pair of {what}, and this data has {count:,} {what}: too many to fit in "
-            "memory. Choose SVD or an item-based model instead."
+            f"{model} compares every pair of {what}: this data has {count:,} {what}, which needs about "
+            f"{need / 2**30:.1f} GB of memory, over the {round(MEMORY_BUDGET_BYTES / 2**30, 1):g} GB one model may use "
+            f"(up to {fit:,} {what}). Choose {other} instead."
         )
 
 

@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from surprise import (
-    KNNBaseline,
-    KNNBasic,
-    KNNWithMeans,
-)
 
 from insight.errors import InsightError
-from insight.recommend.fast_scores import factor_scores, item_knn_scores, pairwise_scores
+from insight.recommend.fast_scores import surprise_scores
 from insight.recommend.interactions import Interactions
-from insight.recommend.models import FACTOR_MODELS, MODELS, POPULARITY, TOP_N, _check_size, _surprise_data, make_algo
+from insight.recommend.models import (
+    MEMORY_BUDGET_BYTES,
+    MODELS,
+    POPULARITY,
+    TOP_N,
+    _check_size,
+    _surprise_data,
+    make_algo,
+)
+
+_SCORE_ROW_COPIES = 6
+"""Float arrays as long as one customer's score row alive at once while `top_n` ranks a batch: the
+scores, their negation and argsort's indices, and a scorer's running sums (KNN keeps three)."""
 
 
 class Recommender:
@@ -33,7 +41,8 @@ class Recommender:
     (raw ids in Surprise's inner-id order), `known_` / `liked_` (customers x items, 1 where rated or bought
     / liked), `seen_` (known plus excluded pairs: never recommended), `popularity_` (customers who liked
     each item), `cold_seen_` (excluded items of customers the model does not know), `rating_scale_`,
-    `source_`.
+    `source_`; built from `known_` on first use only (model comparisons never need them): `together_`
+    (items x items, customers who have both) and `cosine_` (their cosine, 0 on the diagonal).
     """
 
     def __init__(self, model: str = "SVD", *, params: dict[str, Any] | None = None, random_state: int = 0) -> None:
@@ -50,7 +59,9 @@ class Recommender:
         model learns from a ratings file that covers only some of them.
         """
         ratings = interactions.ratings
-        _check_size(self.model, ratings)
+        _check_size(self.model, ratings, self.params)
+        for lazy in ("together_", "cosine_"):  # a refit must not keep the last fit's item matrices
+            self.__dict__.pop(lazy, None)
         trainset = _surprise_data(ratings, interactions.rating_scale).build_full_trainset()
         self.customers_ = np.array([trainset.to_raw_uid(u) for u in range(trainset.n_users)], dtype=object)
         self.items_ = np.array([trainset.to_raw_iid(i) for i in range(trainset.n_items)], dtype=object)
@@ -73,13 +84,22 @@ class Recommender:
         self.algo_ = None
         if self.model != POPULARITY:
             self.algo_ = make_algo(self.model, self.params, self.random_state).fit(trainset)
-        self.together_ = (self.known_.T @ self.known_).tocsr()
+        return self
+
+    @cached_property
+    def together_(self) -> sparse.csr_matrix:
+        """items x items: how many customers rated or bought both (the diagonal: each item's own count)."""
+        return (self.known_.T @ self.known_).tocsr()
+
+    @cached_property
+    def cosine_(self) -> sparse.csr_matrix:
+        """items x items: cosine of who rated or bought them, from `together_`; 0 on the diagonal."""
         buyers = self.together_.diagonal()
         scale = sparse.diags(1.0 / np.sqrt(np.maximum(buyers, 1.0)))
-        self.cosine_ = (scale @ self.together_ @ scale).tocsr()
-        self.cosine_.setdiag(0.0)
-        self.cosine_.eliminate_zeros()
-        return self
+        cosine = (scale @ self.together_ @ scale).tocsr()
+        cosine.setdiag(0.0)
+        cosine.eliminate_zeros()
+        return cosine
 
     def _matrix(self, pairs: pd.DataFrame) -> sparse.csr_matrix:
         """customers x items, 1 for each (customer_id, item_id) pair the model knows both ends of."""
@@ -95,26 +115,26 @@ class Recommender:
     def scores(self, users: np.ndarray) -> np.ndarray:
         """Scores of every item for the given inner user ids, with already-known items at -inf.
 
-        For factor models this is Surprise's own estimate, computed for all items at once and clipped to
-        the rating scale exactly like `predict`; other models call Surprise's `estimate` per pair.
+        Each score is Surprise's own `predict` estimate, clipped to the rating scale, computed for all items
+        at once (see `fast_scores`); popularity scores are the number of customers who liked each item.
         """
         users = np.asarray(users, dtype=int)
+        known = len(self.customers_)
+        if len(users) and (users.min() < 0 or users.max() >= known):  # -1 (unknown) would score the last one
+            raise ValueError(f"Inner user ids must lie in [0, {known}); got {users.min()} to {users.max()}.")
         algo = self.algo_
         if algo is None:
             est = np.tile(self.popularity_, (len(users), 1))
-        elif self.model in FACTOR_MODELS:
-            est = factor_scores(algo, users, self.rating_scale_)
-        elif isinstance(algo, (KNNBasic, KNNWithMeans, KNNBaseline)) and not algo.sim_options.get("user_based", True):
-            est = item_knn_scores(algo, users, self.rating_scale_)
         else:
-            est = pairwise_scores(algo, users, self.rating_scale_)
+            est = surprise_scores(algo, users, self.rating_scale_)
         est[self.seen_[users].nonzero()] = -np.inf
         return est
 
-    def top_n(self, n: int = TOP_N, customers: Iterable[str] | None = None, batch: int = 1024) -> pd.DataFrame:
+    def top_n(self, n: int = TOP_N, customers: Iterable[str] | None = None) -> pd.DataFrame:
         """The n best unseen items per known customer: customer_id, rank (1 = best), item_id, score.
 
         Ties keep Surprise's item order, so the lists equal ranking Surprise's `test()` predictions.
+        Customers are scored in batches as large as `MEMORY_BUDGET_BYTES` allows.
         """
         if customers is None:
             users = np.arange(len(self.customers_))
@@ -122,6 +142,7 @@ class Recommender:
             users = self.customer_index_.get_indexer(pd.Index(list(customers), dtype=object))
             users = users[users >= 0]
         frames = []
+        batch = self._batch_size()
         for start in range(0, len(users), batch):
             chunk = users[start : start + batch]
             est = self.scores(chunk)
@@ -141,6 +162,13 @@ class Recommender:
         if not frames:
             return pd.DataFrame({"customer_id": [], "rank": [], "item_id": [], "score": []})
         return pd.concat(frames, ignore_index=True)
+
+    def _batch_size(self) -> int:
+        """How many customers' dense score rows (and, for user-based KNN, similarity rows) fit the budget."""
+        row_bytes = 8 * _SCORE_ROW_COPIES * len(self.items_)
+        if getattr(self.algo_, "sim_options", {}).get("user_based") and hasattr(self.algo_, "sim"):
+            row_bytes += 12 * len(self.customers_)  # the batch's similarity rows and their ranks
+        return max(1, MEMORY_BUDGET_BYTES // row_bytes)
 
     def similar_items(self, item_id: str, n: int = TOP_N, method: str = "auto") -> pd.DataFrame:
         """Items most like `item_id`: item_id, similarity, together (customers who have both).

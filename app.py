@@ -44,7 +44,8 @@ except InsightError as exc:
 
 page = st.navigation(list(pages.values()))
 target = st.session_state.pop("shared_page", None)
-if target in pages and pages[target].url_path != page.url_path:
+# A link opens the page it was made on; a shared view reopened on another page (a reload, a bookmark) stays there.
+if target in pages and page.url_path == "" and pages[target].url_path != "":
     st.switch_page(pages[target])
 
 

@@ -1,24 +1,29 @@
-"""Browser tests: the real server in headless Chromium — every page on the demo, a real upload, the k slider.
+"""Browser tests: the real server in headless Chromium, for what only a browser shows — every page on the demo,
+a real upload, the k slider, share links on every page that keep `?view=` while the viewer moves, and the
+Overview's first figures while a slow section is still held back.
 
-Screenshots land in test-artifacts/screenshots/. Skipped, with the reason,
-when Chromium or Playwright is not installed.
+Screenshots land in test-artifacts/screenshots/. Skipped, with the reason, when Chromium or Playwright is not
+installed. Waits are for something on the page (a marker, a count), never for a fixed time.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from insight.store import ShareRegistry
 from tests.conftest import ROOT
+from ui import PAGES as PAGE_NAMES
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
@@ -33,10 +38,22 @@ ARGS = [
     "--disable-sync",
 ]
 ERROR_WORDS = ("Traceback", "Exception", "Error:")
-PAGES = ["overview", "data", "segments", "predict", "feedback", "recommend"]
+BUSY = '[data-testid="stExpanderIconSpinner"], [data-testid="stSpinner"]'
+# A page is done when its last section is there: (url path, text that only the finished page shows).
+PAGES = {
+    "app_pages/overview.py": ("", "Download the report"),
+    "app_pages/data.py": ("data", "Customer table"),
+    "app_pages/segments.py": ("segments", "Unusual customers"),
+    "app_pages/predict.py": ("predict", "How good are these models?"),
+    "app_pages/feedback.py": ("feedback", "Every text"),
+    "app_pages/recommend.py": ("recommend", "Model comparison"),
+}
+PAGE_TITLES = {path: title for path, (title, _) in PAGE_NAMES.items()}
+WAIT_MS = int(os.environ.get("INSIGHT_BROWSER_WAIT_MS", "300000"))
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.slow,
     pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install -y chromium)"),
 ]
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
@@ -48,45 +65,48 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def _start(data_dir: Path, **env: str) -> tuple[subprocess.Popen, str]:
     port = _free_port()
-    env = dict(os.environ, INSIGHT_DATA_DIR=str(tmp_path_factory.mktemp("browser-data")))
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port)]
+        + ["--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
         cwd=ROOT,
-        env=env,
+        env=dict(os.environ, INSIGHT_DATA_DIR=str(data_dir), **env),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+    for _ in range(600):
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+            return proc, url
+        except OSError:
+            if proc.poll() is not None:
                 break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("the streamlit server did not start")
+            proc_wait(proc, 0.2)
+    proc.terminate()
+    pytest.fail("the streamlit server did not start")
+
+
+def proc_wait(proc: subprocess.Popen, seconds: float) -> None:
+    """Give the starting server a moment: returns early when it exits."""
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=seconds)
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("browser-data")
+
+
+@pytest.fixture(scope="module")
+def server(data_dir: Path) -> Iterator[str]:
+    proc, url = _start(data_dir)
+    try:
         yield url
     finally:
         proc.terminate()
-        proc.wait(timeout=20)
+        proc.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")
@@ -97,15 +117,18 @@ def browser() -> Iterator[object]:
         b.close()
 
 
-def _settle(page, timeout_s: float = 300) -> None:
-    """Wait until the script run has finished: the sidebar's dataset line (drawn last) is there, nothing spins."""
-    page.wait_for_selector('[data-testid="stApp"]', timeout=60_000)
-    page.get_by_text("Active dataset").wait_for(timeout=timeout_s * 1000)
-    busy = '[data-testid="stSpinner"], [data-testid="stStatusWidget"] [data-testid="stStatusWidgetRunningIcon"]'
-    deadline, quiet = time.time() + timeout_s, 0
-    while time.time() < deadline and quiet < 4:
-        quiet = 0 if page.locator(busy).count() > 0 else quiet + 1
-        page.wait_for_timeout(500)
+def _done(page, marker: str) -> None:
+    """Wait until the page shows its last section and nothing on it is still computing.
+
+    On a timeout the page is saved as a screenshot and its text goes into the failure, to see what it showed instead.
+    """
+    try:
+        page.get_by_text(marker).first.wait_for(timeout=WAIT_MS)
+        sync_api.expect(page.locator(BUSY)).to_have_count(0, timeout=WAIT_MS)
+    except sync_api.TimeoutError:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "timed_out.png"), full_page=True)
+        pytest.fail(f"waited for {marker!r} at {page.url}; the page shows: {page.inner_text('body')[:3000]}")
 
 
 def _check(page, name: str) -> str:
@@ -122,59 +145,103 @@ def test_a_page_opened_directly_runs_through_the_app(server: str, browser) -> No
     """Runs first, on a fresh server: a deep link goes through app.py (titles, sidebar, password), not the page file."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{server}/feedback")
-    _settle(page)
+    _done(page, PAGES["app_pages/feedback.py"][1])
     nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
     assert "Value & churn" in nav and "Recommendations" in nav
     page.close()
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_every_page_renders_on_the_demo(server: str, browser, name: str) -> None:
+@pytest.mark.parametrize("path", list(PAGES))
+def test_every_page_renders_on_the_demo(server: str, browser, path: str) -> None:
+    url_path, marker = PAGES[path]
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(f"{server}/{'' if name == 'overview' else name}")
-    _settle(page)
-    body = _check(page, f"demo_{name}")
+    page.goto(f"{server}/{url_path}")
+    _done(page, marker)
+    body = _check(page, f"demo_{url_path or 'overview'}")
     assert "Demo shop" in body
     page.close()
 
 
 def test_real_upload_through_the_file_input(server: str, browser, tmp_path: Path) -> None:
     csv = tmp_path / "my_orders.csv"
+    rows = [(c, k) for c in range(80) for k in range(3)]
     lines = ["order;customer;date;total"] + [
-        f"O{c}-{k};K{c:03d};{1 + (c + k) % 28:02d}.{1 + k:02d}.2025;{10 + c},{k}0 €"
-        for c in range(80)
-        for k in range(3)
+        f"O{c}-{k};K{c:03d};{1 + (c + k) % 28:02d}.{1 + k:02d}.2025;{10 + c},{k}0 €" for c, k in rows
     ]
     csv.write_text("\n".join(lines), encoding="cp1252")
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{server}/data")
-    _settle(page)
+    _done(page, "Customer table")
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(csv))
-    page.get_by_text("Working on my_orders.csv").wait_for(timeout=120_000)
-    _settle(page)
+    page.get_by_text("Working on my_orders.csv").wait_for(timeout=WAIT_MS)
+    _done(page, "Customer table")
     body = _check(page, "upload_data")
     assert "80 customers" in body
     page.close()
 
 
-def _segments_shown(page) -> int:
-    metric = page.locator('[data-testid="stMetric"]', has_text="Segments").first
-    return int(metric.locator('[data-testid="stMetricValue"]').inner_text())
-
-
 def test_moving_the_k_slider_changes_the_segments(server: str, browser) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{server}/segments")
-    _settle(page)
-    before = _segments_shown(page)
+    _done(page, "Unusual customers")
+    metric = page.locator('[data-testid="stMetric"]', has_text="Segments").first.locator(
+        '[data-testid="stMetricValue"]'
+    )
+    before = int(metric.inner_text())
     slider = page.locator('[data-testid="stSlider"] input[type="range"]').first
-    start = int(slider.get_attribute("value"))
-    assert before == start
+    assert int(slider.get_attribute("value")) == before
     slider.focus()
     page.keyboard.press("ArrowRight")
-    page.wait_for_timeout(1000)
-    _settle(page)
-    assert int(slider.get_attribute("value")) == start + 1
-    assert _segments_shown(page) == before + 1
+    sync_api.expect(metric).to_have_text(str(before + 1), timeout=WAIT_MS)
+    assert int(slider.get_attribute("value")) == before + 1
     _check(page, "segments_after_slider")
     page.close()
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_a_share_link_opens_every_page_and_keeps_view_while_moving(
+    server: str, data_dir: Path, browser, path: str
+) -> None:
+    token = ShareRegistry(data_dir).create(None, {"page": path, "seg_k": 3, "pred_threshold": 0.6})
+    url_path, marker = PAGES[path]
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{server}/?view={token}")
+    _done(page, marker)
+    _check(page, f"shared_{url_path or 'overview'}")
+    assert f"view={token}" in page.url and page.url.split("?")[0].rstrip("/").endswith(url_path)
+    assert "read-only" in page.inner_text("body")
+    other = "app_pages/data.py" if path != "app_pages/data.py" else "app_pages/segments.py"
+    page.locator('[data-testid="stSidebarNavLink"]', has_text=PAGE_TITLES[other]).first.click()
+    sync_api.expect(page).to_have_url(re.compile(f"/{PAGES[other][0]}\\?view={token}$"), timeout=WAIT_MS)
+    _done(page, PAGES[other][1])
+    assert f"view={token}" in page.url  # a reload or a bookmark reopens the shared view
+    page.reload()
+    _done(page, PAGES[other][1])
+    assert f"view={token}" in page.url and page.locator('[data-testid="stException"]').count() == 0
+    page.close()
+
+
+def test_the_overview_shows_its_first_figures_while_the_churn_comparison_is_held_back(
+    browser, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    release = tmp_path_factory.mktemp("hold") / "release"
+    proc, url = _start(
+        tmp_path_factory.mktemp("held-data"),
+        INSIGHT_HOLD_STEPS="predict.compare",
+        INSIGHT_HOLD_RELEASE=str(release),
+    )
+    try:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(url)
+        customers = page.locator('[data-testid="stMetric"]', has_text="Customers").first
+        sync_api.expect(customers.locator('[data-testid="stMetricValue"]')).to_have_text("2,000", timeout=WAIT_MS)
+        page.get_by_text("groups of customers who behave alike").wait_for(timeout=WAIT_MS)  # another section came
+        assert page.get_by_text("Comparing churn models").count() == 1  # churn is still running …
+        assert page.get_by_text("look likely to leave now").count() == 0
+        _check(page, "overview_churn_held")
+        release.touch()  # … until it is let go
+        page.get_by_text("look likely to leave now").wait_for(timeout=WAIT_MS)
+        page.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

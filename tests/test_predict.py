@@ -216,7 +216,7 @@ def test_action_list_keeps_valuable_customers_at_risk_sorted_by_value_at_risk():
 def test_value_tiers_rule():
     tiers, rule = predict.value_tiers(pd.Series(np.arange(100, dtype=float)))
     assert tiers.value_counts().to_dict() == {"ordinary": 50, "potential": 30, "high value": 20}
-    assert "top 20%" in rule and "79.20" in rule
+    assert "at least 79 (the top 20%)" in rule and "at least 50 (the next 30%)" in rule
 
 
 def test_spend_models_on_a_numeric_target():

@@ -4,6 +4,10 @@ A result is computed once per key: moving a slider back, reloading the page
 or restarting the server reads it back instead of refitting. Disk entries
 are written atomically with a checksum, so a failed or partial write is
 never loaded; a failing disk degrades to memory caching with a warning.
+
+On disk an entry lives at `cache/<code version>/<hash of the fingerprint>/<key>.joblib` (mode 0600), so
+everything computed from one dataset can be deleted at once (`forget`, when a share link is revoked) and
+what older code stored is deleted by `purge` instead of waiting for the budget.
 """
 
 from __future__ import annotations
@@ -14,19 +18,24 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import threading
+import time
 import warnings
-from collections import Counter, OrderedDict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import joblib
 
+from insight.store.files import write_private
+
 T = TypeVar("T")
 
 DATA_DIR_ENV = "INSIGHT_DATA_DIR"
 _MAGIC = b"INSIGHT1"
+MAX_AGE_DAYS = 14  # an entry nobody has read for two weeks is deleted by `purge` (the budget may go first)
 
 
 def default_data_dir() -> Path:
@@ -73,75 +82,123 @@ class Store:
         self.budget_bytes = budget_bytes
         self.memory_items = memory_items
         self._memory: OrderedDict[str, Any] = OrderedDict()
+        self._fingerprint_of: dict[str, str] = {}  # memory key -> its fingerprint, so `forget` finds the keys
+        self._keys_of: defaultdict[str, set[str]] = defaultdict(set)
         self._lock = threading.RLock()
         self._inflight: dict[str, list] = {}  # key -> [lock held while computing, callers waiting]
         self.computed: Counter[str] = Counter()
         self.disk_hits: Counter[str] = Counter()
         self.disk_error: str | None = None
 
-    def _path(self, key: str) -> Path:
+    def _folder(self, fingerprint: str) -> Path:
         assert self.root is not None
-        return self.root / "cache" / key[:2] / f"{key}.joblib"
+        return self.root / "cache" / code_version() / hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
 
-    def _remember(self, key: str, value: Any) -> None:
+    def _path(self, fingerprint: str, key: str) -> Path:
+        return self._folder(fingerprint) / f"{key}.joblib"
+
+    def _remember(self, fingerprint: str, key: str, value: Any) -> None:
         with self._lock:
             self._memory[key] = value
             self._memory.move_to_end(key)
+            self._fingerprint_of[key] = fingerprint
+            self._keys_of[fingerprint].add(key)
             while len(self._memory) > self.memory_items:
-                self._memory.popitem(last=False)
+                old, _ = self._memory.popitem(last=False)
+                self._drop_key(old)
 
-    def _read_disk(self, key: str) -> tuple[bool, Any]:
+    def _drop_key(self, key: str) -> None:
+        fingerprint = self._fingerprint_of.pop(key, None)
+        if fingerprint is not None:
+            self._keys_of[fingerprint].discard(key)
+            if not self._keys_of[fingerprint]:
+                del self._keys_of[fingerprint]
+
+    def _read_disk(self, fingerprint: str, key: str) -> tuple[bool, Any]:
         if self.root is None:
             return False, None
-        path = self._path(key)
+        path = self._path(fingerprint, key)
         try:
             raw = path.read_bytes()
         except OSError:
             return False, None
         digest, body = raw[len(_MAGIC) : len(_MAGIC) + 32], raw[len(_MAGIC) + 32 :]
-        if not raw.startswith(_MAGIC) or hashlib.sha256(body).digest() != digest:
-            path.unlink(missing_ok=True)
-            return False, None
-        try:
-            value = joblib.load(io.BytesIO(body))
-        except Exception:
-            path.unlink(missing_ok=True)
-            return False, None
-        os.utime(path)
-        return True, value
+        value, found = None, raw.startswith(_MAGIC) and hashlib.sha256(body).digest() == digest
+        if found:
+            try:
+                value = joblib.load(io.BytesIO(body))
+            except Exception:
+                found = False
+        with contextlib.suppress(OSError):  # a read-only disk still serves what it holds
+            if found:
+                os.utime(path)  # the last use, for the budget's LRU order and the age limit
+            else:
+                path.unlink(missing_ok=True)
+        return found, value
 
-    def _write_disk(self, key: str, value: Any) -> None:
+    def _write_disk(self, fingerprint: str, key: str, value: Any) -> None:
         if self.root is None:
             return
-        path = self._path(key)
-        tmp = path.with_suffix(f".tmp{os.getpid()}_{threading.get_ident()}")
         try:
             buf = io.BytesIO()
             joblib.dump(value, buf, compress=3)
             body = buf.getvalue()
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(_MAGIC + hashlib.sha256(body).digest() + body)
-            os.replace(tmp, path)
+            write_private(self._path(fingerprint, key), _MAGIC + hashlib.sha256(body).digest() + body)
+            self._evict()
         except Exception as exc:  # disk full, permissions, unpicklable: memory still works
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
             self.disk_error = f"Could not save a result to disk ({exc}); results are kept in memory only."
             warnings.warn(self.disk_error, stacklevel=2)
-            return
-        self._evict()
+
+    def _entries(self) -> list[tuple[Path, os.stat_result]]:
+        """Every entry on disk with its stat, oldest use first (entries deleted meanwhile are skipped)."""
+        assert self.root is not None
+        found = []
+        for path in (self.root / "cache").glob("*/*/*.joblib"):
+            try:
+                found.append((path, path.stat()))
+            except OSError:
+                continue
+        return sorted(found, key=lambda entry: entry[1].st_mtime)
 
     def _evict(self) -> None:
-        assert self.root is not None
-        files = sorted(
-            (p for p in (self.root / "cache").glob("*/*.joblib")),
-            key=lambda p: p.stat().st_mtime,
-        )
-        total = sum(p.stat().st_size for p in files)
-        for p in files:
+        entries = self._entries()
+        total = sum(stat.st_size for _, stat in entries)
+        for path, stat in entries:
             if total <= self.budget_bytes:
                 break
-            total -= p.stat().st_size
-            p.unlink(missing_ok=True)
+            total -= stat.st_size
+            path.unlink(missing_ok=True)
+
+    def forget(self, fingerprint: str) -> None:
+        """Delete everything cached for one dataset, in memory and on disk (under every code version)."""
+        with self._lock:
+            for key in list(self._keys_of.get(fingerprint, ())):
+                self._memory.pop(key, None)
+                self._drop_key(key)
+        if self.root is None:
+            return
+        folder = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
+        for path in (self.root / "cache").glob(f"*/{folder}"):
+            shutil.rmtree(path, ignore_errors=True)
+
+    def purge(self, now: float | None = None, max_age_days: float = MAX_AGE_DAYS) -> int:
+        """Delete what older code stored and entries unused for `max_age_days`; return how many files went."""
+        if self.root is None or not (self.root / "cache").is_dir():
+            return 0
+        removed = 0
+        for version in (self.root / "cache").iterdir():
+            if version.name != code_version():
+                removed += sum(1 for p in version.rglob("*") if p.is_file())
+                shutil.rmtree(version, ignore_errors=True)
+        cutoff = (time.time() if now is None else now) - max_age_days * 86400
+        for path, stat in self._entries():
+            if stat.st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+                removed += 1
+        for folder in (self.root / "cache" / code_version()).glob("*"):
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+        return removed
 
     def get_or_compute(
         self,
@@ -166,14 +223,14 @@ class Store:
                 with self._lock:
                     if key in self._memory:
                         return self._memory[key]
-                found, value = self._read_disk(key)
+                found, value = self._read_disk(fingerprint, key)
                 if found:
                     self.disk_hits[step] += 1
                 else:
                     value = compute()
                     self.computed[step] += 1
-                    self._write_disk(key, value)
-                self._remember(key, value)
+                    self._write_disk(fingerprint, key, value)
+                self._remember(fingerprint, key, value)
                 return value
         finally:
             with self._lock:

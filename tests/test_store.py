@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 import pandas as pd
@@ -70,7 +72,7 @@ def test_restart_reuses_a_fitted_model_without_fitting(tmp_path: Path) -> None:
 
 def test_corrupt_cache_file_is_detected_and_refitted(tmp_path: Path) -> None:
     Store(tmp_path).get_or_compute("fp", "fit", None, lambda: "good")
-    (path,) = (tmp_path / "cache").glob("*/*.joblib")
+    (path,) = (tmp_path / "cache").glob("*/*/*.joblib")
     path.write_bytes(path.read_bytes()[:-5] + b"junk!")
     fresh = Store(tmp_path)
     assert fresh.get_or_compute("fp", "fit", None, lambda: "refitted") == "refitted"
@@ -93,7 +95,7 @@ def test_disk_budget_evicts_least_recently_used(tmp_path: Path) -> None:
     for i in range(10):
         store.get_or_compute("fp", f"blob{i}", None, lambda: os.urandom(2_500))
         time.sleep(0.01)
-    files = list((tmp_path / "cache").glob("*/*.joblib"))
+    files = list((tmp_path / "cache").glob("*/*/*.joblib"))
     assert 1 <= len(files) <= 2
     assert sum(f.stat().st_size for f in files) <= 6_000
 
@@ -153,6 +155,28 @@ def test_exports_neutralise_formula_injection() -> None:
     assert safe["note"].tolist() == ['\'=HYPERLINK("http://x","y")', "'+1+1", "'-2", "'@SUM(A1)", "'\tx", "plain"]
     text = to_safe_csv(df).decode("utf-8-sig")
     assert "\n=" not in text and ",=" not in text and safe["n"].tolist() == [1, 2, 3, 4, 5, 6]
+
+
+def test_exports_neutralise_formulas_in_the_header_too() -> None:
+    df = pd.DataFrame(
+        {
+            '=HYPERLINK("http://evil.test","x")': ["a"],
+            "+cmd|' /C calc'!A0": ["b"],
+            "@SUM(A1)": ["  =1+1"],
+            "－1": ["＝1+1"],
+            "spend": [3],
+        }
+    )
+    header, row = to_safe_csv(df).decode("utf-8-sig").splitlines()
+    names = next(csv.reader([header]))
+    assert names == ['\'=HYPERLINK("http://evil.test","x")', "'+cmd|' /C calc'!A0", "'@SUM(A1)", "'－1", "spend"]
+    assert next(csv.reader([row])) == ["a", "b", "'  =1+1", "'＝1+1", "3"]
+
+
+def test_the_table_toolbar_offers_no_raw_csv_download() -> None:
+    """Streamlit's own "Download as CSV" exports cells and headers as uploaded; the app turns it off."""
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["disableDataExport"] is True
 
 
 def test_concurrent_callers_share_one_computation(tmp_path: Path) -> None:

@@ -7,13 +7,15 @@ import streamlit as st
 st.set_page_config(page_title="Customer Insight", page_icon=":material/insights:", layout="wide")
 
 from insight.errors import InsightError  # noqa: E402  (set_page_config must run first)
+from insight.labels import safe_md  # noqa: E402
 from insight.store import DATA_DIR_ENV  # noqa: E402
-from ui import active_dataset, escape_md, open_shared_view, password_gate, secret, share_panel  # noqa: E402
+from ui import active_dataset, housekeeper, open_shared_view, password_gate, secret, share_panel, sidebar_status  # noqa: E402
 
 if secret("data_dir"):
     os.environ.setdefault(DATA_DIR_ENV, secret("data_dir"))
 for key in ("dataset", "data_files", "data_roles", "data_kinds", "data_cleaning"):
     st.session_state.setdefault(key, None)
+housekeeper()  # expired links and stale cache entries are purged hourly, visitors or not
 
 password_gate()
 
@@ -35,7 +37,7 @@ if token and st.session_state.get("shared_token") != token:
         view = open_shared_view(token)
     except InsightError as exc:
         st.session_state["dataset"] = None
-        st.error(str(exc), icon="🔒")
+        st.error(safe_md(exc), icon="🔒")
         st.stop()
     st.session_state["shared_token"] = token
     st.session_state["shared_page"] = view.get("page")
@@ -44,13 +46,13 @@ page = st.navigation(list(pages.values()))
 target = st.session_state.pop("shared_page", None)
 if target in pages and pages[target].url_path != page.url_path:
     st.switch_page(pages[target])
-page.run()
 
-# After the page ran, so an upload made on this run is already the active dataset.
-with st.sidebar:
-    ds = active_dataset()
-    st.caption("Active dataset")
-    st.markdown(f"**{escape_md(ds.name)}** · {len(ds.customers):,} customers")
-    st.caption(" · ".join(f"{t.name} ({t.kind})" for t in ds.tables))
+# The sidebar is drawn before the page runs: a page that stops early (st.stop()) would leave out anything after.
+status = st.sidebar.empty()
+shown = active_dataset()
+sidebar_status(status)
 current = next((path for path, p in pages.items() if p.url_path == page.url_path), "app_pages/overview.py")
 share_panel(current)
+page.run()
+if active_dataset() is not shown:  # an upload on this run: the dataset line follows it
+    sidebar_status(status)

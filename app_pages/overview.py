@@ -3,14 +3,15 @@
 import streamlit as st
 
 from insight import charts
+from insight.labels import safe_md
 from insight.pipeline import collect, overview_findings
 from insight.report import build_html, headline_figures
-from ui import escape_md, pipeline
+from ui import pipeline
 
 st.title("Overview")
 pipe = pipeline()
 ds = pipe.ds
-st.caption(f"{escape_md(ds.name)} — the answers on one page. Each finding links to the page that shows it.")
+st.caption(f"{safe_md(ds.name)} — the answers on one page. Each finding links to the page that shows it.")
 
 with st.status("Running the analyses (once per dataset)…", expanded=False) as status:
     bar = st.progress(0.0)
@@ -27,7 +28,7 @@ if not found:
     st.info("Nothing stands out strongly in this data yet. The pages on the left show the detail.")
 for f in found:
     left, right = st.columns([5, 1])
-    left.markdown(f"- {escape_md(f.text)}")
+    left.markdown(f"- {safe_md(f.text)}")
     right.page_link(f"app_pages/{f.page}.py", label="Show me", icon=":material/arrow_forward:")
 
 st.subheader("Revenue and active customers by month")
@@ -40,7 +41,7 @@ else:
         (right, analyses.active_forecast, "Active customers by month", "Customers who bought"),
     ):
         if fc is None:
-            col.info(analyses.notes.get("forecast", "Not enough months for a forecast."))
+            col.info(safe_md(analyses.notes.get("forecast", "Not enough months for a forecast.")))
             continue
         col.altair_chart(charts.monthly_forecast_chart(fc.history, fc.forecast, title, axis), width="stretch")
         if fc.backtest_mape is not None:
@@ -54,7 +55,7 @@ else:
 
 for part, why in analyses.notes.items():
     if part != "forecast":
-        st.caption(f"ℹ️ {part.capitalize()}: {why}")
+        st.caption(f"ℹ️ {part.capitalize()}: {safe_md(why)}")
 
 st.subheader("Report")
 html = pipe.run("report.html", None, lambda: build_html(pipe, analyses))

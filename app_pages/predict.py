@@ -5,6 +5,7 @@ import streamlit as st
 
 from insight import charts
 from insight.errors import InsightError
+from insight.labels import safe_md
 from insight.pipeline import HORIZON_DAYS, THRESHOLD
 from ui import download_csv, pipeline, show_error
 
@@ -54,7 +55,7 @@ if data is not None:
     else:
         dropped = f" ({data.dropped_unlabelled:,} without a label left out)" if data.dropped_unlabelled else ""
         st.info(
-            f"**Churn label from the column '{data.label_column}'.** {len(data.X):,} customers{dropped}, "
+            f"**Churn label from the column '{safe_md(data.label_column)}'.** {len(data.X):,} customers{dropped}, "
             f"churn rate **{data.churn_rate:.0%}**. Risks shown are out-of-fold: no customer is scored by a model "
             "that saw their label."
         )
@@ -120,7 +121,7 @@ with tab_churn:
                     f"{auc:.3f}. It sees one-time buyers as alive, so it trails the classifiers when many bought once."
                 )
             except InsightError as exc:
-                st.caption(f"No BG/NBD second opinion: {exc}")
+                st.caption(f"No BG/NBD second opinion: {safe_md(exc)}")
 
         st.subheader("Decision threshold")
         threshold = st.slider(
@@ -163,9 +164,11 @@ with tab_churn:
 
 with tab_value:
     if isinstance(spend, InsightError):
-        st.info(f"No value model for this data: {spend}")
+        st.info(f"No value model for this data: {safe_md(spend)}")
     else:
-        st.markdown(f"Predicting **{spend.target}**. Best on held-out customers: **{spend.best}** (lowest RMSE).")
+        st.markdown(
+            f"Predicting **{safe_md(spend.target)}**. Best on held-out customers: **{spend.best}** (lowest RMSE)."
+        )
         st.dataframe(spend.metrics.style.format("{:,.3f}"), width="stretch")
         spend_models = list(spend.metrics.index)
         shown_model = st.selectbox("Show", spend_models, index=spend_models.index(spend.best), key="pred_spend_model")
@@ -177,7 +180,7 @@ with tab_value:
 
 with tab_clv:
     if isinstance(lifetime, InsightError):
-        st.info(f"No lifetime value for this data: {lifetime}")
+        st.info(f"No lifetime value for this data: {safe_md(lifetime)}")
     else:
         for note in lifetime.warnings:
             st.warning(note)
@@ -235,7 +238,7 @@ with tab_fair:
             st.info("No columns describing people (gender, age …) to check the churn model against.")
         else:
             for warning in warnings:
-                st.warning(warning)
+                st.warning(safe_md(warning))
             if not warnings:
                 st.success("Recall and flag rate are similar across groups (within 10 points, or within chance).")
             for attribute in table["attribute"].unique():

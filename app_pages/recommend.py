@@ -5,8 +5,9 @@ import streamlit as st
 
 from insight import charts
 from insight.errors import InsightError
+from insight.labels import safe_md
 from insight.pipeline import MODELS, POPULARITY
-from ui import download_csv, pipeline, show_error
+from ui import download_csv, pipeline, read_only, show_error
 
 st.title("Recommendations")
 st.caption("What to offer each customer next, learned from their ratings or from what they bought.")
@@ -120,13 +121,13 @@ with tab_item:
         near = rec.similar_items(item, method="model").drop(columns="together")
         col_b.dataframe(named(near), hide_index=True, column_config=similarity_cols)
     except InsightError as exc:
-        col_b.caption(str(exc))
+        col_b.caption(safe_md(exc))
     col_c.markdown("**Similar by name**")
     try:
         content = pipe.content_index()
         col_c.dataframe(named(content.neighbours(item)), hide_index=True, column_config=similarity_cols)
     except InsightError as exc:
-        col_c.caption(str(exc))
+        col_c.caption(safe_md(exc))
 
 with tab_models:
     if comparison is not None:
@@ -143,7 +144,12 @@ with tab_models:
             "Hit rate, precision@10, recall@10: each customer's most recent items were hidden, then checked "
             "against the top 10 the model offered (higher is better). Popularity is the baseline to beat."
         )
-    if not st.session_state.get("rec_full") and st.button("Compare all models (slower)", key="rec_full_button"):
+    # a share viewer may not start the slow comparison on the owner's server
+    if (
+        not read_only()
+        and not st.session_state.get("rec_full")
+        and st.button("Compare all models (slower)", key="rec_full_button")
+    ):
         st.session_state["rec_full"] = True
         st.rerun()
 

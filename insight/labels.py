@@ -46,9 +46,10 @@ def fmt_number(v: float) -> str:
 # could become links, images the viewer's browser fetches, coloured text, headings or LaTeX; in HTML, markup.
 # Every string from an upload reaches a page through exactly one of these:
 #   safe_md     st.markdown, st.caption, st.info / st.warning / st.error / st.success, titles and headers
-#   safe_label  widget, expander, tab and metric labels, progress and spinner texts
+#   safe_label  widget, expander, tab and metric labels, progress and spinner texts, and the options of st.radio
+#               and st.select_slider (format_func=safe_label), which render markdown too
 #   safe_html   the HTML report
-# Tables (st.dataframe), st.text and st.code show text as it is and need none of them.
+# Tables (st.dataframe), st.text, st.code and the options of st.selectbox / st.multiselect show text as it is.
 
 # U+2060 WORD JOINER: invisible, but it splits "http:" from "//", "www" from "." and "@" from the domain, so GFM's
 # autolink pass (and Streamlit's ":emoji:", ":red[...]" and ":material/icon:" syntax) finds no match. Backslash

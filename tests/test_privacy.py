@@ -126,6 +126,15 @@ def test_an_upload_leaves_no_personal_data_on_disk_and_only_private_files(data_d
     other = _app().switch_page("app_pages/data.py").run()
     assert "personal_data" not in other.session_state
 
+    # a second owner of the same files gets the dataset from the store (pseudonyms only), and the clear values
+    # are read back from their own upload, into their own session
+    other.file_uploader(key="data_upload").set_value(FILES).run()
+    assert "personal_data" not in other.session_state
+    other.toggle(key="data_show_pii").set_value(True).run()
+    assert not other.exception and NAMES[0] in pd.concat([df.value for df in other.dataframe]).to_csv()
+    assert other.session_state["personal_data"][0] == owner.session_state["dataset"].fingerprint
+    assert _clear_values_on_disk(data_dir) == {}
+
 
 @pytest.mark.slow
 def test_revoking_a_link_deletes_its_files_and_every_result_cached_from_it(data_dir: Path) -> None:

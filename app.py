@@ -7,24 +7,27 @@ import streamlit as st
 st.set_page_config(page_title="Customer Insight", page_icon=":material/insights:", layout="wide")
 
 from insight.errors import InsightError  # noqa: E402  (set_page_config must run first)
+from insight.labels import safe_md  # noqa: E402
 from insight.store import DATA_DIR_ENV  # noqa: E402
 from ui import (  # noqa: E402
     PAGES,
     active_dataset,
     close_shared_view,
-    escape_md,
+    housekeeper,
     keep_shared_view,
     open_shared_view,
     password_gate,
     refresh_when_ready,
     secret,
     share_panel,
+    sidebar_status,
 )
 
 if secret("data_dir"):
     os.environ.setdefault(DATA_DIR_ENV, secret("data_dir"))
 for key in ("dataset", "data_files", "data_roles", "data_kinds", "data_cleaning"):
     st.session_state.setdefault(key, None)
+housekeeper()  # expired links and stale cache entries are purged hourly, visitors or not
 
 password_gate()
 
@@ -39,7 +42,7 @@ try:
     keep_shared_view()
 except InsightError as exc:
     close_shared_view()
-    st.error(str(exc), icon="🔒")
+    st.error(safe_md(exc), icon="🔒")
     st.stop()
 
 page = st.navigation(list(pages.values()))
@@ -49,25 +52,16 @@ if target in pages and page.url_path == "" and pages[target].url_path != "":
     st.switch_page(pages[target])
 
 
-def dataset_line() -> None:
-    """The sidebar's line about the data in use."""
-    ds = active_dataset()
-    st.caption("Active dataset")
-    customers = f" · {len(ds.customers):,} customers" if len(ds.customers) else ""
-    st.markdown(f"**{escape_md(ds.name)}**{customers}")
-    st.caption(" · ".join(escape_md(f"{t.name} ({t.kind})") for t in ds.tables))
-
-
 # The sidebar is drawn before the page, so a page that stops early keeps it; the dataset line is drawn again
-# after the page, so an upload made on this run shows at once.
-sidebar = st.sidebar.empty()
-with sidebar.container():
-    dataset_line()
+# after the page when an upload on this run changed the dataset.
+status = st.sidebar.empty()
+shown = active_dataset()
+sidebar_status(status)
 current = next((path for path, p in pages.items() if p.url_path == page.url_path), "app_pages/overview.py")
 share_panel(current, page.url_path)
 st.session_state["pending_jobs"] = []
 st.session_state.pop("waiting_for", None)
 page.run()
-with sidebar.container():
-    dataset_line()
+if active_dataset() is not shown:
+    sidebar_status(status)
 refresh_when_ready()

@@ -9,8 +9,8 @@ from insight.data.customers import too_few
 from insight.data.editor import ROLE_CHOICES, editor_rows, roles_from_rows
 from insight.data.roles import KINDS
 from insight.errors import InsightError
-from insight.labels import RFM_GROUP_HELP, friendly_columns, rounded
-from ui import active_dataset, download_csv, escape_md, load_files, read_only, show_error
+from insight.labels import RFM_GROUP_HELP, friendly_columns, rounded, safe_label, safe_md
+from ui import active_dataset, download_csv, load_files, personal_data, read_only, show_error
 
 st.title("Your data")
 st.caption(
@@ -66,16 +66,16 @@ stale_upload = files and (current is None or current.name != ", ".join(name for 
 if stale_upload or active_dataset().options != options:
     rebuild()
 ds = active_dataset()
-right.markdown(f"Working on **{escape_md(ds.name)}**.")
+right.markdown(f"Working on **{safe_md(ds.name)}**.")
 if files and st.session_state.get("dataset") is None:
     st.warning("The upload could not be used (see above); showing the demo shop until it is fixed.")
 
 st.header("What was understood")
 new_roles, new_kinds = {}, {}
 for i, table in enumerate(ds.tables):
-    with st.expander(f"{table.name} — {table.kind}, {table.rows_raw:,} rows", expanded=i == 0):
+    with st.expander(f"{safe_label(table.name)} — {table.kind}, {table.rows_raw:,} rows", expanded=i == 0):
         for note in table.read_report.notes:
-            st.caption(f"ℹ️ {note}")
+            st.caption(f"ℹ️ {safe_md(note)}")
         new_kinds[table.name] = st.selectbox(
             "This file holds", KINDS, index=KINDS.index(table.kind), key=f"data_kind_{ds.fingerprint[:16]}_{i}"
         )
@@ -99,7 +99,7 @@ if not locked and st.button("Apply these roles and kinds", key="data_apply_roles
 
 st.header("Data quality")
 for q in ds.quality:
-    with st.expander(f"{q.file}: {q.rows:,} rows as uploaded", expanded=False):
+    with st.expander(f"{safe_label(q.file)}: {q.rows:,} rows as uploaded", expanded=False):
         cols = st.columns(4)
         cols[0].metric("Duplicate rows", f"{q.duplicate_rows:,}")
         cols[1].metric("Returns / cancellations", f"{q.negative_quantity_rows:,}")
@@ -117,7 +117,7 @@ for q in ds.quality:
         }
         for label, text in problems.items():
             if text:
-                st.markdown(f"**{label}:** {text}")
+                st.markdown(f"**{label}:** {safe_md(text)}")
 
 st.header("Cleaning")
 with st.form("data_cleaning_form", enter_to_submit=False):
@@ -146,14 +146,16 @@ st.dataframe(friendly_columns(log), hide_index=True, width="stretch")
 st.header("Customer table")
 customers = ds.customers
 st.markdown(f"**{len(customers):,} customers**, one row each, {customers.shape[1]} columns.")
-if ds.pii_lookup is not None:
-    st.caption(f"Personal data ({', '.join(ds.pii_lookup.columns[1:])}) is pseudonymised before any analysis.")
+if ds.pii_columns:
+    st.caption(f"Personal data ({safe_md(', '.join(ds.pii_columns))}) is pseudonymised before any analysis.")
     if not locked and st.toggle("Show personal data (only you see this)", key="data_show_pii"):
-        customers = customers.drop(columns=ds.pii_lookup.columns[1:]).merge(ds.pii_lookup, on="customer_id")
+        lookup = personal_data(ds)
+        if lookup is not None:
+            customers = customers.drop(columns=ds.pii_columns).merge(lookup, on="customer_id")
 if "rfm_group" in customers:
     st.altair_chart(charts.rfm_groups_bar(customers), width="stretch")
     st.caption(RFM_GROUP_HELP)
 st.dataframe(rounded(friendly_columns(customers.head(1000))), hide_index=True, width="stretch")
 download_csv(friendly_columns(customers), "customers.csv", "Download the customer table", key="dl_customers")
 for message in too_few(customers).values():
-    st.caption(f"ℹ️ {message}")
+    st.caption(f"ℹ️ {safe_md(message)}")

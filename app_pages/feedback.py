@@ -8,7 +8,7 @@ import streamlit as st
 
 from insight import charts
 from insight.errors import InsightError
-from insight.labels import friendly_columns, rounded
+from insight.labels import friendly_columns, rounded, safe_md
 from ui import download_csv, pipeline, show_error
 
 st.title("Feedback")
@@ -130,7 +130,7 @@ else:
 per_customer = result.per_customer()
 if not per_customer.empty:
     st.subheader("Per customer")
-    st.caption(result.measure_reason)
+    st.caption(safe_md(result.measure_reason))
     unhappy = per_customer.sort_values("mean_sentiment", kind="stable").reset_index(drop=True)
     st.dataframe(rounded(friendly_columns(unhappy)), hide_index=True, width="stretch", height=280)
     download_csv(

@@ -6,14 +6,15 @@ import streamlit as st
 
 from insight import charts
 from insight.errors import InsightError
+from insight.labels import safe_md
 from insight.pipeline import THRESHOLD, collect, overview_findings
 from insight.report import build_html, words
-from ui import computed, escape_md, pipeline
+from ui import computed, pipeline
 
 st.title("Overview")
 pipe = pipeline()
 ds = pipe.ds
-st.caption(f"{escape_md(ds.name)}: the answers on one page. Each one links to the page that shows the detail.")
+st.caption(f"{safe_md(ds.name)}: the answers on one page. Each one links to the page that shows the detail.")
 
 figures = list(words.headline_figures(pipe.headline(), ds.currency).items())
 for start in range(0, len(figures), 3):  # three to a row, so a period or a long label is never cut
@@ -34,7 +35,7 @@ def card(title: str, page: str | None, name: str, warm, label: str, render) -> N
         try:
             ready = computed(name, warm, label)
         except InsightError as exc:
-            st.info(str(exc))
+            st.info(safe_md(exc))
             done.append(True)
             return
         done.append(ready)
@@ -52,7 +53,7 @@ def months() -> None:
         try:
             fc = pipe.forecast(column)
         except InsightError as exc:
-            col.info(str(exc))
+            col.info(safe_md(exc))
             continue
         col.altair_chart(charts.monthly_forecast_chart(fc.history, fc.forecast, title, axis), width="stretch")
         if fc.backtest_mape is not None:
@@ -83,7 +84,7 @@ card(
     "segments",
     lambda p: p.segmentation(),
     "Finding groups of customers",
-    lambda: st.markdown(escape_md(words.segments_sentence(pipe.segmentation()))),
+    lambda: st.markdown(safe_md(words.segments_sentence(pipe.segmentation()))),
 )
 card(
     "Who is about to leave",
@@ -91,7 +92,7 @@ card(
     "churn",
     warm_churn,
     "Comparing churn models",
-    lambda: st.markdown(escape_md(words.churn_sentence(pipe.churn_data(), pipe.churn_risk(), THRESHOLD))),
+    lambda: st.markdown(safe_md(words.churn_sentence(pipe.churn_data(), pipe.churn_risk(), THRESHOLD))),
 )
 card(
     "What customers are worth",
@@ -99,7 +100,7 @@ card(
     "value",
     lambda p: p.lifetime_value(),
     "Estimating lifetime value",
-    lambda: st.markdown(escape_md(words.value_sentence(pipe.lifetime_value(), ds.currency))),
+    lambda: st.markdown(safe_md(words.value_sentence(pipe.lifetime_value(), ds.currency))),
 )
 card(
     "What customers say",
@@ -107,7 +108,7 @@ card(
     "feedback",
     lambda p: p.feedback(),
     "Reading the feedback",
-    lambda: st.markdown(escape_md(words.feedback_sentence(pipe.feedback()))),
+    lambda: st.markdown(safe_md(words.feedback_sentence(pipe.feedback()))),
 )
 card(
     "What to offer next",
@@ -115,7 +116,7 @@ card(
     "offers",
     lambda p: p.recommendations(),
     "Comparing recommendation models",
-    lambda: st.markdown(escape_md(words.recommendations_sentence(pipe.rec_comparison(), pipe.recommendations()))),
+    lambda: st.markdown(safe_md(words.recommendations_sentence(pipe.rec_comparison(), pipe.recommendations()))),
 )
 
 with found_slot:
@@ -127,7 +128,7 @@ with found_slot:
             st.info("Nothing stands out strongly in this data yet. The pages on the left show the detail.")
         for f in found:
             left, right = st.columns([5, 1])
-            left.markdown(f"- {escape_md(f.text)}")
+            left.markdown(f"- {safe_md(f.text)}")
             right.page_link(f"app_pages/{f.page}.py", label="Show me", icon=":material/arrow_forward:")
         st.download_button(
             "Download the report (HTML, opens offline)",

@@ -7,10 +7,10 @@ import streamlit as st
 
 from insight import charts
 from insight.errors import InsightError
-from insight.labels import column_label, friendly_columns, money, nice_name, rounded, share
+from insight.labels import column_label, friendly_columns, money, nice_name, rounded, safe_md, share
 from insight.pipeline import HORIZON_DAYS, THRESHOLD
 from insight.report import words
-from ui import computed, download_csv, escape_md, personal_details, pipeline, refresh_when_ready, show_error
+from ui import computed, download_csv, personal_data, pipeline, refresh_when_ready, show_error
 
 st.title("Value & churn")
 st.caption("Whom to call first, who is about to leave and why, and what each customer is worth.")
@@ -82,11 +82,12 @@ try:
 except InsightError as exc:
     actions, tier_rule = None, str(exc)
 if actions is None:
-    st.info(f"No action list: it needs a value for each customer ({tier_rule})")
+    st.info(safe_md(f"No action list: it needs a value for each customer ({tier_rule})"))
 else:
     value = nice_name(pipe.spend(horizon).target)
-    st.markdown(f"### {escape_md(words.action_sentence(actions, ds.currency, threshold, value))}")
-    table = actions.merge(personal_details(), on="customer_id", how="left") if len(actions) else actions
+    st.markdown(f"### {safe_md(words.action_sentence(actions, ds.currency, threshold, value))}")
+    lookup = personal_data(ds)
+    table = actions.merge(lookup, on="customer_id", how="left") if lookup is not None else actions
     shown_columns = [c for c in table.columns if c not in ("tier", "reason_features")]
     st.dataframe(
         rounded(friendly_columns(table[shown_columns])),
@@ -98,16 +99,16 @@ else:
         },
     )
     download_csv(friendly_columns(actions), "customers_to_contact.csv", "Download the action list", key="dl_actions")
-    st.caption(f"Value tiers: {tier_rule}")
+    st.caption(safe_md(f"Value tiers: {tier_rule}"))
 
 view = pipe.threshold_view(threshold, horizon, features, model)
 with st.expander("How good are these models?"):
     for sentence in words.metric_sentences(
         comparison.metrics.loc[fitted.name], view.precision, view.recall, threshold, comparison.folds
     ):
-        st.markdown(f"- {escape_md(sentence)}")
+        st.markdown(f"- {safe_md(sentence)}")
     for note in comparison.notes:
-        st.caption(note)
+        st.caption(safe_md(note))
     metrics = comparison.metrics.rename(columns={"seconds": "seconds to train"}).rename_axis("Model")
     st.dataframe(friendly_columns(rounded(metrics.reset_index(), 3)), hide_index=True, width="stretch")
     st.altair_chart(charts.churn_auc_bar(comparison.metrics, comparison.best), width="stretch")
@@ -128,7 +129,7 @@ with tab_churn:
     else:
         dropped = f" ({data.dropped_unlabelled:,} without an answer left out)" if data.dropped_unlabelled else ""
         st.markdown(
-            f"Who left comes from the column **{escape_md(data.label_column)}**: {share(data.churn_rate)} of "
+            f"Who left comes from the column **{safe_md(data.label_column)}**: {share(data.churn_rate)} of "
             f"{len(data.X):,} customers{dropped}. No customer's risk comes from a model that saw their answer."
         )
     st.altair_chart(charts.importance_bar(fitted.importance), width="stretch")
@@ -146,7 +147,7 @@ with tab_value:
     try:
         spend = pipe.spend(horizon)
         st.markdown(
-            f"Predicting **{escape_md(column_label(spend.target))}**; the best on customers it did not learn from: "
+            f"Predicting **{safe_md(column_label(spend.target))}**; the best on customers it did not learn from: "
             f"**{spend.best}**, off by {money(spend.metrics.loc[spend.best, 'mae'], ds.currency)} per customer "
             "on average."
         )
@@ -155,14 +156,14 @@ with tab_value:
         title = "Predicted value per customer"
         st.altair_chart(charts.value_histogram(values, "predicted_value", title, "Predicted value"), width="stretch")
     except InsightError as exc:
-        st.info(f"No value model for this data: {exc}")
+        st.info(safe_md(f"No value model for this data: {exc}"))
 
 with tab_clv:
     try:
         lifetime = pipe.lifetime_value(horizon)
-        st.markdown(escape_md(words.value_sentence(lifetime, ds.currency)))
+        st.markdown(safe_md(words.value_sentence(lifetime, ds.currency)))
         for note in lifetime.warnings:
-            st.warning(note)
+            st.warning(safe_md(note))
         if "clv_12m" in lifetime.table:
             hist = charts.value_histogram(lifetime.table, "clv_12m", "Value over the next 12 months", "Value")
             st.altair_chart(hist, width="stretch")
@@ -171,7 +172,7 @@ with tab_clv:
         clv_table = lifetime.table.sort_values(order, ascending=False).rename(columns={"frequency": "repeat_orders"})
         st.dataframe(rounded(friendly_columns(clv_table)), hide_index=True, width="stretch")
     except InsightError as exc:
-        st.info(f"No lifetime value for this data: {exc}")
+        st.info(safe_md(f"No lifetime value for this data: {exc}"))
 
 with tab_fair:
     table, warnings = pipe.fairness(threshold, horizon, features, model)
@@ -179,7 +180,7 @@ with tab_fair:
         st.info("No columns describing people (gender, age …) to check the churn model against.")
     else:
         for warning in warnings:
-            st.warning(escape_md(warning))
+            st.warning(safe_md(warning))
         if not warnings:
             st.success("The model finds and flags customers at similar rates across groups (within 10 points).")
         for attribute in table["attribute"].unique():

@@ -5,7 +5,7 @@ import streamlit as st
 
 from insight import charts
 from insight.errors import InsightError
-from insight.labels import friendly_columns, rounded
+from insight.labels import friendly_columns, rounded, safe_md
 from insight.pipeline import MODELS, POPULARITY
 from ui import download_csv, pipeline, read_only, show_error
 
@@ -32,7 +32,7 @@ try:
 except InsightError as exc:
     show_error(exc)
     st.stop()
-st.caption(inter.note)
+st.caption(safe_md(inter.note))
 names = dict(catalog["name"])
 
 comparison = None
@@ -118,13 +118,13 @@ with tab_item:
         near = rec.similar_items(item, method="model").drop(columns="together")
         col_b.dataframe(named(near), hide_index=True, column_config=similarity_cols)
     except InsightError as exc:
-        col_b.caption(str(exc))
+        col_b.caption(safe_md(exc))
     col_c.markdown("**Similar by name**")
     try:
         content = pipe.content_index()
         col_c.dataframe(named(content.neighbours(item)), hide_index=True, column_config=similarity_cols)
     except InsightError as exc:
-        col_c.caption(str(exc))
+        col_c.caption(safe_md(exc))
 
 with tab_models:
     if comparison is not None:

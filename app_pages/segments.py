@@ -5,10 +5,10 @@ import streamlit as st
 
 from insight import charts
 from insight.errors import InsightError
-from insight.labels import column_label, friendly_columns, nice_name, rounded
+from insight.labels import column_label, friendly_columns, nice_name, rounded, safe_label, safe_md
 from insight.pipeline import LINKAGES, SILHOUETTE_SAMPLE, stability_word
 from insight.store import cache_key
-from ui import download_csv, escape_md, pipeline, read_only, show_error
+from ui import download_csv, pipeline, read_only, show_error
 
 SCALING_LABELS = {
     "zscore": "Z-score (mean 0, spread 1)",
@@ -89,7 +89,7 @@ try:
             st.session_state.pop("seg_k", None)  # new data or settings: start from the suggested k
             st.session_state["seg_k_for"] = cache_key(ds.fingerprint, "k", base)
         k = st.slider("Number of segments", 2, max_k, value=sweep.suggested_k, key="seg_k")
-        st.caption(f"Suggested: {sweep.reason}")
+        st.caption(safe_md(f"Suggested: {sweep.reason}"))
     params = pipe.segment_params(**base, k=k, eps=eps)
     seg = pipe.segmentation(**params)
     stable = pipe.segment_stability(**params)
@@ -125,7 +125,7 @@ if seg.log_columns:
 if seg.fitted_on < len(customers):
     notes.append(f"fitted on a sample of {seg.fitted_on:,} customers; the rest joined the nearest group")
 if notes:
-    st.caption("; ".join(notes).capitalize() + ".")
+    st.caption(safe_md("; ".join(notes).capitalize() + "."))
 
 tab_who, tab_k, tab_map, tab_profile, tab_odd, tab_all = st.tabs(
     ["Who they are", "How many segments", "Map", "Profiles", "Unusual customers", "Customers"]
@@ -133,12 +133,12 @@ tab_who, tab_k, tab_map, tab_profile, tab_odd, tab_all = st.tabs(
 
 with tab_who:
     for p in seg.personas:
-        st.markdown(f"**{escape_md(names[p.segment])}**: {escape_md(p.description)}")
+        st.markdown(f"**{safe_md(names[p.segment])}**: {safe_md(p.description)}")
     with st.expander("Rename segments"):
         st.caption("Names you give stay for this dataset and these settings.")
         for p in seg.personas:
             new = st.text_input(
-                f"Segment {p.segment + 1 if p.segment >= 0 else '(no group)'}: {p.name}",
+                f"Segment {p.segment + 1 if p.segment >= 0 else '(no group)'}: {safe_label(p.name)}",
                 value=names[p.segment],
                 key=f"seg_name_{view[:12]}_{p.segment}",
                 disabled=read_only(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -14,6 +15,19 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+# Strings an attacker puts in a file name, a column name or a cell: a link, an image the viewer's browser would
+# fetch, Streamlit's colour / icon / emoji syntax, HTML, bare URLs and an email, markdown formatting and LaTeX,
+# and new blocks (heading, list).
+INJECTIONS = [
+    "[click](http://evil.test/a)",
+    "![pixel](http://evil.test/p.png)",
+    ":red[RED] :material/home: :smile:",
+    "<img src=x onerror=alert(1)><b>bold</b>",
+    "see http://evil.test/x or www.evil.test or mail bob@evil.test",
+    "**bold** _it_ `code` $x^2$ &amp;",
+    "line\n# heading\n- item\n1. one",
+]
 
 # Every test process gets its own data directory, set before insight.store is used (each test then gets its own).
 os.environ.setdefault("INSIGHT_DATA_DIR", tempfile.mkdtemp(prefix="insight-test-"))
@@ -49,3 +63,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def shared_data() -> Path:
     """Path to ../shared/data (tests using it are marked `shared_data`)."""
     return SHARED_DATA
+
+
+def plain(markdown: str) -> str:
+    """What a reader sees of markdown made by `insight.labels.safe_md`: escapes and word joiners removed."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from insight.labels import NICE_NAMES
+from insight.labels import NICE_NAMES, safe_md
 from tests.apptest import app, settle
 from ui import PAGES
 
@@ -105,8 +105,8 @@ def test_upload_csv_reaches_customer_table() -> None:
     at = _upload([("orders.csv", data, "text/csv")])
     assert not at.error, [e.value for e in at.error]
     assert _customer_count(at) == 60
-    assert any(m.value == "Working on **orders.csv**." for m in at.markdown)
-    assert any("orders.csv" in m.value and "60 customers" in m.value for m in at.sidebar.markdown)
+    assert any(m.value == f"Working on **{safe_md('orders.csv')}**." for m in at.markdown)
+    assert any(safe_md("orders.csv") in m.value and "60 customers" in m.value for m in at.sidebar.markdown)
 
 
 def test_upload_semicolon_csv_with_european_amounts() -> None:

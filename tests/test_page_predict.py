@@ -9,6 +9,7 @@ from insight import demo, predict
 from insight.data import load_demo
 from insight.store import default_store
 from tests.apptest import app, settle
+from tests.conftest import plain
 from tests.test_predict import flat_customers
 
 
@@ -21,13 +22,13 @@ def _risk_table(at: AppTest) -> pd.DataFrame:
 
 
 def _text(at: AppTest) -> str:
-    return " ".join(str(e.value) for kind in ("markdown", "info", "caption") for e in getattr(at, kind))
+    return " ".join(plain(str(e.value)) for kind in ("markdown", "info", "caption") for e in getattr(at, kind))
 
 
 def test_demo_opens_on_whom_to_call_first_and_explains_the_models() -> None:
     at = settle(app("app_pages/predict.py"))
     assert not at.exception and not at.error
-    headline = at.markdown[0].value
+    headline = plain(at.markdown[0].value)
     actions = _frame(at, "Value at risk")
     assert headline.startswith(f"### {len(actions):,} customers worth about ") and headline.endswith(
         "call these first."

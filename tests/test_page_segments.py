@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from insight.store import default_store
 from tests.apptest import app
-from tests.conftest import SHARED_DATA
+from tests.conftest import SHARED_DATA, plain
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def segments_page() -> AppTest:
 
 def _personas(at: AppTest) -> list[str]:
     """The bold names of the segment descriptions on the 'Who they are' tab."""
-    return [m.value.split("**")[1] for m in at.markdown if m.value.startswith("**") and "**: " in m.value]
+    return [plain(m.value.split("**")[1]) for m in at.markdown if m.value.startswith("**") and "**: " in m.value]
 
 
 def _metric(at: AppTest, label: str) -> str:

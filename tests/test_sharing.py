@@ -9,7 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from insight.data.export import to_safe_csv
-from tests.apptest import app
+from insight.labels import safe_md
+from tests.apptest import app, settle
 from tests.conftest import ROOT
 from ui import PAGES, share_registry
 
@@ -29,12 +30,11 @@ def _owner_with_upload(page: str = "app_pages/data.py") -> AppTest:
 
 
 def _share(owner: AppTest) -> str:
-    """Tick the consent box, make a link, and return its token (as listed for this data)."""
+    """Tick the consent box, make a link, and return its token (read from the link the owner is shown)."""
     owner.checkbox(key="share_consent").check().run()
     owner.button(key="btn_share_create").click().run()
-    links = share_registry().links(owner.session_state["dataset"].fingerprint)
-    assert links and any(f"?view={links[0].token}" in c.value for c in owner.code)
-    return links[0].token
+    (link,) = [c.value for c in owner.code if "?view=" in c.value]
+    return link.split("?view=")[1]
 
 
 def _viewer(token: str) -> AppTest:
@@ -79,7 +79,7 @@ def test_share_link_opens_the_same_view_read_only_in_another_session() -> None:
     assert viewer.session_state["seg_k"] == 5
     ds = viewer.session_state["dataset"]
     assert ds.fingerprint == owner.session_state["dataset"].fingerprint
-    assert any(m.value == "Working on **private.csv**." for m in viewer.markdown)
+    assert any(m.value == f"Working on **{safe_md('private.csv')}**." for m in viewer.markdown)
     assert MARKER in _texts(viewer)
 
 
@@ -143,18 +143,21 @@ def test_untrusted_cells_are_shown_as_text_and_exported_safely() -> None:
         assert "unsafe_allow_html" not in path.read_text(), path
 
 
-def test_optional_password_gate() -> None:
+def _sidebar_parts(at: AppTest) -> tuple[list[str], list[str]]:
+    return [c.value for c in at.sidebar.caption], [e.label for e in at.sidebar.expander]
+
+
+@pytest.mark.slow
+def test_pages_that_stop_early_keep_the_sidebar() -> None:
     at = _app()
-    at.secrets["password"] = "open sesame"
-    at.run()
-    assert not at.exception
-    assert at.session_state["dataset"] is None and not at.dataframe
-    at.text_input(key="password_input").input("wrong").run()
-    assert any("not right" in e.value for e in at.error)
-    assert at.session_state["password_attempts"] == 1
-    at.text_input(key="password_input").input("open sesame").run()
-    assert at.session_state["password_ok"] is True
-    assert not at.exception
+    at.switch_page("app_pages/data.py").run()
+    at.file_uploader(key="data_upload").set_value([("private.csv", _orders_csv(), "text/csv")]).run()
+    for page in ("app_pages/feedback.py", "app_pages/recommend.py"):  # no feedback, no products: both stop
+        at.switch_page(page).run()
+        assert not at.exception and at.info  # the page said why it stopped ...
+        captions, expanders = _sidebar_parts(at)
+        assert "Active dataset" in captions and any("private" in c for c in captions)  # ... and the sidebar stayed
+        assert "Share this view" in expanders
 
 
 @pytest.mark.parametrize("page", [*PAGES][1:])
@@ -188,3 +191,16 @@ def test_a_revoked_link_is_gone_on_the_viewers_next_rerun_and_the_owner_sees_lin
     assert not viewer.exception
     assert any("revoked" in e.value for e in viewer.error)
     assert MARKER not in _texts(viewer) and viewer.session_state["dataset"] is None
+
+
+@pytest.mark.slow
+def test_a_share_viewer_cannot_start_the_slow_comparison() -> None:
+    """Also: a link made on a page with buttons and downloads opens (their keys cannot be set in a session)."""
+    owner = settle(app("app_pages/recommend.py"))
+    assert any(b.key == "btn_rec_full" for b in owner.button)
+    token = _share(owner)
+
+    viewer = settle(_viewer(token))
+    assert not viewer.exception and viewer.session_state["read_only"] is True
+    assert [t.value for t in viewer.title] == ["Recommendations"]
+    assert not any(b.key == "btn_rec_full" for b in viewer.button)

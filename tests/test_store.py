@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 import pandas as pd
@@ -70,7 +72,7 @@ def test_restart_reuses_a_fitted_model_without_fitting(tmp_path: Path) -> None:
 
 def test_corrupt_cache_file_is_detected_and_refitted(tmp_path: Path) -> None:
     Store(tmp_path).get_or_compute("fp", "fit", None, lambda: "good")
-    (path,) = (tmp_path / "cache").glob("*/*.joblib")
+    (path,) = (tmp_path / "cache").glob("*/*/*.joblib")
     path.write_bytes(path.read_bytes()[:-5] + b"junk!")
     fresh = Store(tmp_path)
     assert fresh.get_or_compute("fp", "fit", None, lambda: "refitted") == "refitted"
@@ -105,7 +107,7 @@ def test_disk_budget_evicts_least_recently_used_not_first_written(tmp_path: Path
     assert fresh.get_or_compute("fp", "blob0", None, lambda: pytest.fail("blob0 was used recently")) == first
     fresh.get_or_compute("fp", "blob1", None, _blob)
     assert fresh.computed["blob1"] == 1  # the least recently used entry was the one evicted
-    files = list((tmp_path / "cache").glob("*/*.joblib"))
+    files = list((tmp_path / "cache").glob("*/*/*.joblib"))
     assert sum(f.stat().st_size for f in files) <= 8_500
 
 
@@ -180,6 +182,28 @@ def test_exports_neutralise_formula_injection() -> None:
     assert "\n=" not in text and ",=" not in text and safe["n"].tolist() == [1, 2, 3, 4, 5, 6]
 
 
+def test_exports_neutralise_formulas_in_the_header_too() -> None:
+    df = pd.DataFrame(
+        {
+            '=HYPERLINK("http://evil.test","x")': ["a"],
+            "+cmd|' /C calc'!A0": ["b"],
+            "@SUM(A1)": ["  =1+1"],
+            "－1": ["＝1+1"],
+            "spend": [3],
+        }
+    )
+    header, row = to_safe_csv(df).decode("utf-8-sig").splitlines()
+    names = next(csv.reader([header]))
+    assert names == ['\'=HYPERLINK("http://evil.test","x")', "'+cmd|' /C calc'!A0", "'@SUM(A1)", "'－1", "spend"]
+    assert next(csv.reader([row])) == ["a", "b", "'  =1+1", "'＝1+1", "3"]
+
+
+def test_the_table_toolbar_offers_no_raw_csv_download() -> None:
+    """Streamlit's own "Download as CSV" exports cells and headers as uploaded; the app turns it off."""
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["disableDataExport"] is True
+
+
 def test_concurrent_callers_share_one_computation(tmp_path: Path) -> None:
     import threading
 
@@ -239,4 +263,4 @@ def test_a_step_the_data_cannot_support_fails_once_and_says_so_again(tmp_path: P
             store.get_or_compute("fp", "compare", None, too_few)
     with pytest.raises(NotEnoughData):
         store.peek("fp", "compare", None)
-    assert len(calls) == 1 and not list((tmp_path / "cache").glob("*/*.joblib"))
+    assert len(calls) == 1 and not list((tmp_path / "cache").glob("**/*.joblib"))

@@ -4,7 +4,16 @@ read -> dialect (text tables) -> types -> roles / kinds -> quality -> cleaning -
 """
 
 from insight.data.cleaning import CleaningOptions
-from insight.data.dataset import DEMO_NAME, Dataset, Table, build_dataset, demo_files, fingerprint, load_demo
+from insight.data.dataset import (
+    DEMO_NAME,
+    Dataset,
+    Table,
+    build_dataset,
+    build_dataset_with_lookup,
+    demo_files,
+    fingerprint,
+    load_demo,
+)
 from insight.data.roles import KINDS, MULTI_ROLES, SINGLE_ROLES, Roles
 
 __all__ = [
@@ -17,6 +26,7 @@ __all__ = [
     "Roles",
     "Table",
     "build_dataset",
+    "build_dataset_with_lookup",
     "demo_files",
     "fingerprint",
     "load_demo",

@@ -71,9 +71,13 @@ class Dataset:
     cleaning_log: list[dict[str, Any]]
     quality: list[QualityReport]
     options: CleaningOptions = field(default_factory=CleaningOptions)
-    pii_lookup: pd.DataFrame | None = field(default=None, repr=False)
     _transactions: pd.DataFrame | None = field(default=None, init=False, repr=False)
     _transactions_built: bool = field(default=False, init=False, repr=False)
+
+    @property
+    def pii_columns(self) -> list[str]:
+        """The customer table's personal-data columns (their values are pseudonyms)."""
+        return [c for c in self.customer_roles.get("pii", []) if c in self.customers]
 
     def table(self, kind: str) -> Table | None:
         """The first table of a kind, or None."""
@@ -173,6 +177,16 @@ def assemble_customers(tables: list[Table]) -> tuple[pd.DataFrame, dict[str, Any
     return customer_table(tx, attrs), roles
 
 
+def _pseudonymise_personal_columns(table: Table, key: bytes) -> None:
+    """The table's personal-data columns become pseudonyms in place (those that serve as no other role: an id
+    that is personal data is already a pseudonym), so the Dataset, and every cache built from it, holds none."""
+    used = {col for role, col in table.roles.items() if isinstance(col, str)}
+    pii = [c for c in table.roles.get("pii", []) if c in table.frame.columns and c not in used]
+    if pii:
+        table.frame = pseudonymise(table.frame, pii, key)
+        table._standard = None
+
+
 def _pseudonymise_personal_id(file_name: str, frame: pd.DataFrame, roles: Roles, key: bytes) -> list[dict[str, Any]]:
     """When customers are known only by personal data (an email), the id itself becomes a pseudonym, in place."""
     cid = roles.get("customer_id")
@@ -207,10 +221,24 @@ def build_dataset(
     """Read, understand, check and clean the files, and build the customer table.
 
     `roles` and `kinds` (by file name) override the guesses, as the Data page's editor does.
-    Columns with the `pii` role are pseudonymised in the customer table with `pii_key`
-    (default: the deployment's key); the clear values stay in `pii_lookup` for the owner.
+    Columns with the `pii` role are pseudonymised with `pii_key` (default: the deployment's key) in every
+    table and in the customer table, so the Dataset holds no personal data in clear and may be cached.
     All unreadable files are reported together in one `ReadError`.
     """
+    return build_dataset_with_lookup(files, roles, kinds, cleaning, name, progress, pii_key)[0]
+
+
+def build_dataset_with_lookup(
+    files: list[tuple[str, bytes]],
+    roles: dict[str, Roles] | None = None,
+    kinds: dict[str, str] | None = None,
+    cleaning: CleaningOptions | None = None,
+    name: str | None = None,
+    progress: Progress | None = None,
+    pii_key: bytes | None = None,
+) -> tuple[Dataset, pd.DataFrame | None]:
+    """`build_dataset`, plus the clear values of the customer table's personal-data columns by pseudonymous
+    `customer_id` (None without any): the owner's lookup, kept apart from the Dataset so it is never cached."""
     options = cleaning or CleaningOptions()
     if not files:
         raise InsightError("No files to analyze: upload at least one export (CSV, Excel, Parquet or JSON lines).")
@@ -271,10 +299,12 @@ def build_dataset(
     step(0.9, "Building the customer table")
     customers, customer_roles = assemble_customers(tables)
     pii = [c for c in customer_roles["pii"] if c in customers]
-    lookup = customers[["customer_id", *pii]] if pii else None
+    lookup = customers[["customer_id", *pii]].copy() if pii else None
     customers = pseudonymise(customers, pii, key)
+    for table in tables:
+        _pseudonymise_personal_columns(table, key)
     step(1.0, "Done")
-    return Dataset(
+    ds = Dataset(
         fingerprint=dataset_key,
         name=name or ", ".join(f for f, _ in files),
         tables=tables,
@@ -283,8 +313,8 @@ def build_dataset(
         cleaning_log=log,
         quality=reports,
         options=options,
-        pii_lookup=lookup,
     )
+    return ds, lookup
 
 
 DEMO_NAME = "Demo shop (Bean & Leaf)"

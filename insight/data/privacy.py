@@ -7,6 +7,7 @@ hashing guesses, yet the same email always gets the same pseudonym.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import hmac
@@ -16,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from insight.store.files import private_dir
 
 SECRET_ENV = "INSIGHT_SECRET_KEY"
 
@@ -52,12 +55,13 @@ def deployment_key(data_dir: Path) -> bytes:
         pass
     key = secrets.token_bytes(32)
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(data_dir)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(key)
-    except FileExistsError:
-        return path.read_bytes()
+    except FileExistsError:  # another process wrote it first (or the data directory is a file)
+        with contextlib.suppress(OSError):
+            return path.read_bytes()
     except OSError:
-        pass  # read-only disk: a per-process key still pseudonymises
+        pass  # read-only or full disk: a per-process key still pseudonymises
     return key

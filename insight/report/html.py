@@ -7,12 +7,13 @@ from the data is HTML-escaped.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import altair as alt
 import pandas as pd
+
+from insight.labels import safe_html
 
 _CSS = """
 body{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#1F2933;max-width:1000px;margin:2em auto;
@@ -55,12 +56,12 @@ def _table(caption: str, df: pd.DataFrame, max_rows: int = 25) -> str:
     shown = df.head(max_rows)
     body = shown.to_html(index=False, escape=True, float_format=lambda v: f"{v:,.3g}", border=0, na_rep="")
     more = f'<p class="note">First {max_rows} of {len(df):,} rows.</p>' if len(df) > max_rows else ""
-    return f"<h3>{html.escape(caption)}</h3>{body}{more}"
+    return f"<h3>{safe_html(caption)}</h3>{body}{more}"
 
 
 def render_section(section: Section) -> str:
     """HTML for one section."""
-    e = html.escape
+    e = safe_html
     parts = [f'<section id="{e(section.title.lower().replace(" ", "-"))}"><h2>{e(section.title)}</h2>']
     if section.figures:
         items = "".join(f'<div class="figure">{e(k)}<b>{e(v)}</b></div>' for k, v in section.figures.items())
@@ -78,7 +79,7 @@ def render_section(section: Section) -> str:
 def render(title: str, dataset_name: str, sections: list[Section], generated: datetime | None = None) -> str:
     """The whole report as one HTML document."""
     when = (generated or datetime.now()).strftime("%d %b %Y, %H:%M")
-    e = html.escape
+    e = safe_html
     toc = " · ".join(f'<a href="#{e(s.title.lower().replace(" ", "-"))}">{e(s.title)}</a>' for s in sections)
     body = "\n".join(render_section(s) for s in sections)
     return (

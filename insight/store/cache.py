@@ -4,6 +4,10 @@ A result is computed once per key: moving a slider back, reloading the page
 or restarting the server reads it back instead of refitting. Disk entries
 are written atomically with a checksum, so a failed or partial write is
 never loaded; a failing disk degrades to memory caching with a warning.
+
+On disk an entry lives at `cache/<code version>/<hash of the fingerprint>/<key>.joblib` (mode 0600), so
+everything computed from one dataset can be deleted at once (`forget`, when a share link is revoked) and
+what older code stored is deleted by `purge` instead of waiting for the budget.
 """
 
 from __future__ import annotations
@@ -14,11 +18,12 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import threading
 import time
 import warnings
 import zlib
-from collections import Counter, OrderedDict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +32,7 @@ from typing import Any, TypeVar
 import joblib
 
 from insight.errors import InsightError
+from insight.store.files import write_private
 
 T = TypeVar("T")
 
@@ -35,6 +41,7 @@ DISK_BUDGET = 2 * 1024**3  # results on disk, least recently used evicted past i
 MEMORY_BUDGET = 512 * 1024**2  # results in memory (their pickled size), least recently used dropped past it
 UNKNOWN_SHARE = 4  # a result that cannot be pickled has no known size: it counts as a quarter of the budget
 _MAGIC = b"INSIGHT1"
+MAX_AGE_DAYS = 14  # an entry nobody has read for two weeks is deleted by `purge` (the budget may go first)
 
 
 def default_data_dir() -> Path:
@@ -94,26 +101,42 @@ class Store:
         self._memory: OrderedDict[str, tuple[Any, int]] = OrderedDict()  # key -> (result, pickled size)
         self._memory_used = 0
         self._clock = 0  # last access stamp given to a disk entry (ns), strictly increasing
+        self._fingerprint_of: dict[str, str] = {}  # memory key -> its fingerprint, so `forget` finds the keys
+        self._keys_of: defaultdict[str, set[str]] = defaultdict(set)
         self._lock = threading.RLock()
         self._inflight: dict[str, list] = {}  # key -> [lock held while computing, callers waiting]
         self.computed: Counter[str] = Counter()
         self.disk_hits: Counter[str] = Counter()
         self.disk_error: str | None = None
 
-    def _path(self, key: str) -> Path:
+    def _folder(self, fingerprint: str) -> Path:
         assert self.root is not None
-        return self.root / "cache" / key[:2] / f"{key}.joblib"
+        return self.root / "cache" / code_version() / hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
 
-    def _remember(self, key: str, value: Any, size: int) -> None:
+    def _path(self, fingerprint: str, key: str) -> Path:
+        return self._folder(fingerprint) / f"{key}.joblib"
+
+    def _remember(self, fingerprint: str, key: str, value: Any, size: int) -> None:
         if size > self.memory_bytes:
             return
         with self._lock:
-            if key in self._memory:
-                self._memory_used -= self._memory.pop(key)[1]
+            self._drop(key)
             self._memory[key] = (value, size)
             self._memory_used += size
+            self._fingerprint_of[key] = fingerprint
+            self._keys_of[fingerprint].add(key)
             while self._memory_used > self.memory_bytes:
-                self._memory_used -= self._memory.popitem(last=False)[1][1]
+                self._drop(next(iter(self._memory)))
+
+    def _drop(self, key: str) -> None:
+        """Take one key out of memory (caller holds the lock)."""
+        if key in self._memory:
+            self._memory_used -= self._memory.pop(key)[1]
+        fingerprint = self._fingerprint_of.pop(key, None)
+        if fingerprint is not None:
+            self._keys_of[fingerprint].discard(key)
+            if not self._keys_of[fingerprint]:
+                del self._keys_of[fingerprint]
 
     def _recall(self, key: str) -> tuple[bool, Any]:
         with self._lock:
@@ -130,28 +153,32 @@ class Store:
         with self._lock:
             self._clock = max(time.time_ns(), self._clock + 1)
             stamp = self._clock
-        os.utime(path, ns=(stamp, stamp))
+        with contextlib.suppress(OSError):  # a read-only disk still serves what it holds
+            os.utime(path, ns=(stamp, stamp))
 
-    def _read_disk(self, key: str) -> tuple[bool, Any, int]:
+    def _read_disk(self, fingerprint: str, key: str) -> tuple[bool, Any, int]:
         if self.root is None:
             return False, None, 0
-        path = self._path(key)
+        path = self._path(fingerprint, key)
         try:
             raw = path.read_bytes()
         except OSError:
             return False, None, 0
         digest, body = raw[len(_MAGIC) : len(_MAGIC) + 32], raw[len(_MAGIC) + 32 :]
-        if not raw.startswith(_MAGIC) or hashlib.sha256(body).digest() != digest:
-            path.unlink(missing_ok=True)
-            return False, None, 0
-        try:
-            pickled = zlib.decompress(body)
-            value = joblib.load(io.BytesIO(pickled))
-        except Exception:
-            path.unlink(missing_ok=True)
-            return False, None, 0
-        self._touch(path)
-        return True, value, len(pickled)
+        value, pickled = None, b""
+        found = raw.startswith(_MAGIC) and hashlib.sha256(body).digest() == digest
+        if found:
+            try:
+                pickled = zlib.decompress(body)
+                value = joblib.load(io.BytesIO(pickled))
+            except Exception:
+                found = False
+        if found:
+            self._touch(path)
+        else:
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
+        return found, value, len(pickled)
 
     def _pickle(self, value: Any) -> bytes | None:
         try:
@@ -163,37 +190,69 @@ class Store:
             warnings.warn(self.disk_error, stacklevel=3)
             return None
 
-    def _write_disk(self, key: str, pickled: bytes) -> None:
+    def _write_disk(self, fingerprint: str, key: str, pickled: bytes) -> None:
         if self.root is None:
             return
-        path = self._path(key)
-        tmp = path.with_suffix(f".tmp{os.getpid()}_{threading.get_ident()}")
+        path = self._path(fingerprint, key)
         try:
             body = zlib.compress(pickled, 3)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(_MAGIC + hashlib.sha256(body).digest() + body)
-            os.replace(tmp, path)
+            write_private(path, _MAGIC + hashlib.sha256(body).digest() + body)
             self._touch(path)
         except Exception as exc:  # disk full, permissions: memory still works
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
             self.disk_error = f"Could not save a result to disk ({exc}); results are kept in memory only."
             warnings.warn(self.disk_error, stacklevel=2)
             return
         self._evict()
 
-    def _evict(self) -> None:
+    def _entries(self) -> list[tuple[Path, os.stat_result]]:
+        """Every entry on disk with its stat, least recently used first (entries deleted meanwhile are skipped)."""
         assert self.root is not None
-        files = sorted(
-            (p for p in (self.root / "cache").glob("*/*.joblib")),
-            key=lambda p: p.stat().st_mtime_ns,
-        )
-        total = sum(p.stat().st_size for p in files)
-        for p in files:
+        found = []
+        for path in (self.root / "cache").glob("*/*/*.joblib"):
+            try:
+                found.append((path, path.stat()))
+            except OSError:
+                continue
+        return sorted(found, key=lambda entry: entry[1].st_mtime_ns)
+
+    def _evict(self) -> None:
+        entries = self._entries()
+        total = sum(stat.st_size for _, stat in entries)
+        for path, stat in entries:
             if total <= self.budget_bytes:
                 break
-            total -= p.stat().st_size
-            p.unlink(missing_ok=True)
+            total -= stat.st_size
+            path.unlink(missing_ok=True)
+
+    def forget(self, fingerprint: str) -> None:
+        """Delete everything cached for one dataset, in memory and on disk (under every code version)."""
+        with self._lock:
+            for key in list(self._keys_of.get(fingerprint, ())):
+                self._drop(key)
+        if self.root is None:
+            return
+        folder = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
+        for path in (self.root / "cache").glob(f"*/{folder}"):
+            shutil.rmtree(path, ignore_errors=True)
+
+    def purge(self, now: float | None = None, max_age_days: float = MAX_AGE_DAYS) -> int:
+        """Delete what older code stored and entries unused for `max_age_days`; return how many files went."""
+        if self.root is None or not (self.root / "cache").is_dir():
+            return 0
+        removed = 0
+        for version in (self.root / "cache").iterdir():
+            if version.name != code_version():
+                removed += sum(1 for p in version.rglob("*") if p.is_file())
+                shutil.rmtree(version, ignore_errors=True)
+        cutoff = (time.time() if now is None else now) - max_age_days * 86400
+        for path, stat in self._entries():
+            if stat.st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+                removed += 1
+        for folder in (self.root / "cache" / code_version()).glob("*"):
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+        return removed
 
     def peek(self, fingerprint: str, step: str, params: dict[str, Any] | None) -> tuple[bool, Any]:
         """(True, result) when the key is cached in memory or on disk, else (False, None); never computes."""
@@ -201,10 +260,10 @@ class Store:
         found, value = self._recall(key)
         if found:
             return True, value
-        found, value, size = self._read_disk(key)
+        found, value, size = self._read_disk(fingerprint, key)
         if found:
             self.disk_hits[step] += 1
-            self._remember(key, value, size)
+            self._remember(fingerprint, key, value, size)
         return found, value
 
     def get_or_compute(
@@ -230,21 +289,21 @@ class Store:
                 found, value = self._recall(key)
                 if found:
                     return value
-                found, value, size = self._read_disk(key)
+                found, value, size = self._read_disk(fingerprint, key)
                 if found:
                     self.disk_hits[step] += 1
                 else:
                     try:
                         value = compute()
                     except InsightError as exc:  # the data cannot support it: say so again without refitting
-                        self._remember(key, _Failed(exc), FAILED_SIZE)
+                        self._remember(fingerprint, key, _Failed(exc), FAILED_SIZE)
                         raise
                     self.computed[step] += 1
                     pickled = self._pickle(value)
                     size = len(pickled) if pickled is not None else self.memory_bytes // UNKNOWN_SHARE
                     if pickled is not None:
-                        self._write_disk(key, pickled)
-                self._remember(key, value, size)
+                        self._write_disk(fingerprint, key, pickled)
+                self._remember(fingerprint, key, value, size)
                 return value
         finally:
             with self._lock:

@@ -1,25 +1,50 @@
 """Share links: a saved view (the dataset's files and choices plus the page's settings) behind a token.
 
-The catalog is a SQLite file in the data directory; each share's files live in a folder of their own.
+The catalog is a SQLite file in the data directory; each share's files live in a folder of their own
+(folders 0700, files 0600). Revoking a link, or its expiry, deletes its files, its description in the
+catalog and every cached result computed from its data; only the hashed token and its dates stay, so an
+old link can still say "revoked" or "expired". A disk that fails (read-only, full, a damaged or deleted
+catalog, a data directory that is a file) raises `SharingUnavailable`: the app goes on without sharing.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import json
+import os
 import re
 import secrets
 import shutil
 import sqlite3
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from insight.errors import InsightError
+from insight.store.cache import Store
+from insight.store.files import private_dir, write_private
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 DEFAULT_SHARE_DAYS = 30
+ORPHAN_GRACE_SECONDS = 3600  # a share folder with no catalog row is deleted once this old (a create may be midway)
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS shares (token TEXT PRIMARY KEY, created REAL, expires REAL, "
+    "revoked INTEGER DEFAULT 0, meta TEXT, dataset TEXT, sealed TEXT)"
+)
+
+
+# What a visitor opening a link is told when the disk fails (the owner's share panel says what is wrong).
+UNAVAILABLE_TO_VIEWER = (
+    "This share link cannot be opened right now: the server's storage has a problem. Ask the owner to check it."
+)
+
+
+class SharingUnavailable(InsightError):
+    """The data directory cannot hold share links right now; everything else keeps working."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +59,10 @@ class Share:
     roles: dict | None
     kinds: dict | None
     cleaning: dict[str, Any]
+
+
+def _key(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -67,30 +96,83 @@ def _dataset_key(fingerprint: str) -> str:
 
 
 class ShareRegistry:
-    """Share links in a SQLite catalog, with each share's files in a folder of its own.
+    """Share links in a SQLite catalog, with each share's files in a folder of their own.
 
-    Tokens carry 256 bits from `secrets`; an unknown, expired or revoked token opens nothing.
+    Tokens carry 256 bits from `secrets`; an unknown, expired or revoked token opens nothing. `store`, when
+    given, is the results cache whose entries for a share's data go when the share goes.
     """
 
-    def __init__(self, root: Path | str) -> None:
+    def __init__(self, root: Path | str, store: Store | None = None) -> None:
         self.root = Path(root)
-        self.root.mkdir(parents=True, exist_ok=True)
+        self.store = store
         self._db = self.root / "catalog.sqlite"
-        with self._connect() as con:
-            con.execute(
-                "CREATE TABLE IF NOT EXISTS shares (token TEXT PRIMARY KEY, created REAL, expires REAL, "
-                "revoked INTEGER DEFAULT 0, meta TEXT, dataset TEXT, sealed TEXT)"
-            )
-            columns = {row[1] for row in con.execute("PRAGMA table_info(shares)")}
-            for column in ("dataset", "sealed") if "sealed" not in columns else ():  # a catalog of an older version
-                con.execute(f"ALTER TABLE shares ADD COLUMN {column} TEXT")
+        with self._disk():
+            private_dir(self.root / "shares")
+        with self._catalog():
+            pass
         self.purge_expired()
 
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self._db, timeout=10)
+    # --- the disk, and what to say when it fails --------------------------------------------------------
 
-    def _folder(self, token: str) -> Path:
-        return self.root / "shares" / hashlib.sha256(token.encode()).hexdigest()
+    def _problem(self, exc: BaseException) -> str:
+        text = str(exc).lower()
+        code = getattr(exc, "errno", None)
+        if isinstance(exc, sqlite3.DatabaseError) and ("not a database" in text or "malformed" in text):
+            return (
+                f"The share catalog {self._db} is damaged. Move it away to start a new one "
+                "(links made before stop working)."
+            )
+        if code in (errno.ENOSPC, errno.EDQUOT) or "disk is full" in text:
+            return f"The disk holding {self.root} is full."
+        if code in (errno.EROFS, errno.EACCES, errno.EPERM) or "readonly" in text or "read-only" in text:
+            return f"The data folder {self.root} cannot be written (read-only or no permission)."
+        if code in (errno.ENOTDIR, errno.EEXIST) or (self.root.exists() and not self.root.is_dir()):
+            return (
+                f"The data folder {self.root} is a file, not a folder. Point INSIGHT_DATA_DIR (or the data_dir "
+                "secret) at a folder."
+            )
+        return f"The data folder {self.root} cannot be used ({exc})."
+
+    @contextlib.contextmanager
+    def _disk(self) -> Iterator[None]:
+        """Turn a failing disk or catalog into `SharingUnavailable`, with the cause and what to do."""
+        try:
+            yield
+        except (OSError, sqlite3.Error) as exc:
+            raise SharingUnavailable(
+                f"Sharing is off: {self._problem(exc)} The app keeps working; links can be made and opened again "
+                "once that is fixed."
+            ) from exc
+
+    @contextlib.contextmanager
+    def _catalog(self) -> Iterator[sqlite3.Connection]:
+        """A connection to the catalog (created 0600 when missing, e.g. deleted), committed and closed after."""
+        with self._disk():
+            if not self._db.exists():
+                private_dir(self.root)
+                os.close(os.open(self._db, os.O_WRONLY | os.O_CREAT, 0o600))  # sqlite copies its mode to journals
+            con = sqlite3.connect(self._db, timeout=10)
+            try:
+                con.execute(_SCHEMA)
+                columns = {row[1] for row in con.execute("PRAGMA table_info(shares)")}
+                for column in ("dataset", "sealed") if "sealed" not in columns else ():  # an older catalog
+                    con.execute(f"ALTER TABLE shares ADD COLUMN {column} TEXT")
+                yield con
+                con.commit()
+            finally:
+                con.close()
+
+    def _folder(self, key: str) -> Path:
+        return self.root / "shares" / key
+
+    def _delete_data(self, key: str, meta_text: str | None) -> None:
+        """A share's files and the cached results of its data (the catalog row is cleared by the caller)."""
+        shutil.rmtree(self._folder(key), ignore_errors=True)
+        fingerprint = json.loads(meta_text).get("fingerprint") if meta_text else None
+        if fingerprint and self.store is not None:
+            self.store.forget(fingerprint)
+
+    # --- links ------------------------------------------------------------------------------------------
 
     def create(
         self,
@@ -100,60 +182,61 @@ class ShareRegistry:
         roles: dict | None = None,
         kinds: dict | None = None,
         cleaning: dict[str, Any] | None = None,
+        fingerprint: str | None = None,
         days: int = DEFAULT_SHARE_DAYS,
         now: float | None = None,
-        dataset: str | None = None,
     ) -> str:
         """Save the files and view; return the new token. `files=None` shares the demo shop.
 
-        `dataset` (the fingerprint) lets the owner list the link again later with `links(dataset)`.
+        `fingerprint` is the dataset's: the owner lists the link again with `links(fingerprint)`, and the
+        cached results computed from an upload are deleted with the link.
         """
         if not 1 <= days <= 365:
             raise InsightError(f"A share link can last 1 to 365 days; got {days}.")
         token = secrets.token_urlsafe(32)
+        key = _key(token)
         now = time.time() if now is None else now
-        folder = self._folder(token)
-        folder.mkdir(parents=True)
-        names = []
-        for i, (name, data) in enumerate(files or []):
-            (folder / f"{i}.bin").write_bytes(data)
-            names.append(name)
         meta = {
             "view": view,
-            "names": names,
+            "names": [name for name, _ in files or []],
             "demo": files is None,
             "roles": roles,
             "kinds": kinds,
             "cleaning": cleaning or {},
+            "fingerprint": None if files is None else fingerprint,
         }
-        key = hashlib.sha256(token.encode()).hexdigest()
-        sealed = _seal(token, dataset, key) if dataset else None
-        owner = _dataset_key(dataset) if dataset else None
-        with self._connect() as con:
-            con.execute(
-                "INSERT INTO shares (token, created, expires, meta, dataset, sealed) VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    key,
-                    now,
-                    now + days * 86400,
-                    json.dumps(meta, default=str),
-                    owner,
-                    sealed,
-                ),
-            )
+        try:
+            with self._disk():
+                for i, (_, data) in enumerate(files or []):
+                    write_private(self._folder(key) / f"{i}.bin", data)
+            with self._catalog() as con:
+                con.execute(
+                    "INSERT INTO shares (token, created, expires, meta, dataset, sealed) VALUES (?, ?, ?, ?, ?, ?)",
+                    (
+                        key,
+                        now,
+                        now + days * 86400,
+                        json.dumps(meta, default=str),
+                        _dataset_key(fingerprint) if fingerprint else None,
+                        _seal(token, fingerprint, key) if fingerprint else None,
+                    ),
+                )
+        except SharingUnavailable:
+            shutil.rmtree(self._folder(key), ignore_errors=True)
+            raise
         return token
 
-    def links(self, dataset: str, now: float | None = None) -> list[ShareLink]:
+    def links(self, fingerprint: str, now: float | None = None) -> list[ShareLink]:
         """The live links made for this dataset (by its fingerprint), newest first."""
         now = time.time() if now is None else now
-        with self._connect() as con:
+        with self._catalog() as con:
             rows = con.execute(
                 "SELECT token, created, expires, meta, sealed FROM shares WHERE dataset = ? AND revoked = 0 "
-                "AND expires >= ? ORDER BY created DESC",
-                (_dataset_key(dataset), now),
+                "AND meta IS NOT NULL AND sealed IS NOT NULL AND expires >= ? ORDER BY created DESC",
+                (_dataset_key(fingerprint), now),
             ).fetchall()
         return [
-            ShareLink(_unseal(sealed, dataset, key), created, expires, json.loads(meta)["view"].get("page"))
+            ShareLink(_unseal(sealed, fingerprint, key), created, expires, json.loads(meta)["view"].get("page"))
             for key, created, expires, meta, sealed in rows
         ]
 
@@ -162,38 +245,51 @@ class ShareRegistry:
         unknown = InsightError("This share link is not valid. Ask the owner for a new link.")
         if not TOKEN_PATTERN.match(token or ""):
             raise unknown
-        key = hashlib.sha256(token.encode()).hexdigest()
-        with self._connect() as con:
-            row = con.execute("SELECT created, expires, revoked, meta FROM shares WHERE token = ?", (key,)).fetchone()
-        if row is None:
-            raise unknown
-        created, expires, revoked, meta_text = row
-        if revoked:
-            raise InsightError("The owner has revoked this share link. Ask them for a new one.")
-        if (time.time() if now is None else now) > expires:
-            raise InsightError("This share link has expired. Ask the owner for a new one.")
-        meta = json.loads(meta_text)
-        folder = self._folder(token)
-        files = (
-            None
-            if meta["demo"]
-            else [(name, (folder / f"{i}.bin").read_bytes()) for i, name in enumerate(meta["names"])]
-        )
+        key = _key(token)
+        try:
+            with self._catalog() as con:
+                row = con.execute(
+                    "SELECT created, expires, revoked, meta FROM shares WHERE token = ?", (key,)
+                ).fetchone()
+            if row is None:
+                raise unknown
+            created, expires, revoked, meta_text = row
+            if revoked:
+                raise InsightError("The owner has revoked this share link. Ask them for a new one.")
+            if (time.time() if now is None else now) > expires or meta_text is None:
+                raise InsightError("This share link has expired. Ask the owner for a new one.")
+            meta = json.loads(meta_text)
+            with self._disk():
+                files = (
+                    None
+                    if meta["demo"]
+                    else [(name, (self._folder(key) / f"{i}.bin").read_bytes()) for i, name in enumerate(meta["names"])]
+                )
+        except SharingUnavailable as exc:
+            raise SharingUnavailable(UNAVAILABLE_TO_VIEWER) from exc
         return Share(token, created, expires, meta["view"], files, meta["roles"], meta["kinds"], meta["cleaning"])
 
     def revoke(self, token: str) -> None:
-        """Revoke a link and delete the data saved for it."""
-        key = hashlib.sha256(token.encode()).hexdigest()
-        with self._connect() as con:
-            con.execute("UPDATE shares SET revoked = 1 WHERE token = ?", (key,))
-        shutil.rmtree(self._folder(token), ignore_errors=True)
+        """Revoke a link and delete everything it stored: its files, its view and the results cached from it."""
+        key = _key(token)
+        with self._catalog() as con:
+            row = con.execute("SELECT meta FROM shares WHERE token = ?", (key,)).fetchone()
+            con.execute("UPDATE shares SET revoked = 1, meta = NULL, sealed = NULL WHERE token = ?", (key,))
+        self._delete_data(key, row[0] if row else None)
 
     def purge_expired(self, now: float | None = None) -> int:
-        """Delete the data of expired links; return how many were purged."""
+        """Delete everything expired links stored, and share folders the catalog no longer knows (a deleted
+        catalog, a create cut short); return how many links were purged."""
         now = time.time() if now is None else now
-        with self._connect() as con:
-            keys = [k for (k,) in con.execute("SELECT token FROM shares WHERE expires < ? AND revoked = 0", (now,))]
-            con.execute("UPDATE shares SET revoked = 1 WHERE expires < ?", (now,))
-        for key in keys:
-            shutil.rmtree(self.root / "shares" / key, ignore_errors=True)
-        return len(keys)
+        with self._catalog() as con:
+            expired = con.execute("SELECT token, meta FROM shares WHERE expires < ? AND meta IS NOT NULL", (now,))
+            expired = expired.fetchall()
+            con.execute("UPDATE shares SET meta = NULL, sealed = NULL WHERE expires < ?", (now,))
+            live = {k for (k,) in con.execute("SELECT token FROM shares WHERE meta IS NOT NULL")}
+        for key, meta_text in expired:
+            self._delete_data(key, meta_text)
+        with self._disk():
+            for folder in (self.root / "shares").iterdir():
+                if folder.name not in live and folder.stat().st_mtime < now - ORPHAN_GRACE_SECONDS:
+                    shutil.rmtree(folder, ignore_errors=True)
+        return len(expired)

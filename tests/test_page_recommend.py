@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from insight.store import default_store
 from tests.apptest import app
+from tests.conftest import plain
 
 
 def _frames(at: AppTest) -> list[pd.DataFrame]:
@@ -62,7 +63,7 @@ def test_uploaded_ratings_file() -> None:
     at.switch_page("app_pages/recommend.py").run()
     assert not at.exception and not at.error
     assert not at.radio  # only one source: the ratings file
-    assert "Customers' own ratings, scale 1 to 5." in [c.value for c in at.caption]
+    assert "Customers' own ratings, scale 1 to 5." in [plain(c.value) for c in at.caption]
     at.selectbox(key="rec_customer").set_value("U005").run()
     offers = next(f for f in _frames(at) if "Why" in f.columns)
     assert len(offers) == 10

@@ -272,7 +272,7 @@ def keep_shared_view() -> str | None:
     token = st.session_state.get("shared_token")
     if token is None:
         return None
-    _viewer_registry().open(token)  # raises the reason when the link is gone
+    _viewer_registry().check(token)  # raises the reason when the link is gone (reads no shared files)
     st.query_params["view"] = token
     return token
 

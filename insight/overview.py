@@ -52,7 +52,8 @@ def headline(customers: pd.DataFrame, tx: pd.DataFrame | None) -> dict[str, Any]
 
 
 def _orders(tx: pd.DataFrame) -> int:
-    """Distinct orders: by order id, else one per customer and day, else one per row; returns left out."""
+    """Distinct orders, returns (negative amounts or quantities, C-invoices) left out: by order id, else one per
+    customer and day, else one per row."""
     kept = tx
     for column in ("amount", "quantity"):
         if column in kept:

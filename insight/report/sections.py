@@ -21,7 +21,7 @@ def _share(x: float | None) -> str:
 
 
 def headline_figures(a: Analyses) -> dict[str, str]:
-    """The headline numbers as the overview and the report print them."""
+    """The headline numbers as the HTML report prints them (the Overview page uses `words.headline_figures`)."""
     h = a.headline
     figures = {
         "Customers": f"{h['customers']:,.0f}",

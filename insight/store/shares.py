@@ -240,25 +240,36 @@ class ShareRegistry:
             for key, created, expires, meta, sealed in rows
         ]
 
-    def open(self, token: str, now: float | None = None) -> Share:
-        """The share behind a token, or an `InsightError` saying why there is none."""
+    def _live(self, token: str, now: float | None) -> tuple[float, float, dict[str, Any]]:
+        """(created, expires, meta) of a link that stands, or an `InsightError` saying why it does not."""
         unknown = InsightError("This share link is not valid. Ask the owner for a new link.")
         if not TOKEN_PATTERN.match(token or ""):
             raise unknown
-        key = _key(token)
         try:
             with self._catalog() as con:
                 row = con.execute(
-                    "SELECT created, expires, revoked, meta FROM shares WHERE token = ?", (key,)
+                    "SELECT created, expires, revoked, meta FROM shares WHERE token = ?", (_key(token),)
                 ).fetchone()
-            if row is None:
-                raise unknown
-            created, expires, revoked, meta_text = row
-            if revoked:
-                raise InsightError("The owner has revoked this share link. Ask them for a new one.")
-            if (time.time() if now is None else now) > expires or meta_text is None:
-                raise InsightError("This share link has expired. Ask the owner for a new one.")
-            meta = json.loads(meta_text)
+        except SharingUnavailable as exc:
+            raise SharingUnavailable(UNAVAILABLE_TO_VIEWER) from exc
+        if row is None:
+            raise unknown
+        created, expires, revoked, meta_text = row
+        if revoked:
+            raise InsightError("The owner has revoked this share link. Ask them for a new one.")
+        if (time.time() if now is None else now) > expires or meta_text is None:
+            raise InsightError("This share link has expired. Ask the owner for a new one.")
+        return created, expires, json.loads(meta_text)
+
+    def check(self, token: str, now: float | None = None) -> None:
+        """Raise the reason when a link no longer stands (revoked, expired, unknown); reads no shared files."""
+        self._live(token, now)
+
+    def open(self, token: str, now: float | None = None) -> Share:
+        """The share behind a token, or an `InsightError` saying why there is none."""
+        created, expires, meta = self._live(token, now)
+        key = _key(token)
+        try:
             with self._disk():
                 files = (
                     None

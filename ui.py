@@ -105,7 +105,7 @@ def open_shared_view(token: str) -> dict[str, Any]:
     """Load the dataset and page parameters behind a share token into this session (read-only)."""
     share = share_registry().open(token)
     st.session_state["dataset"] = load_files(
-        share.files, roles=share.roles, kinds=share.kinds, cleaning=CleaningOptions(**share.cleaning)
+        share.files, roles=share.roles, kinds=share.kinds, cleaning=CleaningOptions.from_dict(share.cleaning)
     )
     st.session_state["read_only"] = True
     for key, value in share.view.items():

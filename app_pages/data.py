@@ -120,10 +120,8 @@ for q in ds.quality:
 
 st.header("Cleaning")
 with st.form("data_cleaning_form", enter_to_submit=False):
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c3, c4 = st.columns(3)
     drop = c1.checkbox("Drop duplicate rows", value=options.drop_duplicates)
-    impute_choices = ["median", "mean", "most_frequent", "ffill", "none"]
-    impute = c2.selectbox("Fill missing attributes", impute_choices, index=impute_choices.index(options.impute))
     outlier_choices = ["keep", "cap", "remove"]
     outliers = c3.selectbox("Outliers", outlier_choices, index=outlier_choices.index(options.outliers))
     return_choices = ["net", "drop"]
@@ -131,7 +129,7 @@ with st.form("data_cleaning_form", enter_to_submit=False):
         "Returns", return_choices, index=return_choices.index(options.returns), help="net: subtract from spend"
     )
     if st.form_submit_button("Apply cleaning", disabled=locked):
-        chosen = CleaningOptions(drop_duplicates=drop, impute=impute, outliers=outliers, returns=returns)
+        chosen = CleaningOptions(drop_duplicates=drop, outliers=outliers, returns=returns)
         st.session_state["data_cleaning"] = chosen
         st.rerun()
 log = pd.DataFrame(ds.cleaning_log, columns=["table", "step", "column", "rows_removed", "values_changed", "detail"])

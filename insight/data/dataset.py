@@ -122,12 +122,16 @@ def _join_order_lines(parsed: list[tuple]) -> tuple[list[tuple], dict[str, str |
     return out, notes
 
 
-def _understand(file_name: str, data: bytes, roles: Roles | None) -> tuple[ReadReport, pd.DataFrame, Roles, TypeReport]:
-    """Read, type and guess one file; anything unexpected becomes a ReadError naming the file, never a crash."""
+def _understand(
+    file_name: str, data: bytes, roles: dict[str, Roles] | None
+) -> tuple[ReadReport, pd.DataFrame, Roles, TypeReport]:
+    """Read, type and guess one file (roles given by upload name or by the name read, e.g. without '.gz');
+    anything unexpected becomes a ReadError naming the file, never a crash."""
     raw, report = read_table(file_name, data)
+    given = (roles or {}).get(file_name) or (roles or {}).get(report.file)
     try:
         typed, types = parse_types(raw)
-        return report, typed, roles or infer_roles(typed), types
+        return report, typed, given or infer_roles(typed), types
     except InsightError:
         raise
     except Exception as exc:  # noqa: BLE001 - an upload must never show a traceback
@@ -145,7 +149,7 @@ def draft_tables(
     out = []
     for file_name, data in files:
         try:
-            report, typed, file_roles, _ = _understand(file_name, data, (roles or {}).get(file_name))
+            report, typed, file_roles, _ = _understand(file_name, data, roles)
         except InsightError:
             continue
         kind = (kinds or {}).get(report.file) or infer_kind(typed, file_roles)
@@ -229,7 +233,7 @@ def build_dataset(
     for i, (file_name, data) in enumerate(files):
         step(0.6 * i / len(files), f"Reading {file_name}")
         try:
-            report, typed, file_roles, types = _understand(file_name, data, (roles or {}).get(file_name))
+            report, typed, file_roles, types = _understand(file_name, data, roles)
         except ReadError as exc:
             problems.append(str(exc))
             continue

@@ -181,25 +181,36 @@ def _sample(all_lines: list[str]) -> list[str]:
     return lines
 
 
-def _mixed_delimiters(lines: list[str]) -> tuple[int, list[str]] | None:
-    """(n, the delimiters) when every sampled line splits into the same n >= 2 fields by one of two
-    delimiters (some lines by one, some by the other): a file pasted together from two exports."""
-    for n in sorted({len(r) for line in lines[:50] for d in DELIMITERS for r in csv.reader([line], delimiter=d)}):
-        if n < 2:
+def _fields(line: str, delimiter: str) -> int:
+    return len(next(csv.reader([line], delimiter=delimiter), []))
+
+
+def _second_separator(lines: list[str], delimiter: str | None, n_fields: int) -> tuple[int, list[str], int] | None:
+    """(n, [first, second], lines fitting neither) when some lines split into n fields by one delimiter and
+    others only by another: a file pasted together from two exports. None when one delimiter explains it, or
+    when quoted cells span lines (then lines are not rows)."""
+    if any(line.count('"') % 2 for line in lines):
+        return None
+    if delimiter is not None:
+        choices = [(n_fields, delimiter)] if n_fields >= 2 else []
+    else:
+        widths = sorted({_fields(line, d) for line in lines[:50] for d in DELIMITERS} - {0, 1})
+        choices = [(n, d) for n in widths for d in DELIMITERS]
+    for n, first in choices:
+        fit = [_fields(line, first) == n for line in lines]
+        off = [line for line, ok in zip(lines, fit, strict=True) if not ok]
+        if not off or not any(fit):
             continue
-        fits = {
-            d: {i for i, line in enumerate(lines) if len(next(csv.reader([line], delimiter=d), [])) == n}
-            for d in DELIMITERS
-        }
-        used = [d for d in DELIMITERS if fits[d]]
-        for a in used:
-            for b in used:
-                if a < b and len(fits[a] | fits[b]) == len(lines) and fits[a] - fits[b] and fits[b] - fits[a]:
-                    return n, [a, b]
+        for second in DELIMITERS:
+            if second == first:
+                continue
+            by_second = sum(_fields(line, second) == n for line in off)
+            if by_second and (delimiter is not None or by_second == len(off)):
+                return n, [first, second], len(off) - by_second
     return None
 
 
-def _read_mixed(lines: list[str], n: int, delimiters: list[str], report: ReadReport) -> pd.DataFrame:
+def _read_mixed(lines: list[str], n: int, delimiters: list[str], _unfit: int, report: ReadReport) -> pd.DataFrame:
     rows = []
     for line in lines:
         for d in delimiters:
@@ -262,16 +273,16 @@ def read_text(text: str, report: ReadReport) -> pd.DataFrame:
     delimiter, n_fields = sniff_delimiter(lines[:_SAMPLE_LINES])
     if n_fields > MAX_COLUMNS:
         raise too_wide(report.file, n_fields)
-    if n_fields == 1 and len(lines) >= 3:
-        mixed = _mixed_delimiters(lines[:_SAMPLE_LINES])
-        if mixed is not None:
-            every = [line for line in all_lines if line.strip()]
-            if _mixed_delimiters(every) is None:
-                raise ReadError(
-                    f"{report.file} mixes separators ({' and '.join(repr(d) for d in mixed[1])}) and some lines fit "
-                    "neither. Open it in a spreadsheet and export it again with one separator."
-                )
+    if len(lines) >= 3 and _second_separator(lines[:_SAMPLE_LINES], delimiter, n_fields) is not None:
+        every = [line for line in all_lines if line.strip()]
+        mixed = _second_separator(every, delimiter, n_fields)
+        if mixed is not None and mixed[2] == 0:
             return _drop_repeated_headers(_read_mixed(every, *mixed, report), report)
+        if mixed is not None:
+            raise ReadError(
+                f"{report.file} mixes separators ({' and '.join(repr(d) for d in mixed[1])}) and {mixed[2]:,} "
+                "line(s) fit neither. Open it in a spreadsheet and export it again with one separator."
+            )
     df = _read_body(all_lines, lines, delimiter, n_fields, report)
     if df.shape[1] == 1 and len(df) >= 2:
         inner = _unwrap(df, report)

@@ -1,24 +1,34 @@
-"""The role editor's table: one row per column with its role and examples, and the mapping it gives back."""
+"""The role editor's rules, for the Data page's table and the command line's `--role`: one role per column, a
+single role on one column only, a cleared role means "no role", and every conflict is reported with the fix."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from insight.data.dataset import Table
-from insight.data.roles import MULTI_ROLES, SINGLE_ROLES, Roles
+from insight.data.hints import KINDS, MULTI_ROLES, SINGLE_ROLES, Roles
+from insight.errors import SchemaError
 
 ROLE_CHOICES = ("", *SINGLE_ROLES, *MULTI_ROLES)
 
 
+def _role(value: object) -> str:
+    """A cell of the editor's role column as a role name; a cleared cell (None, NaN, '') is no role."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return ""
+    return str(value).strip()
+
+
 def editor_rows(table: Table) -> pd.DataFrame:
-    """column, role (one per column; a single role wins, so an email that is the customer id shows so) and
-    three example values (never for personal data)."""
+    """column, role (one per column; a single role wins, so an email that is the customer id shows so), three
+    example values (never for personal data) and why a column has no role."""
     personal = set(table.roles.get("pii", []))
     assigned: dict[str, str] = {}
     for role in (*MULTI_ROLES, *SINGLE_ROLES):
         cols = table.roles.get(role) or []
         for col in [cols] if isinstance(cols, str) else cols:
             assigned[col] = role
+    ignored = table.ignored()
     return pd.DataFrame(
         {
             "column": list(table.frame.columns),
@@ -27,19 +37,58 @@ def editor_rows(table: Table) -> pd.DataFrame:
                 "(personal data)" if c in personal else ", ".join(table.frame[c].dropna().astype(str).head(3))
                 for c in table.frame.columns
             ],
+            "no role because": [ignored.get(c, "") for c in table.frame.columns],
         }
     )
 
 
-def roles_from_rows(table: Table, rows: pd.DataFrame) -> Roles:
-    """The role mapping an edited table gives; a customer id that was personal data stays pseudonymised."""
+def _mapping(pairs: list[tuple[str, str]], personal: set[str]) -> Roles:
+    """The roles of (column, role) pairs, or a SchemaError listing every conflict and unknown role."""
     mapping: dict = {role: [] for role in MULTI_ROLES}
-    for col, role in zip(rows["column"], rows["role"], strict=True):
+    problems = []
+    for col, role in pairs:
         if role in MULTI_ROLES:
             mapping[role].append(col)
+        elif role in SINGLE_ROLES:
+            if role in mapping:
+                problems.append(f"'{role}' is on two columns, '{mapping[role]}' and '{col}': keep it on one")
+            else:
+                mapping[role] = col
         elif role:
-            mapping[role] = col
-    personal = set(table.roles.get("pii", []))
-    if mapping.get("customer_id") in personal - set(mapping["pii"]):
+            problems.append(f"'{role}' is not a role (use one of: {', '.join(SINGLE_ROLES + MULTI_ROLES)})")
+    if problems:
+        raise SchemaError("; ".join(problems) + ".")
+    if mapping.get("customer_id") in personal - set(mapping["pii"]):  # an email id stays pseudonymised
         mapping["pii"].append(mapping["customer_id"])
     return mapping
+
+
+def roles_from_rows(table: Table, rows: pd.DataFrame) -> Roles:
+    """The role mapping an edited table gives; a customer id that was personal data stays pseudonymised."""
+    pairs = [(col, _role(role)) for col, role in zip(rows["column"], rows["role"], strict=True)]
+    return _mapping(pairs, set(table.roles.get("pii", [])))
+
+
+def edit_roles(table: Table, edits: dict[str, str]) -> Roles:
+    """The table's roles with `edits` ({column: role}, '' for no role) applied as the role editor would: an
+    edited column takes only its new role, and a single role given to it leaves the column that held it."""
+    unknown = [c for c in edits if c not in table.frame.columns]
+    if unknown:
+        columns = ", ".join(f"'{c}'" for c in table.frame.columns)
+        raise SchemaError(f"{table.name} has no column {', '.join(map(repr, unknown))}; its columns are {columns}.")
+    current = dict(zip(editor_rows(table)["column"], editor_rows(table)["role"], strict=True))
+    given = {role for role in edits.values() if role in SINGLE_ROLES}
+    pairs = []
+    for col in table.frame.columns:
+        role = edits[col] if col in edits else current[col]
+        if col not in edits and role in given:
+            role = ""  # the guess gives way to the explicit choice
+        pairs.append((col, role))
+    return _mapping(pairs, set(table.roles.get("pii", [])) - set(edits))
+
+
+def check_kind(kind: str) -> str:
+    """A table kind named on the command line, or a SchemaError listing the kinds."""
+    if kind not in KINDS:
+        raise SchemaError(f"'{kind}' is not a table kind; use one of {', '.join(KINDS)}.")
+    return kind

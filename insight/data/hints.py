@@ -50,6 +50,7 @@ _CJK = {
     "order": r"订单号|订单编号|订单id|交易号|单号|流水号|注文番号|伝票",
     "item": r"商品编|商品id|商品编码|宝贝id|货号|图书编号|书号|编码|条码|编号|商品コード|品番|商品番号",
 }
+_CODE_WORD = r"sku|skus|isbn|asin|ean|upc|gtin|stockcode"  # words that are ids in themselves (Lineitem sku)
 # Words that end an id name: CustomerID, Order No, Kundennummer, 订单编号
 ID_SUFFIX = r"ids?|no|nr|nbr|num|number|nummer|numero|número|code|key|ref|reference|#|编号|号|番号"
 # The role hints of value columns (whole words | stems | CJK)
@@ -201,11 +202,13 @@ def id_name(entity: str, name: str) -> bool:
     parts = list(words(name))
     if not parts:
         return False
-    if re.fullmatch(ID_SUFFIX, parts[-1]) and len(parts) > 1:
+    suffixed = re.fullmatch(ID_SUFFIX, parts[-1]) is not None and len(parts) > 1
+    if suffixed:
         parts = parts[:-1]
     head = parts[-1]
     if re.fullmatch(_WORDS[entity], head) or re.fullmatch(rf"({_STEMS[entity]})\w*", head):
-        return len(parts) <= 3
+        # MntMeatProducts (spend on meat) names no product: other words need an id suffix to make an id
+        return len(parts) == 1 or (suffixed and len(parts) <= 3) or re.fullmatch(_CODE_WORD, head) is not None
     compound = re.fullmatch(rf"\w*({_STEMS[entity]})\w*?({ID_SUFFIX})?", head)  # Kundennummer, Bestellnr
     return compound is not None and len(parts) == 1
 

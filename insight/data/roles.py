@@ -40,35 +40,11 @@ from insight.data.hints import (
     words,
 )
 from insight.data.kinds import infer_kind, prune_roles
+from insight.data.people import PERSON_HINT, author
+from insight.data.people import personal as personal_data
 
-__all__ = ["KINDS", "MULTI_ROLES", "SINGLE_ROLES", "Roles", "infer_roles", "ignored_columns"]
+__all__ = ["KINDS", "MULTI_ROLES", "SINGLE_ROLES", "Roles", "ignored_columns", "infer_roles", "outcome_name"]
 
-_PERSON_NAME = re.compile(
-    r"name$|^name|^nome|^nombre|^nom$|^naam|^vorname|^nachname|^surname|first.?name|last.?name|full.?name|"
-    r"姓名|收货人|收件人|联系人|名前|氏名|имя|фамилия",
-    re.I,
-)
-# ...but not the name of a thing: product_name, Lineitem name, CompanyName, filename, Attribute 1 name
-_THING_NAME = re.compile(
-    r"(product|item|article|artikel|file|brand|category|store|shop|host|company|business|plan|service|stock|sku|"
-    r"movie|film|book|course|city|country|state|region|event|campaign|column|table|sheet|seller|vendor|supplier|"
-    r"attribute|download|meta|option|variant|tag|app|place|venue|hotel|restaurant|merchant|bank|"
-    r"lineitem|商品|宝贝|产品|店|书)[\W_\d]*name$",
-    re.I,
-)
-_CONTACT_NAME = re.compile(
-    r"e.?mail|phone|mobile|(^|[\W_])tel(efon|ephone|\.|$|[\W_])|fax|address|street|adresse|stra[sß]e|direcci|"
-    r"endere|indirizzo|adres|(^|[\W_])zip|postal|postcode|plz|ssn|passport|iban|"
-    r"手机|电话|联系方式|地址|邮箱|身份证|邮编|住所|電話|メール",
-    re.I,
-)
-_BIRTH = re.compile(r"birth|geburt|nacimiento|naissance|nascita|出生|生日", re.I)
-# Who wrote a text: the author is the customer of a feedback table when authors write several texts
-_PERSON_HINT = re.compile(
-    r"comprador|buyer|reviewer|author|autor|auteur|usuario|utilisateur|user|username|screen.?name|handle|nickname|"
-    r"pseudo|name|昵称|用户名|买家|投稿者|ユーザー|автор|имя",
-    re.I,
-)
 ORDER_LEVEL_EVIDENCE = 3  # orders with several lines needed before money is called an order's, not a line's
 TEXTS_PER_AUTHOR = 1.5  # below this the "authors" are one-off names (es buyers), not customers to follow
 _ORDER_NUMBER = re.compile(r"^#\d+$")  # Shopify's order "Name": #1030
@@ -116,24 +92,6 @@ class _Guess:
 
     def order(self, c: str) -> int:
         return self.cols.index(c)
-
-
-def _personal(name: str, s: pd.Series) -> bool:
-    """Names, contact details and the like: by column name (values that fit, or no values at all) or by values."""
-    values = v.sample(s, 300)
-    if len(values) and v.binary_values(values) and v.flags(values):  # PhoneService Yes/No: a fact about a plan
-        return False
-    if _BIRTH.search(name) and v.is_number(s):  # Year_Birth is an age, not a date of birth
-        return False
-    if GENERIC_HEADER.match(name):  # selection1_name: a scraper's header says nothing; judge by values
-        return v.is_text(s) and (v.emails(values) or v.phones(values))
-    if _PERSON_NAME.search(name) and not _THING_NAME.search(name):  # "Name" holding #1001 is an order number
-        return v.person_like(s)
-    if _CONTACT_NAME.search(name) and not COUNT_NAME.search(name):  # NumberOfAddress counts addresses
-        return not v.is_number(s) or values.empty or v.phones(values)
-    if not v.is_text(s) or values.empty:
-        return False
-    return v.emails(values) or v.phones(values)
 
 
 def _catalogue(g: _Guess) -> bool:
@@ -296,7 +254,7 @@ def _item_name(g: _Guess, catalogue: bool) -> None:
             repeated = len(s.dropna()) / max(s.nunique(), 1) >= 3
             short = v.words_per_value(s) <= 5
             generic = GENERIC_HEADER.match(c) is not None
-            if not (repeated and short and (hinted or generic)) or (_PERSON_HINT.search(c) and not generic):
+            if not (repeated and short and (hinted or generic)) or (PERSON_HINT.search(c) and not generic):
                 continue
         elif not hinted or v.words_per_value(s) > 30:
             continue
@@ -345,22 +303,10 @@ def _table_ids(g: _Guess, catalogue: bool, personal: dict[str, bool]) -> None:
         elif "customer_id" not in g.roles and "order_id" not in g.roles:
             g.assign("customer_id", col)
     if "customer_id" not in g.roles and "text" in g.roles:
-        authors = [c for c in g.cols if _author(df[c], c) and c != g.roles.get("item_name") and _follows(g, c)]
+        authors = [c for c in g.cols if author(df[c], c) and c != g.roles.get("item_name") and _follows(g, c)]
         if authors:
             g.assign("customer_id", authors[0])
             personal[authors[0]] = True
-
-
-def _author(s: pd.Series, name: str) -> bool:
-    """Who wrote a text: a person hint on short non-code values (names, handles), not a scraper's header."""
-    return (
-        _PERSON_HINT.search(name) is not None
-        and not GENERIC_HEADER.match(name)
-        and v.is_text(s)
-        and s.notna().any()
-        and v.person_like(s)
-        and not v.uniform_codes(s)
-    )
 
 
 def _follows(g: _Guess, col: str) -> bool:
@@ -410,7 +356,7 @@ def _drop_line_ids(g: _Guess) -> None:
 def infer_roles(df: pd.DataFrame) -> Roles:
     """Guess the role of each column of a typed table (see `insight.data.types.parse_types`)."""
     g = _Guess(df)
-    personal = {c: _personal(str(c), df[c]) for c in g.cols}
+    personal = {c: personal_data(str(c), df[c]) for c in g.cols}
     catalogue = _catalogue(g)
     if catalogue:  # a catalogue's Name or Title is the product's
         personal.update({c: False for c in g.cols if words(str(c)) in (("name",), ("title",))})
@@ -420,7 +366,7 @@ def infer_roles(df: pd.DataFrame) -> Roles:
     g.taken.difference_update(held)
     if "text" in g.roles:  # reviewers' names and handles (comprador, utilisateur) are personal data
         for c in g.cols:
-            if c not in g.taken and _author(df[c], c):
+            if c not in g.taken and author(df[c], c):
                 personal[c] = True
                 held.add(c)
     names_as_ids = {c for c in held if entity_hint("customer", c) and v.id_values(df[c]) and _follows(g, c)}
@@ -451,6 +397,12 @@ def infer_roles(df: pd.DataFrame) -> Roles:
     ]
     roles["pii"] = pii  # may hold the customer id itself (an email, a handle): the id is then pseudonymised too
     return prune_roles(df, roles, infer_kind(df, roles))  # type: ignore[arg-type]
+
+
+def outcome_name(column: str) -> str:
+    """What to call a label column's outcome: 'churn' only when its name says the customer left (Churn,
+    Exited, 流失); any other outcome (Response, Converted) by its own column name."""
+    return "churn" if LEAVING.search(column) else column
 
 
 def ignored_columns(df: pd.DataFrame, roles: Roles) -> dict[str, str]:

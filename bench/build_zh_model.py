@@ -73,17 +73,15 @@ def measure() -> None:
     held_out = ok & np.array([not any(t[i : i + 12] in seen for i in range(len(t) - 11)) for t in flat])
     print(f"{ok.sum():,} reviews scored in {seconds:.1f} s")
     print(f"ROC AUC, all reviews: {roc_auc_score(y[ok], scores[ok]):.3f}")
-    print(
-        f"ROC AUC, {held_out.sum():,} reviews outside the training corpus: {roc_auc_score(y[held_out], scores[held_out]):.3f}"
-    )
+    auc = roc_auc_score(y[held_out], scores[held_out])
+    print(f"ROC AUC, {held_out.sum():,} reviews outside the training corpus: {auc:.3f}")
 
 
 if __name__ == "__main__":
     if "--check-only" not in sys.argv:
         start = time.perf_counter()
         build()
-        print(
-            f"built {chinese.MODEL_PATH.name} ({chinese.MODEL_PATH.stat().st_size:,} bytes) in {time.perf_counter() - start:.0f} s"
-        )
+        size = chinese.MODEL_PATH.stat().st_size
+        print(f"built {chinese.MODEL_PATH.name} ({size:,} bytes) in {time.perf_counter() - start:.0f} s")
         chinese._model.cache_clear()
     measure()

@@ -32,7 +32,8 @@ if source == "derived":
 data = features = None
 if source is None:
     st.info(
-        "Churn needs a column saying who left (like 'Churn' Yes/No) in the customer file, or an orders file with "
+        pipe.customer_gap()
+        or "Churn needs a column saying who left (like 'Churn' Yes/No) in the customer file, or an orders file with "
         "dates. Add one on the Data page. Customer value can still be predicted below."
     )
 else:

@@ -84,7 +84,7 @@ def edit_roles(table: Table, edits: dict[str, str]) -> Roles:
         if col not in edits and role in given:
             role = ""  # the guess gives way to the explicit choice
         pairs.append((col, role))
-    return _mapping(pairs, set(table.roles.get("pii", [])) - set(edits))
+    return _mapping(pairs, set(table.roles.get("pii", [])))
 
 
 def check_kind(kind: str) -> str:

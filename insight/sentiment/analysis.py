@@ -80,6 +80,20 @@ class FeedbackAnalysis:
         """Mean sentiment and texts per customer, with the measure that agrees best with the stars."""
         return per_customer(self.valid, self.measure)
 
+    def models_note(self) -> str:
+        """Which model scored how many texts, in words."""
+        return "Scored by " + "; ".join(f"{model}: {n:,} texts" for model, n in self.models.items()) + "."
+
+    def unreadable_note(self) -> str | None:
+        """The texts in a language no model here reads, with the languages named; None when there are none."""
+        if not self.non_english:
+            return None
+        parts = [f"{n:,} in {language}" for language, n in self.unreadable.items()]
+        return (
+            f"{self.non_english:,} of the texts are in a language no model here reads ({', '.join(parts)}). Their "
+            "scores are unreliable; they are left out of the themes and the quotes below."
+        )
+
 
 def analyze(feedback: pd.DataFrame, *, progress: Progress | None = None, n_jobs: int | None = None) -> FeedbackAnalysis:
     """Score a standard feedback frame and work out agreement with stars and the themes."""

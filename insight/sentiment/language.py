@@ -215,4 +215,4 @@ LANGUAGE_NAMES = {
 
 def language_name(code: str | None) -> str:
     """'Russian' for 'ru'; 'an unidentified language' when the text gave no evidence."""
-    return LANGUAGE_NAMES.get(code or "", "an unidentified language")
+    return LANGUAGE_NAMES.get(code, "an unidentified language") if isinstance(code, str) else "an unidentified language"

@@ -186,6 +186,7 @@ def score(
         named = language[text] if foreign or language[text] == "zh" else None
         if foreign and named is None:
             named = language_of(text)
+            named = None if named == "en" else named  # English to the word lists, not to VADER: say so
         parts = splits.get(text)
         if parts is None:
             per_text[text] = (*scores, np.nan, pd.NA, foreign, named, model, None)

@@ -52,7 +52,7 @@ _CJK = {
 }
 _CODE_WORD = r"sku|skus|isbn|asin|ean|upc|gtin|stockcode"  # words that are ids in themselves (Lineitem sku)
 # Words that end an id name: CustomerID, Order No, Kundennummer, 订单编号
-ID_SUFFIX = r"ids?|no|nr|nbr|num|number|nummer|numero|número|code|key|ref|reference|#|编号|号|番号"
+ID_SUFFIX = r"ids?|no|nr|nbr|num|number|nummer|numero|número|numéro|code|key|ref|reference|#|编号|号|番号"
 # The role hints of value columns (whole words | stems | CJK)
 _VALUE_HINTS = {
     "quantity": (
@@ -205,6 +205,11 @@ def id_name(entity: str, name: str) -> bool:
     suffixed = re.fullmatch(ID_SUFFIX, parts[-1]) is not None and len(parts) > 1
     if suffixed:
         parts = parts[:-1]
+    elif len(parts) > 1 and re.fullmatch(rf"{ID_SUFFIX}|n|nº|n°", parts[0]):  # Numéro client, Número de pedido
+        parts = [p for p in parts[1:] if p not in ("de", "du", "des", "da", "do", "del", "van", "der", "of")]
+        suffixed = bool(parts)
+        if not parts:
+            return False
     head = parts[-1]
     if re.fullmatch(_WORDS[entity], head) or re.fullmatch(rf"({_STEMS[entity]})\w*", head):
         # MntMeatProducts (spend on meat) names no product: other words need an id suffix to make an id

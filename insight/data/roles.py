@@ -174,7 +174,8 @@ def _order_level(g: _Guess, col: str) -> bool:
     order = g.roles.get("order_id")
     if not order:
         return False
-    frame = g.df.drop_duplicates()[[order, col]].dropna()  # an exported twice line is no second line
+    line = [c for c in (order, col, g.roles.get("item_id"), g.roles.get("quantity")) if c]
+    frame = g.df[line].drop_duplicates()[[order, col]].dropna()  # a line exported twice is no second line
     sizes = frame.groupby(order)[col].transform("size")
     multi = frame[sizes > 1]
     if multi[order].nunique() < ORDER_LEVEL_EVIDENCE:

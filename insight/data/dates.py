@@ -53,6 +53,7 @@ _OFFSET = re.compile(
     r"(?:Z|(?:GMT|UTC)\s*[+-]\d{1,2}(?::?\d{2})?|[+-]\d{2}:?\d{2}|GMT|UTC)\s*$",
     re.I,
 )
+_HAS_OFFSET = r"(?i)(\d\s*([+-]\d{2}:?\d{2}|Z)|GMT|UTC)\s*$"
 _RELATIVE = re.compile(
     r"^(?:há|hace|il y a|vor)?\s*(?P<n>\d+|uma?|un[ea]?|an?|one|einem|einer)\s+(?P<unit>min|hora|hour|heure|stunde|"
     r"dia|día|day|jour|tag|semana|week|semaine|woche|m[eê]s|month|mois|monat|ano|año|year|jahr)\w*\s*(?:ago|atrás)?$",
@@ -187,7 +188,15 @@ def parse_dates(values: pd.Series, name: str = "", now: pd.Timestamp | None = No
         return _to_datetime(s, format="%Y%m%d")
     if present.str.fullmatch(r"\d{9,10}").all():
         return _to_datetime(pd.to_numeric(s, errors="coerce"), unit="s")
-    s = s.str.replace(_OFFSET, r"\1", regex=True)
+    try:  # the common case, fast: ISO dates, with one UTC offset or none
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return _naive(pd.to_datetime(s, format="ISO8601", errors="raise")).astype("datetime64[ns]")
+    except (ValueError, TypeError, OverflowError):
+        pass
+    offset = s.str.contains(_HAS_OFFSET, na=False)  # a cheap look first: the full pattern runs value by value
+    if offset.any():
+        s = s.where(~offset, s[offset].str.replace(_OFFSET, r"\1", regex=True))
     out = _naive(_plain(s))
     missing = out.isna() & s.notna()
     if missing.any():

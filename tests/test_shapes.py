@@ -297,3 +297,31 @@ def test_excel_text_cells_keep_leading_zeros_in_xls_and_ods(tmp_path):
     pd.DataFrame({"card": ["001616528", "000042"], "amount": [1.5, 2.0]}).to_excel(ods, engine="odf", index=False)
     df, _ = read_table("sales.ods", ods.read_bytes())
     assert df["card"].tolist() == ["001616528", "000042"]
+
+
+@pytest.mark.parametrize(
+    ("header", "expect"),
+    [
+        (
+            "Código do cliente;Data do pedido;Quantidade;Valor total",
+            {"customer_id": "Código do cliente", "timestamp": "Data do pedido", "quantity": "Quantidade"},
+        ),
+        (
+            "Codice cliente;Data ordine;Quantità;Importo",
+            {"customer_id": "Codice cliente", "timestamp": "Data ordine", "quantity": "Quantità", "amount": "Importo"},
+        ),
+        (
+            "客户编号;下单时间;数量;实付金额",
+            {"customer_id": "客户编号", "timestamp": "下单时间", "quantity": "数量", "amount": "实付金额"},
+        ),
+        (
+            "顧客番号;注文日;数量;金額",
+            {"customer_id": "顧客番号", "timestamp": "注文日", "quantity": "数量", "amount": "金額"},
+        ),
+    ],
+)
+def test_portuguese_italian_chinese_japanese_order_headers(header, expect):
+    rows = [f"K{100 + i % 6};{1 + i % 28:02d}/03/2024;{1 + i % 3};{i * 7},50" for i in range(40)]
+    typed, _ = parse_types(read_table("export.csv", "\n".join([header, *rows]).encode())[0])
+    roles = infer_roles(typed)
+    assert {k: roles.get(k) for k in expect} == expect

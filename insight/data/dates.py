@@ -53,7 +53,7 @@ _OFFSET = re.compile(
     r"(?:Z|(?:GMT|UTC)\s*[+-]\d{1,2}(?::?\d{2})?|[+-]\d{2}:?\d{2}|GMT|UTC)\s*$",
     re.I,
 )
-_HAS_OFFSET = r"(?i)(\d\s*([+-]\d{2}:?\d{2}|Z)|GMT|UTC)\s*$"
+_HAS_OFFSET = r"(?i)(?:\d\s*(?:[+-]\d{2}:?\d{2}|Z)|GMT|UTC)\s*$"
 _RELATIVE = re.compile(
     r"^(?:há|hace|il y a|vor)?\s*(?P<n>\d+|uma?|un[ea]?|an?|one|einem|einer)\s+(?P<unit>min|hora|hour|heure|stunde|"
     r"dia|día|day|jour|tag|semana|week|semaine|woche|m[eê]s|month|mois|monat|ano|año|year|jahr)\w*\s*(?:ago|atrás)?$",

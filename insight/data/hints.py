@@ -52,7 +52,9 @@ _CJK = {
 }
 _CODE_WORD = r"sku|skus|isbn|asin|ean|upc|gtin|stockcode"  # words that are ids in themselves (Lineitem sku)
 # Words that end an id name: CustomerID, Order No, Kundennummer, 订单编号
-ID_SUFFIX = r"ids?|no|nr|nbr|num|number|nummer|numero|número|numéro|code|key|ref|reference|#|编号|号|番号"
+ID_SUFFIX = (
+    r"ids?|no|nr|nbr|num|number|nummer|numero|número|numéro|code|código|codigo|codice|key|ref|reference|#|编号|号|番号"
+)
 # The role hints of value columns (whole words | stems | CJK)
 _VALUE_HINTS = {
     "quantity": (
@@ -125,12 +127,18 @@ AGGREGATE = re.compile(
     r"^avg|average|平均|比例|率",
     re.I,
 )
-# Money that is not what the customer spent on the goods
-NOT_SPEND = re.compile(
-    r"freight|shipping|postage|porto|versand|tax|taxes|vat|gst|fee|fees|discount|coupon|tip|refund|balance|"
-    r"运费|税|优惠|折扣|退款|余额",
-    re.I,
+# Money that is not what the customer spent on the goods: stems (Versandkosten) and whole words (Porto, not Importo)
+_NOT_SPEND_STEMS = re.compile(
+    r"freight|shipping|postage|versand|discount|coupon|refund|运费|税|优惠|折扣|退款|余额", re.I
 )
+_NOT_SPEND_WORDS = r"porto|tax|taxes|vat|gst|fee|fees|tip|tips|balance|saldo|steuer|mwst|iva|tva"
+
+
+def not_spend(name: str) -> bool:
+    """Shipping, tax, fees, discounts, refunds, a running balance: money, but not what was spent on the goods."""
+    return _NOT_SPEND_STEMS.search(name) is not None or _word_hit(_NOT_SPEND_WORDS, name)
+
+
 # Event times that are not the event: when a record was last changed or scraped, or a product was published
 SNAPSHOT_TIME = re.compile(
     r"update|updated|modified|changed|scraped|crawl|fetched|exported|publish|published|release|更新|修改|发布|上架",

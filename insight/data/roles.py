@@ -25,7 +25,6 @@ from insight.data.hints import (
     KINDS,
     LEAVING,
     MULTI_ROLES,
-    NOT_SPEND,
     OTHER_ENTITY,
     OUTCOME,
     SINGLE_ROLES,
@@ -34,6 +33,7 @@ from insight.data.hints import (
     bare_id,
     entity_hint,
     id_name,
+    not_spend,
     question,
     time_tier,
     value_hint,
@@ -213,7 +213,7 @@ def _values(g: _Guess) -> None:
     amounts = [
         c
         for c in numbers("amount")
-        if not NOT_SPEND.search(c)
+        if not not_spend(c)
         and not re.search(r"score|rank|index|percent|pct|%|rate", c, re.I)
         and not _order_level(g, c)
     ]

@@ -76,6 +76,7 @@ class _Guess:
         self.present = {c: bool(df[c].notna().any()) for c in self.cols}
         self.constant = {c: v.constant(df[c]) for c in self.cols}
         self.unnamed = all(re.fullmatch(r"column_\d+", str(c)) for c in self.cols)
+        self._position = {c: i for i, c in enumerate(self.cols)}
 
     def free(self, c: str) -> bool:
         return c not in self.taken and self.present[c] and not self.constant[c]
@@ -91,7 +92,8 @@ class _Guess:
             self.taken.discard(col)
 
     def order(self, c: str) -> int:
-        return self.cols.index(c)
+        """The column's position: ties between candidates go to the earlier column."""
+        return self._position[c]
 
 
 def _catalogue(g: _Guess) -> bool:
@@ -117,9 +119,9 @@ def _text(g: _Guess, catalogue: bool) -> None:
             continue
         if v.sample(s).str.match(r"^https?://").mean() > 0.5:
             continue
-        hinted = value_hint("text", c) and not (catalogue and value_hint("item_name", c))
         if catalogue and value_hint("item_name", c):
-            continue
+            continue  # a catalogue's descriptions and titles describe its products
+        hinted = value_hint("text", c)
         if (value_hint("item_name", c) or not hinted) and v.distinct_share(s) < 0.3:
             continue  # the same few descriptions on every line: products named, not texts written
         length = v.words_per_value(s)
@@ -130,6 +132,7 @@ def _text(g: _Guess, catalogue: bool) -> None:
 
 
 def _timestamp(g: _Guess) -> None:
+    """The event's own date (sale, order, created before paid, shipped), never when a record was updated."""
     df = g.df
     dates = [
         c
@@ -225,6 +228,7 @@ def _values(g: _Guess) -> None:
 
 
 def _price_tier(name: str) -> int:
+    """0 for the price itself, 1 a list or regular price, 2 an original price, 3 a sale or member price."""
     spaced = " ".join(words(name))
     for tier, pattern in enumerate(_PRICE_TIERS):
         if pattern.search(spaced) or pattern.search(name):
@@ -250,7 +254,6 @@ def _item_name(g: _Guess, catalogue: bool) -> None:
         hinted = value_hint("item_name", c) or (entity_hint("item", c) and not v.code_like(s))
         if (ATTRIBUTE.search(c) and len(words(c)) > 1) or v.sample(s).str.match(r"^#?\d+$").mean() > 0.9:
             continue  # productColor is an attribute of the product, #1030 an order number
-            continue
         if feedback:
             repeated = len(s.dropna()) / max(s.nunique(), 1) >= 3
             short = v.words_per_value(s) <= 5

@@ -255,7 +255,7 @@ def open_shared_view(token: str) -> dict[str, Any]:
         share.files,
         roles=share.roles,
         kinds=share.kinds,
-        cleaning=CleaningOptions(**share.cleaning),
+        cleaning=CleaningOptions.from_dict(share.cleaning),
         keep_personal=False,
     )
     st.session_state["read_only"] = True

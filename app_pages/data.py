@@ -1,11 +1,14 @@
 """Data page: upload exports (or use the demo), check what was understood, fix roles, clean, get the customer table."""
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
 from insight import charts
 from insight.data.cleaning import CleaningOptions
 from insight.data.customers import too_few
+from insight.data.dataset import draft_tables
 from insight.data.editor import ROLE_CHOICES, editor_rows, roles_from_rows
 from insight.data.roles import KINDS
 from insight.errors import InsightError
@@ -15,7 +18,7 @@ from ui import active_dataset, download_csv, load_files, personal_data, read_onl
 st.title("Your data")
 st.caption(
     "Drop in the exports of your shop, CRM or survey tool: a customer list, an orders or payments log, "
-    "feedback or reviews, product ratings. CSV, TSV, Excel (.xlsx), Parquet, JSON lines, or .csv.gz."
+    "feedback or reviews, product ratings. CSV, TSV, Excel (.xlsx, .xls, .ods), Parquet, JSON lines, or .csv.gz."
 )
 
 locked = read_only()
@@ -71,27 +74,49 @@ if files and st.session_state.get("dataset") is None:
     st.warning("The upload could not be used (see above); showing the demo shop until it is fixed.")
 
 st.header("What was understood")
-new_roles, new_kinds = {}, {}
-for i, table in enumerate(ds.tables):
+failed = bool(files) and st.session_state.get("dataset") is None
+roles_now, kinds_now = st.session_state.get("data_roles"), st.session_state.get("data_kinds")
+tables = draft_tables(files, roles_now, kinds_now) if failed else ds.tables  # fix the upload, not the demo
+editor_key = "draft_" + str(abs(hash(tuple(n for n, _ in files)))) if failed else ds.fingerprint[:16]
+new_roles, new_kinds, conflicts = {}, {}, False
+for i, table in enumerate(tables):
     with st.expander(f"{safe_label(table.name)} — {table.kind}, {table.rows_raw:,} rows", expanded=i == 0):
         for note in table.read_report.notes:
             st.caption(f"ℹ️ {safe_md(note)}")
         new_kinds[table.name] = st.selectbox(
-            "This file holds", KINDS, index=KINDS.index(table.kind), key=f"data_kind_{ds.fingerprint[:16]}_{i}"
+            "This file holds", KINDS, index=KINDS.index(table.kind), key=f"data_kind_{editor_key}_{i}"
         )
         editor = editor_rows(table)
         edited = st.data_editor(
             editor,
             column_config={"Role": st.column_config.SelectboxColumn(options=list(ROLE_CHOICES))},
-            disabled=["Column", "Example"],
+            disabled=["Column", "Example", "No role because"],
             hide_index=True,
-            key=f"data_roles_{ds.fingerprint[:16]}_{i}",  # per dataset: a new upload shows its own guess
+            key=f"data_roles_{editor_key}_{i}",  # per dataset: a new upload shows its own guess
             width="stretch",
         )
-        mapping = roles_from_rows(table, edited)
-        new_roles[table.name] = mapping
+        try:
+            new_roles[table.name] = roles_from_rows(table, edited)
+        except InsightError as exc:
+            show_error(exc)
+            conflicts = True
 
-if not locked and st.button("Apply these roles and kinds", key="data_apply_roles"):
+if len(ds.customer_groups) > 1:
+    groups = [", ".join(g) for g in ds.customer_groups]
+    current_group = next((i for i, g in enumerate(ds.customer_groups) if options.customer_file in g), 0)
+    chosen = st.selectbox(
+        "These customer lists share almost no customers; analyse the customers of",
+        range(len(groups)),
+        index=current_group,
+        format_func=lambda i: groups[i],
+        key=f"data_customer_group_{ds.fingerprint[:16]}",
+        disabled=locked,
+    )
+    if chosen != current_group:
+        st.session_state["data_cleaning"] = replace(options, customer_file=ds.customer_groups[chosen][0])
+        st.rerun()
+
+if not locked and st.button("Apply these roles and kinds", key="data_apply_roles", disabled=conflicts):
     st.session_state["data_roles"] = new_roles
     st.session_state["data_kinds"] = new_kinds
     rebuild()
@@ -121,15 +146,8 @@ for q in ds.quality:
 
 st.header("Cleaning")
 with st.form("data_cleaning_form", enter_to_submit=False):
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c3, c4 = st.columns(3)
     drop = c1.checkbox("Drop duplicate rows", value=options.drop_duplicates)
-    impute_choices = ["median", "mean", "most_frequent", "ffill", "none"]
-    impute = c2.selectbox(
-        "Fill missing attributes",
-        impute_choices,
-        index=impute_choices.index(options.impute),
-        format_func=lambda choice: choice.replace("_", " "),
-    )
     outlier_choices = ["keep", "cap", "remove"]
     outliers = c3.selectbox("Outliers", outlier_choices, index=outlier_choices.index(options.outliers))
     return_choices = ["net", "drop"]
@@ -137,7 +155,7 @@ with st.form("data_cleaning_form", enter_to_submit=False):
         "Returns", return_choices, index=return_choices.index(options.returns), help="net: subtract from spend"
     )
     if st.form_submit_button("Apply cleaning", disabled=locked):
-        chosen = CleaningOptions(drop_duplicates=drop, impute=impute, outliers=outliers, returns=returns)
+        chosen = CleaningOptions(drop_duplicates=drop, outliers=outliers, returns=returns)
         st.session_state["data_cleaning"] = chosen
         st.rerun()
 log = pd.DataFrame(ds.cleaning_log, columns=["table", "step", "column", "rows_removed", "values_changed", "detail"])

@@ -63,11 +63,9 @@ if skipped:
     reasons = ", ".join(f"{n:,} {why}" for why, n in result.skipped.items())
     rows_word = "row was" if skipped == 1 else "rows were"
     st.warning(f"{skipped:,} feedback {rows_word} skipped: no text ({reasons}).")
-if result.non_english:
-    st.warning(
-        f"{result.non_english:,} of the texts are mostly not in English. VADER only knows English words, so their "
-        "scores are unreliable; they are left out of the themes and the quotes below."
-    )
+st.caption(result.models_note())
+if result.unreadable_note():
+    st.warning(result.unreadable_note())
 
 left, right = st.columns([2, 3])
 left.altair_chart(charts.sentiment_shares_bar(result.shares()), width="stretch")

@@ -20,7 +20,8 @@ ds = pipe.ds
 source = pipe.churn_source()
 if source is None:
     st.info(
-        "Churn needs a column saying who left (like 'Churn' Yes/No) in the customer file, or an orders file with "
+        safe_md(pipe.customer_gap() or "")
+        or "Churn needs a column saying who left (like 'Churn' Yes/No) in the customer file, or an orders file with "
         "dates. Add one on the Data page."
     )
     st.stop()

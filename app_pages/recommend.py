@@ -17,7 +17,8 @@ ds = pipe.ds
 sources = pipe.rec_sources()
 if not sources:
     st.info(
-        "Recommendations need a ratings file (customer, item, rating) or an orders file with a customer and a "
+        pipe.customer_gap()
+        or "Recommendations need a ratings file (customer, item, rating) or an orders file with a customer and a "
         "product column. Add one on the Data page."
     )
     st.stop()

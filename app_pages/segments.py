@@ -32,7 +32,10 @@ customers = ds.customers
 cand = pipe.segment_options()
 options = cand["behaviour"] + cand["numeric"] + cand["categorical"]
 if not options:
-    st.info("Segments need columns that describe customers: add an orders file or a customers file with numbers.")
+    st.info(
+        pipe.customer_gap()
+        or "Segments need columns that describe customers: add an orders file or a customers file with numbers."
+    )
     st.stop()
 if not set(st.session_state.get("seg_features", [])) <= set(options):
     del st.session_state["seg_features"]  # chosen on another dataset

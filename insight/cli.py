@@ -11,7 +11,9 @@ import json
 import sys
 from pathlib import Path
 
-from insight.data import Dataset, build_dataset, load_demo
+from insight.data import Dataset, Roles, build_dataset, load_demo
+from insight.data.dataset import draft_tables
+from insight.data.editor import check_kind, edit_roles
 from insight.errors import InsightError
 from insight.pipeline import Pipeline, store_runner
 
@@ -28,7 +30,52 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument(
         "--algorithm", default="kmeans", help="segmentation algorithm (kmeans, agglomerative, dbscan, gmm)"
     )
+    analyze.add_argument(
+        "--role",
+        action="append",
+        default=[],
+        metavar="FILE:COLUMN=ROLE",
+        help="correct a guessed role (repeatable); an empty ROLE means no role, e.g. --role orders.csv:Email=",
+    )
+    analyze.add_argument(
+        "--kind", action="append", default=[], metavar="FILE=KIND", help="correct a guessed table kind (repeatable)"
+    )
     return parser
+
+
+def _split(flag: str, value: str, sep: str) -> tuple[str, str]:
+    head, found, tail = value.rpartition(sep) if sep == "=" else value.partition(sep)
+    if not found or not head:
+        shape = "FILE:COLUMN=ROLE" if flag == "--role" else "FILE=KIND"
+        raise InsightError(f"{flag} {value!r} is not of the form {shape}.")
+    return head, tail
+
+
+def _corrections(
+    args: argparse.Namespace, files: list[tuple[str, bytes]]
+) -> tuple[dict[str, Roles] | None, dict[str, str] | None]:
+    """The roles and kinds the --role and --kind flags give, applied to the guesses by the role editor's rules."""
+    if not args.role and not args.kind:
+        return None, None
+    tables = {t.name: t for t in draft_tables(files)}
+    uploaded = {name: name for name in tables} | {f: t for f, _ in files for t in tables if f.startswith(t)}
+
+    def table_of(flag: str, name: str):
+        if name not in uploaded:
+            raise InsightError(f"{flag} names '{name}', which is not among the files: {', '.join(tables)}.")
+        return tables[uploaded[name]]
+
+    edits: dict[str, dict[str, str]] = {}
+    for value in args.role:
+        target, role = _split("--role", value, "=")
+        file_name, column = _split("--role", target, ":")
+        edits.setdefault(table_of("--role", file_name).name, {})[column] = role.strip()
+    roles = {name: edit_roles(tables[name], changes) for name, changes in edits.items()}
+    kinds = {}
+    for value in args.kind:
+        file_name, kind = _split("--kind", value, "=")
+        kinds[table_of("--kind", file_name).name] = check_kind(kind.strip())
+    return roles or None, kinds or None
 
 
 def _load(args: argparse.Namespace) -> Dataset:
@@ -42,7 +89,8 @@ def _load(args: argparse.Namespace) -> Dataset:
             files.append((path.name, path.read_bytes()))
         except OSError as exc:
             raise InsightError(f"Cannot open {path}: {exc.strerror}. Check the path and try again.") from exc
-    return build_dataset(files)
+    roles, kinds = _corrections(args, files)
+    return build_dataset(files, roles=roles, kinds=kinds)
 
 
 def main(argv: list[str] | None = None) -> int:

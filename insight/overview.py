@@ -36,7 +36,7 @@ def headline(customers: pd.DataFrame, tx: pd.DataFrame | None) -> dict[str, Any]
         "repeat_rate": None,
     }
     if tx is not None:
-        out["orders"] = float(_orders(tx))
+        out["orders"] = float(_order_count(tx))
         if "amount" in tx:
             out["revenue"] = float(tx["amount"].sum())
         if "timestamp" in tx and tx["timestamp"].notna().any():
@@ -51,21 +51,85 @@ def headline(customers: pd.DataFrame, tx: pd.DataFrame | None) -> dict[str, Any]
     return out
 
 
-def _orders(tx: pd.DataFrame) -> int:
-    """Distinct orders, returns (negative amounts or quantities, C-invoices) left out: by order id, else one per
-    customer and day, else one per row."""
-    kept = tx
+def _refund_rows(tx: pd.DataFrame) -> pd.Series:
+    """Rows that are returns: a negative amount or quantity, or a C-invoice (C536379)."""
+    refunds = pd.Series(False, index=tx.index)
     for column in ("amount", "quantity"):
-        if column in kept:
-            kept = kept[~(kept[column] < 0)]
+        if column in tx:
+            refunds |= tx[column].lt(0).fillna(False)
+    if "order_id" in tx:
+        refunds |= tx["order_id"].astype("string").str.match(r"^[Cc]\d").fillna(False).astype(bool)
+    return refunds
+
+
+def _order_count(tx: pd.DataFrame) -> int:
+    """Distinct orders, returns left out: by order id, else one per customer and day, else one per row."""
+    kept = tx[~_refund_rows(tx)]
     if "order_id" in kept:
-        ids = kept["order_id"].dropna()
-        return int(ids[~ids.astype(str).str.match(r"^[Cc]\d")].nunique())
+        return int(kept["order_id"].dropna().nunique())
     if {"customer_id", "timestamp"} <= set(kept.columns):
         return len(
             kept[["customer_id", "timestamp"]].assign(timestamp=kept["timestamp"].dt.normalize()).drop_duplicates()
         )
     return len(kept)
+
+
+def _orders(tx: pd.DataFrame) -> tuple[pd.Series, str]:
+    """What counts as one order, and how it was counted: the order id, else a customer's purchases of one day,
+    else every row (a payment log, a till roll)."""
+    if "order_id" in tx and tx["order_id"].notna().any():
+        return tx["order_id"].astype("string"), "order id"
+    if "customer_id" in tx and tx["customer_id"].notna().any():
+        day = tx["timestamp"].dt.strftime("%Y-%m-%d")
+        return tx["customer_id"].astype("string") + " " + day, "customer and day"
+    return pd.Series(tx.index.astype(str), index=tx.index, dtype="string"), "row"
+
+
+def orders_overview(tx: pd.DataFrame) -> dict[str, Any]:
+    """Orders, revenue and average order value per month, refunds, first and last date: the answers an orders
+    export gives even without a customer column (`customers` is None then).
+
+    Returns `orders`, `orders_counted_by`, `revenue` (None without amounts), `average_order_value`,
+    `refunds` `{rows, amount}` (negative amounts or quantities, C-invoices), `customers`, `first_date`,
+    `last_date` and `monthly` `[{month, orders, revenue, average_order_value}]`.
+    """
+    dated = tx[tx["timestamp"].notna()] if "timestamp" in tx else tx.iloc[0:0]
+    if dated.empty:
+        raise NotEnoughData("The orders overview needs dated orders: mark the date column on the Data page.")
+    orders, counted_by = _orders(dated)
+    amount = dated.get("amount")
+    refunds = _refund_rows(dated)
+    month = dated["timestamp"].dt.to_period("M")
+    frame = pd.DataFrame({"month": month, "order": orders, "amount": amount if amount is not None else np.nan})
+    per_month = frame.groupby("month").agg(orders=("order", "nunique"), revenue=("amount", "sum"))
+    full = pd.period_range(per_month.index.min(), per_month.index.max(), freq="M")
+    per_month = per_month.reindex(full, fill_value=0)
+    revenue = float(amount.sum()) if amount is not None else None
+    n_orders = int(orders.nunique())
+    monthly = [
+        {
+            "month": str(m),
+            "orders": int(row.orders),
+            "revenue": float(row.revenue) if amount is not None else None,
+            "average_order_value": float(row.revenue / row.orders) if amount is not None and row.orders else None,
+        }
+        for m, row in per_month.iterrows()
+    ]
+    has_customers = "customer_id" in dated and dated["customer_id"].notna().any()
+    return {
+        "orders": n_orders,
+        "orders_counted_by": counted_by,
+        "revenue": revenue,
+        "average_order_value": revenue / n_orders if revenue is not None and n_orders else None,
+        "refunds": {
+            "rows": int(refunds.sum()),
+            "amount": abs(float(amount[refunds & amount.lt(0)].sum())) if amount is not None else None,
+        },
+        "customers": int(dated["customer_id"].nunique()) if has_customers else None,
+        "first_date": dated["timestamp"].min().date().isoformat(),
+        "last_date": dated["timestamp"].max().date().isoformat(),
+        "monthly": monthly,
+    }
 
 
 def monthly_series(tx: pd.DataFrame) -> pd.DataFrame:

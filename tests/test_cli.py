@@ -65,6 +65,7 @@ def test_the_json_keys_are_the_documented_contract(demo_report: dict) -> None:
         "quality",
         "cleaning_log",
         "customers",
+        "overview",
         "segments",
         "churn",
         "spend",

@@ -59,7 +59,7 @@ def test_reads_whitespace_aligned_columns_of_uneven_width():
     assert report.delimiter == "whitespace"
 
 
-def test_reads_excel_first_filled_sheet_and_notes_the_others():
+def test_reads_the_largest_excel_sheet_and_notes_the_others():
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Orders"
@@ -75,7 +75,8 @@ def test_reads_excel_first_filled_sheet_and_notes_the_others():
     assert df["customer_id"].tolist() == ["C1", "C2"]
     assert parse_numbers(df["amount"]).tolist() == [12.5, 3.0]
     assert report.format == "xlsx"
-    assert any("read sheet 'Orders'" in n and "1 other sheet" in n for n in report.notes)
+    assert report.sheet == "Orders"
+    assert any("read sheet 'Orders'" in n and "'Returns' left out" in n for n in report.notes)
 
 
 def test_reads_parquet_and_turns_typed_columns_back_to_text():
@@ -336,10 +337,10 @@ _OLD_XLS = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512
         ("orders.csv", b"customer_id,date,amount\n", None, "no data rows", "Export it again"),
         ("orders.csv", bytes(range(256)) * 8, None, "binary data", "Upload a CSV"),
         ("report.pdf", b"%PDF-1.4 some text", None, "'.pdf' are not supported", "Upload CSV"),
-        ("orders.xls", _OLD_XLS, None, "old Excel 97-2003", "save as .xlsx"),
+        ("orders.xls", _OLD_XLS, None, "could not be opened as a workbook", "save it again as .xlsx"),
         ("orders.csv", b"a,b\n1,2\n" * 200, 1000, "over the 1.0 KB limit", "shorter date range"),
-        ("orders.csv.gz", gzip.compress(b"a,b\n1,2\n" * 50)[:30], None, "damaged", "Compress it again"),
-        ("orders.xlsx", b"PK\x03\x04 not really a workbook", None, "could not be opened", "Save it again"),
+        ("orders.csv.gz", gzip.compress(b"a,b\n1,2\n" * 50, mtime=0)[:30], None, "damaged", "Compress it again"),
+        ("orders.xlsx", b"PK\x03\x04 not really a workbook", None, "could not be opened", "save it again"),
         ("orders.parquet", b"PAR1 truncated", None, "could not be read as Parquet", "Export it again"),
         ("orders.jsonl", b'{"a": 1\n{"a": \n', None, "not valid JSON lines", "Export it as CSV"),
     ],
@@ -403,13 +404,20 @@ def _valid_utf8(data: bytes) -> bool:
 @given(messy_csv())
 def test_messy_csvs_round_trip(case):
     header, rows, data, encoding = case
-    df, _ = read_table("export.csv", data)
+    df, report = read_table("export.csv", data)
     assert list(df.columns) == header
     assert len(df) == len(rows)
     assert df[header[0]].tolist() == [r[0] for r in rows]
     if encoding == "cp1252" and _valid_utf8(data):
         return  # cp1252 bytes that also spell valid UTF-8 are truly ambiguous
-    assert df.to_numpy().tolist() == [[c.replace("\r\n", "\n") for c in r] for r in rows]
+    cells = [[c.replace("\r\n", "\n") for c in r] for r in rows]
+    if encoding == "cp1252" and report.encoding != "cp1252":
+        # a few symbols alone may spell another legacy code page as well: then no byte may be lost
+        assert [[c.encode(report.encoding) for c in r] for r in df.to_numpy().tolist()] == [
+            [c.encode("cp1252") for c in r] for r in cells
+        ]
+        return
+    assert df.to_numpy().tolist() == cells
 
 
 _BASE = 'id;Kunde;Datum;Betrag\n1;Müller;05.01.2024;1.234,50 €\n2;"Bob; Jr";13.02.2024;20,00 €\n'.encode("cp1252")

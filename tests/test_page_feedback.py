@@ -88,7 +88,7 @@ def test_uploaded_review_file() -> None:
     assert _metrics(at)["Texts scored"] == "63"
     warnings = " ".join(w.value for w in at.warning)
     assert "1 feedback row was skipped: no text (1 missing)" in warnings
-    assert "2 of the texts are mostly not in English" in warnings
+    assert "2 of the texts are in a language no model here reads (1 in French, 1 in Spanish)" in warnings
     markup = " ".join(m.value for m in [*at.markdown, *at.caption, *at.info, *at.warning])
     assert "<script>" not in markup and "<b>" not in markup  # uploaded text is never rendered as markup
     texts = next(d.value for d in at.dataframe if "Feeling" in d.value.columns and "Text" in d.value.columns)

@@ -256,7 +256,8 @@ def test_demo_planted_churners_are_found(demo_churn):
 
 def test_demo_planted_drivers_rank_among_the_top_features(demo_churn):
     _, _, _, model = demo_churn
-    assert set(demo.CHURN_DRIVERS) <= set(model.top_features[:5])
+    # among the top 6 of 15: missing ages stay missing now (no median filled in), which reorders the close runners-up
+    assert set(demo.CHURN_DRIVERS) <= set(model.top_features[:6])
 
 
 def test_report_keys_for_a_label_file_and_an_orders_file():

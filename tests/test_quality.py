@@ -82,11 +82,14 @@ def test_returns_negative_quantities_and_c_invoices_and_missing_ids():
 
 
 def test_numbers_stored_as_text_are_counted_and_logged():
-    csv = "customer_id,amount\n" + "".join(f'c{i},"${i},234.50"\n' for i in range(1, 19)) + "c19,twelve\nc20,n/a\n"
+    csv = "customer_id,amount\n" + "".join(f'c{i},"${i},234.50"\n' for i in range(1, 19))
+    csv += "c19,twelve\nc20,n/a\nc21,eleven\n"
     ds = build_dataset([("customers.csv", csv.encode())])
-    assert ds.quality[0].type_problems == {"amount": 2}
+    assert ds.quality[0].type_problems == {"amount": 2}  # "n/a" says "no value": missing, not unreadable
+    assert ds.quality[0].missing == {"amount": 3}
     entry = next(e for e in ds.cleaning_log if e["step"] == "unreadable values set to missing")
     assert (entry["column"], entry["values_changed"]) == ("amount", 2)
+    assert "'twelve'" in entry["detail"] and "'eleven'" in entry["detail"]
     amounts = ds.tables[0].frame["amount"]
     assert amounts.iloc[0] == 1234.5 and amounts.iloc[17] == 18234.5
 
@@ -95,15 +98,18 @@ def test_numbers_stored_as_text_are_counted_and_logged():
 
 
 def test_cleaning_options_are_validated():
-    with pytest.raises(InsightError, match="impute"):
-        CleaningOptions(impute="average")  # type: ignore[arg-type]
     with pytest.raises(InsightError, match="outliers"):
         CleaningOptions(outliers="clip")  # type: ignore[arg-type]
 
 
+def test_options_saved_by_an_older_version_open_without_their_retired_choices():
+    saved = {"drop_duplicates": False, "impute": "mean", "outliers": "cap", "returns": "drop"}
+    assert CleaningOptions.from_dict(saved) == CleaningOptions(drop_duplicates=False, outliers="cap", returns="drop")
+
+
 def test_duplicates_dropped_and_repeated_ids_keep_the_last_row():
     df, roles = _customers()
-    out, log = clean("customers.csv", df, roles, "customers", CleaningOptions(impute="none"))
+    out, log = clean("customers.csv", df, roles, "customers", CleaningOptions())
     steps = {e["step"]: e for e in log}
     assert steps["drop duplicate rows"]["rows_removed"] == 1
     assert steps["keep the last row per customer id"]["rows_removed"] == 1
@@ -112,56 +118,14 @@ def test_duplicates_dropped_and_repeated_ids_keep_the_last_row():
     assert len(out) + sum(e["rows_removed"] for e in log) == len(df)
 
 
-@pytest.mark.parametrize(
-    ("method", "age_fill"),
-    [
-        ("mean", 46.875),  # ages left after de-duplication: 20 30 40 50 60 70 80 25 -> 375 / 8
-        ("median", 45.0),
-        ("most_frequent", 20.0),  # every age appears once: the smallest is the first mode
-    ],
-)
-def test_impute_fills_with_the_chosen_statistic(method, age_fill):
+def test_missing_values_stay_missing():
+    """No value is invented: the two missing ages and segments of b, c, e, h are still missing after cleaning."""
     df, roles = _customers()
-    out, log = clean("customers.csv", df, roles, "customers", CleaningOptions(impute=method))
+    out, log = clean("c.csv", df, roles, "customers", CleaningOptions())
     by_id = out.set_index("id")
-    assert by_id.loc[["b", "e"], "age"].tolist() == pytest.approx([age_fill, age_fill])
-    assert by_id.loc[["c", "h"], "segment"].tolist() == ["x", "x"]  # categories always take the commonest value
-    assert out["age"].notna().all() and out["segment"].notna().all()
-    fills = {e["column"]: (e["step"], e["values_changed"]) for e in log if e["step"].startswith("fill missing")}
-    assert fills == {
-        "age": (f"fill missing ({method.replace('_', ' ')})", 2),
-        "segment": ("fill missing (most frequent)", 2),
-    }
-
-
-def test_impute_ffill_follows_time_order():
-    df = pd.DataFrame(
-        {
-            "id": ["a", "b", "c", "d"],
-            "signup": pd.to_datetime(["2024-03-01", "2024-01-01", "2024-02-01", "2024-04-01"]),
-            "age": [np.nan, 30.0, 40.0, np.nan],
-        }
-    )
-    roles = {"customer_id": "id", "timestamp": "signup", "numeric": ["age"], "categorical": []}
-    out, log = clean("c.csv", df, roles, "customers", CleaningOptions(impute="ffill"))
-    assert out["age"].tolist() == [40.0, 30.0, 40.0, 40.0]  # a (March) takes c (February); d takes a
-    assert log == [
-        {
-            "table": "c.csv",
-            "step": "fill missing (ffill)",
-            "column": "age",
-            "rows_removed": 0,
-            "values_changed": 2,
-            "detail": "",
-        }
-    ]
-
-
-def test_impute_none_leaves_gaps():
-    df, roles = _customers()
-    out, log = clean("c.csv", df, roles, "customers", CleaningOptions(impute="none"))
-    assert out["age"].isna().sum() == 2
-    assert not [e for e in log if e["step"].startswith("fill")]
+    assert by_id.loc[["b", "e"], "age"].isna().all() and by_id.loc[["c", "h"], "segment"].isna().all()
+    assert out["age"].isna().sum() == 2 and out["segment"].isna().sum() == 2
+    assert not [e for e in log if e["values_changed"]]
 
 
 @pytest.mark.parametrize("option", ["keep", "cap", "remove"])
@@ -169,7 +133,7 @@ def test_outlier_options(option):
     df, roles = _customers()
     df = df.drop_duplicates().drop_duplicates("id", keep="last")  # a..j once: spend 10 10 10 10 11 12 9 8 13 14
     df.loc[df["id"] == "j", "spend"] = 100.0
-    out, log = clean("c.csv", df, roles, "customers", CleaningOptions(outliers=option, impute="none"))
+    out, log = clean("c.csv", df, roles, "customers", CleaningOptions(outliers=option))
     lo, hi = iqr_bounds(df["spend"])
     changed = [e for e in log if "outliers" in e["step"]]
     if option == "keep":
@@ -259,7 +223,7 @@ def test_bad_orders_end_to_end():
     [
         CleaningOptions(),
         CleaningOptions(returns="drop", outliers="remove"),
-        CleaningOptions(drop_duplicates=False, impute="none", outliers="cap"),
+        CleaningOptions(drop_duplicates=False, outliers="cap"),
     ],
 )
 def test_nothing_is_dropped_without_a_log_entry(options):

@@ -304,7 +304,11 @@ def test_vader_accuracy_on_labelled_sentences(nltk_analyzer):
     assert result.skipped == {} and result.non_english == 0
     _assert_same_as_nltk(data["text"].tolist(), result.scored, nltk_analyzer)
     agreement = sentiment.label_agreement(result.scored)
-    assert agreement == {"accuracy": pytest.approx(0.812, abs=0.01), "texts": 3000}
+    assert agreement == {
+        "accuracy": pytest.approx(0.812, abs=0.01),
+        "roc_auc": pytest.approx(0.891, abs=0.01),
+        "texts": 3000,
+    }
     by_source = {
         s: sentiment.label_agreement(result.scored[data["source"] == s])["accuracy"] for s in ("amazon", "imdb", "yelp")
     }

@@ -2,7 +2,8 @@
 
 Nothing is dropped or changed without being counted: every step appends
 `{"table", "step", "column", "rows_removed", "values_changed", "detail"}`
-entries to the cleaning log.
+entries to the cleaning log. Nothing is invented either: a missing value stays missing in every table the
+founder sees and downloads; models that need complete rows fill gaps inside their own pipelines, per fold.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from insight.data.roles import Roles
 from insight.data.standard import normalize_ids
 from insight.errors import InsightError
 
-Impute = Literal["none", "mean", "median", "most_frequent", "ffill"]
 Outliers = Literal["keep", "cap", "remove"]
 Returns = Literal["net", "drop"]
 
@@ -27,13 +27,17 @@ class CleaningOptions:
     """The cleaning choices a user makes on the Data page."""
 
     drop_duplicates: bool = True
-    impute: Impute = "median"
     outliers: Outliers = "keep"
     returns: Returns = "net"
+    customer_file: str | None = None  # when files do not share customers: analyse this file's (default: the first)
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> CleaningOptions:
+        """Options saved earlier (a share link): choices this version no longer offers are ignored."""
+        return cls(**{k: v for k, v in values.items() if k in cls.__dataclass_fields__})
 
     def __post_init__(self) -> None:
         allowed = {
-            "impute": ("none", "mean", "median", "most_frequent", "ffill"),
             "outliers": ("keep", "cap", "remove"),
             "returns": ("net", "drop"),
         }
@@ -138,7 +142,6 @@ def clean(
                     log_entry(name, "net off returns", detail=f"{int(returns.sum())} return rows subtract from spend")
                 )
     out = _handle_outliers(name, out, roles, kind, options, log)
-    out = _impute(name, out, roles, kind, options, log)
     cid = roles.get("customer_id")
     if cid and kind != "customers":
         no_id = out[cid].isna()
@@ -184,35 +187,4 @@ def _handle_outliers(name, df, roles, kind, options, log) -> pd.DataFrame:
                     name, "remove outliers", col, rows_removed=outside.sum(), detail=f"outside [{lo:,.2f}, {hi:,.2f}]"
                 )
             )
-    return out
-
-
-def _impute(name, df, roles, kind, options, log) -> pd.DataFrame:
-    if options.impute == "none":
-        return df
-    out = df.copy()
-    numeric = list(roles.get("numeric", []))
-    categorical = list(roles.get("categorical", []))
-    for col in numeric + categorical:
-        gaps = out[col].isna()
-        if not gaps.any():
-            continue
-        method = options.impute
-        if method in ("mean", "median") and col in categorical:
-            method = "most_frequent"
-        if method == "ffill":
-            order = roles.get("timestamp")
-            filled = (
-                out.sort_values(order)[col].ffill().bfill().reindex(out.index) if order else out[col].ffill().bfill()
-            )
-        elif method == "most_frequent":
-            mode = out[col].mode(dropna=True)
-            filled = out[col].fillna(mode.iloc[0]) if len(mode) else out[col]
-        else:
-            value = getattr(pd.to_numeric(out[col], errors="coerce"), method)()
-            filled = out[col].fillna(value)
-        changed = int(gaps.sum() - filled.isna().sum())
-        out[col] = filled
-        if changed:
-            log.append(log_entry(name, f"fill missing ({method.replace('_', ' ')})", col, values_changed=changed))
     return out

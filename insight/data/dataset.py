@@ -18,22 +18,21 @@ from typing import Any
 import pandas as pd
 
 from insight import demo
+from insight.data.assemble import assemble_customers, customer_groups
 from insight.data.cleaning import CleaningOptions, clean, log_entry
-from insight.data.customers import customer_table
 from insight.data.dialect import ReadReport
 from insight.data.kinds import borrow_customer_ids, infer_kind, link_items, validate_roles
 from insight.data.privacy import deployment_key, pseudonymise
 from insight.data.quality import QualityReport, quality_report
 from insight.data.read import read_table
-from insight.data.roles import KINDS, Roles, infer_roles
+from insight.data.roles import KINDS, Roles, ignored_columns, infer_roles
 from insight.data.standard import standardize
-from insight.data.types import parse_types
+from insight.data.types import TypeReport, parse_types
 from insight.errors import InsightError, ReadError
 from insight.store import default_data_dir
 
 Progress = Callable[[float, str], None]
 _CURRENCY_COLUMN = re.compile(r"currency|w[äa]hrung|devise|moneda|moeda|valuta|货币|币种", re.I)
-VALUE_ROLES = ("amount", "quantity", "unit_price", "rating")  # a customers file's own numbers, kept as attributes
 
 
 @dataclass
@@ -47,6 +46,7 @@ class Table:
     rows_raw: int
     read_report: ReadReport
     currency: dict[str, str] = field(default_factory=dict)  # money columns: the symbol they were written with
+    in_use: bool = True  # False: its customers are not those analysed (see `Dataset.customer_groups`)
     _standard: pd.DataFrame | None = field(default=None, repr=False)
 
     def standard(self) -> pd.DataFrame:
@@ -57,6 +57,10 @@ class Table:
 
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "_standard": None}  # derived: rebuilt on use, not stored twice
+
+    def ignored(self) -> dict[str, str]:
+        """The columns given no role, with the reason."""
+        return ignored_columns(self.frame, self.roles)
 
 
 @dataclass
@@ -71,6 +75,7 @@ class Dataset:
     cleaning_log: list[dict[str, Any]]
     quality: list[QualityReport]
     options: CleaningOptions = field(default_factory=CleaningOptions)
+    customer_groups: list[list[str]] = field(default_factory=list)  # files about the same customers, per group
     _transactions: pd.DataFrame | None = field(default=None, init=False, repr=False)
     _transactions_built: bool = field(default=False, init=False, repr=False)
 
@@ -80,12 +85,12 @@ class Dataset:
         return [c for c in self.customer_roles.get("pii", []) if c in self.customers]
 
     def table(self, kind: str) -> Table | None:
-        """The first table of a kind, or None."""
-        return next((t for t in self.tables if t.kind == kind), None)
+        """The first table of a kind in use, or None."""
+        return next((t for t in self.tables if t.kind == kind and t.in_use), None)
 
     def tables_of(self, kind: str) -> list[Table]:
-        """All tables of a kind."""
-        return [t for t in self.tables if t.kind == kind]
+        """All tables of a kind in use."""
+        return [t for t in self.tables if t.kind == kind and t.in_use]
 
     @property
     def currency(self) -> str | None:
@@ -130,53 +135,6 @@ def fingerprint(
     return h.hexdigest()
 
 
-def _attribute_columns(table: Table) -> list[str]:
-    roles = table.roles
-    cols = [*roles.get("numeric", []), *roles.get("categorical", []), *roles.get("pii", [])]
-    cols += [roles[r] for r in (*VALUE_ROLES, "label") if roles.get(r)]
-    # a column literally named "customer_id" that is not the id role would clash with the join key
-    skip = {"customer_id", roles.get("customer_id")}
-    return [c for c in dict.fromkeys(cols) if c in table.frame.columns and c not in skip]
-
-
-def _per_customer_feedback(table: Table) -> pd.DataFrame | None:
-    std = table.standard()
-    if "customer_id" not in std or std["customer_id"].isna().all():
-        return None
-    prefix = "feedback" if table.kind == "feedback" else "ratings"
-    g = std[std["customer_id"].notna()].groupby("customer_id")
-    out = pd.DataFrame({f"{prefix}_count": g.size()})
-    if "rating" in std:
-        out[f"mean_{'stars' if table.kind == 'feedback' else 'rating'}"] = g["rating"].mean()
-    return out.reset_index()
-
-
-def assemble_customers(tables: list[Table]) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """The customer table (personal data still in clear) and the roles of its attribute columns."""
-    tx = [t.standard() for t in tables if t.kind == "transactions" and "customer_id" in t.standard()]
-    attrs: list[tuple[pd.DataFrame, list[str]]] = []
-    roles: dict[str, Any] = {"numeric": [], "categorical": [], "pii": []}
-    for t in tables:
-        if t.kind == "customers" and t.roles.get("customer_id"):
-            cols = _attribute_columns(t)
-            frame = t.frame[cols].copy()
-            frame.insert(0, "customer_id", t.standard()["customer_id"])
-            attrs.append((frame, cols))
-            for role in ("numeric", "categorical", "pii"):
-                roles[role] += [c for c in t.roles.get(role, []) if c not in roles[role]]
-            money = [t.roles[r] for r in VALUE_ROLES if t.roles.get(r)]
-            roles["numeric"] += [c for c in money if c not in roles["numeric"]]
-            if t.roles.get("label"):
-                roles["label"] = t.roles["label"]
-        elif t.kind in ("feedback", "ratings"):
-            per = _per_customer_feedback(t)
-            if per is not None:
-                extra = [c for c in per.columns if c != "customer_id"]
-                attrs.append((per, extra))
-                roles["numeric"] += [c for c in extra if c not in roles["numeric"]]
-    return customer_table(tx, attrs), roles
-
-
 def _pseudonymise_personal_columns(table: Table, key: bytes) -> None:
     """The table's personal-data columns become pseudonyms in place (those that serve as no other role: an id
     that is personal data is already a pseudonym), so the Dataset, and every cache built from it, holds none."""
@@ -207,6 +165,93 @@ def _join_order_lines(parsed: list[tuple]) -> tuple[list[tuple], dict[str, str |
         out.append((report, frame, roles, types, kind))
         notes[report.file] = note
     return out, notes
+
+
+def _understand(
+    file_name: str, data: bytes, roles: dict[str, Roles] | None
+) -> tuple[ReadReport, pd.DataFrame, Roles, TypeReport]:
+    """Read, type and guess one file (roles given by upload name or by the name read, e.g. without '.gz');
+    anything unexpected becomes a ReadError naming the file, never a crash."""
+    raw, report = read_table(file_name, data)
+    given = (roles or {}).get(file_name) or (roles or {}).get(report.file)
+    try:
+        typed, types = parse_types(raw)
+        return report, typed, given or infer_roles(typed), types
+    except InsightError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - an upload must never show a traceback
+        raise ReadError(
+            f"{report.file} was read but could not be understood ({type(exc).__name__}: {exc}). Export it again as "
+            "CSV UTF-8, and if it still fails, send us the first rows."
+        ) from exc
+
+
+def draft_tables(
+    files: list[tuple[str, bytes]], roles: dict[str, Roles] | None = None, kinds: dict[str, str] | None = None
+) -> list[Table]:
+    """Each readable file as read and guessed, before checks and cleaning: what the role editor shows when
+    the roles do not fit yet (unreadable files are left out; `build_dataset` names them)."""
+    out = []
+    for file_name, data in files:
+        try:
+            report, typed, file_roles, _ = _understand(file_name, data, roles)
+        except InsightError:
+            continue
+        kind = (kinds or {}).get(report.file) or infer_kind(typed, file_roles)
+        out.append(Table(report.file, kind, typed, file_roles, len(typed), report))
+    return out
+
+
+def _read_log(report: ReadReport, types: TypeReport) -> list[dict[str, Any]]:
+    """What reading and typing did to a file, as cleaning-log lines."""
+    steps = [log_entry(report.file, "read", detail=note) for note in [*report.notes, *types.notes]]
+    if report.skipped_lines:
+        steps.append(
+            log_entry(
+                report.file,
+                "malformed lines left out",
+                rows_removed=len(report.skipped_lines),
+                detail="wrong number of fields",
+            )
+        )
+    for col, n in types.unparsed.items():
+        examples = ", ".join(f"'{x}'" for x in types.examples.get(col, []))
+        detail = f"not a {'date' if types.kinds[col] == 'datetime' else 'number'} like the rest"
+        steps.append(
+            log_entry(
+                report.file,
+                "unreadable values set to missing",
+                col,
+                values_changed=n,
+                detail=f"{detail}, e.g. {examples}" if examples else detail,
+            )
+        )
+    return steps
+
+
+def _choose_customers(tables: list[Table], chosen: str | None) -> tuple[list[list[str]], list[dict[str, Any]]]:
+    """Group the tables by shared customers; tables outside the chosen group (default: the first) are set
+    aside, and the log says why."""
+    groups = customer_groups(tables)
+    if len(groups) < 2:
+        return groups, []
+    keep = next((g for g in groups if chosen in g), groups[0])
+    log = []
+    for g in groups:
+        if g is keep:
+            continue
+        for t in tables:
+            if t.name in g:
+                t.in_use = False
+        log.append(
+            log_entry(
+                ", ".join(g),
+                "not joined",
+                detail=f"shares almost no customer ids with {', '.join(keep)} (under 10% of the smaller file): "
+                f"analysing the customers of {', '.join(keep)}; choose the other on the Data page",
+            )
+        )
+    return groups, log
 
 
 def build_dataset(
@@ -249,12 +294,10 @@ def build_dataset_with_lookup(
     for i, (file_name, data) in enumerate(files):
         step(0.6 * i / len(files), f"Reading {file_name}")
         try:
-            raw, report = read_table(file_name, data)
+            report, typed, file_roles, types = _understand(file_name, data, roles)
         except ReadError as exc:
             problems.append(str(exc))
             continue
-        typed, types = parse_types(raw)
-        file_roles = (roles or {}).get(report.file) or infer_roles(typed)
         parsed.append((report, typed, file_roles, types, infer_kind(typed, file_roles)))
     if problems:
         raise ReadError(" ".join(problems))
@@ -271,33 +314,19 @@ def build_dataset_with_lookup(
         step(0.6 + 0.3 * len(tables) / len(parsed), f"Cleaning {report.file}")
         cleaned, entries = clean(report.file, typed, file_roles, kind, options)
         entries += _pseudonymise_personal_id(report.file, cleaned, file_roles, key)
-        read_steps = [log_entry(report.file, "read", detail=note) for note in report.notes]
-        if report.skipped_lines:
-            read_steps.append(
-                log_entry(
-                    report.file,
-                    "malformed lines left out",
-                    rows_removed=len(report.skipped_lines),
-                    detail="wrong number of fields",
-                )
-            )
-        read_steps += [
-            log_entry(
-                report.file,
-                "unreadable values set to missing",
-                col,
-                values_changed=n,
-                detail="not a number / date like the rest",
-            )
-            for col, n in types.unparsed.items()
-        ]
+        read_steps = _read_log(report, types)
         if borrowed[report.file]:
             read_steps.append(log_entry(report.file, "joined to its orders", detail=borrowed[report.file]))
-        entries = read_steps + entries
-        log.extend(entries)
+        if kind == "customers" and not file_roles.get("customer_id"):
+            read_steps.append(
+                log_entry(report.file, "no customer id column", detail="one row per customer: numbered row-1, row-2, …")
+            )
+        log.extend(read_steps + entries)
         tables.append(Table(report.file, kind, cleaned, file_roles, len(typed), report, types.currency))
     step(0.9, "Building the customer table")
-    customers, customer_roles = assemble_customers(tables)
+    groups, notes = _choose_customers(tables, options.customer_file)
+    log.extend(notes)
+    customers, customer_roles = assemble_customers([t for t in tables if t.in_use])
     pii = [c for c in customer_roles["pii"] if c in customers]
     lookup = customers[["customer_id", *pii]].copy() if pii else None
     customers = pseudonymise(customers, pii, key)
@@ -313,6 +342,7 @@ def build_dataset_with_lookup(
         cleaning_log=log,
         quality=reports,
         options=options,
+        customer_groups=groups,
     )
     return ds, lookup
 

@@ -1,7 +1,8 @@
-"""Text tables: decode the bytes, find the delimiter, the header and the rows.
+"""Text tables: find the delimiter, the header and the rows of decoded text.
 
-`read_text` turns decoded text into a frame of text columns and records in a
-`ReadReport` what it guessed, so the Data page can say how a file was read.
+`read_text` turns decoded text into a frame of text columns and records in a `ReadReport` what it guessed,
+so the Data page can say how a file was read. A file it cannot split right is refused with the reason,
+never read into a silently wrong shape.
 """
 
 from __future__ import annotations
@@ -18,7 +19,12 @@ import pandas as pd
 from insight.errors import ReadError
 
 DELIMITERS = (",", ";", "\t", "|")
+MAX_COLUMNS = 2_000  # wider than any export we know; 50,000 header names took minutes before this check
+MAX_LINE_CHARS = 2_000_000  # one line; a long review (hundreds of thousands of characters) still fits
 _SAMPLE_LINES = 400
+_SAMPLE_CHARS = 4_000_000  # the sniffing sample stops here too, so a few very long lines stay cheap
+# Python's csv module refuses fields over 131,072 characters; a long review is a real cell, not an error.
+csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE_CHARS))
 
 
 @dataclass
@@ -30,56 +36,63 @@ class ReadReport:
     encoding: str | None = None
     delimiter: str | None = None
     header: bool = True
+    sheet: str | None = None
     skipped_lines: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
-def decode(data: bytes, name: str) -> tuple[str, str]:
-    """Decode text bytes: UTF-8 (with or without BOM), else cp1252, else latin-1."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace"), "utf-16"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
+def too_wide(name: str, width: int) -> ReadError:
+    """The refusal for a table with more columns than any analysis can use."""
+    return ReadError(
+        f"{name} has {width:,} columns; the limit is {MAX_COLUMNS:,}. Export only the columns you need "
+        "(customer, date, amount, product, …) and upload it again."
+    )
 
 
-def _split_counts(lines: list[str], delimiter: str, quoting: int) -> list[int]:
-    return [len(row) for row in csv.reader(lines, delimiter=delimiter, quoting=quoting)]
+def _records(lines: list[str], delimiter: str, quoting: int) -> list[tuple[int, int]]:
+    """(fields, physical lines spanned) per record: a quoted cell may span lines."""
+    reader = csv.reader(lines, delimiter=delimiter, quoting=quoting)
+    out = []
+    last = 0
+    for row in reader:
+        out.append((len(row), reader.line_num - last))
+        last = reader.line_num
+    return out
 
 
-def _consistency(counts: list[int]) -> tuple[float, int, int]:
-    """Share of lines (from its first use on, so titles above are ignored), lines and value of the commonest count."""
-    mode, hits = max(Counter(counts).items(), key=lambda kv: (kv[1], kv[0]))  # ties: the wider table
-    return hits / (len(counts) - counts.index(mode)), hits, mode
+def _consistency(records: list[tuple[int, int]]) -> tuple[float, int, int]:
+    """Share of lines (from the commonest count's first use on, so titles above are ignored) in records of
+    the commonest field count, those lines, and that count."""
+    lines_per_count: Counter[int] = Counter()
+    for count, span in records:
+        lines_per_count[count] += span
+    mode, hits = max(lines_per_count.items(), key=lambda kv: (kv[1], kv[0]))  # ties: the wider table
+    first = next(i for i, (count, _) in enumerate(records) if count == mode)
+    return hits / sum(span for _, span in records[first:]), hits, mode
 
 
 def sniff_delimiter(lines: list[str]) -> tuple[str | None, int]:
     """The delimiter whose field count is most consistent across the sample, and that count.
 
+    Quote-aware splitting wins ties, so a quoted cell holding a line break is one cell.
     Returns `(None, n)` for whitespace-aligned columns and `(None, 1)` for a single column.
     """
-    best: tuple[float, int, int, str | None] = (0.0, 0, 1, None)
+    best: tuple[float, int, int, int, str | None] = (0.0, 0, 0, 1, None)
     for delimiter in DELIMITERS:
         for quoting in (csv.QUOTE_MINIMAL, csv.QUOTE_NONE):
             try:
-                counts = _split_counts(lines, delimiter, quoting)
+                records = _records(lines, delimiter, quoting)
             except csv.Error:
                 continue
-            if not counts:
+            if not records:
                 continue
-            score, hits, mode = _consistency(counts)
-            if mode >= 2 and (score, hits, mode) > best[:3]:
-                best = (score, hits, mode, delimiter)
-    if best[3] is not None and best[0] >= 0.6:
-        return best[3], best[2]
-    score, _, mode = _consistency([len(line.split()) for line in lines])
+            score, hits, mode = _consistency(records)
+            key = (round(score, 3), hits, quoting == csv.QUOTE_MINIMAL, mode, delimiter)
+            if mode >= 2 and key[:4] > best[:4]:
+                best = key
+    if best[4] is not None and best[0] >= 0.6:
+        return best[4], best[3]
+    score, _, mode = _consistency([(len(line.split()), 1) for line in lines])
     if mode >= 2 and score >= 0.9:
         return None, mode
     return None, 1
@@ -156,12 +169,131 @@ def _read_with_arrow(body: str, delimiter: str, header: bool, names: list[str] |
     return df if all(isinstance(c, str) for c in df.columns) else None
 
 
+def _sample(all_lines: list[str]) -> list[str]:
+    lines, size = [], 0
+    for line in all_lines:
+        if not line.strip():
+            continue
+        lines.append(line)
+        size += len(line)
+        if len(lines) >= _SAMPLE_LINES + 20 or (size > _SAMPLE_CHARS and len(lines) >= 3):
+            break
+    return lines
+
+
+def _fields(line: str, delimiter: str) -> int:
+    return len(next(csv.reader([line], delimiter=delimiter), []))
+
+
+def _second_separator(lines: list[str], delimiter: str | None, n_fields: int) -> tuple[int, list[str], int] | None:
+    """(n, [first, second], lines fitting neither) when some lines split into n fields by one delimiter and
+    others only by another: a file pasted together from two exports. None when one delimiter explains it, or
+    when quoted cells span lines (then lines are not rows)."""
+    if any(line.count('"') % 2 for line in lines):
+        return None
+    if delimiter is not None:
+        choices = [(n_fields, delimiter)] if n_fields >= 2 else []
+    else:
+        widths = sorted({_fields(line, d) for line in lines[:50] for d in DELIMITERS} - {0, 1})
+        choices = [(n, d) for n in widths for d in DELIMITERS]
+    for n, first in choices:
+        fit = [_fields(line, first) == n for line in lines]
+        off = [line for line, ok in zip(lines, fit, strict=True) if not ok]
+        if not off or not any(fit):
+            continue
+        for second in DELIMITERS:
+            if second == first:
+                continue
+            by_second = sum(_fields(line, second) == n for line in off)
+            if by_second and (delimiter is not None or by_second == len(off)):
+                return n, [first, second], len(off) - by_second
+    return None
+
+
+def _read_mixed(lines: list[str], n: int, delimiters: list[str], _unfit: int, report: ReadReport) -> pd.DataFrame:
+    rows = []
+    for line in lines:
+        for d in delimiters:
+            row = next(csv.reader([line], delimiter=d), [])
+            if len(row) == n:
+                rows.append(row)
+                break
+    split = rows[0], rows[1:]
+    header = _has_header(*split)
+    report.delimiter = " and ".join(repr(d) for d in delimiters)
+    report.header = header
+    report.notes.append(f"lines use two different separators ({report.delimiter}); each line was split by its own")
+    names = rows[0] if header else [f"column_{j + 1}" for j in range(n)]
+    return pd.DataFrame(rows[1:] if header else rows, columns=names, dtype=object)
+
+
+def _unwrap(df: pd.DataFrame, report: ReadReport) -> pd.DataFrame | None:
+    """A CSV whose every line is one quoted field holding a whole CSV line (exported twice): the inner table."""
+    values = [str(df.columns[0]), *df.iloc[:, 0].astype(str).tolist()]
+    inner = "\n".join(values)
+    lines = _sample(inner.split("\n"))
+    delimiter, n_fields = sniff_delimiter(lines)
+    if delimiter is None or n_fields < 2:
+        return None
+    if delimiter not in values[0] or sum(delimiter in v for v in values[:500]) < 0.9 * min(len(values), 500):
+        return None
+    report.notes.append("every line was one quoted field holding a whole row (exported twice); read the rows inside")
+    return read_text(inner, report)
+
+
+def _drop_repeated_headers(df: pd.DataFrame, report: ReadReport) -> pd.DataFrame:
+    """Rows that repeat the header (exports pasted together, page breaks of a report) are not data."""
+    if df.shape[1] < 2:
+        return df
+    first = df.columns[0]
+    suspects = df.index[df[first].astype(str).str.strip().eq(str(first).strip())]
+    if suspects.empty:
+        return df
+    rows = df.loc[suspects]
+    same = sum(rows[c].astype(str).str.strip().eq(str(c).strip()) for c in df.columns)
+    repeated = df.index.isin(suspects[same >= 0.9 * df.shape[1]])
+    if repeated.any():
+        report.notes.append(f"{int(repeated.sum()):,} repeated header line(s) removed")
+        return df[~repeated].reset_index(drop=True)
+    return df
+
+
 def read_text(text: str, report: ReadReport) -> pd.DataFrame:
+    """The table in decoded text: delimiter, header and rows found, checked against the limits."""
     all_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    lines = [line for line in all_lines[: _SAMPLE_LINES + 20] if line.strip()]
+    longest = max(map(len, all_lines))
+    if longest > MAX_LINE_CHARS:
+        raise ReadError(
+            f"{report.file} has a line of {longest:,} characters; the limit is {MAX_LINE_CHARS:,}. This is not a "
+            "table export (or its line breaks are missing): export it again as CSV with one row per line."
+        )
+    lines = _sample(all_lines)
     if not lines:
         raise ReadError(f"{report.file} is empty. Export the file again with its rows, then upload it.")
     delimiter, n_fields = sniff_delimiter(lines[:_SAMPLE_LINES])
+    if n_fields > MAX_COLUMNS:
+        raise too_wide(report.file, n_fields)
+    if len(lines) >= 3 and _second_separator(lines[:_SAMPLE_LINES], delimiter, n_fields) is not None:
+        every = [line for line in all_lines if line.strip()]
+        mixed = _second_separator(every, delimiter, n_fields)
+        if mixed is not None and mixed[2] == 0:
+            return _drop_repeated_headers(_read_mixed(every, *mixed, report), report)
+        if mixed is not None:
+            raise ReadError(
+                f"{report.file} mixes separators ({' and '.join(repr(d) for d in mixed[1])}) and {mixed[2]:,} "
+                "line(s) fit neither. Open it in a spreadsheet and export it again with one separator."
+            )
+    df = _read_body(all_lines, lines, delimiter, n_fields, report)
+    if df.shape[1] == 1 and len(df) >= 2:
+        inner = _unwrap(df, report)
+        if inner is not None:
+            return inner
+    return _drop_repeated_headers(df, report)
+
+
+def _read_body(
+    all_lines: list[str], lines: list[str], delimiter: str | None, n_fields: int, report: ReadReport
+) -> pd.DataFrame:
     trailing = delimiter is not None and n_fields > 2 and _trailing_delimiter(lines[:50], delimiter, n_fields)
     n_fields -= trailing
     junk = _leading_junk(lines, delimiter, n_fields) if n_fields > 1 else 0

@@ -1,11 +1,14 @@
-"""The role editor's table: one row per column with its role in words and examples, and the mapping it gives back."""
+"""The role editor's rules, for the Data page's table and the command line's `--role`: one role per column, a
+single role on one column only, a cleared role means "no role", and every conflict is reported with the fix.
+The page shows each role in words (`ROLE_LABELS`); the command line takes the role names."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from insight.data.dataset import Table
-from insight.data.roles import MULTI_ROLES, SINGLE_ROLES, Roles
+from insight.data.hints import KINDS, MULTI_ROLES, SINGLE_ROLES, Roles
+from insight.errors import SchemaError
 
 ROLE_LABELS = {  # each role as the editor shows it
     "customer_id": "customer id",
@@ -27,37 +30,92 @@ ROLE_CHOICES = ("", *(ROLE_LABELS[r] for r in (*SINGLE_ROLES, *MULTI_ROLES)))
 _ROLE_OF = {label: role for role, label in ROLE_LABELS.items()}
 
 
-def editor_rows(table: Table) -> pd.DataFrame:
-    """Column, Role (one per column; a single role wins, so an email that is the customer id shows so) and
-    three example values (never for personal data)."""
-    personal = set(table.roles.get("pii", []))
+def _role(value: object) -> str:
+    """A cell of the editor's role column as a role name; a cleared cell (None, NaN, '') is no role."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return ""
+    text = str(value).strip()
+    return _ROLE_OF.get(text, text)
+
+
+def _assigned(table: Table) -> dict[str, str]:
+    """Each column's one role name (a single role wins, so an email that is the customer id shows so)."""
     assigned: dict[str, str] = {}
     for role in (*MULTI_ROLES, *SINGLE_ROLES):
         cols = table.roles.get(role) or []
         for col in [cols] if isinstance(cols, str) else cols:
-            assigned[col] = ROLE_LABELS[role]
+            assigned[col] = role
+    return assigned
+
+
+def editor_rows(table: Table) -> pd.DataFrame:
+    """Column, Role (in words, one per column), three example values (never for personal data) and why a
+    column has no role."""
+    personal = set(table.roles.get("pii", []))
+    assigned = _assigned(table)
+    ignored = table.ignored()
     return pd.DataFrame(
         {
             "Column": list(table.frame.columns),
-            "Role": [assigned.get(c, "") for c in table.frame.columns],
+            "Role": [ROLE_LABELS[assigned[c]] if c in assigned else "" for c in table.frame.columns],
             "Example": [
                 "(personal data)" if c in personal else ", ".join(table.frame[c].dropna().astype(str).head(3))
                 for c in table.frame.columns
             ],
+            "No role because": [ignored.get(c, "") for c in table.frame.columns],
         }
     )
 
 
-def roles_from_rows(table: Table, rows: pd.DataFrame) -> Roles:
-    """The role mapping an edited table gives; a customer id that was personal data stays pseudonymised."""
+def _mapping(pairs: list[tuple[str, str]], personal: set[str]) -> Roles:
+    """The roles of (column, role) pairs, or a SchemaError listing every conflict and unknown role."""
     mapping: dict = {role: [] for role in MULTI_ROLES}
-    for col, label in zip(rows["Column"], rows["Role"], strict=True):
-        role = _ROLE_OF.get(label)
+    problems = []
+    for col, role in pairs:
         if role in MULTI_ROLES:
             mapping[role].append(col)
+        elif role in SINGLE_ROLES:
+            if role in mapping:
+                problems.append(
+                    f"'{ROLE_LABELS[role]}' is on two columns, '{mapping[role]}' and '{col}': keep it on one"
+                )
+            else:
+                mapping[role] = col
         elif role:
-            mapping[role] = col
-    personal = set(table.roles.get("pii", []))
-    if mapping.get("customer_id") in personal - set(mapping["pii"]):
+            problems.append(f"'{role}' is not a role (use one of: {', '.join(SINGLE_ROLES + MULTI_ROLES)})")
+    if problems:
+        raise SchemaError("; ".join(problems) + ".")
+    if mapping.get("customer_id") in personal - set(mapping["pii"]):  # an email id stays pseudonymised
         mapping["pii"].append(mapping["customer_id"])
     return mapping
+
+
+def roles_from_rows(table: Table, rows: pd.DataFrame) -> Roles:
+    """The role mapping an edited table gives; a customer id that was personal data stays pseudonymised."""
+    pairs = [(col, _role(role)) for col, role in zip(rows["Column"], rows["Role"], strict=True)]
+    return _mapping(pairs, set(table.roles.get("pii", [])))
+
+
+def edit_roles(table: Table, edits: dict[str, str]) -> Roles:
+    """The table's roles with `edits` ({column: role name}, '' for no role) applied as the role editor would: an
+    edited column takes only its new role, and a single role given to it leaves the column that held it."""
+    unknown = [c for c in edits if c not in table.frame.columns]
+    if unknown:
+        columns = ", ".join(f"'{c}'" for c in table.frame.columns)
+        raise SchemaError(f"{table.name} has no column {', '.join(map(repr, unknown))}; its columns are {columns}.")
+    current = _assigned(table)
+    given = {role for role in edits.values() if role in SINGLE_ROLES}
+    pairs = []
+    for col in table.frame.columns:
+        role = edits[col] if col in edits else current.get(col, "")
+        if col not in edits and role in given:
+            role = ""  # the guess gives way to the explicit choice
+        pairs.append((col, role))
+    return _mapping(pairs, set(table.roles.get("pii", [])))
+
+
+def check_kind(kind: str) -> str:
+    """A table kind named on the command line, or a SchemaError listing the kinds."""
+    if kind not in KINDS:
+        raise SchemaError(f"'{kind}' is not a table kind; use one of {', '.join(KINDS)}.")
+    return kind

@@ -7,31 +7,76 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from insight.data.roles import MULTI_ROLES, SINGLE_ROLES, Roles, _is_text
+from insight.data.hints import MULTI_ROLES, SINGLE_ROLES, Roles, question
 from insight.data.standard import normalize_ids
+from insight.data.values import few_values, is_number, is_text
 from insight.errors import SchemaError
+
+_LINE = ("item_id", "item_name", "order_id", "quantity")  # what makes a row one line of an order
+# Roles a kind has no use for; a guessed one moves to the numeric or categorical attributes
+_UNUSED = {
+    "customers": ("order_id", "item_id", "item_name", "quantity", "unit_price", "amount", "rating"),
+    "items": ("order_id", "quantity", "amount", "rating", "timestamp", "label"),
+    "feedback": ("amount", "quantity", "unit_price"),
+    "ratings": ("amount", "quantity", "unit_price", "label"),
+    "transactions": ("label",),
+}
+SURVEY_QUESTIONS = 3  # question headers ("5. How often do you visit?") that make a table a survey
 
 
 def infer_kind(df: pd.DataFrame, roles: Roles) -> str:
     """Guess what a table holds from its roles and whether customer ids repeat.
 
-    Roles naming a column the file does not have (yet: a customer id borrowed from an orders file) are
-    left out of the guess; `validate_roles` reports them if they stay missing.
+    Orders without a customer column are still orders (transactions); a table of item ids or names with
+    prices and no orders is a catalogue (items); answers to several questions are feedback, with or without
+    free text. Roles naming a column the file does not have (yet: a customer id borrowed from an orders file)
+    are left out of the guess; `validate_roles` reports them if they stay missing.
     """
     roles = {r: c for r, c in roles.items() if r in MULTI_ROLES or c in df.columns}
-    if roles.get("text"):
+
+    def has(role: str) -> bool:
+        return bool(roles.get(role))
+
+    money = has("amount") or (has("quantity") and has("unit_price"))
+    if has("text") and not money:
         return "feedback"
     cid = roles.get("customer_id")
-    if cid and roles.get("rating") and roles.get("item_id"):
+    if cid and has("rating") and has("item_id") and not money:
         return "ratings"
     if cid:
         repeats = not df[cid].dropna().is_unique
-        if repeats and any(roles.get(r) for r in ("timestamp", "amount", "quantity", "order_id", "item_id")):
-            return "transactions"
-        return "customers"
-    if roles.get("item_id") and df[roles["item_id"]].dropna().is_unique:
+        events = any(has(r) for r in ("timestamp", "amount", *_LINE))
+        lines = has("timestamp") and any(has(r) for r in _LINE)
+        return "transactions" if (repeats and events) or lines else "customers"
+    if has("timestamp") and (money or any(has(r) for r in _LINE)):
+        return "transactions"
+    if has("order_id") and any(has(r) for r in ("item_id", "item_name", "quantity", "amount")):
+        return "transactions"
+    if has("item_id") or has("item_name"):
         return "items"
+    if sum(question(str(c)) for c in df.columns) >= SURVEY_QUESTIONS and (has("label") or has("rating")):
+        return "feedback"
     return "customers"
+
+
+def prune_roles(df: pd.DataFrame, roles: Roles, kind: str) -> Roles:
+    """The roles without those the kind has no use for (a customer list's spend is an attribute, not an order
+    amount; a catalogue's star rating is no one's rating); pruned columns become attributes."""
+    out = dict(roles)
+    numeric = list(out.get("numeric", []))
+    categorical = list(out.get("categorical", []))
+    for role in _UNUSED.get(kind, ()):
+        col = out.pop(role, None)
+        if not col or col not in df.columns:
+            continue
+        if is_number(df[col]) and df[col].nunique() > 1:
+            numeric.append(col)
+        elif (is_text(df[col]) or pd.api.types.is_bool_dtype(df[col])) and few_values(df[col]):
+            categorical.append(col)
+    order = {c: i for i, c in enumerate(df.columns)}
+    out["numeric"] = sorted(dict.fromkeys(numeric), key=order.get)
+    out["categorical"] = sorted(dict.fromkeys(categorical), key=order.get)
+    return out
 
 
 def link_items(tables: list[tuple[pd.DataFrame, Roles, str]]) -> list[str]:
@@ -51,7 +96,7 @@ def link_items(tables: list[tuple[pd.DataFrame, Roles, str]]) -> list[str]:
                     if roles.get(role):
                         roles["numeric"] = [*roles.get("numeric", []), roles.pop(role)]
                 if not roles.get("item_name"):
-                    short = [c for c in df.columns if _is_text(df[c]) and c not in roles.get("pii", [])]
+                    short = [c for c in df.columns if is_text(df[c]) and c not in roles.get("pii", [])]
                     short += roles.get("pii", [])
                     if short:
                         roles["item_name"] = short[0]
@@ -100,27 +145,34 @@ def borrow_customer_ids(tables: list[tuple[str, pd.DataFrame, Roles]]) -> list[t
 
 
 def validate_roles(df: pd.DataFrame, roles: Roles, kind: str) -> None:
-    """Check a (possibly user-edited) mapping: columns exist, kinds have what they need."""
+    """Check a (possibly user-edited) mapping: known roles, existing columns, one role per column, and what each
+    kind needs; every problem is listed at once, with the fix."""
     problems = []
+    single: dict[str, str] = {}
     for role, cols in roles.items():
         if role not in SINGLE_ROLES + MULTI_ROLES:
             problems.append(f"'{role}' is not a known role (use one of: {', '.join(SINGLE_ROLES + MULTI_ROLES)})")
             continue
+        if role in SINGLE_ROLES and cols is not None and not isinstance(cols, str):
+            problems.append(f"role '{role}' can go to one column only; it was given {len(cols)}")
+            continue
         for c in [cols] if isinstance(cols, str) else cols or []:
             if c not in df.columns:
                 problems.append(f"role '{role}' points at '{c}', which is not a column of this file")
+            elif role in SINGLE_ROLES and c in single:
+                problems.append(f"column '{c}' has two roles, '{single[c]}' and '{role}': keep one")
+            elif role in SINGLE_ROLES:
+                single[c] = role
     need = {
-        "transactions": ["customer_id"],
-        "feedback": ["text"],
+        "feedback": ["text"] if not (roles.get("label") or roles.get("rating")) else [],
         "ratings": ["customer_id", "item_id", "rating"],
-        "items": ["item_id"],
-        "customers": ["customer_id"],
+        "items": ["item_id"] if not roles.get("item_name") else [],
     }.get(kind, [])
     for role in need:
         if not roles.get(role):
             problems.append(f"a {kind} table needs a '{role}' column: pick it in the role editor")
-    money = roles.get("amount") or (roles.get("quantity") and roles.get("unit_price"))
+    money = roles.get("amount") or roles.get("unit_price")
     if kind == "transactions" and not money and not roles.get("timestamp"):
-        problems.append("a transactions table needs a date or an amount (or quantity and unit price)")
+        problems.append("a transactions table needs a date or an amount (or a unit price)")
     if problems:
         raise SchemaError("; ".join(problems) + ".")

@@ -1,296 +1,436 @@
 """Column roles: guess what each column of a table holds, from its name (in several languages) and its values.
 
-Roles are the fixed names the CLI and the tests use; the user corrects the
-guess on the Data page and the corrected mapping is what every analysis
-reads, through `insight.data.standard.standardize`.
+A name proposes, the values decide: a column with one value in every row takes no role, an id holds codes
+with many values (never yes/no, never sentences), money is never an item id, a count or an average is never
+the amount, and a name that says "leaving" is what makes a churn label. Once the table's kind is known, the
+roles it has no use for become attributes (`insight.data.kinds.prune_roles`).
+
+Roles are the fixed names the CLI and the tests use; the user corrects the guess on the Data page (or with
+`--role` on the command line) and the corrected mapping is what every analysis reads, through
+`insight.data.standard.standardize`.
 """
 
 from __future__ import annotations
 
 import re
 
-import numpy as np
 import pandas as pd
 
-KINDS = ("customers", "transactions", "feedback", "ratings", "items")
-SINGLE_ROLES = (
-    "customer_id",
-    "timestamp",
-    "order_id",
-    "item_id",
-    "item_name",
-    "quantity",
-    "unit_price",
-    "amount",
-    "rating",
-    "text",
-    "label",
+from insight.data import values as v
+from insight.data.hints import (
+    AGGREGATE,
+    ATTRIBUTE,
+    COUNT_NAME,
+    GENERIC_HEADER,
+    KINDS,
+    LEAVING,
+    MULTI_ROLES,
+    OTHER_ENTITY,
+    OUTCOME,
+    SINGLE_ROLES,
+    SNAPSHOT_TIME,
+    Roles,
+    bare_id,
+    entity_hint,
+    id_name,
+    not_spend,
+    question,
+    time_tier,
+    value_hint,
+    words,
 )
-MULTI_ROLES = ("numeric", "categorical", "pii")
-Roles = dict[str, "str | list[str]"]
+from insight.data.kinds import infer_kind, prune_roles
+from insight.data.people import PERSON_HINT, author
+from insight.data.people import personal as personal_data
 
-# Name hints per role, English first, then German, French, Spanish, Portuguese, Italian, Dutch.
-_HINTS: dict[str, str] = {
-    "customer_id": r"customer|client|user|member|buyer|shopper|account|kunde|kund|cliente|utilisateur|usuario|"
-    r"utente|klant|gebruiker|subscriber|contact|^cust|reviewer|author|guest|visitor|patient|student|donor|"
-    r"respondent|household|player",
-    "order_id": r"order|invoice|transaction|receipt|basket|bestell|rechnung|auftrag|commande|facture|pedido|"
-    r"factura|fattura|ordine|bestelling|factuur|bon|beleg",
-    "item_id": r"item|product|sku|stock.?code|article|artikel|produkt|produit|producto|produto|prodotto|"
-    r"movie|film|book|isbn|asin|ean|upc|service|plan|course",
-    "item_name": r"description|descr|title|product.?name|item.?name|bezeichnung|beschreibung|libell|designation|"
-    r"descripci|nombre.?prod|titel|titre|titulo|omschrijving",
-    "timestamp": r"date|time|datum|fecha|data|jour|day|created|placed|zeit|stamp|when|fecha|dia|giorno",
-    "quantity": r"qty|quantit|number.?of|units|count|menge|anzahl|st[uü]ck|cantidad|quantidade|aantal|pieces|cds",
-    "unit_price": r"price|unit.?cost|preis|prix|precio|preco|prezzo|prijs|rate",
-    "amount": r"amount|total|revenue|sales|spend|spent|value|dollar|euro|paid|payment|sum|betrag|umsatz|summe|"
-    r"montant|importe|monto|valor|importo|bedrag|charges|gmv|net|gross",
-    "rating": r"rating|stars?$|^overall$|score|grade|bewertung|sterne|note|[eé]valuation|valoraci|puntuaci|avalia|"
-    r"voto|valutazione|beoordeling|cijfer",
-    "text": r"comment|review|feedback|text|message|body|remark|opinion|sentence|note|kommentar|bewertungstext|"
-    r"nachricht|avis|commentaire|comentario|rese|recensione|opmerking|mensaje|complaint|survey|answer",
-    "label": r"churn|attrition|exited|cancel|left|lost|gek[uü]ndigt|abandono|r[ée]sili|baja|opzegging|"
-    r"outcome|target|label|is.?active|retained|status",
-}
-# Names that say "this customer left" outright; they win over looser outcome names (IsActiveMember, Status).
-_STRONG_LABEL = re.compile(
-    r"churn|attrition|exited|cancel|(^|[\W_])(left|lost)($|[\W_])|gek[uü]ndigt|abandono|r[ée]sili|baja|opzegging", re.I
+__all__ = ["KINDS", "MULTI_ROLES", "SINGLE_ROLES", "Roles", "ignored_columns", "infer_roles", "outcome_name"]
+
+ORDER_LEVEL_EVIDENCE = 3  # orders with several lines needed before money is called an order's, not a line's
+TEXTS_PER_AUTHOR = 1.5  # below this the "authors" are one-off names (es buyers), not customers to follow
+_ORDER_NUMBER = re.compile(r"^#\d+$")  # Shopify's order "Name": #1030
+_PRICE_TIERS = (
+    re.compile(r"^(price|prices|unit price|unit cost|preis|prix|precio|preço|prezzo|prijs)$|单价|售价", re.I),
+    re.compile(r"regular|list|base|retail|normal|standard|unit|定价", re.I),
+    re.compile(r"original|compare|was", re.I),
 )
-# Money that is not what the customer spent on the goods: freight_value, Shipping, Taxes, Amount Refunded.
-_NOT_SPEND = r"freight|shipping|postage|porto|versand|tax|vat|fee|discount|tip|refund"
-# Counts of things (NumOfProducts, n_items, order_count) are numbers about a customer, not identifiers.
-_COUNT_NAME = re.compile(r"^n_|^num.?of|number.?of|count|qty|quantit|anzahl|menge", re.I)
-# Ids of other things than customers: never the customer id by the generic "..._id" fallback.
-_OTHER_ENTITY = re.compile(
-    r"seller|vendor|supplier|merchant|store|shop|business|review|session|event|line|row|record|payment|"
-    r"shipment|ticket|campaign|employee|agent|staff|category|region|country|city",
-    re.I,
-)
-_PERSON_NAME = re.compile(r"name$|^name|^nome|^nombre|^nom$|^naam|^vorname|^nachname", re.I)
-# ...but not the name of a thing: product_name, Lineitem name, CompanyName, filename
-_THING_NAME = re.compile(
-    r"(product|item|article|artikel|file|brand|category|store|shop|host|company|business|plan|service|stock|sku|"
-    r"movie|film|book|course|city|country|state|region|event|campaign|column|table|sheet|seller|vendor|supplier)"
-    r"[\W_]?name$",
-    re.I,
-)
-_CONTACT_NAME = re.compile(
-    r"e.?mail|phone|mobile|(^|[\W_])tel(efon|ephone|\.|$|[\W_])|fax|address|street|adresse|stra[sß]e|direcci|"
-    r"endere|indirizzo|adres|(^|[\W_])zip|postal|postcode|plz|ssn|passport|iban|birth|geburt|nacimiento",
-    re.I,
-)
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.I)
-_PHONE = re.compile(r"^\+?[\d\s().\-/]{7,20}$")
-
-
-def _hint(role: str, name: str) -> bool:
-    return re.search(_HINTS[role], name, flags=re.I) is not None
-
-
-def _is_number(s: pd.Series) -> bool:
-    return pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
-
-
-def _is_text(s: pd.Series) -> bool:
-    return s.dtype == object or pd.api.types.is_string_dtype(s)
-
-
-def _is_integral(s: pd.Series) -> bool:
-    v = s.dropna()
-    return _is_number(s) and len(v) > 0 and bool(np.all(np.mod(v.to_numpy(dtype=float), 1) == 0))
-
-
-def _binary_values(s: pd.Series) -> bool:
-    present = s.dropna()
-    if present.nunique() > 10:  # spelling variants (Yes, yes, YES) aside, two values cannot be more
-        return False
-    values = {str(v).strip().lower() for v in present.unique()}
-    values = {v[:-2] if v.endswith(".0") else v for v in values}
-    return 1 < len(values) <= 2
-
-
-def _sample(s: pd.Series, n: int = 500) -> pd.Series:
-    """The first `n` present values as text: enough to judge a column by, cheap on a million rows."""
-    return s.head(5000).dropna().astype(str).head(n)
-
-
-def _mean_words(s: pd.Series) -> float:
-    sample = _sample(s)
-    return float(sample.str.split().str.len().mean()) if len(sample) else 0.0
-
-
-def _is_pii(name: str, s: pd.Series) -> bool:
-    """Names, contact details and the like: by column name (values that fit) or by values (emails, phones)."""
-    sample = _sample(s, 300)
-    if _binary_values(sample):  # PhoneService Yes/No is a fact about a plan, not a phone number
-        return False
-    if _PERSON_NAME.search(name) and not _THING_NAME.search(name):  # "Name" holding #1001 is an order number
-        return bool(len(sample)) and sample.str.contains(r"[^\W\d_]").mean() >= 0.5
-    if _CONTACT_NAME.search(name):
-        return True
-    if not _is_text(s) or sample.empty:
-        return False
-    return _emails(sample) or _phones(sample)
-
-
-def _phones(sample: pd.Series) -> bool:
-    """Phone numbers: 7-15 digits, written with a + or 0 in front or with separators; plain numbers such as
-    ids (15634602) or Excel's floats (17850.0) are not phones."""
-    digits = sample.str.count(r"\d").between(7, 15)
-    plain = sample.str.fullmatch(r"[1-9]\d*(\.\d+)?")
-    formatted = sample.str.contains(r"^[+0]|[\s()\-/]")
-    return bool((sample.str.match(_PHONE) & digits & ~plain & formatted).mean() > 0.9)
-
-
-def _emails(sample: pd.Series) -> bool:
-    return bool(len(sample)) and bool(sample.str.match(_EMAIL).mean() > 0.8)
-
-
-def _id_like(s: pd.Series) -> bool:
-    """Codes with several distinct values: text or whole numbers, not sentences or dates."""
-    v = s.dropna()
-    if len(v) == 0 or pd.api.types.is_datetime64_any_dtype(s):
-        return False
-    if _is_number(s) and not _is_integral(s):
-        return False
-    if _is_text(s) and _mean_words(s) > 2.5:
-        return False
-    return v.nunique() >= 2
-
-
-def _code_like(s: pd.Series) -> bool:
-    """Values without spaces (SKU-104, 00042), as opposed to names."""
-    sample = _sample(s)
-    return bool(len(sample)) and sample.str.contains(" ").mean() < 0.2
-
-
-def _many_values(s: pd.Series) -> bool:
-    v = s.dropna()
-    return v.nunique() >= max(2, min(50, 0.01 * len(v)))
-
-
-def _few_values(s: pd.Series) -> bool:
-    """Few enough distinct values to be categories (a plan, a country), as the categorical role uses."""
-    return 1 < s.nunique() <= max(12, min(50, 0.05 * len(s)))
-
-
-def _pick(candidates: list[str], taken: set[str]) -> str | None:
-    for c in candidates:
-        if c not in taken:
-            return c
-    return None
-
-
-def infer_roles(df: pd.DataFrame) -> Roles:
-    """Guess the role of each column of a typed table (see `insight.io.parse_types`)."""
-    cols = list(df.columns)
-    roles: dict[str, object] = {}
-    taken: set[str] = set()
-
-    def assign(role: str, col: str | None) -> None:
-        if col is not None:
-            roles[role] = col
-            taken.add(col)
-
-    personal = {c: _is_pii(c, df[c]) for c in cols}
-    pii = [c for c in cols if personal[c] and not _hint("customer_id", c.replace("name", ""))]
-    pii += [c for c in cols if c not in pii and personal[c] and not _id_like(df[c])]
-    pii = [c for c in cols if c in pii]
-    taken.update(pii)
-
-    texts = [
-        c
-        for c in cols
-        if c not in taken
-        and _is_text(df[c])
-        and _mean_words(df[c]) >= 4
-        and (_hint("text", c) or not _hint("item_name", c))  # a product description is not feedback
-    ]
-    texts.sort(key=lambda c: (not _hint("text", c), -_mean_words(df[c])))
-    assign("text", texts[0] if texts else None)
-
-    dates = [c for c in cols if c not in taken and pd.api.types.is_datetime64_any_dtype(df[c])]
-    dates.sort(
-        key=lambda c: (not re.search(r"order|purchase|invoice|trans|paid|rated|created|date$|^date", c, re.I), c)
-    )
-    ids = [c for c in cols if c not in taken and _id_like(df[c]) and not _COUNT_NAME.search(c)]
-    id_roles = ("customer_id", "order_id", "item_id")
-    for role in id_roles:
-        hinted = [c for c in ids if _hint(role, c)]
-        # order_item_id is a line number of an order, product_id the item: fewer other roles' hints first
-        hinted.sort(key=lambda c: (sum(_hint(r, c) for r in id_roles if r != role), not _code_like(df[c])))
-        assign(role, _pick(hinted, taken))
-    unnamed = all(re.fullmatch(r"column_\d+", c) for c in cols)
-    many = [c for c in ids if _many_values(df[c])]
-    if "customer_id" not in roles and unnamed:
-        assign("customer_id", _pick(many, taken))
-    if "customer_id" not in roles:
-        generic = [
-            c
-            for c in many
-            if re.search(r"(^|[\W_])id$|^id", c, re.I)
-            and not _OTHER_ENTITY.search(c)
-            and not any(_hint(r, c) for r in ("order_id", "item_id", "text", "rating"))
-        ]
-        assign("customer_id", _pick(generic, taken))
-    if "customer_id" not in roles:  # shops that know customers only by email (Shopify orders, form tools)
-        assign("customer_id", next((c for c in pii if _emails(_sample(df[c], 300))), None))
-    held_back = [c for c in cols if (c not in taken or c == roles.get("customer_id")) and personal[c]]
-    pii += [c for c in held_back if c not in pii]  # names held back above in case they were the only customer id
-    taken.update(held_back)
-    one_per_customer = "customer_id" in roles and df[roles["customer_id"]].dropna().is_unique
-    if one_per_customer and "item_id" in roles and _few_values(df[roles["item_id"]]):
-        taken.discard(roles.pop("item_id"))  # a customer's plan or service (3 values) is an attribute
-
-    numbers = [c for c in cols if c not in taken and _is_number(df[c])]
-    for role in ("rating", "quantity", "unit_price", "amount"):
-        for c in numbers:
-            if c in taken or not _hint(role, c):
-                continue
-            if role == "rating" and not (df[c].min() >= 0 and df[c].max() <= 10):
-                continue
-            if role == "amount" and re.search(r"score|rank|index|percent|pct|%|rate|" + _NOT_SPEND, c, re.I):
-                continue
-            assign(role, c)
-            break
-    if unnamed and "customer_id" in roles:
-        free = [c for c in numbers if c not in taken]
-        assign("quantity", _pick([c for c in free if _is_integral(df[c]) and df[c].max() < 1000], taken))
-        assign("amount", _pick([c for c in free if not _is_integral(df[c])], taken))
-    if "item_id" in roles or "order_id" in roles or ("customer_id" in roles and not one_per_customer):
-        names = [
-            c
-            for c in cols
-            if c not in taken
-            and _is_text(df[c])
-            and (_hint("item_name", c) or (_hint("item_id", c) and not _code_like(df[c])))
-        ]
-        assign("item_name", names[0] if names else None)
-    if dates:
-        assign("timestamp", dates[0])
-
-    labels = [c for c in cols if c not in taken and _binary_values(df[c])]
-    labels.sort(key=lambda c: (not _STRONG_LABEL.search(c), not _hint("label", c)))
-    if labels and (_hint("label", labels[0]) or ("text" in roles and unnamed)):
-        assign("label", labels[0])
-
-    if unnamed and "customer_id" not in roles and "text" not in roles:
-        assign("item_id", _pick([c for c in many if df[c].is_unique], taken))
-        short = [c for c in cols if c not in taken and _is_text(df[c]) and df[c].nunique() > 0.5 * len(df)]
-        assign("item_name", short[0] if short else None)
-
-    free = [c for c in cols if c not in taken]
-    numeric = [c for c in free if _is_number(df[c]) and not _id_like_name(c)]
-    categorical = [
-        c
-        for c in free
-        if c not in numeric and (_is_text(df[c]) or pd.api.types.is_bool_dtype(df[c])) and _few_values(df[c])
-    ]
-    roles["numeric"] = numeric
-    roles["categorical"] = categorical
-    roles["pii"] = pii  # may hold the customer id itself (an email): the id is then pseudonymised too
-    return roles  # type: ignore[return-value]
+_WEAK_AMOUNT = re.compile(r"sub.?total|gross|value|应收|应付|原价|标价", re.I)
+_ITEM_NAME_FIRST = re.compile(r"product.?name|item.?name|商品名|产品名|宝贝标题|书名|^title$|^name$|标题|名称", re.I)
 
 
 def _id_like_name(name: str) -> bool:
     return re.search(r"(^|[\W_])(id|code|nr|no|number)$|^id", name, re.I) is not None
+
+
+def _line_number(name: str) -> bool:
+    return bool({"line", "lines", "position", "pos", "row", "seq", "sequence", "lfd", "zeile"} & set(words(name)))
+
+
+class _Guess:
+    """The state of one table's guess: the frame, the roles so far and the columns already taken."""
+
+    def __init__(self, df: pd.DataFrame) -> None:
+        self.df = df
+        self.cols = list(df.columns)
+        self.roles: dict[str, object] = {}
+        self.taken: set[str] = set()
+        self.present = {c: bool(df[c].notna().any()) for c in self.cols}
+        self.constant = {c: v.constant(df[c]) for c in self.cols}
+        self.unnamed = all(re.fullmatch(r"column_\d+", str(c)) for c in self.cols)
+        self._position = {c: i for i, c in enumerate(self.cols)}
+
+    def free(self, c: str) -> bool:
+        return c not in self.taken and self.present[c] and not self.constant[c]
+
+    def assign(self, role: str, col: str | None) -> None:
+        if col is not None and role not in self.roles:
+            self.roles[role] = col
+            self.taken.add(col)
+
+    def drop(self, role: str) -> None:
+        col = self.roles.pop(role, None)
+        if col is not None:
+            self.taken.discard(col)
+
+    def order(self, c: str) -> int:
+        """The column's position: ties between candidates go to the earlier column."""
+        return self._position[c]
+
+
+def _catalogue(g: _Guess) -> bool:
+    """Prices of things, no customers, orders or quantities: a product catalogue (its descriptions are not
+    reviews, its bare `id` is the item)."""
+    df = g.df
+    price = any(v.is_number(df[c]) and g.free(c) and value_hint("unit_price", c) for c in g.cols)
+    others = any(
+        g.present[c] and (id_name("customer", c) or id_name("order", c) or value_hint("quantity", c))
+        for c in g.cols
+        if not question(c)
+    )
+    return price and not others
+
+
+def _text(g: _Guess, catalogue: bool) -> None:
+    """The feedback text: long, mostly distinct, mostly filled values (CJK characters counted as words)."""
+    df = g.df
+    candidates = []
+    for c in g.cols:
+        s = df[c]
+        if not g.free(c) or not v.is_text(s) or v.fill(s) < 0.3 or v.multi_select(s):
+            continue
+        if v.sample(s).str.match(r"^https?://").mean() > 0.5:
+            continue
+        if catalogue and value_hint("item_name", c):
+            continue  # a catalogue's descriptions and titles describe its products
+        hinted = value_hint("text", c)
+        if (value_hint("item_name", c) or not hinted) and v.distinct_share(s) < 0.3:
+            continue  # the same few descriptions on every line: products named, not texts written
+        length = v.words_per_value(s)
+        if (hinted and length >= 4) or length >= 8 or v.chars_per_value(s) >= 40:
+            candidates.append((not hinted, -length, g.order(c), c))
+    if candidates:
+        g.assign("text", min(candidates)[-1])
+
+
+def _timestamp(g: _Guess) -> None:
+    """The event's own date (sale, order, created before paid, shipped), never when a record was updated."""
+    df = g.df
+    dates = [
+        c
+        for c in g.cols
+        if g.free(c)
+        and pd.api.types.is_datetime64_any_dtype(df[c])
+        and not SNAPSHOT_TIME.search(c)
+        and not re.search(r"birth|geburt|出生|生日", c, re.I)
+    ]
+    if dates:
+        g.assign("timestamp", min(dates, key=lambda c: (time_tier(c), -v.fill(df[c]), g.order(c))))
+
+
+def _ids(g: _Guess) -> None:
+    """Customer, order and item ids by id-shaped names (CustomerID, Order No, Kundennummer, 商品编码) whose
+    values are codes with many values; a line's position in its order is never the item."""
+    df = g.df
+    entities = {"customer": "customer_id", "order": "order_id", "item": "item_id"}
+    for entity, role in entities.items():
+        candidates = []
+        for c in g.cols:
+            s = df[c]
+            if not g.free(c) or question(c) or COUNT_NAME.search(c) or AGGREGATE.search(c) or _line_number(c):
+                continue
+            if ATTRIBUTE.search(c) or not id_name(entity, c) or v.fill(s) < 0.3:
+                continue
+            if entity == "customer" and OTHER_ENTITY.search(" ".join(words(c))) and not entity_hint("customer", c):
+                continue
+            few_ok = entity == "item" and s.nunique() >= 3  # a bakery's six product groups are items
+            if not (v.id_values(s) or (few_ok and (v.is_text(s) or v.is_integral(s)))):
+                continue
+            if entity != "customer" and v.is_text(s) and not v.code_like(s):  # Bread, Scandinavian: item names
+                continue
+            others = sum(entity_hint(e, c) for e in entities if e != entity)
+            candidates.append((others, -v.fill(s), not v.code_like(s), g.order(c), c))
+        if candidates:
+            g.assign(role, min(candidates)[-1])
+
+
+def _order_level(g: _Guess, col: str) -> bool:
+    """Money repeated on every line of an order (ORDER_TOTAL on each line): an order's figure, not the line's."""
+    order = g.roles.get("order_id")
+    if not order:
+        return False
+    line = [c for c in (order, col, g.roles.get("item_id"), g.roles.get("quantity")) if c]
+    frame = g.df[line].drop_duplicates()[[order, col]].dropna()  # a line exported twice is no second line
+    sizes = frame.groupby(order)[col].transform("size")
+    multi = frame[sizes > 1]
+    if multi[order].nunique() < ORDER_LEVEL_EVIDENCE:
+        return False
+    return bool((multi.groupby(order)[col].nunique() == 1).mean() >= 0.95)
+
+
+def _values(g: _Guess) -> None:
+    """Quantity, unit price, amount and rating: hinted numbers, never counts of other things, averages, survey
+    questions or money that is not the goods (shipping, tax, a running balance)."""
+    df = g.df
+
+    def numbers(role: str) -> list[str]:
+        out = []
+        for c in g.cols:
+            # one price for every line is still the price of each (amount = quantity x price)
+            usable = g.free(c) or (role == "unit_price" and "quantity" in g.roles and g.present[c] and c not in g.taken)
+            if not usable or not v.is_number(df[c]) or question(c):
+                continue
+            if role != "quantity" and COUNT_NAME.search(c):
+                continue
+            if AGGREGATE.search(c) and role != "rating":
+                continue
+            hinted = value_hint(role, c) or (role == "quantity" and words(c)[:2] in (("number", "of"), ("num", "of")))
+            if hinted:
+                out.append(c)
+        return out
+
+    quantity = [c for c in numbers("quantity") if not re.search(r"种类|类别|kinds|types", c, re.I)]
+    if quantity:
+        g.assign("quantity", min(quantity, key=lambda c: (-v.fill(df[c]), g.order(c))))
+    prices = numbers("unit_price")
+    if prices:
+        g.assign("unit_price", min(prices, key=lambda c: (_price_tier(c), -v.fill(df[c]), g.order(c))))
+    amounts = [
+        c
+        for c in numbers("amount")
+        if not not_spend(c)
+        and not re.search(r"score|rank|index|percent|pct|%|rate", c, re.I)
+        and not _order_level(g, c)
+    ]
+    if amounts:
+        g.assign("amount", min(amounts, key=lambda c: (bool(_WEAK_AMOUNT.search(c)), -v.fill(df[c]), g.order(c))))
+    ratings = [c for c in numbers("rating") if df[c].min() >= 0 and df[c].max() <= 10]
+    if ratings:
+        g.assign("rating", min(ratings, key=lambda c: (len(words(c)), -v.fill(df[c]), g.order(c))))
+
+
+def _price_tier(name: str) -> int:
+    """0 for the price itself, 1 a list or regular price, 2 an original price, 3 a sale or member price."""
+    spaced = " ".join(words(name))
+    for tier, pattern in enumerate(_PRICE_TIERS):
+        if pattern.search(spaced) or pattern.search(name):
+            return tier
+    return len(_PRICE_TIERS)
+
+
+def _item_name(g: _Guess, catalogue: bool) -> None:
+    """The name of the thing sold or reviewed: a hinted text column of words (not codes); in feedback, a short
+    repeated one (the hotel, the product variant, the shop) reviewed by many texts."""
+    df = g.df
+    feedback = "text" in g.roles
+    lines = any(g.roles.get(r) for r in ("item_id", "order_id", "quantity", "amount", "unit_price"))
+    if not (feedback or lines or catalogue or "timestamp" in g.roles):
+        return
+    candidates = []
+    for c in g.cols:
+        s = df[c]
+        if not g.free(c) or not v.is_text(s) or v.fill(s) < 0.3 or v.multi_select(s):
+            continue
+        if v.sample(s).str.match(r"^https?://").mean() > 0.5:
+            continue
+        hinted = value_hint("item_name", c) or (entity_hint("item", c) and not v.code_like(s))
+        if (ATTRIBUTE.search(c) and len(words(c)) > 1) or v.sample(s).str.match(r"^#?\d+$").mean() > 0.9:
+            continue  # productColor is an attribute of the product, #1030 an order number
+        if feedback:
+            repeated = len(s.dropna()) / max(s.nunique(), 1) >= 3
+            short = v.words_per_value(s) <= 5
+            generic = GENERIC_HEADER.match(c) is not None
+            if not (repeated and short and (hinted or generic)) or (PERSON_HINT.search(c) and not generic):
+                continue
+        elif not hinted or v.words_per_value(s) > 30:
+            continue
+        candidates.append((not _ITEM_NAME_FIRST.search(c), bool(re.search(r"descr", c, re.I)), g.order(c), c))
+    if candidates:
+        g.assign("item_name", min(candidates)[-1])
+
+
+def _label(g: _Guess) -> None:
+    """A two-valued outcome named as one (Churn, Exited, Response, feedback 0/1, 'Will you continue …?')."""
+    df = g.df
+    labels = [c for c in g.cols if g.free(c) and v.binary_values(df[c])]
+    hinted = [c for c in labels if OUTCOME.search(c)]
+    if hinted:
+        g.assign("label", min(hinted, key=lambda c: (not LEAVING.search(c), g.order(c))))
+    elif labels and "text" in g.roles and g.unnamed:
+        g.assign("label", labels[0])
+
+
+def _order_numbers(g: _Guess) -> None:
+    """A text column of '#1030' values is the order number, whatever its name (Shopify calls it 'Name')."""
+    if "order_id" not in g.roles:
+        df = g.df
+        numbers = [
+            c
+            for c in g.cols
+            if g.free(c) and v.is_text(df[c]) and v.sample(df[c]).str.match(_ORDER_NUMBER).mean() > 0.9
+        ]
+        g.assign("order_id", numbers[0] if numbers else None)
+
+
+def _table_ids(g: _Guess, catalogue: bool, personal: dict[str, bool]) -> None:
+    """Ids found by what the table is: a bare `id` is the id of the table's own thing, and a feedback table's
+    repeat authors are its customers."""
+    df = g.df
+    bare = [c for c in g.cols if g.free(c) and bare_id(str(c)) and v.id_values(df[c])]
+    if bare:
+        col = bare[0]
+        money = "amount" in g.roles or "unit_price" in g.roles
+        if "text" in g.roles:
+            g.taken.add(col)  # a review's own id
+        elif catalogue or ("item_name" in g.roles and "unit_price" in g.roles and "customer_id" not in g.roles):
+            g.assign("item_id", col)
+        elif "timestamp" in g.roles and money and df[col].dropna().is_unique:
+            g.taken.add(col)  # a row key of a dated log (1307011 = date + group)
+        elif "customer_id" not in g.roles and "order_id" not in g.roles:
+            g.assign("customer_id", col)
+    if "customer_id" not in g.roles and "text" in g.roles:
+        authors = [c for c in g.cols if author(df[c], c) and c != g.roles.get("item_name") and _follows(g, c)]
+        if authors:
+            g.assign("customer_id", authors[0])
+            personal[authors[0]] = True
+
+
+def _follows(g: _Guess, col: str) -> bool:
+    """Whether names in `col` can follow a customer: in feedback only when authors write several texts."""
+    if "text" not in g.roles:
+        return True
+    s = g.df[col].dropna()
+    return len(s) / max(s.nunique(), 1) >= TEXTS_PER_AUTHOR
+
+
+def _fallback_ids(g: _Guess, pii: list[str]) -> None:
+    """Files without names: the first many-valued code is the customer; shops that know customers only by
+    email use the email."""
+    df = g.df
+    ids = [c for c in g.cols if g.free(c) and v.id_values(df[c]) and not COUNT_NAME.search(c)]
+    many = [c for c in ids if v.many_values(df[c])]
+    if "customer_id" not in g.roles and g.unnamed:
+        g.assign("customer_id", next(iter(many), None))
+    if "customer_id" not in g.roles:
+        g.assign("customer_id", next((c for c in pii if v.emails(v.sample(df[c], 300))), None))
+
+
+def _unnamed_values(g: _Guess) -> None:
+    """Headerless files: numbers beside a customer id are a quantity (small whole numbers) and an amount."""
+    df = g.df
+    if g.unnamed and "customer_id" in g.roles:
+        free = [c for c in g.cols if g.free(c) and v.is_number(df[c]) and not v.binary_values(df[c])]
+        g.assign("quantity", next((c for c in free if v.is_integral(df[c]) and df[c].max() < 1000), None))
+        g.assign("amount", next((c for c in free if g.free(c) and not v.is_integral(df[c])), None))
+    if g.unnamed and "customer_id" not in g.roles and "text" not in g.roles:
+        many = [c for c in g.cols if g.free(c) and v.id_values(df[c]) and df[c].is_unique]
+        g.assign("item_id", next(iter(many), None))
+        short = [c for c in g.cols if g.free(c) and v.is_text(df[c]) and df[c].nunique() > 0.5 * len(df)]
+        g.assign("item_name", next(iter(short), None))
+
+
+def _drop_line_ids(g: _Guess) -> None:
+    """An 'order' id unique on every line of a file with items and quantities numbers lines, not orders
+    (Etsy's Transaction ID): counting it as orders would make every line an order."""
+    order = g.roles.get("order_id")
+    if order and ("item_id" in g.roles or "item_name" in g.roles) and "quantity" in g.roles:
+        ids = g.df[order].dropna()
+        if len(ids) > 1 and ids.is_unique and not re.search(r"order|invoice|bestell|commande|pedido|订单", order, re.I):
+            g.drop("order_id")
+
+
+def infer_roles(df: pd.DataFrame) -> Roles:
+    """Guess the role of each column of a typed table (see `insight.data.types.parse_types`)."""
+    g = _Guess(df)
+    personal = {c: personal_data(str(c), df[c]) for c in g.cols}
+    catalogue = _catalogue(g)
+    if catalogue:  # a catalogue's Name or Title is the product's
+        personal.update({c: False for c in g.cols if words(str(c)) in (("name",), ("title",))})
+    held = {c for c in g.cols if personal[c]}
+    g.taken.update(held)
+    _text(g, catalogue)
+    g.taken.difference_update(held)
+    if "text" in g.roles:  # reviewers' names and handles (comprador, utilisateur) are personal data
+        for c in g.cols:
+            if c not in g.taken and author(df[c], c):
+                personal[c] = True
+                held.add(c)
+    names_as_ids = {c for c in held if entity_hint("customer", c) and v.id_values(df[c]) and _follows(g, c)}
+    g.taken.update(held - names_as_ids)  # a buyer's handle may be the customer id (and stays personal data)
+    _ids(g)
+    g.taken.update(names_as_ids - {g.roles.get("customer_id")})
+    _order_numbers(g)
+    _values(g)
+    _timestamp(g)
+    _item_name(g, catalogue)
+    _table_ids(g, catalogue, personal)
+    _item_name(g, catalogue)
+    pii = [c for c in g.cols if personal[c]]
+    _fallback_ids(g, pii)
+    _unnamed_values(g)
+    _label(g)
+    _drop_line_ids(g)
+    if catalogue or ("item_name" in g.roles and not any(g.roles.get(r) for r in ("customer_id", "order_id"))):
+        name = g.roles.get("item_name")
+        pii = [c for c in pii if c != name]  # a catalogue's Name is the product's
+    roles: dict[str, object] = dict(g.roles)
+    free = [c for c in g.cols if c not in g.taken and c not in pii and g.present[c] and not g.constant[c]]
+    roles["numeric"] = [c for c in free if v.is_number(df[c]) and not _id_like_name(c)]
+    roles["categorical"] = [
+        c
+        for c in free
+        if c not in roles["numeric"] and (v.is_text(df[c]) or pd.api.types.is_bool_dtype(df[c])) and v.few_values(df[c])
+    ]
+    roles["pii"] = pii  # may hold the customer id itself (an email, a handle): the id is then pseudonymised too
+    return prune_roles(df, roles, infer_kind(df, roles))  # type: ignore[arg-type]
+
+
+def outcome_name(column: str) -> str:
+    """What to call a label column's outcome: 'churn' only when its name says the customer left (Churn,
+    Exited, 流失); any other outcome (Response, Converted) by its own column name."""
+    return "churn" if LEAVING.search(column) else column
+
+
+def ignored_columns(df: pd.DataFrame, roles: Roles) -> dict[str, str]:
+    """The columns given no role, each with the reason in a few words (for the Data page and the JSON)."""
+    used: set[str] = set()
+    for cols in roles.values():
+        used.update([cols] if isinstance(cols, str) else cols or [])
+    out = {}
+    for c in df.columns:
+        if c in used:
+            continue
+        s = df[c]
+        if not s.notna().any():
+            out[c] = "empty in every row"
+        elif v.constant(s):
+            out[c] = "the same value in every row"
+        elif pd.api.types.is_datetime64_any_dtype(s):
+            out[c] = f"another date ({roles['timestamp']} is the date used)" if roles.get("timestamp") else "a date"
+        elif bare_id(str(c)) or _id_like_name(str(c)) or (v.is_text(s) and s.dropna().is_unique and v.code_like(s)):
+            out[c] = "an identifier no analysis uses"
+        elif v.is_text(s) and v.words_per_value(s) >= 4:
+            out[c] = "free text that is not the feedback text"
+        elif v.is_text(s):
+            out[c] = "too many different values to group by"
+        else:
+            out[c] = "not used by any analysis"
+    return out

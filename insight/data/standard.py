@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from insight.data.roles import SINGLE_ROLES, Roles, _is_number
+from insight.data.hints import SINGLE_ROLES, Roles
+from insight.data.values import is_number as _is_number
 from insight.errors import SchemaError
 
 

@@ -6,13 +6,17 @@ counts the values that did not, for the quality report and cleaning log.
 
 from __future__ import annotations
 
+import html
 import re
-import warnings
 from dataclasses import dataclass, field
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from insight.data.dates import date_share, is_relative, parse_dates
+
+__all__ = ["BLANKS", "TypeReport", "currency_of", "parse_dates", "parse_numbers", "parse_types"]
 
 _CURRENCY = re.compile(r"[$€£¥₹]|(?i:\b(eur|usd|gbp|chf|sek|nok|dkk|kr)\b)\.?")
 _SPACE = re.compile(r"[\s\u00a0\u202f]")
@@ -20,17 +24,19 @@ _SPACED_THOUSANDS = re.compile(r"^[-+]?\d{1,3}([\s\u00a0\u202f]\d{3})+([.,]\d+)?
 _DECIMAL_COMMA = re.compile(r"^[-+]?(\d{1,3}(\.\d{3})+|\d+)(,\d{1,2}|,\d{4,})$")
 _DECIMAL_POINT = re.compile(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)\.\d+$")
 _ID_NAME = re.compile(
-    r"(^|[\W_])(id|ids|code|sku|ean|upc|zip|postal|postcode|plz|phone|tel)($|[\W_])|(id|nr|no|number|nummer|num|#)$"
-    r"|^(invoice|order|receipt|ticket|rechnung|bestellung|factura|facture|pedido)s?$",
+    r"(^|[\W_])(id|ids|code|sku|ean|upc|gtin|isbn|asin|barcode|zip|postal|postcode|plz|phone|tel)($|[\W_])"
+    r"|(id|nr|no|number|nummer|num|#|isbn|asin)$|^(invoice|order|receipt|ticket|rechnung|bestellung|factura|facture|pedido)s?$"
+    r"|编号|编码|货号|条码|卡号|单号|号码|手机|电话|邮编|番号|コード",
     re.I,
 )
-_DATE_NAME = re.compile(r"date|time|datum|fecha|data|jour|day|created|updated|month|zeit|stamp|when|at$", re.I)
-_MONTH = (  # month names and their abbreviations in English, German, Spanish, French; whole words only
-    r"(jan(uary|uar|vier)?|feb(ruary|ruar)?|f[ée]v(rier)?|mar(ch|s)?|m[äa]rz|apr(il)?|avr(il)?|may|mai|jun[ei]?|"
-    r"juin|jul[iy]?|juil(let)?|aug(ust)?|ao[uû]t|sep(t|tember|tembre)?|oct(ober|obre)?|okt(ober)?|nov(ember|embre)?|"
-    r"dec(ember)?|d[ée]c(embre)?|dez(ember)?|ene(ro)?|abr(il)?|ago(sto)?|dic(iembre)?)\.?(?![a-zé])"
+_DATE_NAME = re.compile(
+    r"date|time|datum|fecha|data|jour|day|created|updated|month|zeit|stamp|when|at$|日期|时间|時間|日付", re.I
 )
-_DATE_LIKE = re.compile(rf"^\d{{1,4}}[-/.]\d{{1,2}}[-/.]\d{{1,4}}|^\d{{1,2}}[ -.]+{_MONTH}[ -]|^{_MONTH}[ ,]+\d", re.I)
+# Cells that mean "no value": blank, the spreadsheet's and databases' words for it, Excel's 'null text marker
+BLANKS = frozenset({"", "nan", "none", "null", "n/a", "#n/a", "-", "--", "(null)", "(blank)"})
+# "4,0 de 5 estrellas", "4.5 out of 5", "3/5": a rating written out; the first number is the value
+_SCORE_TEXT = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(?:de|of|out of|von|sur|su|van|из|/)\s*(\d+)\b.*$", re.I)
+_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+);", re.I)
 
 
 def _plain_numbers(values: pd.Series) -> pd.Series | None:
@@ -78,53 +84,20 @@ def currency_of(values: pd.Series) -> str | None:
     return _CODES.get(top.lower(), top.upper() if len(top) == 3 else top)
 
 
-def _day_first(sample: pd.Series) -> bool:
-    """True when dates are written day before month (some first part is over 12)."""
-    parts = sample.str.extract(r"^(\d{1,2})[-/.](\d{1,2})[-/.]\d{2,4}")
-    first = pd.to_numeric(parts[0], errors="coerce")
-    second = pd.to_numeric(parts[1], errors="coerce")
-    return bool((first > 12).sum() > (second > 12).sum())
-
-
-def parse_dates(values: pd.Series, name: str = "") -> pd.Series:
-    """Dates in mixed formats (ISO, day-first, month names, YYYYMMDD, Unix seconds); unparseable become NaT."""
-    s = values.astype(str).str.strip()
-    s = s.where(s != "", None)
-    present = s.dropna()
-    if present.empty:
-        return pd.to_datetime(s, errors="coerce")
-    if present.str.fullmatch(r"\d{8}").all():
-        return pd.to_datetime(s, format="%Y%m%d", errors="coerce")
-    if present.str.fullmatch(r"\d{9,10}").all():
-        return pd.to_datetime(pd.to_numeric(s, errors="coerce"), unit="s", errors="coerce")
-    try:
-        return pd.to_datetime(s, format="ISO8601", errors="raise")
-    except (ValueError, TypeError):
-        pass
-    iso = s.str.match(r"^\d{4}-\d{1,2}-\d{1,2}").fillna(False).astype(bool)
-    out = pd.to_datetime(s.where(iso), format="ISO8601", errors="coerce")
-    dayfirst = _day_first(present[~present.str.match(r"^\d{4}-")].head(5000))
-    try:  # one format throughout (12/1/2010 08:26): pandas infers it from the first value, fast
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            rest = pd.to_datetime(s.where(~iso), dayfirst=dayfirst, errors="raise")
-    except (ValueError, TypeError):
-        rest = pd.to_datetime(s.where(~iso), format="mixed", dayfirst=dayfirst, errors="coerce")
-    return out.fillna(rest)
-
-
 @dataclass
 class TypeReport:
-    """How each column was typed and how many values did not fit the type."""
+    """How each column was typed, how many values did not fit the type (with a few of them), and notes."""
 
     kinds: dict[str, str] = field(default_factory=dict)
     unparsed: dict[str, int] = field(default_factory=dict)
     currency: dict[str, str] = field(default_factory=dict)  # money columns: the symbol or code they were written with
+    examples: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
 
 def _is_date_column(name: str, present: pd.Series) -> bool:
     sample = present.head(500)
-    if sample.str.match(_DATE_LIKE).mean() > 0.9:
+    if date_share(sample) > 0.9:
         return True
     if _DATE_NAME.search(name) or re.fullmatch(r"column_\d+", name):
         if sample.str.fullmatch(r"(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])").mean() > 0.95:
@@ -135,13 +108,10 @@ def _is_date_column(name: str, present: pd.Series) -> bool:
 
 
 def _zero_padded(present: pd.Series) -> bool:
-    """Codes like 00042: digits of one width, some with leading zeros (numbers would lose them)."""
+    """Codes like 00042 or ISBNs like 080652121X: digits (a check letter allowed), some with leading zeros
+    that numbers would lose."""
     sample = present.head(5000)
-    return bool(
-        sample.str.match(r"^0\d").mean() > 0.05
-        and sample.str.fullmatch(r"\d+").all()
-        and sample.str.len().nunique() == 1
-    )
+    return bool(sample.str.match(r"^0\d").mean() > 0.01 and sample.str.fullmatch(r"\d+[Xx]?").mean() >= 0.95)
 
 
 def _mostly_numbers(present: pd.Series, threshold: float) -> bool:
@@ -154,39 +124,74 @@ def _mostly_parsed(dates: pd.Series, blank: pd.Series, threshold: float = 0.9) -
     return bool(dates[~blank].notna().mean() >= threshold)
 
 
+def _scores(present: pd.Series, threshold: float) -> bool:
+    """Ratings written out ("4,0 de 5 estrellas", "4.5 out of 5")."""
+    return bool(present.head(2000).str.match(_SCORE_TEXT).mean() >= threshold)
+
+
+def _text_cells(raw: pd.Series) -> tuple[pd.Series, pd.Series, str | None]:
+    """Trimmed text, which cells are blank, and a note when Excel's text marker (a leading ') was removed."""
+    s = raw.astype(str).str.strip()
+    note = None
+    if s.str.startswith("'").mean() >= 0.9:  # '0812 and 'null: Excel's "keep as text" marker, not data
+        s = s.str.removeprefix("'")
+        note = f"'{raw.name}': the leading apostrophe (Excel's text marker) was removed"
+    if s.str.contains("&", regex=False).any():
+        entity = s.str.contains(_ENTITY.pattern, flags=re.I, na=False)
+        s = s.where(~entity, s[entity].map(html.unescape))
+    blank = s.str.lower().isin(BLANKS)
+    return s, blank, note
+
+
+def _convert(col: str, s: pd.Series, blank: pd.Series, threshold: float) -> tuple[pd.Series | None, str]:
+    present = s[~blank]
+    if present.empty:
+        return None, "empty"
+    if _is_date_column(col, present):
+        dates = parse_dates(s.where(~blank, ""), col)
+        if _mostly_parsed(dates, blank):
+            return dates, "datetime"
+    if _ID_NAME.search(col) or _zero_padded(present):
+        return None, "text"
+    if _mostly_numbers(present, threshold):
+        numbers = parse_numbers(s.where(~blank, ""))
+        failed = present[numbers[~blank].isna()]
+        codes = len(failed) > 0 and failed.str.fullmatch(r"[A-Za-z]{1,3}-?\d+").all()
+        if numbers[~blank].notna().mean() >= threshold and not codes:
+            return numbers, "number"
+    elif _scores(present, threshold):
+        numbers = parse_numbers(s.where(~blank, "").str.extract(_SCORE_TEXT, expand=False)[0].fillna(""))
+        return numbers, "number"
+    return None, "text"
+
+
 def parse_types(df: pd.DataFrame, threshold: float = 0.9) -> tuple[pd.DataFrame, TypeReport]:
     """Turn text columns into numbers or dates where at least `threshold` of the values fit.
 
-    Identifier-like columns (names such as "customer id", "SKU"; values with leading zeros) stay text.
+    Identifier-like columns (names such as "customer id", "SKU", "ISBN"; values with leading zeros) stay
+    text. A column that cannot be converted stays text: typing never fails an upload.
     """
     out = {}
     report = TypeReport()
     for col in df.columns:
-        raw = df[col]
-        s = raw.astype(str).str.strip()
-        blank = (s == "") | s.str.lower().isin(["nan", "none"])
-        present = s[~blank]
-        kind = "text"
-        converted: pd.Series | None = None
-        if present.empty:
-            kind = "empty"
-        elif _is_date_column(col, present) and _mostly_parsed(dates := parse_dates(s.where(~blank, ""), col), blank):
-            converted = dates
-            kind = "datetime"
-        elif not _ID_NAME.search(col) and not _zero_padded(present) and _mostly_numbers(present, threshold):
-            numbers = parse_numbers(s.where(~blank, ""))
-            failed = present[numbers[~blank].isna()]
-            codes = len(failed) > 0 and failed.str.fullmatch(r"[A-Za-z]{1,3}-?\d+").all()
-            if numbers[~blank].notna().mean() >= threshold and not codes:
-                converted = numbers
-                kind = "number"
-                if (symbol := currency_of(present)) is not None:
-                    report.currency[col] = symbol
+        s, blank, note = _text_cells(df[col])
+        if note:
+            report.notes.append(note)
+        try:
+            converted, kind = _convert(col, s, blank, threshold)
+        except (ValueError, TypeError, OverflowError):  # a value no parser expected: the column stays text
+            converted, kind = None, "text"
+        if kind == "number" and (symbol := currency_of(s[~blank])) is not None:
+            report.currency[col] = symbol
         if converted is not None:
-            report.unparsed[col] = int((converted.isna() & ~blank).sum())
+            failed = converted.isna() & ~blank
+            if failed.any():
+                report.unparsed[col] = int(failed.sum())
+                report.examples[col] = list(dict.fromkeys(s[failed].head(50)))[:3]
+            if kind == "datetime" and s[~blank].head(500).map(is_relative).any():
+                report.notes.append(f"'{col}': relative dates ('2 days ago') were counted back from today")
             out[col] = converted
         else:
             out[col] = s.where(~blank)
         report.kinds[col] = kind
-    report.unparsed = {k: v for k, v in report.unparsed.items() if v > 0}
     return pd.DataFrame(out, index=df.index), report

@@ -34,6 +34,33 @@ class Pipeline:
         """Every orders file as one standard frame (None without one)."""
         return self.ds.transactions()
 
+    def orders_overview(self) -> dict[str, Any]:
+        """Orders, revenue and order value by month and refunds, with or without a customer column."""
+        tx = self.transactions()
+        if tx is None:
+            raise NotEnoughData("The orders overview needs an orders or payments file.")
+        return self.run("overview.orders", None, lambda: overview.orders_overview(tx))
+
+    def customer_gap(self) -> str | None:
+        """When no customer can be told apart, the sentence saying which file would unlock the customer pages
+        (segments, value and churn, recommendations); None when there are customers."""
+        if len(self.ds.customers):
+            return None
+        tables = [t for t in self.ds.tables if t.in_use]
+        held = {
+            "transactions": "orders",
+            "feedback": "feedback",
+            "ratings": "ratings",
+            "items": "a product list",
+            "customers": "a customer list",
+        }
+        have = "; ".join(f"{t.name} holds {held.get(t.kind, t.kind)} without a customer column" for t in tables)
+        return (
+            f"No customers to analyse: {have}. Segments, value and churn, and recommendations need to know who "
+            "bought: upload an orders export that includes the buyer (a customer id or email column), or a "
+            "customer list, and mark its customer column on the Data page."
+        )
+
     def headline(self) -> dict[str, float | None]:
         """Customers, revenue and repeat-purchase rate: cheap, straight from the tables."""
         return overview.headline(self.ds.customers, self.transactions())

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from insight.data.roles import outcome_name
 from insight.errors import InsightError
 from insight.pipeline import Pipeline
 from insight.recommend import TOP_N
@@ -48,7 +49,10 @@ def foundation(pipe: Pipeline) -> dict[str, Any]:
     """The keys `tables`, `quality`, `cleaning_log` and `customers`."""
     ds = pipe.ds
     return {
-        "tables": [{"file": t.name, "kind": t.kind, "rows": t.rows_raw, "roles": t.roles} for t in ds.tables],
+        "tables": [
+            {"file": t.name, "kind": t.kind, "rows": t.rows_raw, "roles": t.roles, "ignored": t.ignored()}
+            for t in ds.tables
+        ],
         "quality": [q.summary() for q in ds.quality],
         "cleaning_log": ds.cleaning_log,
         "customers": {"count": len(ds.customers), "columns": list(ds.customers.columns)},
@@ -85,6 +89,7 @@ def churn(pipe: Pipeline) -> dict[str, Any] | None:
     return {
         "label_source": data.source,
         "label_column": data.label_column,
+        "outcome": outcome_name(data.label_column) if data.label_column else "churn",
         "cutoff": data.cutoff.date().isoformat() if data.cutoff is not None else None,
         "horizon_days": data.horizon_days,
         "customers": len(data.X),
@@ -147,9 +152,18 @@ def sentiment(pipe: Pipeline) -> dict[str, Any]:
         keys = [int(r) if float(r).is_integer() else float(r) for r in ratings["rating"]]
         out["by_rating"] = dict(zip(keys, ratings["mean_compound"].astype(float), strict=True))
         out["agreement"] = result.agreement
+    out["models"] = result.models
+    out["unreadable_languages"] = result.unreadable
     labelled = sent.label_agreement(result.scored)
     if labelled is not None:
         out["label_accuracy"] = labelled["accuracy"]
+        table = pipe.ds.table("feedback")
+        out["labels"] = {
+            "column": table.roles.get("label") if table is not None else None,
+            "n": labelled["texts"],
+            "accuracy": labelled["accuracy"],
+            "roc_auc": labelled["roc_auc"],
+        }
     return out
 
 
@@ -178,6 +192,9 @@ def recommendations(pipe: Pipeline) -> dict[str, Any]:
 def report(pipe: Pipeline, k: int | None = None, algorithm: str = "kmeans") -> dict[str, Any]:
     """Everything `analyze` writes, section by section, as JSON-able values."""
     out = foundation(pipe)
+    out["overview"] = _section(pipe.orders_overview) if pipe.transactions() is not None else None
+    if pipe.customer_gap():
+        out["customers"]["missing"] = pipe.customer_gap()
     out["segments"] = _section(lambda: segments(pipe, k, algorithm))
     out["churn"] = _section(lambda: churn(pipe))
     out["spend"] = _section(lambda: spend(pipe))

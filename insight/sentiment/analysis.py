@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from insight.errors import NotEnoughData, SchemaError
-from insight.sentiment.scoring import Progress, score
+from insight.sentiment.language import language_name
+from insight.sentiment.scoring import VADER_MODEL, Progress, score
 from insight.sentiment.themes import themes
 from insight.sentiment.vader import NEGATIVE_AT, POSITIVE_AT
 
@@ -23,7 +24,9 @@ class FeedbackAnalysis:
     `scored` is the standard feedback frame (`text` and, when present, `customer_id`, `timestamp`,
     `rating`) with the `score` columns. `measure` names the score used per customer (`compound` or
     `sentence_compound`) and `measure_reason` says why; `agreement` holds each one's Spearman
-    correlation with the star ratings (None without ratings); `themes` the complaint and praise themes.
+    correlation with the star ratings (None without ratings); `themes` the complaint and praise themes
+    (English texts); `models` how many texts each model scored; `unreadable` how many texts are in a
+    language no model here reads, by language name.
     """
 
     scored: pd.DataFrame
@@ -33,6 +36,8 @@ class FeedbackAnalysis:
     measure_reason: str
     agreement: dict[str, float] | None = None
     themes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    models: dict[str, int] = field(default_factory=dict)
+    unreadable: dict[str, int] = field(default_factory=dict)
 
     @property
     def texts(self) -> int:
@@ -75,6 +80,20 @@ class FeedbackAnalysis:
         """Mean sentiment and texts per customer, with the measure that agrees best with the stars."""
         return per_customer(self.valid, self.measure)
 
+    def models_note(self) -> str:
+        """Which model scored how many texts, in words."""
+        return "Scored by " + "; ".join(f"{model}: {n:,} texts" for model, n in self.models.items()) + "."
+
+    def unreadable_note(self) -> str | None:
+        """The texts in a language no model here reads, with the languages named; None when there are none."""
+        if not self.non_english:
+            return None
+        parts = [f"{n:,} in {language}" for language, n in self.unreadable.items()]
+        return (
+            f"{self.non_english:,} of the texts are in a language no model here reads ({', '.join(parts)}). Their "
+            "scores are unreliable; they are left out of the themes and the quotes below."
+        )
+
 
 def analyze(feedback: pd.DataFrame, *, progress: Progress | None = None, n_jobs: int | None = None) -> FeedbackAnalysis:
     """Score a standard feedback frame and work out agreement with stars and the themes."""
@@ -103,14 +122,18 @@ def analyze(feedback: pd.DataFrame, *, progress: Progress | None = None, n_jobs:
             f"vs {agreement[other]:.2f} for {words[other]}), so per-customer figures use them."
         )
     skipped = scored["skipped"].value_counts().to_dict()
+    foreign = valid[valid["non_english"]]
+    unreadable = foreign["language"].astype(object).map(language_name).value_counts().to_dict()
     return FeedbackAnalysis(
         scored=scored,
         skipped={str(k): int(v) for k, v in skipped.items()},
-        non_english=int(valid["non_english"].sum()),
+        non_english=len(foreign),
         measure=measure,
         measure_reason=reason,
         agreement=agreement,
-        themes=themes(valid[~valid["non_english"]]),
+        themes=themes(valid[~valid["non_english"] & (valid["model"] == VADER_MODEL)]),
+        models={str(k): int(v) for k, v in valid["model"].value_counts().items()},
+        unreadable={str(k): int(v) for k, v in unreadable.items()},
     )
 
 
@@ -181,10 +204,11 @@ def extremes(scored: pd.DataFrame, side: str = "negative", n: int = 5) -> pd.Dat
 
 
 def label_agreement(scored: pd.DataFrame) -> dict[str, float] | None:
-    """How often VADER agrees with a two-valued label column (e.g. 0/1 reviews): positive iff compound >= 0.05.
+    """How far the scores agree with a two-valued label column (0/1 reviews): `accuracy` of "positive iff
+    compound >= 0.05", `roc_auc` of the compound against the label (None when only one class has texts),
+    and `texts` (rows with a label); None when there is no two-valued label."""
+    from sklearn.metrics import roc_auc_score
 
-    Returns `accuracy` and `texts` (rows with a label), or None when there is no two-valued label.
-    """
     if "label_value" not in scored.columns:
         return None
     valid = scored[scored["skipped"].isna()].dropna(subset=["label_value"])
@@ -192,7 +216,8 @@ def label_agreement(scored: pd.DataFrame) -> dict[str, float] | None:
     if values.isna().any() or values.nunique() != 2:
         return None
     predicted = np.where(valid["compound"] >= POSITIVE_AT, values.max(), values.min())
-    return {"accuracy": float((predicted == values).mean()), "texts": len(valid)}
+    auc = float(roc_auc_score(values == values.max(), valid["compound"]))
+    return {"accuracy": float((predicted == values).mean()), "roc_auc": auc, "texts": len(valid)}
 
 
 def per_customer(scored: pd.DataFrame, measure: str = "compound") -> pd.DataFrame:

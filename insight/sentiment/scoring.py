@@ -1,5 +1,6 @@
-"""Scores for many texts at once: nltk's exact VADER scores, each distinct text and sentence scored once,
-large batches spread over every core."""
+"""Scores for many texts at once: nltk's exact VADER scores for English, the Chinese model for Chinese, each
+distinct text and sentence scored once, large VADER batches spread over every core. Texts in a language no
+model here reads are scored by VADER but flagged, with the language named."""
 
 from __future__ import annotations
 
@@ -14,14 +15,29 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from insight.sentiment.language import _english_words, is_mostly_non_english
+from insight.sentiment.chinese import MODEL_NAME as CHINESE_MODEL
+from insight.sentiment.chinese import score_chinese
+from insight.sentiment.language import _english_words, is_mostly_non_english, language_of
 from insight.sentiment.vader import NEGATIVE_AT, POSITIVE_AT, analyzer
 
 Progress = Callable[[float, str], None]
 PARALLEL_MIN = 20_000  # distinct strings below which worker start-up costs more than it saves
 CHUNK = 2_000
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=\S)|\s*[\r\n]+\s*")
-SCORE_COLUMNS = ["neg", "neu", "pos", "compound", "label", "sentence_compound", "sentences", "non_english", "skipped"]
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=\S)|(?<=[。！？])\s*(?=[^\s。！？])|\s*[\r\n]+\s*")
+SCORE_COLUMNS = [
+    "neg",
+    "neu",
+    "pos",
+    "compound",
+    "label",
+    "sentence_compound",
+    "sentences",
+    "non_english",
+    "language",
+    "model",
+    "skipped",
+]
+VADER_MODEL = "VADER (English)"
 
 
 def _score_strings(strings: list[str], flag_language: bool = False) -> list[tuple]:
@@ -46,7 +62,7 @@ def _skip_reason(value: Any) -> str | None:
 
 
 def sentences(text: str) -> list[str]:
-    """The sentences of a text (split after . ! ? and at line breaks; no download needed)."""
+    """The sentences of a text (split after . ! ? 。！？ and at line breaks; no download needed)."""
     return [s for s in _SENTENCE_SPLIT.split(text.strip()) if s.strip()]
 
 
@@ -117,6 +133,14 @@ class _Batches:
         return scores
 
 
+def _chinese_scores(texts: list[str], splits: dict[str, list[str]]) -> dict[str, tuple]:
+    """(neg, neu, pos, compound) for Chinese texts and their sentences, from the Chinese model in one pass."""
+    strings = list(dict.fromkeys([*texts, *(s for t in texts for s in splits.get(t, []))]))
+    compound = score_chinese(strings)
+    positive = (compound + 1) / 2
+    return {s: (1 - p, 0.0, p, c) for s, p, c in zip(strings, positive, compound, strict=True)}
+
+
 def score(
     texts: Iterable[Any],
     *,
@@ -124,39 +148,57 @@ def score(
     n_jobs: int | None = None,
     sentence_level: bool = True,
 ) -> pd.DataFrame:
-    """VADER scores for each text, one row per input in order, identical to nltk's `polarity_scores`.
+    """Sentiment scores for each text, one row per input in order.
 
-    Columns: `neg`, `neu`, `pos`, `compound` (nltk's), `label` (positive/neutral/negative),
-    `sentence_compound` (mean compound of the sentences; equals `compound` for one sentence; NaN when
-    `sentence_level=False`), `sentences` (count), `non_english` (mostly not English: VADER cannot read
-    it) and `skipped` (why a text was not scored: missing, empty or not text; its scores stay NaN).
-    Each distinct text and sentence is scored once; large batches use `n_jobs` processes (default:
-    all cores). `progress(fraction, message)` is called as chunks finish.
+    Columns: `neg`, `neu`, `pos`, `compound` (nltk's VADER scores for English, identical to its
+    `polarity_scores`; for Chinese the Chinese model's 2p - 1 as `compound`, p as `pos`, 1 - p as `neg`),
+    `label` (positive/neutral/negative), `sentence_compound` (mean compound of the sentences; equals
+    `compound` for one sentence; NaN when `sentence_level=False`), `sentences` (count), `non_english` (in a
+    language no model here reads: VADER's score is unreliable), `language` (ISO code of a text that is not
+    English, when it can be told), `model` (which model scored it) and `skipped` (why a text was not scored:
+    missing, empty or not text; its scores stay NaN). Each distinct text and sentence is scored once; large
+    batches use `n_jobs` processes (default: all cores). `progress(fraction, message)` is called as chunks
+    finish.
     """
     values = list(texts)
     reasons = [_skip_reason(v) for v in values]
     distinct = list(dict.fromkeys(v for v, r in zip(values, reasons, strict=True) if r is None))
-    batches = _Batches(n_jobs, len(distinct))
-    batches.submit(distinct, flag_language=True)
+    language = {t: None if t.isascii() else language_of(t) for t in distinct}
+    chinese = [t for t in distinct if language[t] == "zh"]
+    english = [t for t in distinct if language[t] != "zh"]
     splits = {t: sentences(t) for t in distinct} if sentence_level else {}
-    known = set(distinct)
+    batches = _Batches(n_jobs, len(english))
+    batches.submit(english, flag_language=True)
+    known = set(english)
     batches.submit(
-        list(dict.fromkeys(s for parts in splits.values() if len(parts) > 1 for s in parts if s not in known))
+        list(dict.fromkeys(s for t in english for s in splits.get(t, []) if len(splits[t]) > 1 and s not in known))
     )
-    scored = batches.collect(progress)
+    scored = _chinese_scores(chinese, splits)
+    scored.update(batches.collect(progress))
 
     per_text = {}
     for text in distinct:
-        *scores, foreign = scored[text]
+        if language[text] == "zh":
+            scores, foreign, model = scored[text], False, CHINESE_MODEL
+        else:
+            *scores, foreign = scored[text]
+            model = VADER_MODEL
+        named = language[text] if foreign or language[text] == "zh" else None
+        if foreign and named is None:
+            named = language_of(text)
+            named = None if named == "en" else named  # English to the word lists, not to VADER: say so
         parts = splits.get(text)
         if parts is None:
-            per_text[text] = (*scores, np.nan, pd.NA, foreign, None)
+            per_text[text] = (*scores, np.nan, pd.NA, foreign, named, model, None)
             continue
         mean = sum(scored[p][3] for p in parts) / len(parts) if len(parts) > 1 else scores[3]
-        per_text[text] = (*scores, mean, len(parts), foreign, None)
-    missing = {r: (np.nan, np.nan, np.nan, np.nan, np.nan, pd.NA, False, r) for r in ("missing", "empty", "not text")}
+        per_text[text] = (*scores, mean, len(parts), foreign, named, model, None)
+    blank = (np.nan, np.nan, np.nan, np.nan, np.nan, pd.NA, False, None, None)
+    missing = {r: (*blank, r) for r in ("missing", "empty", "not text")}
     rows = [per_text[v] if r is None else missing[r] for v, r in zip(values, reasons, strict=True)]
     out = pd.DataFrame(rows, columns=[c for c in SCORE_COLUMNS if c != "label"])
-    out = out.astype({"sentences": "Int64", "non_english": bool, "skipped": "string"})
+    out = out.astype(
+        {"sentences": "Int64", "non_english": bool, "language": "string", "model": "string", "skipped": "string"}
+    )
     out.insert(4, "label", label(out["compound"]))
     return out

@@ -1,0 +1,97 @@
+"""Real exports of many platforms and languages (../shared/data/exports, answers in its expected.json): each file
+gets its kind and roles, its personal data flagged, and no value the cleaning invented."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from insight.data.dataset import build_dataset
+from insight.data.read import read_table
+from insight.data.roles import SINGLE_ROLES
+from insight.data.types import parse_types
+from tests.conftest import SHARED_DATA
+
+EXPORTS = SHARED_DATA / "exports"
+# Alternatives the expected.json notes accept for a role.
+ALTERNATIVES = {
+    ("zh_taobao_orders_mingribooks.xls", "timestamp"): ["订单付款时间"],
+    ("woocommerce_sample_products.csv", "item_id"): ["SKU"],
+}
+
+
+def _expected() -> list[dict]:
+    path = EXPORTS / "expected.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+
+
+def resolve(expected: str, columns: list[str]) -> str | None:
+    """The column as read: blank headers become column_N, a repeat of a trimmed name gets _2."""
+    if expected in columns:
+        return expected
+    if expected.startswith("Unnamed: "):
+        name = f"column_{int(expected.split(': ')[1]) + 1}"
+        return name if name in columns else None
+    stripped = expected.strip()
+    if stripped != expected and f"{stripped}_2" in columns:
+        return f"{stripped}_2"
+    return stripped if stripped in columns else None
+
+
+def role_problems(expected: dict, kind: str, roles: dict, columns: list[str]) -> list[str]:
+    """Every way the guessed kind and roles differ from the expected ones (empty when they agree)."""
+    problems = []
+    if kind != expected["kind"]:
+        problems.append(f"kind {kind}, expected {expected['kind']}")
+    for role, column in expected["roles"].items():
+        got = roles.get(role)
+        if column is None:
+            if got:
+                problems.append(f"{role} is '{got}', expected none")
+            continue
+        accepted = [resolve(c, columns) for c in [column, *ALTERNATIVES.get((expected["file"], role), [])]]
+        if got not in accepted:
+            problems.append(f"{role} is '{got}', expected '{column}'")
+    for column in expected.get("ignore", []):
+        real = resolve(column, columns)
+        held = [r for r in SINGLE_ROLES if real is not None and roles.get(r) == real]
+        if held:
+            problems.append(f"'{column}' should take no single role, took {held}")
+        if real in (roles.get("pii") or []):
+            problems.append(f"'{column}' flagged as personal data")
+    for column in expected.get("pii", []):
+        if resolve(column, columns) not in (roles.get("pii") or []):
+            problems.append(f"'{column}' not flagged as personal data")
+    return problems
+
+
+def invented_values(typed: pd.DataFrame, cleaned: pd.DataFrame, rows_removed: int, pii: list[str]) -> list[str]:
+    """Columns where the cleaned table holds a value the file did not, or fewer missing values than it could
+    (personal data is replaced by pseudonyms, which stand in for values and invent none)."""
+    problems = []
+    for column in cleaned.columns:
+        if column not in typed.columns or column in pii:
+            continue
+        before, after = typed[column], cleaned[column]
+        if int(after.isna().sum()) < int(before.isna().sum()) - rows_removed:
+            problems.append(f"'{column}': missing values were filled")
+        new = set(after.dropna().astype(str)) - set(before.dropna().astype(str))
+        if new:
+            problems.append(f"'{column}': values not in the file, e.g. {sorted(new)[:3]}")
+    return problems
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize("expected", _expected(), ids=lambda e: e["file"])
+def test_real_export_is_understood_and_nothing_is_invented(expected: dict) -> None:
+    name = expected["file"]
+    data = (EXPORTS / name).read_bytes()
+    ds = build_dataset([(name, data)], pii_key=b"test-key")
+    table = ds.tables[0]
+    typed, _ = parse_types(read_table(name, data)[0])
+    assert role_problems(expected, table.kind, table.roles, list(typed.columns)) == []
+    removed = sum(e["rows_removed"] for e in ds.cleaning_log)
+    assert invented_values(typed, table.frame, removed, table.roles.get("pii", [])) == []
+    assert not [e for e in ds.cleaning_log if e["step"].startswith("fill")]

@@ -14,6 +14,7 @@ from insight.labels import fmt_number, nice_name
 from insight.segment.cluster import NOISE, SILHOUETTE_SAMPLE, Segmenter, _centers, _nearest, _sample
 from insight.segment.scaling import FeatureScaler
 from insight.threads import one_thread
+from insight.verdict import RELIABLE, ROUGH, UNRELIABLE, Verdict
 
 
 @dataclass(frozen=True)
@@ -174,3 +175,21 @@ def unusual_customers(
             }
         )
     return pd.DataFrame(rows, columns=columns)
+
+
+NATURAL_GROUPS = 0.25  # silhouette below 0.25: no substantial structure (Kaufman & Rousseeuw's rule of thumb)
+
+
+def segment_verdict(silhouette: float, n_segments: int) -> Verdict:
+    """Whether customers form natural groups, against 'no structure' (silhouette 0)."""
+    baseline = "no structure at all (silhouette 0; 1 would be perfectly separate groups)"
+    if n_segments < 2 or not np.isfinite(silhouette):
+        return Verdict(UNRELIABLE, "No groups were found: every customer lands in one group or in none.", baseline)
+    if silhouette < NATURAL_GROUPS:
+        reason = (
+            f"Customers form no natural groups (silhouette {silhouette:.2f}, below {NATURAL_GROUPS}): the segments "
+            "are slices of one continuous crowd. They are still useful for action, but customers near a border "
+            "look much like their neighbours in the next segment."
+        )
+        return Verdict(ROUGH, reason, baseline)
+    return Verdict(RELIABLE, f"Customers fall into distinct groups (silhouette {silhouette:.2f}).", baseline)

@@ -41,6 +41,7 @@ class SpendData:
     X_now: pd.DataFrame
     numeric: list[str]
     categorical: list[str]
+    future: bool = False  # the target is spend after the churn cutoff: it cannot be a copy of an input
 
     @property
     def features(self) -> list[str]:
@@ -53,7 +54,7 @@ def spend_data(
     """Next-period spend after the churn cutoff (derived label), else a numeric column the user picked."""
     if churn is not None and churn.spend_next is not None and target is None:
         name = f"spend in the {churn.horizon_days} days after the cutoff"
-        return SpendData(name, churn.X, churn.spend_next, churn.X_now, churn.numeric, churn.categorical)
+        return SpendData(name, churn.X, churn.spend_next, churn.X_now, churn.numeric, churn.categorical, future=True)
     if target is None or target not in customers:
         raise SchemaError("Pick a numeric column to predict as customer value (for example total spend).")
     if not pd.api.types.is_numeric_dtype(customers[target]):
@@ -122,7 +123,7 @@ def compare_spend_models(
     """
     if len(data.X) < 40:
         raise NotEnoughData(f"Spend models need at least 40 customers with a known value; got {len(data.X)}.")
-    refuse_target(data.y, data.target, data.X, data.numeric)
+    refuse_target(data.y, data.target, data.X, [] if data.future else data.numeric, id_check=not data.future)
     X_train, X_test, y_train, y_test = train_test_split(data.X, data.y, test_size=test_size, random_state=seed)
     rows, held = {}, []
     for name in (*models, MEAN_BASELINE):

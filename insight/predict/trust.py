@@ -66,9 +66,9 @@ LEAK_CORRELATION = 0.99  # a value this correlated with one input is a copy of i
 MIN_ROWS_FOR_CHECKS = 20
 
 
-def refuse_target(y: pd.Series, target: str, X: pd.DataFrame, numeric: list[str]) -> None:
+def refuse_target(y: pd.Series, target: str, X: pd.DataFrame, numeric: list[str], *, id_check: bool = True) -> None:
     """Raise `Withheld` when the value target cannot be predicted honestly: constant, near-constant,
-    an id, or a copy of one of the inputs."""
+    an id (when `id_check`), or a copy of one of the `numeric` inputs."""
     baseline = "predicting the mean"
     values = pd.to_numeric(y, errors="coerce").dropna()
     if values.nunique() <= 1:
@@ -86,7 +86,7 @@ def refuse_target(y: pd.Series, target: str, X: pd.DataFrame, numeric: list[str]
             "predict or to rank customers by."
         )
         raise Withheld(Verdict(UNRELIABLE, reason, baseline))
-    if len(values) >= MIN_ROWS_FOR_CHECKS and (values == values.round()).all():
+    if id_check and len(values) >= MIN_ROWS_FOR_CHECKS and (values == values.round()).all():
         steps = np.diff(np.sort(values.to_numpy()))
         if values.nunique() >= ID_UNIQUE_SHARE * len(values) and (steps == np.median(steps)).mean() >= ID_EVEN_STEPS:
             reason = f"'{target}' counts up in even steps like a customer number: it is an id, not a value."

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from insight.verdict import RELIABLE, ROUGH, UNRELIABLE, Verdict
@@ -18,6 +19,7 @@ LABEL_AUC_RELIABLE = 0.75  # ROC AUC of the score against a two-valued label
 LABEL_AUC_ROUGH = 0.60
 LABEL_GAIN_RELIABLE = 0.15  # accuracy at least 15 points above always guessing the commoner label
 LABEL_GAIN_ROUGH = 0.05
+CHANCE_Z = 2.0  # and, on few texts, at least two standard errors above what chance alone gives
 
 
 def _majority_share(scored: pd.DataFrame) -> float | None:
@@ -35,7 +37,7 @@ def sentiment_verdict(analysis: Any) -> Verdict:
         rated = int(analysis.valid["rating"].notna().sum()) if "rating" in analysis.valid else 0
         baseline = "the customers' own star ratings (Spearman 0 = scores unrelated to stars)"
         figures = f"Spearman {rho:.2f} on {rated:,} rated texts"
-        if rho < STARS_ROUGH:
+        if rho < max(STARS_ROUGH, CHANCE_Z / np.sqrt(max(rated - 3, 1))):
             reason = f"The sentiment scores barely follow the customers' own stars ({figures}): do not rely on them."
             return Verdict(UNRELIABLE, reason, baseline)
         if rho < STARS_RELIABLE or rated < MIN_RATED:
@@ -56,8 +58,9 @@ def sentiment_verdict(analysis: Any) -> Verdict:
             majority = majority if majority is not None else 0.5
             baseline = f"the file's own labels (always guessing the commoner one: {majority:.0%} right)"
             figures = f"{accuracy:.0%} agreement vs {majority:.0%} by always guessing the commoner label"
-            gain = accuracy - majority
-            level = RELIABLE if gain >= LABEL_GAIN_RELIABLE else ROUGH if gain >= LABEL_GAIN_ROUGH else UNRELIABLE
+            gain, texts = accuracy - majority, max(int(labels.get("texts", 0)), 1)
+            floor = max(LABEL_GAIN_ROUGH, CHANCE_Z * np.sqrt(majority * (1 - majority) / texts))
+            level = RELIABLE if gain >= max(LABEL_GAIN_RELIABLE, floor) else ROUGH if gain >= floor else UNRELIABLE
         words = {
             RELIABLE: "The sentiment scores agree with the file's own labels",
             ROUGH: "The sentiment scores agree only roughly with the file's own labels",

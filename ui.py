@@ -177,6 +177,15 @@ def password_gate() -> None:
     st.stop()
 
 
+def show_verdict(verdict: Any) -> None:
+    """How far to trust the section below, in its colour: reliable (green), rough (amber), unreliable (red)."""
+    if verdict is None:
+        return
+    baseline = escape_md(verdict.baseline)
+    text = f"**{verdict.trust.capitalize()}.** {escape_md(verdict.reason)}  \nCompared with: {baseline}."
+    {"reliable": st.success, "rough": st.warning}.get(verdict.trust, st.error)(text)
+
+
 def show_error(exc: InsightError) -> None:
     """Show a user-fixable problem as a message, never a traceback."""
     st.error(str(exc), icon="⚠️")

@@ -5,7 +5,7 @@ import streamlit as st
 from insight import charts
 from insight.pipeline import collect, overview_findings
 from insight.report import build_html, headline_figures
-from ui import escape_md, pipeline
+from ui import escape_md, pipeline, show_verdict
 
 st.title("Overview")
 pipe = pipeline()
@@ -42,6 +42,8 @@ else:
         if fc is None:
             col.info(analyses.notes.get("forecast", "Not enough months for a forecast."))
             continue
+        with col:
+            show_verdict(fc.verdict)
         col.altair_chart(charts.monthly_forecast_chart(fc.history, fc.forecast, title, axis), width="stretch")
         if fc.backtest_mape is not None:
             col.caption(

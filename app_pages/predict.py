@@ -6,7 +6,7 @@ import streamlit as st
 from insight import charts
 from insight.errors import InsightError
 from insight.pipeline import HORIZON_DAYS, THRESHOLD
-from ui import download_csv, pipeline, show_error
+from ui import download_csv, pipeline, show_error, show_verdict
 
 st.title("Value & churn")
 st.caption("Who is worth the most, who is about to leave, and why the models think so.")
@@ -70,8 +70,9 @@ if data is not None:
         )
         with st.spinner(f"Fitting {name} and measuring what drives it…"):
             model = pipe.churn_model(horizon, features, name)
-            risk = pipe.churn_risk(horizon, features, name)
-            reasons = pipe.churn_reasons(horizon, features, name)
+            if pipe.churn_verdict(horizon, features).usable:
+                risk = pipe.churn_risk(horizon, features, name)
+                reasons = pipe.churn_reasons(horizon, features, name)
     except InsightError as exc:
         show_error(exc)
         comparison = None
@@ -102,6 +103,7 @@ with tab_churn:
     if comparison is None:
         st.info("No churn model for this data (see above).")
     else:
+        show_verdict(pipe.churn_verdict(horizon, features))
         st.subheader("Model comparison")
         st.caption(
             f"{comparison.folds}-fold stratified cross-validation; preprocessing is fitted inside each fold. "
@@ -122,6 +124,7 @@ with tab_churn:
             except InsightError as exc:
                 st.caption(f"No BG/NBD second opinion: {exc}")
 
+    if risk is not None:
         st.subheader("Decision threshold")
         threshold = st.slider(
             "Flag customers whose churn risk is at least", 0.05, 0.95, THRESHOLD, step=0.05, key="pred_threshold"
@@ -163,22 +166,28 @@ with tab_churn:
 
 with tab_value:
     if isinstance(spend, InsightError):
+        show_verdict(getattr(spend, "verdict", None))
         st.info(f"No value model for this data: {spend}")
     else:
+        show_verdict(spend.verdict)
         st.markdown(f"Predicting **{spend.target}**. Best on held-out customers: **{spend.best}** (lowest RMSE).")
         st.dataframe(spend.metrics.style.format("{:,.3f}"), width="stretch")
         spend_models = list(spend.metrics.index)
         shown_model = st.selectbox("Show", spend_models, index=spend_models.index(spend.best), key="pred_spend_model")
         st.altair_chart(charts.predicted_vs_actual(spend.holdout, shown_model), width="stretch")
-        values = pd.DataFrame({"predicted_value": spend.predicted, "tier": spend.tiers})
-        st.markdown(f"**Value tiers.** {spend.tier_rule}")
-        title = "Predicted value per customer"
-        st.altair_chart(charts.value_histogram(values, "predicted_value", title, "Predicted value"), width="stretch")
+        if spend.verdict.usable:
+            values = pd.DataFrame({"predicted_value": spend.predicted, "tier": spend.tiers})
+            st.markdown(f"**Value tiers.** {spend.tier_rule}")
+            title = "Predicted value per customer"
+            st.altair_chart(
+                charts.value_histogram(values, "predicted_value", title, "Predicted value"), width="stretch"
+            )
 
 with tab_clv:
     if isinstance(lifetime, InsightError):
         st.info(f"No lifetime value for this data: {lifetime}")
     else:
+        show_verdict(lifetime.verdict)
         for note in lifetime.warnings:
             st.warning(note)
         s = lifetime.summary()
@@ -205,10 +214,15 @@ with tab_clv:
         )
 
 with tab_action:
-    if risk is None or isinstance(spend, InsightError):
+    actions = None
+    if comparison is None or isinstance(spend, InsightError):
         st.info("The action list needs both a churn model and a value model.")
     else:
-        actions, _ = pipe.action_list(threshold, horizon, features, name, target)
+        try:
+            actions, _ = pipe.action_list(threshold, horizon, features, name, target)
+        except InsightError as exc:  # withheld when the churn or the value model cannot be trusted
+            show_error(exc)
+    if actions is not None:
         st.markdown(
             f"**{len(actions):,} customers** in the high value or potential tier with churn risk at least "
             f"**{threshold:.2f}** (the threshold on the Churn risk tab), most value at risk first."

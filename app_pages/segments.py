@@ -8,7 +8,7 @@ from insight.errors import InsightError
 from insight.labels import nice_name
 from insight.pipeline import LINKAGES, SILHOUETTE_SAMPLE, stability_word
 from insight.store import cache_key
-from ui import download_csv, pipeline, read_only, show_error
+from ui import download_csv, pipeline, read_only, show_error, show_verdict
 
 SCALING_LABELS = {
     "zscore": "Z-score (mean 0, spread 1)",
@@ -91,6 +91,7 @@ try:
         st.caption(f"Suggested: {sweep.reason}")
     params = pipe.segment_params(**base, k=k, eps=eps)
     seg = pipe.segmentation(**params)
+    show_verdict(seg.verdict)
     stable = pipe.segment_stability(**params)
     seg_map = pipe.segment_map(features, scaling, log)
 except InsightError as exc:

@@ -17,7 +17,7 @@ from insight.verdict import RELIABLE, ROUGH, UNRELIABLE, Verdict, Withheld
 
 HORIZONS = (90, 180, 365)  # churn horizons tried for a derived label, when the order history allows them
 HORIZON_HISTORY = 2  # a horizon is tried when the orders span at least twice its length
-QUICK_MODELS = ("Logistic regression", "Gradient boosting")  # enough to tell whether a horizon predicts at all
+QUICK_MODELS = ("Logistic regression", "Decision tree")  # enough to tell whether a horizon predicts at all
 
 
 class Verdicts:

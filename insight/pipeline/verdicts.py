@@ -11,6 +11,7 @@ from typing import Any
 
 from insight.errors import InsightError
 from insight.predict import compare_churn_models
+from insight.predict.churn import recency_column
 from insight.predict.trust import RULE
 from insight.sentiment.trust import sentiment_verdict
 from insight.verdict import RELIABLE, ROUGH, UNRELIABLE, Verdict, Withheld
@@ -42,7 +43,7 @@ class Verdicts:
                 except InsightError as exc:
                     out.append({"horizon_days": horizon, "trust": None, "reason": str(exc)})
                     continue
-                models = (*QUICK_MODELS, RULE) if "recency_days" in data.numeric else QUICK_MODELS
+                models = (*QUICK_MODELS, RULE) if recency_column(data) else QUICK_MODELS
                 quick = compare_churn_models(data, models=models, folds=3)
                 auc = float(quick.metrics.at[quick.best, "roc_auc"])
                 out.append(

@@ -6,6 +6,7 @@ from a held-out fold leaks into training."""
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -104,7 +105,7 @@ def fit_churn_pipeline(data: ChurnData, name: str, X: pd.DataFrame, y: pd.Series
     if name == "SVM" and len(X) > SVM_MAX_ROWS:
         X, _, y, _ = train_test_split(X, y, train_size=SVM_MAX_ROWS, stratify=y, random_state=seed)
     # the one rule sees only the days since the last order: a logistic curve turns them into a probability
-    numeric, categorical = ([RULE_FEATURE], []) if name == RULE else (data.numeric, data.categorical)
+    numeric, categorical = ([recency_column(data)], []) if name == RULE else (data.numeric, data.categorical)
     pipe = Pipeline([("prep", preprocessor(numeric, categorical)), ("model", churn_estimator(name, len(X), seed))])
     # MLP has no class_weight, and calibrating SVM must see the balance too: the same weights as sample weights
     weighted = name in ("Neural network", "SVM")
@@ -140,9 +141,20 @@ class ChurnComparison:
     verdict: Verdict | None = None
 
 
+_RECENCY_NAME = re.compile(r"days?\W*_?since\W*_?last|recency", re.I)  # DaySinceLastOrder, days_since_last_visit
+
+
+def recency_column(data: ChurnData) -> str | None:
+    """The column the one rule reads: the orders' own `recency_days`, else a customer column that says how many
+    days since the last order (e.g. 'DaySinceLastOrder'), else None."""
+    if RULE_FEATURE in data.numeric:
+        return RULE_FEATURE
+    return next((c for c in data.numeric if _RECENCY_NAME.search(str(c))), None)
+
+
 def contenders(data: ChurnData) -> tuple[str, ...]:
     """The models compared for this data: every churn model, plus the one rule when there is a recency column."""
-    return (*CHURN_MODELS, RULE) if RULE_FEATURE in data.numeric else CHURN_MODELS
+    return (*CHURN_MODELS, RULE) if recency_column(data) else CHURN_MODELS
 
 
 def compare_churn_models(

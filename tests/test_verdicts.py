@@ -435,3 +435,36 @@ def test_seasonal_quarter_is_compared_with_the_same_months_a_year_before() -> No
     assert found is None  # Q4 against Q4 a year before: no change, not news
     grown = revenue_trend(Evidence(pd.DataFrame(), monthly=_monthly(np.r_[season[:-3], np.full(3, 300.0)])))
     assert grown is not None and "a year before" in grown.text and "up 50%" in grown.text
+
+
+# --- the demo keeps its planted truth, and its verdicts -------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_demo_verdicts_stay_reliable() -> None:
+    from insight.data.dataset import load_demo
+
+    pipe = Pipeline(load_demo())
+    for name, verdict in {
+        "segments": pipe.segment_verdict(),
+        "churn": pipe.churn_verdict(90),
+        "spend": pipe.spend_verdict(90),
+        "sentiment": pipe.feedback_verdict(),
+        "recommendations (ratings)": pipe.rec_verdict("ratings"),
+        "recommendations (purchases)": pipe.rec_verdict("implicit"),
+    }.items():
+        assert verdict.trust == "reliable", (name, verdict.reason)
+    # The demo plants bargain hunters who buy 1-3 times in their first months and never return: BG/NBD
+    # assumes nobody leaves before a second purchase, so it over-forecasts them and is honestly only rough.
+    clv = pipe.lifetime_verdict(90)
+    assert clv.trust == "rough" and "roughly" in clv.reason
+
+
+def test_sentiment_without_stars_is_rough_in_english_and_unreliable_in_other_languages() -> None:
+    from insight.sentiment.trust import sentiment_verdict
+
+    english = pd.DataFrame({"text": _GOOD * 10 + _BAD * 10})
+    assert sentiment_verdict(analyze(english)).trust == "rough"
+    spanish = pd.DataFrame({"text": ["El envío llegó tarde y el producto estaba roto, muy mal servicio"] * 30})
+    verdict = sentiment_verdict(analyze(spanish))
+    assert verdict.trust == "unreliable" and "not in English" in verdict.reason

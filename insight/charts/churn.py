@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 
 def churn_auc_bar(metrics: pd.DataFrame, best: str) -> alt.Chart:
     """ROC AUC per churn model (cross-validated), the default model highlighted."""
     df = metrics.reset_index().assign(default=lambda d: d["model"] == best)
+    # the axis starts at 0.5 (a coin) unless a model does worse, so bars below a coin still show
+    low = min(0.5, float(np.floor(df["roc_auc"].min() * 10) / 10)) if len(df) else 0.5
     return (
         alt.Chart(df, title="How well each model ranks churners (dark: the default)")
         .mark_bar(clip=True)
         .encode(
-            x=alt.X("roc_auc:Q", title="ROC AUC (0.5 = guessing, 1 = perfect)", scale=alt.Scale(domain=[0.5, 1])),
+            x=alt.X("roc_auc:Q", title="ROC AUC (0.5 = guessing, 1 = perfect)", scale=alt.Scale(domain=[low, 1])),
             y=alt.Y("model:N", sort="-x", title=None),
             color=alt.Color(
                 "default:N", legend=None, scale=alt.Scale(domain=[False, True], range=["#9ecae1", "#08519c"])

@@ -20,6 +20,7 @@ LABEL_AUC_ROUGH = 0.60
 LABEL_GAIN_RELIABLE = 0.15  # accuracy at least 15 points above always guessing the commoner label
 LABEL_GAIN_ROUGH = 0.05
 CHANCE_Z = 2.0  # and, on few texts, at least two standard errors above what chance alone gives
+MOSTLY_FOREIGN = 0.5  # half the texts or more in a language the scorer does not read, and nothing to check it on
 
 
 def _majority_share(scored: pd.DataFrame) -> float | None:
@@ -67,11 +68,19 @@ def sentiment_verdict(analysis: Any) -> Verdict:
             UNRELIABLE: "The sentiment scores do not agree with the file's own labels; do not rely on them",
         }
         return Verdict(level, f"{words[level]} ({figures}).", baseline)
+    baseline = "none in this upload (no star ratings or labels)"
+    scored = max(len(analysis.valid), 1)
+    if analysis.non_english / scored >= MOSTLY_FOREIGN:
+        reason = (
+            f"{analysis.non_english / scored:.0%} of the texts are not in English, which the scorer reads only in "
+            "English, and there are no star ratings or labels to check it on: do not rely on these scores."
+        )
+        return Verdict(UNRELIABLE, reason, baseline)
     reason = (
         "There are no star ratings or labels to check the scores against; the scorer is usually right on short "
-        "reviews, but read these figures as rough."
+        "English reviews, but read these figures as rough."
     )
-    return Verdict(ROUGH, reason, "none in this upload (no star ratings or labels)")
+    return Verdict(ROUGH, reason, baseline)
 
 
 DAILY_BELOW_DAYS = 14  # feedback spanning under two weeks: one point per day

@@ -68,7 +68,8 @@ class Verdicts:
         ]
         better = [h for h in better if h["trust"] == RELIABLE] or ([] if verdict.trust == ROUGH else better)
         if not better:
-            tried = ", ".join(str(h["horizon_days"]) for h in self.churn_horizons() if h["horizon_days"] != int(horizon))
+            others = [h["horizon_days"] for h in self.churn_horizons() if h["horizon_days"] != int(horizon)]
+            tried = ", ".join(map(str, others))
             note = f" Other horizons ({tried} days) did not predict better either." if tried else ""
             return Verdict(verdict.trust, verdict.reason + note, verdict.baseline)
         top = max(better, key=lambda h: h["roc_auc"])

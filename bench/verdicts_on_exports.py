@@ -65,6 +65,8 @@ def rows_for(name: str, data: bytes) -> list[tuple[str, str, str, str]]:
         pipe = Pipeline(build_dataset([(name, data)]))
     except InsightError as exc:
         return [(name, "(loading)", "not loaded", str(exc))]
+    except Exception as exc:  # a reader bug on this branch: report it, go on with the next file
+        return [(name, "(loading)", "reader crashed", f"{type(exc).__name__}: {exc}")]
     kinds = ", ".join(f"{t.kind}" for t in pipe.ds.tables)
     out = [(name, "(loading)", "loaded", f"as {kinds}; {len(pipe.ds.customers):,} customers")]
     for section in SECTIONS:
@@ -77,6 +79,8 @@ def rows_for(name: str, data: bytes) -> list[tuple[str, str, str, str]]:
             out.append((name, section, exc.verdict.trust, exc.verdict.reason))
         except InsightError as exc:
             out.append((name, section, "skipped", str(exc)))
+        except Exception as exc:  # report a crash in the table rather than stopping the survey
+            out.append((name, section, "crashed", f"{type(exc).__name__}: {exc}"))
     return out
 
 

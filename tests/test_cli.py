@@ -84,6 +84,9 @@ def test_the_json_keys_are_the_documented_contract(demo_report: dict) -> None:
         "metrics",
         "top_features",
         "notes",
+        "outcome",
+        "horizons",
+        "verdict",
     }
 
 

@@ -202,10 +202,11 @@ def test_a_random_target_is_unreliable_and_its_tiers_are_withheld() -> None:
 
 
 def test_spend_json_carries_the_verdict_or_the_refusal() -> None:
-    frame, _ = _value_frame(np.full(400, 49.0))
+    # a constant column gets no role at all (the Data page says why); one value for 98% of customers is refused
+    frame, _ = _value_frame(np.where(np.arange(400) < 392, 49.0, 60.0))
     ds = build_dataset([("customers.csv", frame.to_csv(index=False).encode())])
     out = summary.report(Pipeline(ds))["spend"]
-    assert out["verdict"]["trust"] == "unreliable" and "nothing to predict" in out["skipped"]
+    assert out["verdict"]["trust"] == "unreliable" and "too little variation" in out["skipped"]
 
 
 # --- lifetime value ---------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from insight import overview, predict, recommend, segment, sentiment
+from insight.data.assemble import missing_customers
 from insight.errors import InsightError, NotEnoughData, SchemaError
 from insight.pipeline.runner import MemoRunner, Runner
 from insight.pipeline.verdicts import Verdicts
@@ -49,20 +50,7 @@ class Pipeline(Verdicts):
         (segments, value and churn, recommendations); None when there are customers."""
         if len(self.ds.customers):
             return None
-        tables = [t for t in self.ds.tables if t.in_use]
-        held = {
-            "transactions": "orders",
-            "feedback": "feedback",
-            "ratings": "ratings",
-            "items": "a product list",
-            "customers": "a customer list",
-        }
-        have = "; ".join(f"{t.name} holds {held.get(t.kind, t.kind)} without a customer column" for t in tables)
-        return (
-            f"No customers to analyse: {have}. Segments, value and churn, and recommendations need to know who "
-            "bought: upload an orders export that includes the buyer (a customer id or email column), or a "
-            "customer list, and mark its customer column on the Data page."
-        )
+        return missing_customers([t for t in self.ds.tables if t.in_use])
 
     def headline(self) -> dict[str, float | None]:
         """Customers, revenue and repeat-purchase rate: cheap, straight from the tables."""

@@ -401,6 +401,15 @@ def password_gate() -> None:
     st.stop()
 
 
+def show_verdict(verdict: Any) -> None:
+    """How far to trust the section below, in its colour: reliable (green), rough (amber), unreliable (red)."""
+    if verdict is None:
+        return
+    baseline = safe_md(verdict.baseline)
+    text = f"**{verdict.trust.capitalize()}.** {safe_md(verdict.reason)}  \nCompared with: {baseline}."
+    {"reliable": st.success, "rough": st.warning}.get(verdict.trust, st.error)(text)
+
+
 def show_error(exc: InsightError) -> None:
     """Show a user-fixable problem as a message, never a traceback (its file and column names made inert)."""
     st.error(safe_md(exc), icon="⚠️")

@@ -9,7 +9,7 @@ import streamlit as st
 from insight import charts
 from insight.errors import InsightError
 from insight.labels import friendly_columns, rounded, safe_md
-from ui import download_csv, pipeline, show_error
+from ui import download_csv, pipeline, show_error, show_verdict
 
 st.title("Feedback")
 st.caption(
@@ -39,6 +39,7 @@ def show_progress(fraction: float, text: str) -> None:
 
 try:
     result = pipe.feedback(progress=show_progress)
+    show_verdict(pipe.feedback_verdict())
 except InsightError as exc:
     show_error(exc)
     st.stop()

@@ -9,7 +9,7 @@ from insight.errors import InsightError
 from insight.labels import safe_md
 from insight.pipeline import THRESHOLD, collect, overview_findings
 from insight.report import build_html, words
-from ui import computed, pipeline
+from ui import computed, pipeline, show_verdict
 
 st.title("Overview")
 pipe = pipeline()
@@ -55,6 +55,8 @@ def months() -> None:
         except InsightError as exc:
             col.info(safe_md(exc))
             continue
+        with col:
+            show_verdict(fc.verdict)
         col.altair_chart(charts.monthly_forecast_chart(fc.history, fc.forecast, title, axis), width="stretch")
         if fc.backtest_mape is not None:
             col.caption(

@@ -10,7 +10,7 @@ from insight.errors import InsightError
 from insight.labels import column_label, friendly_columns, money, nice_name, rounded, safe_md, share
 from insight.pipeline import HORIZON_DAYS, THRESHOLD
 from insight.report import words
-from ui import computed, download_csv, personal_data, pipeline, refresh_when_ready, show_error
+from ui import computed, download_csv, personal_data, pipeline, refresh_when_ready, show_error, show_verdict
 
 st.title("Value & churn")
 st.caption("Whom to call first, who is about to leave and why, and what each customer is worth.")
@@ -49,9 +49,9 @@ model = None if model_choice == "best by ranking" else model_choice
 
 
 def warm(p, h: int, f: list[str], m: str | None) -> None:
-    """Everything this page shows, computed in the background the first time."""
-    p.churn_reasons(h, f, m)
-    for part in (lambda: p.spend(h), lambda: p.lifetime_value(h)):
+    """Everything this page shows, computed in the background the first time (what is withheld raises)."""
+    p.churn_verdict(h, f)
+    for part in (lambda: p.churn_reasons(h, f, m), lambda: p.spend(h), lambda: p.lifetime_value(h)):
         with contextlib.suppress(InsightError):
             part()
 
@@ -74,17 +74,18 @@ horizon, features, model = shown["horizon"], shown["features"], shown["model"]
 data = pipe.churn_data(horizon).with_features(features)
 comparison = pipe.churn_comparison(horizon, features)
 fitted = pipe.churn_model(horizon, features, model)
+verdict = pipe.churn_verdict(horizon, features)
+show_verdict(verdict)
 
 threshold = st.slider(
     "Call customers whose churn risk is at least", 0.05, 0.95, THRESHOLD, step=0.05, key="pred_threshold"
 )
 try:
     actions, tier_rule = pipe.action_list(threshold, horizon, features, model)
-except InsightError as exc:
-    actions, tier_rule = None, str(exc)
-if actions is None:
-    st.info(safe_md(f"No action list: it needs a value for each customer ({tier_rule})"))
-else:
+except InsightError as exc:  # withheld (a model that cannot be trusted) or no value for each customer
+    actions = None
+    show_error(exc) if hasattr(exc, "verdict") else st.info(safe_md(f"No action list: {exc}"))
+if actions is not None:
     value = nice_name(pipe.spend(horizon).target)
     st.markdown(f"### {safe_md(words.action_sentence(actions, ds.currency, threshold, value))}")
     lookup = personal_data(ds)
@@ -102,12 +103,12 @@ else:
     download_csv(friendly_columns(actions), "customers_to_contact.csv", "Download the action list", key="dl_actions")
     st.caption(safe_md(f"Value tiers: {tier_rule}"))
 
-view = pipe.threshold_view(threshold, horizon, features, model)
+view = pipe.threshold_view(threshold, horizon, features, model) if verdict.usable else None
 with st.expander("How good are these models?"):
-    for sentence in words.metric_sentences(
-        comparison.metrics.loc[fitted.name], view.precision, view.recall, threshold, comparison.folds
-    ):
-        st.markdown(f"- {safe_md(sentence)}")
+    if view is not None:
+        scores = comparison.metrics.loc[fitted.name]
+        for sentence in words.metric_sentences(scores, view.precision, view.recall, threshold, comparison.folds):
+            st.markdown(f"- {safe_md(sentence)}")
     for note in comparison.notes:
         st.caption(safe_md(note))
     metrics = comparison.metrics.rename(columns={"seconds": "seconds to train"}).rename_axis("Model")
@@ -117,7 +118,8 @@ with st.expander("How good are these models?"):
     left, right = st.columns(2)
     left.altair_chart(charts.roc_curve_chart(roc), width="stretch")
     right.altair_chart(charts.pr_curve_chart(pr), width="stretch")
-    left.altair_chart(charts.confusion_chart(view.confusion), width="stretch")
+    if view is not None:
+        left.altair_chart(charts.confusion_chart(view.confusion), width="stretch")
 
 tab_churn, tab_value, tab_clv, tab_fair = st.tabs(["Who may leave, and why", "Value", "Lifetime value", "Fairness"])
 with tab_churn:
@@ -134,34 +136,42 @@ with tab_churn:
             f"{len(data.X):,} customers{dropped}. No customer's risk comes from a model that saw their answer."
         )
     st.altair_chart(charts.importance_bar(fitted.importance), width="stretch")
-    risk = pipe.churn_risk(horizon, features, model)
-    reasons = pipe.churn_reasons(horizon, features, model)
-    table = pd.DataFrame({"churn_risk": risk, "reasons": reasons}).sort_values("churn_risk", ascending=False)
-    st.dataframe(
-        friendly_columns(table.head(300).rename_axis("customer_id").reset_index()),
-        hide_index=True,
-        width="stretch",
-        column_config={column_label("churn_risk"): st.column_config.ProgressColumn(format="%.2f", max_value=1)},
-    )
+    if verdict.usable:
+        risk = pipe.churn_risk(horizon, features, model)
+        reasons = pipe.churn_reasons(horizon, features, model)
+        table = pd.DataFrame({"churn_risk": risk, "reasons": reasons}).sort_values("churn_risk", ascending=False)
+        st.dataframe(
+            friendly_columns(table.head(300).rename_axis("customer_id").reset_index()),
+            hide_index=True,
+            width="stretch",
+            column_config={column_label("churn_risk"): st.column_config.ProgressColumn(format="%.2f", max_value=1)},
+        )
+    else:
+        st.info("Each customer's risk is withheld: the models do no better than the baseline above.")
 
 with tab_value:
     try:
         spend = pipe.spend(horizon)
+        show_verdict(spend.verdict)
         st.markdown(
             f"Predicting **{safe_md(column_label(spend.target))}**; the best on customers it did not learn from: "
             f"**{spend.best}**, off by {money(spend.metrics.loc[spend.best, 'mae'], ds.currency)} per customer "
             "on average."
         )
         st.altair_chart(charts.predicted_vs_actual(spend.holdout, spend.best), width="stretch")
-        values = pd.DataFrame({"predicted_value": spend.predicted, "tier": spend.tiers})
-        title = "Predicted value per customer"
-        st.altair_chart(charts.value_histogram(values, "predicted_value", title, "Predicted value"), width="stretch")
+        if spend.verdict.usable:
+            values = pd.DataFrame({"predicted_value": spend.predicted, "tier": spend.tiers})
+            title = "Predicted value per customer"
+            hist = charts.value_histogram(values, "predicted_value", title, "Predicted value")
+            st.altair_chart(hist, width="stretch")
     except InsightError as exc:
+        show_verdict(getattr(exc, "verdict", None))
         st.info(safe_md(f"No value model for this data: {exc}"))
 
 with tab_clv:
     try:
         lifetime = pipe.lifetime_value(horizon)
+        show_verdict(lifetime.verdict)
         st.markdown(safe_md(words.value_sentence(lifetime, ds.currency)))
         for note in lifetime.warnings:
             st.warning(safe_md(note))
@@ -176,8 +186,10 @@ with tab_clv:
         st.info(safe_md(f"No lifetime value for this data: {exc}"))
 
 with tab_fair:
-    table, warnings = pipe.fairness(threshold, horizon, features, model)
-    if table.empty:
+    table, warnings = pipe.fairness(threshold, horizon, features, model) if verdict.usable else (None, [])
+    if table is None:
+        st.info("No fairness check: the churn models do no better than the baseline, so there is nothing to check.")
+    elif table.empty:
         st.info("No columns describing people (gender, age …) to check the churn model against.")
     else:
         for warning in warnings:

@@ -7,7 +7,7 @@ from insight import charts
 from insight.errors import InsightError
 from insight.labels import friendly_columns, rounded, safe_md
 from insight.pipeline import MODELS, POPULARITY
-from ui import download_csv, pipeline, read_only, show_error
+from ui import download_csv, pipeline, read_only, show_error, show_verdict
 
 st.title("Recommendations")
 st.caption("What to offer each customer next, learned from their ratings or from what they bought.")
@@ -40,10 +40,11 @@ comparison = None
 try:
     with st.spinner("Comparing models on what customers did next…"):
         comparison = pipe.rec_comparison(source, full=bool(st.session_state.get("rec_full")))
+        show_verdict(comparison.verdict)
 except InsightError as exc:
     show_error(exc)
 
-choices = list(MODELS)
+choices = [POPULARITY, *MODELS]
 best = comparison.best if comparison is not None else "SVD"
 left, right = st.columns(2)
 model = left.selectbox("Model", choices, index=choices.index(best), key="rec_model", help=f"Suggested: {best}.")
@@ -131,6 +132,8 @@ with tab_models:
     if comparison is not None:
         table = comparison.table
         st.markdown(f"**Suggested model: {comparison.best}** ({comparison.rule}).")
+        if comparison.best == POPULARITY:
+            st.info("The most popular items beat every model on what customers did next, so they are the default.")
         if table.loc[POPULARITY, "hit_rate"] > table.loc[comparison.best, "hit_rate"]:
             st.warning("Simply offering the most popular items did better on recent choices than the suggested model.")
         st.altair_chart(charts.recommend_metrics_bar(table, comparison.best), width="stretch")

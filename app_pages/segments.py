@@ -8,7 +8,7 @@ from insight.errors import InsightError
 from insight.labels import column_label, friendly_columns, nice_name, rounded, safe_label, safe_md
 from insight.pipeline import LINKAGES, SILHOUETTE_SAMPLE, stability_word
 from insight.store import cache_key
-from ui import download_csv, pipeline, read_only, show_error
+from ui import download_csv, pipeline, read_only, show_error, show_verdict
 
 SCALING_LABELS = {
     "zscore": "Z-score (mean 0, spread 1)",
@@ -95,6 +95,7 @@ try:
         st.caption(safe_md(f"Suggested: {sweep.reason}"))
     params = pipe.segment_params(**base, k=k, eps=eps)
     seg = pipe.segmentation(**params)
+    show_verdict(seg.verdict)
     stable = pipe.segment_stability(**params)
     seg_map = pipe.segment_map(features, scaling, log)
 except InsightError as exc:

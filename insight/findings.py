@@ -124,26 +124,31 @@ def risky_segment(ev: Evidence) -> Finding | None:
 
 
 TREND_CHANGE = 0.10  # report revenue moves of at least 10% between the last two quarters
+YEAR_AGO_MONTHS = 15  # with 15+ months the last three are compared with the same three months a year before
 
 
 def revenue_trend(ev: Evidence) -> Finding | None:
-    """Revenue of the last three full months against the three before."""
+    """Revenue of the last three full months against the same months a year before when the data has them
+    (so ordinary seasonality, Q4 against Q3, is not news), else against the three months before."""
     m = ev.monthly
     if m is None or len(m) < 7:
         return None
     revenue = m["revenue"].to_numpy(dtype=float)
     if revenue[-1] < 0.5 * np.median(revenue[:-1]):
         revenue = revenue[:-1]  # the last month is still running
-    recent, before = revenue[-3:].sum(), revenue[-6:-3].sum()
+    recent = revenue[-3:].sum()
+    year_ago = len(revenue) >= YEAR_AGO_MONTHS
+    before = revenue[-15:-12].sum() if year_ago else revenue[-6:-3].sum()
     if before <= 0:
         return None
     change = recent / before - 1
     if abs(change) < TREND_CHANGE:
         return None
     word = "up" if change > 0 else "down"
+    against = "the same three months a year before" if year_ago else "the three months before (no year-earlier data)"
     return Finding(
         "revenue_trend",
-        f"Revenue over the last three months is {word} {_pct(abs(change))} on the three months before.",
+        f"Revenue over the last three months is {word} {_pct(abs(change))} on {against}.",
         "overview",
         float(change),
     )

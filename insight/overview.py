@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from insight.errors import NotEnoughData
+from insight.verdict import RELIABLE, ROUGH, UNRELIABLE, Verdict
 
 MIN_MONTHS_FOR_FORECAST = 9
 HOLDOUT_MONTHS = 3
@@ -156,12 +157,20 @@ class Forecast:
     forecast: pd.DataFrame
     method: str
     backtest_mape: float | None
+    naive_mape: float | None = None
+
+    @property
+    def verdict(self) -> Verdict:
+        """How far to trust the forecast: its backtest error, against repeating the last known month."""
+        return forecast_verdict(self.backtest_mape, self.naive_mape)
 
     def summary(self) -> dict[str, Any]:
         """JSON-able figures."""
         return {
             "method": self.method,
             "backtest_mape": self.backtest_mape,
+            "naive_mape": self.naive_mape,
+            "verdict": self.verdict.summary(),
             "next_months": [
                 {"month": m.strftime("%Y-%m"), "value": v, "lower": lo, "upper": hi}
                 for m, v, lo, hi in self.forecast[["month", "value", "lower", "upper"]].itertuples(index=False)
@@ -195,7 +204,8 @@ def forecast(series: pd.DataFrame, column: str = "revenue", horizon: int = 3, dr
     values = hist["value"].to_numpy(dtype=float)
     pred, _ = _fit_predict(values[:-HOLDOUT_MONTHS], HOLDOUT_MONTHS)
     actual = values[-HOLDOUT_MONTHS:]
-    mape = float(np.mean(np.abs(pred - actual) / np.maximum(np.abs(actual), 1e-9))) if np.all(actual != 0) else None
+    mape = _mape(pred, actual)
+    naive = _mape(np.repeat(values[-HOLDOUT_MONTHS - 1], HOLDOUT_MONTHS), actual)
     pred, sd = _fit_predict(values, horizon)
     steps = np.arange(1, horizon + 1)
     half = 1.645 * sd * np.sqrt(steps)
@@ -203,7 +213,36 @@ def forecast(series: pd.DataFrame, column: str = "revenue", horizon: int = 3, dr
     fc = pd.DataFrame(
         {"month": months, "value": np.maximum(pred, 0), "lower": np.maximum(pred - half, 0), "upper": pred + half}
     )
-    return Forecast(history=hist, forecast=fc, method="exponential smoothing (damped trend)", backtest_mape=mape)
+    method = "exponential smoothing (damped trend)"
+    return Forecast(history=hist, forecast=fc, method=method, backtest_mape=mape, naive_mape=naive)
+
+
+def _mape(pred: np.ndarray, actual: np.ndarray) -> float | None:
+    """Mean absolute percentage error (None when a month was zero)."""
+    if not np.all(actual != 0):
+        return None
+    return float(np.mean(np.abs(pred - actual) / np.abs(actual)))
+
+
+FORECAST_RELIABLE = 0.15  # off by at most 15% a month on the last three known months: reliable
+FORECAST_ROUGH = 0.40  # up to 40%: rough (a direction, not a number); beyond that: unreliable
+
+
+def forecast_verdict(mape: float | None, naive: float | None) -> Verdict:
+    """The forecast's backtest error, and whether it beats repeating the last known month."""
+    baseline = "repeating the last known month" + (f" (off by {naive:.0%})" if naive is not None else "")
+    if mape is None:
+        return Verdict(
+            ROUGH, "The forecast could not be checked (a recent month had no sales); read it as rough.", baseline
+        )
+    figures = f"on the last {HOLDOUT_MONTHS} known months it was off by {mape:.0%} on average"
+    worse = naive is not None and mape > naive
+    if mape > FORECAST_ROUGH:
+        return Verdict(UNRELIABLE, f"The forecast is far off: {figures}. Use it only as a direction.", baseline)
+    if mape > FORECAST_RELIABLE or worse:
+        extra = f", no better than repeating the last month ({naive:.0%})" if worse else ""
+        return Verdict(ROUGH, f"The forecast is rough: {figures}{extra}.", baseline)
+    return Verdict(RELIABLE, f"The forecast held up: {figures}.", baseline)
 
 
 def cohort_retention(tx: pd.DataFrame, max_months: int = 12) -> pd.DataFrame:

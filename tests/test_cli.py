@@ -85,6 +85,8 @@ def test_the_json_keys_are_the_documented_contract(demo_report: dict) -> None:
         "top_features",
         "notes",
         "outcome",
+        "horizons",
+        "verdict",
     }
 
 

@@ -227,12 +227,12 @@ def test_spend_models_on_a_numeric_target():
     data = predict.spend_data(df, roles, target="total_spend")
     assert "total_spend" not in data.features and len(data.X) == 400
     result = predict.compare_spend_models(data)
-    assert list(result.metrics.index) == list(predict.SPEND_MODELS)
+    assert list(result.metrics.index) == [*predict.SPEND_MODELS, "Mean"]  # the baseline row
     assert result.metrics.loc["Gradient boosting", "r2"] > 0.9  # a product of two columns: trees catch it
     assert result.metrics.loc[result.best, "rmse"] == result.metrics["rmse"].min()
     row = result.metrics.loc["Ridge"]
     assert row["rmse"] == pytest.approx(np.sqrt(row["mse"]))
-    assert len(result.holdout) == 3 * 100 and len(result.predicted) == 400
+    assert len(result.holdout) == 4 * 100 and len(result.predicted) == 400  # three models and the mean
     with pytest.raises(SchemaError, match="not numeric"):
         predict.spend_data(df, roles, target="contract")
 

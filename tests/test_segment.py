@@ -284,8 +284,9 @@ def test_yes_no_columns_are_told_as_shares() -> None:
     roles = {"numeric": ["SeniorCitizen", "MonthlyCharges"], "categorical": [], "pii": []}
     seg = sg.analyse(frame, roles, k=2)
     senior_segment = next(p for p in seg.personas if p.size == 80)
-    assert senior_segment.name == "Mostly senior citizen, high monthly charges"
-    assert "senior citizen 100% vs 40% overall" in senior_segment.description
+    assert senior_segment.name == "Mostly senior citizens, high monthly charges"
+    assert "senior citizens 100% vs 40%" in senior_segment.description
+    assert "(this segment vs all customers: medians or shares)" in senior_segment.description
 
 
 def test_generic_names_profiles_and_unique_names() -> None:
@@ -384,7 +385,7 @@ def test_demo_four_segments_match_the_planted_ones(demo) -> None:
     named = pd.crosstab(truth, seg.labels_frame()["segment"].to_numpy()).idxmax(axis=1).to_dict()
     assert named == {
         "Big spenders": "Big spenders, recently active",
-        "Bargain hunters": "One-time bargain buyers",
+        "Bargain hunters": "Occasional bargain buyers",  # median 2 orders: not "one-time"
         "Drifting away": "Former regulars drifting away",
         "Regulars": "Loyal regulars",
     }
@@ -393,7 +394,7 @@ def test_demo_four_segments_match_the_planted_ones(demo) -> None:
 def test_demo_summary_keys(demo) -> None:
     ds, _ = demo
     out = summary.segments(Pipeline(SimpleNamespace(customers=ds.customers, customer_roles=ds.customer_roles)), k=3)
-    assert set(out) == {"algorithm", "k", "suggested_k", "features", "sizes", "silhouette", "personas"}
+    assert set(out) == {"algorithm", "k", "suggested_k", "features", "sizes", "silhouette", "personas", "verdict"}
     assert out["k"] == 3 and sum(out["sizes"]) == len(ds.customers) == 2000
     assert out["features"] == ["recency_days", "frequency", "monetary", "avg_order_value", "age"]
     assert len({p["name"] for p in out["personas"]}) == 3

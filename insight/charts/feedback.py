@@ -43,16 +43,22 @@ def sentiment_shares_bar(shares: pd.DataFrame) -> alt.Chart:
     )
 
 
-def sentiment_trend(monthly: pd.DataFrame) -> alt.Chart:
-    """Mean sentiment per month (line) with the number of texts in the tooltip."""
+def sentiment_trend(trend: pd.DataFrame) -> alt.Chart:
+    """Mean sentiment per day, week or month (`trend.attrs["unit"]`, a `period` column; a `month` column is
+    read as months) as a line, with the number of texts in the tooltip."""
+    unit = trend.attrs.get("unit", "month")
+    if "period" not in trend:
+        trend = trend.rename(columns={"month": "period"})
+    fmt = "%b %Y" if unit == "month" else "%d %b %Y"
+    label = {"day": "Day", "week": "Week starting"}.get(unit, "Month")
     return (
-        alt.Chart(monthly, title="Sentiment by month")
+        alt.Chart(trend, title=f"Sentiment by {unit}")
         .mark_line(point=True)
         .encode(
-            x=alt.X("month:T", title="Month", axis=alt.Axis(format="%b %Y")),
+            x=alt.X("period:T", title=label, axis=alt.Axis(format=fmt)),
             y=alt.Y("mean_compound:Q", title="Mean sentiment", scale=alt.Scale(domain=[-1, 1])),
             tooltip=[
-                alt.Tooltip("month:T", title="Month", format="%b %Y"),
+                alt.Tooltip("period:T", title=label, format=fmt),
                 alt.Tooltip("mean_compound:Q", title="Mean sentiment", format=".2f"),
                 alt.Tooltip("share_negative:Q", title="Negative", format=".0%"),
                 alt.Tooltip("texts:Q", title="Texts", format=","),

@@ -94,3 +94,22 @@ def assemble_customers(tables: list[Table]) -> tuple[pd.DataFrame, dict[str, Any
                 attrs.append((per, extra))
                 roles["numeric"] += [c for c in extra if c not in roles["numeric"]]
     return customer_table(tx, attrs), roles
+
+
+_HELD = {
+    "transactions": "orders",
+    "feedback": "feedback",
+    "ratings": "ratings",
+    "items": "a product list",
+    "customers": "a customer list",
+}
+
+
+def missing_customers(tables: list[Table]) -> str:
+    """The sentence saying which file would unlock the customer analyses, when these tables name no customer."""
+    have = "; ".join(f"{t.name} holds {_HELD.get(t.kind, t.kind)} without a customer column" for t in tables)
+    return (
+        f"No customers to analyse: {have}. Segments, value and churn, and recommendations need to know who "
+        "bought: upload an orders export that includes the buyer (a customer id or email column), or a "
+        "customer list, and mark its customer column on the Data page."
+    )

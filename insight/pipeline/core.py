@@ -13,16 +13,20 @@ from typing import Any
 import pandas as pd
 
 from insight import overview, predict, recommend, segment, sentiment
+from insight.data.assemble import missing_customers
 from insight.errors import InsightError, NotEnoughData, SchemaError
 from insight.pipeline.runner import MemoRunner, Runner
+from insight.pipeline.verdicts import Verdicts
 from insight.predict import clv, explain, fairness
+from insight.verdict import Withheld
 
 HORIZON_DAYS = 90  # the churn horizon and lifetime-value window the app starts from
 THRESHOLD = 0.5  # churn risk from which a customer is flagged, until the founder moves the slider
 
 
-class Pipeline:
-    """The analyses of one dataset, computed through `run` (default: remembered in this object only)."""
+class Pipeline(Verdicts):
+    """The analyses of one dataset, computed through `run` (default: remembered in this object only), each
+    with its verdict (`Verdicts`); what rests on an unreliable result raises `Withheld` with the reason."""
 
     def __init__(self, dataset: Any, run: Runner | None = None) -> None:
         self.ds = dataset
@@ -46,20 +50,7 @@ class Pipeline:
         (segments, value and churn, recommendations); None when there are customers."""
         if len(self.ds.customers):
             return None
-        tables = [t for t in self.ds.tables if t.in_use]
-        held = {
-            "transactions": "orders",
-            "feedback": "feedback",
-            "ratings": "ratings",
-            "items": "a product list",
-            "customers": "a customer list",
-        }
-        have = "; ".join(f"{t.name} holds {held.get(t.kind, t.kind)} without a customer column" for t in tables)
-        return (
-            f"No customers to analyse: {have}. Segments, value and churn, and recommendations need to know who "
-            "bought: upload an orders export that includes the buyer (a customer id or email column), or a "
-            "customer list, and mark its customer column on the Data page."
-        )
+        return missing_customers([t for t in self.ds.tables if t.in_use])
 
     def headline(self) -> dict[str, float | None]:
         """Customers, revenue and repeat-purchase rate: cheap, straight from the tables."""
@@ -194,7 +185,9 @@ class Pipeline:
     def churn_risk(
         self, horizon: int = HORIZON_DAYS, features: list[str] | None = None, model: str | None = None
     ) -> pd.Series:
-        """Each customer's churn probability today (out-of-fold for labelled customers)."""
+        """Each customer's churn probability today (out-of-fold for labelled customers); Withheld when the
+        models do not predict who leaves."""
+        self.require_churn(horizon, features, "Churn risks")
         data, key = self._churn_key(horizon, features)
         comparison = self.churn_comparison(horizon, features)
         fitted = self.churn_model(horizon, features, model)
@@ -207,7 +200,8 @@ class Pipeline:
     def churn_reasons(
         self, horizon: int = HORIZON_DAYS, features: list[str] | None = None, model: str | None = None
     ) -> pd.Series:
-        """Why each customer is at risk, in words."""
+        """Why each customer is at risk, in words (Withheld when the models do not predict who leaves)."""
+        self.require_churn(horizon, features, "Churn reasons")
         data, key = self._churn_key(horizon, features)
         fitted = self.churn_model(horizon, features, model)
         return self.run(
@@ -314,8 +308,10 @@ class Pipeline:
     ) -> tuple[pd.DataFrame, str]:
         """Valuable customers at risk, most value at risk first, and the value-tier rule in words.
 
-        Customers a label column already marks as gone are not a to-do any more.
+        Customers a label column already marks as gone are not a to-do any more. Withheld when the churn
+        models do not predict who leaves or the value model does not beat the mean.
         """
+        self.require_churn(horizon, features, "The action list")
         data, _ = self._churn_key(horizon, features)
         risk = self.churn_risk(horizon, features, model)
         reasons = self.churn_reasons(horizon, features, model)
@@ -330,7 +326,11 @@ class Pipeline:
                     extra = table.set_index("customer_id")[["clv_12m", "p_alive"]]
             except NotEnoughData:
                 pass
-        return explain.action_list(risk, spend.predicted, spend.tiers, reasons, threshold, extra=extra), spend.tier_rule
+        try:
+            tiers, rule = spend.tiers, spend.tier_rule
+        except Withheld as exc:
+            raise Withheld(exc.verdict, "The action list") from exc
+        return explain.action_list(risk, spend.predicted, tiers, reasons, threshold, extra=extra), rule
 
     # --- feedback -------------------------------------------------------------------------------------
 
@@ -417,8 +417,11 @@ class Pipeline:
     def recommendations(
         self, source: str | None = None, model: str | None = None, group: str | None = None
     ) -> pd.DataFrame:
-        """Top 10 for every customer with names and reasons; new customers get what is popular in `group`."""
+        """Top 10 for every customer with names and reasons; new customers get what is popular in `group`.
+
+        Withheld when nothing recommends better than chance."""
         source = self._source(source)
+        self.require_recommendations(source)
         rec = self.recommender(source, model)
         catalog = self.catalog()
         customers = self.ds.customers

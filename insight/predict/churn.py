@@ -6,6 +6,7 @@ from a held-out fold leaks into training."""
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,6 +39,8 @@ from sklearn.utils.class_weight import compute_sample_weight
 from threadpoolctl import threadpool_limits
 
 from insight.predict.label import ChurnData
+from insight.predict.trust import RULE, RULE_FEATURE, judge_churn
+from insight.verdict import Verdict
 
 CHURN_MODELS = (
     "Logistic regression",
@@ -64,8 +67,8 @@ def preprocessor(numeric: list[str], categorical: list[str]) -> ColumnTransforme
 
 
 def churn_estimator(name: str, n_rows: int, seed: int = 0) -> Any:
-    """One of `CHURN_MODELS`, each weighting the classes so the rarer one counts as much."""
-    if name == "Logistic regression":
+    """One of `CHURN_MODELS` (or the one-rule baseline), each weighting the classes so the rarer one counts as much."""
+    if name in ("Logistic regression", RULE):
         return LogisticRegression(max_iter=2000, class_weight="balanced")
     if name == "Decision tree":
         return DecisionTreeClassifier(max_depth=6, min_samples_leaf=20, class_weight="balanced", random_state=seed)
@@ -101,9 +104,9 @@ def fit_churn_pipeline(data: ChurnData, name: str, X: pd.DataFrame, y: pd.Series
     """Fit preprocessing + model on (X, y); SVM trains on a stratified subsample of SVM_MAX_ROWS rows."""
     if name == "SVM" and len(X) > SVM_MAX_ROWS:
         X, _, y, _ = train_test_split(X, y, train_size=SVM_MAX_ROWS, stratify=y, random_state=seed)
-    pipe = Pipeline(
-        [("prep", preprocessor(data.numeric, data.categorical)), ("model", churn_estimator(name, len(X), seed))]
-    )
+    # the one rule sees only the days since the last order: a logistic curve turns them into a probability
+    numeric, categorical = ([recency_column(data)], []) if name == RULE else (data.numeric, data.categorical)
+    pipe = Pipeline([("prep", preprocessor(numeric, categorical)), ("model", churn_estimator(name, len(X), seed))])
     # MLP has no class_weight, and calibrating SVM must see the balance too: the same weights as sample weights
     weighted = name in ("Neural network", "SVM")
     weights = {"model__sample_weight": compute_sample_weight("balanced", y)} if weighted else {}
@@ -126,7 +129,8 @@ def classification_metrics(y: np.ndarray, proba: np.ndarray, threshold: float = 
 
 @dataclass
 class ChurnComparison:
-    """Cross-validated comparison: mean metrics per model, out-of-fold churn probabilities, the best model."""
+    """Cross-validated comparison: mean metrics per model, out-of-fold churn probabilities, the model to use
+    and the verdict on it (against a coin and, with dated orders, the one rule 'days since last order')."""
 
     metrics: pd.DataFrame
     oof: dict[str, np.ndarray]
@@ -134,12 +138,34 @@ class ChurnComparison:
     best: str
     folds: int
     notes: list[str] = field(default_factory=list)
+    verdict: Verdict | None = None
+
+
+_RECENCY_NAME = re.compile(r"days?\W*_?since\W*_?last|recency", re.I)  # DaySinceLastOrder, days_since_last_visit
+
+
+def recency_column(data: ChurnData) -> str | None:
+    """The column the one rule reads: the orders' own `recency_days`, else a customer column that says how many
+    days since the last order (e.g. 'DaySinceLastOrder'), else None."""
+    if RULE_FEATURE in data.numeric:
+        return RULE_FEATURE
+    return next((c for c in data.numeric if _RECENCY_NAME.search(str(c))), None)
+
+
+def contenders(data: ChurnData) -> tuple[str, ...]:
+    """The models compared for this data: every churn model, plus the one rule when there is a recency column."""
+    return (*CHURN_MODELS, RULE) if recency_column(data) else CHURN_MODELS
 
 
 def compare_churn_models(
-    data: ChurnData, *, models: tuple[str, ...] = CHURN_MODELS, folds: int | None = None, seed: int = 0
+    data: ChurnData, *, models: tuple[str, ...] | None = None, folds: int | None = None, seed: int = 0
 ) -> ChurnComparison:
-    """Stratified k-fold comparison (5 folds, 3 above LARGE_TABLE rows); the best by ROC AUC is the default."""
+    """Stratified k-fold comparison (5 folds, 3 above LARGE_TABLE rows) of `models` (default: `contenders`).
+
+    The best model by ROC AUC is the default unless it does not beat the one rule, which is then used;
+    the verdict says how far to trust it (`trust.judge_churn`).
+    """
+    models = models or contenders(data)
     n = len(data.X)
     folds = folds or (3 if n > LARGE_TABLE else 5)
     folds = max(2, min(folds, int(data.y.sum()), int((1 - data.y).sum())))
@@ -164,7 +190,10 @@ def compare_churn_models(
         )
     if folds < 5:
         notes.append(f"{folds}-fold cross-validation (a large table or a small class).")
-    return ChurnComparison(metrics, oof, y, str(metrics["roc_auc"].idxmax()), folds, notes)
+    real = metrics.drop(index=RULE, errors="ignore")
+    best = str((real if len(real) else metrics)["roc_auc"].idxmax())
+    best, verdict = judge_churn(y, oof, best, data.source)
+    return ChurnComparison(metrics, oof, y, best, folds, notes, verdict)
 
 
 @dataclass

@@ -19,11 +19,18 @@ from scipy.optimize import minimize
 from scipy.special import gammaln, hyp2f1
 
 from insight.errors import NotEnoughData, SchemaError
+from insight.predict.trust import judge_lifetime
+from insight.verdict import Verdict
 
 MIN_CUSTOMERS = 50
 TRUST_CUSTOMERS = 500
 TRUST_HISTORY_DAYS = 180
 SHRINK_PENALIZER = 0.01
+BACKTEST_SHARE = 3  # the backtest holds out the last horizon only when the history is at least 3 horizons long
+ONE_TIME_NOTE = (
+    "P(alive) is left blank for customers who bought only once: the model assumes nobody leaves before a "
+    "second purchase, so it would call every one of them 100% alive. Their churn risk is the better guide."
+)
 
 
 def rft_summary(
@@ -257,7 +264,7 @@ def _spend_per_purchase(rft: pd.DataFrame) -> tuple[GammaGammaModel | None, np.n
 
 @dataclass
 class LifetimeValue:
-    """Per-customer lifetime value table, fitted models and trust warnings."""
+    """Per-customer lifetime value table, fitted models, trust warnings, the backtest and the verdict."""
 
     table: pd.DataFrame
     bgnbd: BetaGeoModel
@@ -266,6 +273,8 @@ class LifetimeValue:
     history_days: int
     horizon_days: int
     warnings: list[str] = field(default_factory=list)
+    backtest: dict[str, float] | None = None
+    verdict: Verdict | None = None
 
     def summary(self) -> dict[str, Any]:
         """The CLI's `clv` key."""
@@ -276,6 +285,7 @@ class LifetimeValue:
             "gamma_gamma": {"p": gg.p_, "q": gg.q_, "v": gg.v_} if gg is not None else None,
             "mean_p_alive": float(self.table["p_alive"].mean()),
             "total_clv_12m": float(self.table["clv_12m"].sum()) if "clv_12m" in self.table else None,
+            "backtest": self.backtest,
         }
 
     def describe_fit(self) -> str:
@@ -324,7 +334,10 @@ def lifetime_value(
             "values to stay stable; read P(alive) and expected purchases as rough."
         )
     table = rft.copy()
-    table["p_alive"] = bg.p_alive(*args)
+    repeat = (rft["frequency"] > 0).to_numpy()
+    table["p_alive"] = np.where(repeat, bg.p_alive(*args), np.nan)  # undefined for one-time buyers, see the note
+    if not repeat.all():
+        notes.append(ONE_TIME_NOTE)
     table["expected_purchases"] = bg.expected_purchases(horizon_days / time_unit_days, *args)
     gg, spend, note = _spend_per_purchase(rft)
     if note:
@@ -332,7 +345,46 @@ def lifetime_value(
     if spend is not None:
         table["expected_spend_per_purchase"] = spend
         table["clv_12m"] = discounted_value(bg, spend, rft, months=months, time_unit_days=time_unit_days)
-    return LifetimeValue(table, bg, gg, end, history_days, horizon_days, notes)
+    test = backtest(transactions, end, horizon_days, time_unit_days) if history_days >= 3 * horizon_days else None
+    params = {"a": bg.a_, "b": bg.b_}
+    verdict = judge_lifetime(params, table.loc[repeat, "p_alive"].to_numpy(), shrunk, test)
+    return LifetimeValue(table, bg, gg, end, history_days, horizon_days, notes, test, verdict)
+
+
+def backtest(
+    transactions: pd.DataFrame, end: pd.Timestamp, holdout_days: int, time_unit_days: float = 7.0
+) -> dict[str, float] | None:
+    """Fit BG/NBD on all but the last `holdout_days` and compare its expected purchases there with what happened.
+
+    The baseline keeps each customer buying at their past rate (repeat purchases per unit of time so far).
+    Returns `mae` and `baseline_mae` (purchase days per customer), `total_error` (relative error of the total),
+    `days` and `customers`; None when the shorter history cannot be fitted or nobody bought after the cut.
+    """
+    cut = (pd.Timestamp(end) - pd.Timedelta(days=holdout_days)).normalize()
+    rft = rft_summary(transactions, observation_end=cut, time_unit_days=time_unit_days)
+    if len(rft) < MIN_CUSTOMERS:
+        return None
+    try:
+        model, _ = fit_bgnbd(rft)
+    except NotEnoughData:
+        return None
+    tx = transactions.dropna(subset=["customer_id", "timestamp"])
+    after = tx[(tx["timestamp"] > cut) & (tx["timestamp"] <= end) & ~(tx["amount"] < 0)]
+    days = after.assign(day=after["timestamp"].dt.normalize()).groupby(after["customer_id"].astype(str))["day"]
+    actual = days.nunique().reindex(rft["customer_id"]).fillna(0).to_numpy(dtype=float)
+    t = holdout_days / time_unit_days
+    predicted = model.expected_purchases(t, rft["frequency"], rft["recency"], rft["T"])
+    past_rate = np.where(rft["T"] > 0, rft["frequency"] / np.maximum(rft["T"], 1e-9), 0.0) * t
+    total = float(actual.sum())
+    if total == 0:  # nobody bought in the held-out stretch: nothing to check against
+        return None
+    return {
+        "mae": float(np.mean(np.abs(predicted - actual))),
+        "baseline_mae": float(np.mean(np.abs(past_rate - actual))),
+        "total_error": float(abs(predicted.sum() - total) / total),
+        "days": float(holdout_days),
+        "customers": float(len(rft)),
+    }
 
 
 def p_alive_auc(transactions: pd.DataFrame, cutoff: pd.Timestamp, churned: pd.Series) -> float:

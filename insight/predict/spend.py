@@ -25,8 +25,11 @@ from insight.errors import NotEnoughData, SchemaError
 from insight.labels import fmt_number
 from insight.predict.churn import preprocessor
 from insight.predict.label import NOT_FEATURES, ChurnData, _attribute_columns
+from insight.predict.trust import judge_spend, refuse_target
+from insight.verdict import Verdict, Withheld
 
 SPEND_MODELS = ("Linear regression", "Ridge", "Gradient boosting")
+MEAN_BASELINE = "Mean"  # the baseline row: every held-out customer predicted at the training customers' mean
 
 
 @dataclass
@@ -39,6 +42,7 @@ class SpendData:
     X_now: pd.DataFrame
     numeric: list[str]
     categorical: list[str]
+    future: bool = False  # the target is spend after the churn cutoff: it cannot be a copy of an input
 
     @property
     def features(self) -> list[str]:
@@ -51,7 +55,7 @@ def spend_data(
     """Next-period spend after the churn cutoff (derived label), else a numeric column the user picked."""
     if churn is not None and churn.spend_next is not None and target is None:
         name = f"spend in the {churn.horizon_days} days after the cutoff"
-        return SpendData(name, churn.X, churn.spend_next, churn.X_now, churn.numeric, churn.categorical)
+        return SpendData(name, churn.X, churn.spend_next, churn.X_now, churn.numeric, churn.categorical, future=True)
     if target is None or target not in customers:
         raise SchemaError("Pick a numeric column to predict as customer value (for example total spend).")
     if not pd.api.types.is_numeric_dtype(customers[target]):
@@ -80,7 +84,8 @@ def spend_estimator(name: str, seed: int = 0) -> Any:
 
 @dataclass
 class SpendComparison:
-    """Held-out comparison of spend models, and predictions for everyone from the best one."""
+    """Held-out comparison of spend models (and the mean baseline), predictions for everyone from the best
+    one, and the verdict against predicting the mean."""
 
     target: str
     metrics: pd.DataFrame
@@ -88,34 +93,47 @@ class SpendComparison:
     best: str
     predicted: pd.Series
     pipeline: Pipeline
+    verdict: Verdict | None = None
+
+    def _usable(self) -> None:
+        if self.verdict is not None and not self.verdict.usable:
+            raise Withheld(self.verdict, "Value tiers")
 
     @property
     def tiers(self) -> pd.Series:
-        """'high value' / 'potential' / 'ordinary' per customer by predicted value."""
+        """'high value' / 'potential' / 'ordinary' per customer by predicted value (Withheld when unreliable)."""
+        self._usable()
         return value_tiers(self.predicted)[0]
 
     @property
     def tier_rule(self) -> str:
-        """The value-tier rule in words."""
+        """The value-tier rule in words (Withheld when the value model is unreliable)."""
+        self._usable()
         return value_tiers(self.predicted)[1]
 
 
 def compare_spend_models(
     data: SpendData, *, models: tuple[str, ...] = SPEND_MODELS, test_size: float = 0.25, seed: int = 0
 ) -> SpendComparison:
-    """Fit each spend model on 75% of customers, score MSE / RMSE / MAE / R2 on the other 25%.
+    """Fit each spend model on 75% of customers, score MSE / RMSE / MAE / R2 on the other 25%, next to the
+    baseline of predicting the training mean (row `MEAN_BASELINE`).
 
-    The best model by RMSE is refitted on everyone and predicts each customer's value from today's
-    features (`X_now`).
+    A target that cannot be predicted honestly (constant, near-constant, an id, a copy of an input) is
+    refused with `Withheld`. The best model by RMSE is refitted on everyone and predicts each customer's
+    value from today's features (`X_now`); the verdict compares it with the mean.
     """
     if len(data.X) < 40:
         raise NotEnoughData(f"Spend models need at least 40 customers with a known value; got {len(data.X)}.")
+    refuse_target(data.y, data.target, data.X, [] if data.future else data.numeric, id_check=not data.future)
     X_train, X_test, y_train, y_test = train_test_split(data.X, data.y, test_size=test_size, random_state=seed)
     rows, held = {}, []
-    for name in models:
-        pipe = Pipeline([("prep", preprocessor(data.numeric, data.categorical)), ("model", spend_estimator(name))])
-        with threadpool_limits(1, user_api="openmp"):
-            pred = pipe.fit(X_train, y_train).predict(X_test)
+    for name in (*models, MEAN_BASELINE):
+        if name == MEAN_BASELINE:
+            pred = np.full(len(y_test), float(y_train.mean()))
+        else:
+            pipe = Pipeline([("prep", preprocessor(data.numeric, data.categorical)), ("model", spend_estimator(name))])
+            with threadpool_limits(1, user_api="openmp"):
+                pred = pipe.fit(X_train, y_train).predict(X_test)
         mse = mean_squared_error(y_test, pred)
         rows[name] = {
             "mse": mse,
@@ -127,12 +145,13 @@ def compare_spend_models(
             pd.DataFrame({"customer_id": X_test.index, "model": name, "actual": y_test.to_numpy(), "predicted": pred})
         )
     metrics = pd.DataFrame(rows).T.rename_axis("model")
-    best = str(metrics["rmse"].idxmin())
+    best = str(metrics.drop(index=MEAN_BASELINE)["rmse"].idxmin())
+    verdict = judge_spend(metrics, best, data.target, len(y_test))
     pipe = Pipeline([("prep", preprocessor(data.numeric, data.categorical)), ("model", spend_estimator(best))])
     with threadpool_limits(1, user_api="openmp"):
         pipe.fit(data.X, data.y)
     predicted = pd.Series(np.maximum(pipe.predict(data.X_now), 0.0), index=data.X_now.index, name="predicted_value")
-    return SpendComparison(data.target, metrics, pd.concat(held, ignore_index=True), best, predicted, pipe)
+    return SpendComparison(data.target, metrics, pd.concat(held, ignore_index=True), best, predicted, pipe, verdict)
 
 
 def value_tiers(values: pd.Series, *, high: float = 0.8, potential: float = 0.5) -> tuple[pd.Series, str]:

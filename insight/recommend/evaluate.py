@@ -1,5 +1,10 @@
 """How good each model is: k-fold RMSE / MAE of the ratings, and hit rate, precision and recall of the top
-10 on each customer's most recent items, next to the popularity baseline."""
+10 on each customer's most recent items, next to the popularity baseline; and the verdict.
+
+Popularity is always a contender. With purchases (implicit data) the pick is by hit rate on held-out
+purchases, never by the error of made-up ratings, and popularity is the default when no model beats it.
+With explicit ratings the pick is by RMSE, judged against the baseline predictor (average rating plus each
+customer's and item's bias)."""
 
 from __future__ import annotations
 
@@ -19,6 +24,8 @@ from insight.errors import InsightError, NotEnoughData
 from insight.recommend.interactions import Interactions
 from insight.recommend.models import POPULARITY, QUICK_COMPARISON, TOP_N, _check_size, _surprise_data, make_algo
 from insight.recommend.recommender import Recommender
+from insight.recommend.trust import chance_hit_rate, judge_explicit, judge_implicit, mean_rating_rmse
+from insight.verdict import Verdict
 
 
 def cross_validate(
@@ -109,12 +116,14 @@ def evaluate_ranking(
 
 @dataclass(frozen=True)
 class Comparison:
-    """Models side by side: one row per model (rmse, mae, precision_at_10, recall_at_10, hit_rate, seconds)."""
+    """Models side by side: one row per model (rmse, mae, precision_at_10, recall_at_10, hit_rate, seconds),
+    the one to use (possibly "Popularity"), the rule that picked it and the verdict."""
 
     table: pd.DataFrame
     best: str
     source: str
     rule: str
+    verdict: Verdict | None = None
 
 
 def compare_models(
@@ -128,8 +137,9 @@ def compare_models(
 ) -> Comparison:
     """Cross-validate and rank-evaluate each model next to the popularity baseline, and pick the best.
 
-    The pick is the lowest RMSE for explicit ratings and the highest hit rate (then precision) for
-    implicit ones, where the rating values are made up and only the ranking matters.
+    The pick is the lowest RMSE for explicit ratings and, for implicit ones (where the rating values are
+    made up and only the ranking matters), the highest hit rate (then recall, then precision) among the
+    models and popularity; without held-out purchases to check against, implicit data gets popularity.
     """
     if not models:
         raise InsightError("Choose at least one model to compare.")
@@ -153,10 +163,30 @@ def compare_models(
         rows[model] = row
     table = pd.DataFrame.from_dict(rows, orient="index").rename_axis("model")
     models_only = table.drop(index=POPULARITY)
-    if interactions.source == "implicit" and relevant is not None:
-        best = models_only.sort_values(["hit_rate", f"precision_at_{n}"], ascending=False, kind="stable").index[0]
-        rule = f"highest hit rate on each customer's most recent purchases (top {n})"
+    if interactions.source == "implicit":
+        if relevant is None:
+            return Comparison(
+                table, POPULARITY, "implicit", "no purchases held out to check models on", judge_implicit(None)
+            )
+        keys = ["hit_rate", f"recall_at_{n}", f"precision_at_{n}"]
+        ranked = table.sort_values(keys, ascending=False, kind="stable")
+        best = str(ranked.index[0])
+        rule = f"highest hit rate on each customer's most recent purchases (top {n}), popularity included"
+        evaluated = min(relevant["customer_id"].nunique(), max_customers)
+        chance = chance_hit_rate(train.ratings, relevant, n)
+        verdict = judge_implicit(table, best, chance, evaluated, n)
+        return Comparison(table, best, "implicit", rule, verdict)
+    best = str(models_only["rmse"].idxmin())
+    rule = f"lowest RMSE in {folds}-fold cross-validation"
+    baseline = "BaselineOnly"
+    if baseline in table.index:
+        baseline_rmse = float(table.at[baseline, "rmse"])
     else:
-        best = models_only["rmse"].idxmin()
-        rule = f"lowest RMSE in {folds}-fold cross-validation"
-    return Comparison(table, str(best), interactions.source, rule)
+        baseline_rmse = cross_validate(interactions, baseline, folds=folds, random_state=random_state)["rmse"]
+    mean_rmse = mean_rating_rmse(interactions, folds=folds, random_state=random_state)
+    chance = checked = None
+    if relevant is not None:
+        chance = chance_hit_rate(train.ratings, relevant, n)
+        checked = min(relevant["customer_id"].nunique(), max_customers)
+    verdict = judge_explicit(table, best, baseline_rmse, mean_rmse, chance, checked or 0, n)
+    return Comparison(table, best, interactions.source, rule, verdict)

@@ -21,9 +21,11 @@ _MIN_SEGMENT_CUSTOMERS = 5
 
 
 def _reasons(rec: Recommender, top: pd.DataFrame, names: dict[str, str]) -> list[str]:
-    """Why each model pick: similar to an item the customer liked, else liked by similar customers.
+    """Why each model pick: similar to the liked item that drives it most, else liked by similar customers.
 
-    "Similar" means the liked item is among the pick's 10 nearest items by who bought / rated both.
+    "Similar" means the liked item is among the pick's 10 nearest items by who bought / rated both; among
+    those, the one with the largest similarity x the customer's own rating drives the pick (so a 5-star
+    item beats a 4-star one that is about as similar).
     """
     users = rec.customer_index_.get_indexer(top["customer_id"])
     items = rec.item_index_.get_indexer(top["item_id"])
@@ -33,17 +35,32 @@ def _reasons(rec: Recommender, top: pd.DataFrame, names: dict[str, str]) -> list
         k = _NEIGHBOURS_FOR_REASON
         floor[i] = np.partition(row, -k)[-k] if len(row) >= k else 0.0
     overlap = rec.cosine_[items].multiply(rec.liked_[users]).tocsr()
-    best = overlap.max(axis=1).toarray().ravel()
-    similar_to = np.asarray(overlap.argmax(axis=1)).ravel()
-    verb = "bought" if rec.source_ == "implicit" else "rated highly"
+    row_of = np.repeat(np.arange(overlap.shape[0]), np.diff(overlap.indptr))
+    overlap.data[overlap.data < floor[items][row_of]] = 0.0  # not among the pick's nearest items
+    overlap.eliminate_zeros()
+    stars = rec.ratings_[users]
+    contribution = overlap.multiply(stars).tocsr()
+    best = contribution.max(axis=1).toarray().ravel()
+    similar_to = np.asarray(contribution.argmax(axis=1)).ravel()
     out = []
-    for b, i, j in zip(best, items, similar_to, strict=True):
-        if b > 0 and b >= floor[i]:
+    for row, (b, j) in enumerate(zip(best, similar_to, strict=True)):
+        if b > 0:
             item = rec.items_[j]
-            out.append(f"Similar to {names.get(item, item)}, which you {verb}")
+            if rec.source_ == "implicit":
+                out.append(f"Similar to {names.get(item, item)}, which you bought")
+            else:
+                out.append(f"Similar to {names.get(item, item)}, which you rated {stars[row, j]:g}★")
         else:
             out.append("Liked by customers with similar taste")
     return out
+
+
+def _one_per_name(lists: pd.DataFrame, n: int) -> pd.DataFrame:
+    """Each customer's list without the same item twice (by name), cut to n and ranked 1..n again."""
+    lists = lists.sort_values(["customer_id", "rank"], kind="stable")
+    lists = lists.drop_duplicates(["customer_id", "item_name"])
+    lists["rank"] = lists.groupby("customer_id").cumcount() + 1
+    return lists[lists["rank"] <= n].reset_index(drop=True)
 
 
 def _popular_lists(
@@ -94,13 +111,17 @@ def recommend_all(
     wanted = pd.Index(rec.customers_ if customers is None else [str(c) for c in customers], dtype=object).unique()
     known = rec.customer_index_.get_indexer(wanted) >= 0
     names = dict(catalog["name"]) if catalog is not None and "name" in catalog else {}
-    top = rec.top_n(n, wanted[known])
-    top["reason"] = _reasons(rec, top, names) if len(top) else []
-    top["basis"] = BASIS_MODEL if rec.algo_ is not None else BASIS_OVERALL
-    cold = _popular_lists(rec, wanted[~known], n, segments, segment_name)
+    spare = 2 * n  # room to drop items that share a name with one ranked higher
+    top = rec.top_n(spare, wanted[known])
+    if rec.algo_ is None:
+        top["reason"], top["basis"] = "Popular with all customers", BASIS_OVERALL
+    else:
+        top["reason"] = _reasons(rec, top, names) if len(top) else []
+        top["basis"] = BASIS_MODEL
+    cold = _popular_lists(rec, wanted[~known], spare, segments, segment_name)
     out = pd.concat([df for df in (top, cold) if len(df)], ignore_index=True) if len(top) or len(cold) else cold
-    out.insert(3, "item_name", [names.get(i, i) for i in out["item_id"]])
-    return out
+    out.insert(3, "item_name", [str(names.get(i, i)) for i in out["item_id"]])
+    return _one_per_name(out, n)
 
 
 def customer_history(interactions: Interactions, customer_id: str, catalog: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -39,10 +39,10 @@ class Recommender:
 
     Fitted attributes: `algo_` (the Surprise algorithm, None for popularity), `customers_` and `items_`
     (raw ids in Surprise's inner-id order), `known_` / `liked_` (customers x items, 1 where rated or bought
-    / liked), `seen_` (known plus excluded pairs: never recommended), `popularity_` (customers who liked
-    each item), `cold_seen_` (excluded items of customers the model does not know), `rating_scale_`,
-    `source_`; built from `known_` on first use only (model comparisons never need them): `together_`
-    (items x items, customers who have both) and `cosine_` (their cosine, 0 on the diagonal).
+    / liked), `ratings_` (the rating values), `seen_` (known plus excluded pairs: never recommended),
+    `popularity_` (customers who liked each item), `cold_seen_` (excluded items of customers the model does
+    not know), `rating_scale_`, `source_`; built from `known_` on first use only (model comparisons never need
+    them): `together_` (items x items, customers who have both) and `cosine_` (their cosine, 0 on the diagonal).
     """
 
     def __init__(self, model: str = "SVD", *, params: dict[str, Any] | None = None, random_state: int = 0) -> None:
@@ -69,6 +69,7 @@ class Recommender:
         self.item_index_ = pd.Index(self.items_)
         self.known_ = self._matrix(ratings)
         self.liked_ = self._matrix(ratings[interactions.liked().to_numpy()])
+        self.ratings_ = self._matrix(ratings, values=ratings["rating"].to_numpy(dtype=float))
         self.popularity_ = np.asarray(self.liked_.sum(axis=0), dtype=float).ravel()
         self.seen_ = self.known_
         self.cold_seen_: dict[str, set[int]] = {}
@@ -101,15 +102,17 @@ class Recommender:
         cosine.eliminate_zeros()
         return cosine
 
-    def _matrix(self, pairs: pd.DataFrame) -> sparse.csr_matrix:
-        """customers x items, 1 for each (customer_id, item_id) pair the model knows both ends of."""
+    def _matrix(self, pairs: pd.DataFrame, values: np.ndarray | None = None) -> sparse.csr_matrix:
+        """customers x items, 1 (or the given value) for each (customer_id, item_id) pair the model knows both
+        ends of."""
         rows = self.customer_index_.get_indexer(pairs["customer_id"])
         cols = self.item_index_.get_indexer(pairs["item_id"])
         ok = (rows >= 0) & (cols >= 0)
         shape = (len(self.customers_), len(self.items_))
-        data = np.ones(int(ok.sum()), dtype=np.float32)
+        data = np.ones(int(ok.sum()), dtype=np.float32) if values is None else values[ok].astype(np.float32)
         matrix = sparse.csr_matrix((data, (rows[ok], cols[ok])), shape=shape)
-        matrix.data[:] = 1.0  # duplicate pairs were summed
+        if values is None:
+            matrix.data[:] = 1.0  # duplicate pairs were summed
         return matrix
 
     def scores(self, users: np.ndarray) -> np.ndarray:

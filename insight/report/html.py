@@ -14,6 +14,7 @@ import altair as alt
 import pandas as pd
 
 from insight.labels import safe_html
+from insight.verdict import Verdict
 
 _CSS = """
 body{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#1F2933;max-width:1000px;margin:2em auto;
@@ -24,7 +25,11 @@ h1{color:#2E6F95;margin-bottom:0}h2{border-bottom:2px solid #E4E7EB;padding-bott
 .figure b{display:block;font-size:1.5em}table{border-collapse:collapse;margin:1em 0;font-size:.9em}
 th,td{border-bottom:1px solid #E4E7EB;padding:.3em .6em;text-align:left}th{background:#F2F5F8}
 .chart{margin:1em 0}.note{color:#616E7C;font-size:.9em}ul.findings li{margin:.3em 0}
+.verdict{border-left:6px solid;border-radius:4px;padding:.5em 1em;margin:1em 0}.verdict small{color:#616E7C}
+.verdict.reliable{border-color:#2F855A;background:#F0FFF4}.verdict.rough{border-color:#B7791F;background:#FFFAF0}
+.verdict.unreliable{border-color:#C53030;background:#FFF5F5}
 """
+VERDICT_WORDS = {"reliable": "Reliable", "rough": "Rough: read as a direction", "unreliable": "Unreliable"}
 
 
 @dataclass
@@ -32,6 +37,7 @@ class Section:
     """One part of the report: a title, headline figures, sentences, charts and tables."""
 
     title: str
+    verdict: Verdict | None = None
     figures: dict[str, str] = field(default_factory=dict)
     findings: list[str] = field(default_factory=list)
     paragraphs: list[str] = field(default_factory=list)
@@ -63,6 +69,12 @@ def render_section(section: Section) -> str:
     """HTML for one section."""
     e = safe_html
     parts = [f'<section id="{e(section.title.lower().replace(" ", "-"))}"><h2>{e(section.title)}</h2>']
+    v = section.verdict
+    if v is not None:
+        parts.append(
+            f'<div class="verdict {e(v.trust)}"><b>{e(VERDICT_WORDS[v.trust])}.</b> {e(v.reason)}'
+            f"<br><small>Compared with: {e(v.baseline)}</small></div>"
+        )
     if section.figures:
         items = "".join(f'<div class="figure">{e(k)}<b>{e(v)}</b></div>' for k, v in section.figures.items())
         parts.append(f'<div class="figures">{items}</div>')

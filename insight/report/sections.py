@@ -42,7 +42,9 @@ def sections(a: Analyses, found: list[Any]) -> list[Section]:
     out = [Section("Overview", figures=headline_figures(a), findings=[f.text for f in found])]
     if a.revenue_forecast is not None:
         fc = a.revenue_forecast
-        out[0].charts.append(charts.monthly_forecast_chart(fc.history, fc.forecast, "Revenue by month", "Revenue"))
+        out[0].verdict = fc.verdict
+        title = "Revenue by month" + (" (rough forecast)" if fc.verdict.trust != "reliable" else "")
+        out[0].charts.append(charts.monthly_forecast_chart(fc.history, fc.forecast, title, "Revenue"))
         if fc.backtest_mape is not None:
             out[0].notes.append(
                 f"Forecast: {fc.method}; on the last 3 known months it was off by {100 * fc.backtest_mape:.0f}% "
@@ -59,6 +61,7 @@ def sections(a: Analyses, found: list[Any]) -> list[Section]:
         out.append(
             Section(
                 "Segments",
+                verdict=seg.verdict,
                 figures={"Segments": str(seg.n_segments), "Silhouette": f"{seg.silhouette:.2f}"},
                 tables=[("Who they are", personas)],
             )
@@ -68,21 +71,27 @@ def sections(a: Analyses, found: list[Any]) -> list[Section]:
         metrics = comp.metrics.reset_index().rename(columns={"index": "model"})
         section = Section(
             "Value and churn",
+            verdict=a.verdicts.get("churn"),
             figures={"Churn rate": _share(a.churn.churn_rate), "Best model": comp.best},
             charts=[charts.churn_auc_bar(comp.metrics, comp.best)],
             tables=[("Churn models compared (cross-validated)", metrics)],
         )
-        if a.lifetime is not None:
+        for part, words in (("spend", "Value model"), ("clv", "Lifetime value")):
+            if part in a.verdicts:
+                v = a.verdicts[part]
+                section.paragraphs.append(f"{words}: {v.trust}. {v.reason} (Compared with {v.baseline}.)")
+        if a.lifetime is not None and a.usable("clv"):
             summary = a.lifetime.summary()
             if summary.get("total_clv_12m") is not None:
                 section.figures["12-month value"] = _money(summary["total_clv_12m"])
-            section.figures["Mean P(alive)"] = _share(summary["mean_p_alive"])
+            section.figures["Mean P(alive), repeat buyers"] = _share(summary["mean_p_alive"])
         out.append(section)
     fb = a.feedback
     if fb is not None:
         shares = fb.shares()
         section = Section(
             "Feedback",
+            verdict=a.verdicts.get("sentiment"),
             figures={"Texts scored": f"{len(fb.valid):,}"},
             paragraphs=[fb.measure_reason],
             charts=[charts.sentiment_shares_bar(shares)],
@@ -92,16 +101,15 @@ def sections(a: Analyses, found: list[Any]) -> list[Section]:
             if len(themes):
                 section.charts.append(charts.themes_bar(fb.themes, side))
         out.append(section)
-    if a.offers is not None and len(a.offers):
-        first = a.offers[a.offers["rank"] == 1]
-        top = first["item_name"].value_counts().head(10).rename_axis("first offer").reset_index(name="customers")
-        out.append(
-            Section(
-                "Recommendations",
-                figures={"Customers with offers": f"{first['customer_id'].nunique():,}"},
-                tables=[("Most common first offers", top)],
-            )
-        )
+    if a.rec_comparison is not None:
+        section = Section("Recommendations", verdict=a.verdicts.get("recommendations"))
+        section.figures["Model used"] = a.rec_comparison.best
+        if a.offers is not None and len(a.offers):
+            first = a.offers[a.offers["rank"] == 1]
+            top = first["item_name"].value_counts().head(10).rename_axis("first offer").reset_index(name="customers")
+            section.figures["Customers with offers"] = f"{first['customer_id'].nunique():,}"
+            section.tables.append(("Most common first offers", top))
+        out.append(section)
     return out
 
 

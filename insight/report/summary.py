@@ -14,8 +14,9 @@ import pandas as pd
 
 from insight.data.roles import outcome_name
 from insight.errors import InsightError
-from insight.pipeline import Pipeline
+from insight.pipeline import HORIZON_DAYS, Pipeline
 from insight.recommend import TOP_N
+from insight.verdict import Withheld
 
 
 def jsonable(value: Any) -> Any:
@@ -38,9 +39,12 @@ def jsonable(value: Any) -> Any:
 
 
 def _section(compute: Callable[[], Any]) -> Any:
-    """One section's result, or `{"skipped": why}` when the data cannot support it."""
+    """One section's result, or `{"skipped": why}` when the data cannot support it (with the `verdict` when it
+    was withheld as untrustworthy)."""
     try:
         return compute()
+    except Withheld as exc:
+        return {"skipped": str(exc), "verdict": exc.verdict.summary()}
     except InsightError as exc:
         return {"skipped": str(exc)}
 
@@ -75,6 +79,7 @@ def segments(pipe: Pipeline, k: int | None = None, algorithm: str = "kmeans") ->
         "sizes": [p.size for p in seg.personas],
         "silhouette": seg.silhouette,
         "personas": [{"name": p.name, "size": p.size, "description": p.description} for p in seg.personas],
+        "verdict": seg.verdict.summary(),
     }
 
 
@@ -98,6 +103,8 @@ def churn(pipe: Pipeline) -> dict[str, Any] | None:
         "metrics": {name: {m: float(row[m]) for m in metric_names} for name, row in comparison.metrics.iterrows()},
         "top_features": model.importance.loc[model.importance["importance"] > 0, "feature"].head(5).tolist(),
         "notes": comparison.notes,
+        "horizons": pipe.churn_horizons(),
+        "verdict": pipe.churn_verdict(data.horizon_days or HORIZON_DAYS).summary(),
     }
 
 
@@ -114,6 +121,7 @@ def spend(pipe: Pipeline) -> dict[str, Any] | None:
         "metrics": {
             name: {m: float(row[m]) for m in ("mse", "rmse", "mae", "r2")} for name, row in result.metrics.iterrows()
         },
+        "verdict": result.verdict.summary(),
     }
 
 
@@ -122,7 +130,12 @@ def lifetime_value(pipe: Pipeline) -> dict[str, Any] | None:
     if not pipe._has_clv_columns():
         return None
     result = pipe.lifetime_value()
-    return {**result.summary(), "customers": len(result.table), "warnings": result.warnings}
+    return {
+        **result.summary(),
+        "customers": len(result.table),
+        "warnings": result.warnings,
+        "verdict": result.verdict.summary(),
+    }
 
 
 def sentiment(pipe: Pipeline) -> dict[str, Any]:
@@ -164,6 +177,7 @@ def sentiment(pipe: Pipeline) -> dict[str, Any]:
             "accuracy": labelled["accuracy"],
             "roc_auc": labelled["roc_auc"],
         }
+    out["verdict"] = pipe.feedback_verdict().summary()
     return out
 
 
@@ -186,6 +200,7 @@ def recommendations(pipe: Pipeline) -> dict[str, Any]:
         "metrics": metrics,
         "users_covered": int(rec.top_n(TOP_N)["customer_id"].nunique()),
         "items": len(rec.items_),
+        "verdict": comparison.verdict.summary(),
     }
 
 

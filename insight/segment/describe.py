@@ -14,6 +14,7 @@ from insight.labels import fmt_number, nice_name
 from insight.segment.cluster import NOISE, SILHOUETTE_SAMPLE, Segmenter, _centers, _nearest, _sample
 from insight.segment.scaling import FeatureScaler
 from insight.threads import one_thread
+from insight.verdict import RELIABLE, ROUGH, UNRELIABLE, Verdict
 
 
 @dataclass(frozen=True)
@@ -174,3 +175,42 @@ def unusual_customers(
             }
         )
     return pd.DataFrame(rows, columns=columns)
+
+
+NATURAL_GROUPS = 0.25  # silhouette below 0.25: no substantial structure (Kaufman & Rousseeuw's rule of thumb)
+ABOVE_NO_STRUCTURE = 0.10  # and it must beat a structureless crowd of the same spread by at least 0.10
+
+
+def structureless_silhouette(X: np.ndarray, k: int, *, random_state: int = 0) -> float:
+    """The silhouette k-means reaches on a crowd with no groups: a Gaussian with X's own mean and covariance.
+
+    Any data split into k parts scores above 0 (about 0.3 for a round crowd), so this, not 0, is the bar
+    real groups must clear.
+    """
+    rng = np.random.default_rng(random_state)
+    rows = _sample(len(X), SILHOUETTE_SAMPLE, random_state)
+    cov = np.atleast_2d(np.cov(X[rows], rowvar=False))
+    crowd = rng.multivariate_normal(X[rows].mean(axis=0), cov, size=len(rows), check_valid="ignore")
+    labels = Segmenter(algorithm="kmeans", n_segments=k, n_init=3, random_state=random_state).fit(crowd).labels_
+    from insight.segment.k_sweep import _silhouette
+
+    return _silhouette(crowd, labels, random_state)
+
+
+def segment_verdict(silhouette: float, n_segments: int, reference: float | None = None) -> Verdict:
+    """Whether customers form natural groups, against a crowd with no structure (`reference`, else 0)."""
+    bar = f" (silhouette {reference:.2f})" if reference is not None else " (silhouette 0)"
+    baseline = f"no structure: the same customers' spread with no groups in it{bar}"
+    if n_segments < 2 or not np.isfinite(silhouette):
+        return Verdict(UNRELIABLE, "No groups were found: every customer lands in one group or in none.", baseline)
+    weak = silhouette < NATURAL_GROUPS or (reference is not None and silhouette < reference + ABOVE_NO_STRUCTURE)
+    if weak:
+        versus = f" vs {reference:.2f} for a crowd with no groups" if reference is not None else ""
+        reason = (
+            f"Customers form no natural groups (silhouette {silhouette:.2f}{versus}): the segments are slices of "
+            "one continuous crowd. They are still useful for action, but customers near a border look much like "
+            "their neighbours in the next segment."
+        )
+        return Verdict(ROUGH, reason, baseline)
+    versus = f", against {reference:.2f} for a crowd with no groups" if reference is not None else ""
+    return Verdict(RELIABLE, f"Customers fall into distinct groups (silhouette {silhouette:.2f}{versus}).", baseline)

@@ -1,7 +1,13 @@
-"""Segments in words: a short persona name and a one-line description from each segment's profile."""
+"""Segments in words: a short persona name and a one-line description from each segment's profile.
+
+Names must agree with the segment's own numbers (a pattern name is dropped when the medians contradict it)
+and read as words for any table: count columns read "more store purchases", yes/no columns "mostly active
+members", and every comparison says it is against the median (or share) of all customers.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,17 +31,39 @@ PHRASES = {  # (above average, below average), for names built from a segment's 
 }
 
 
+_COUNT_PREFIX = re.compile(r"^(num|number of|no of|nr|count of|n|total number of|#)\s+")
+_YES_NO_PREFIX = re.compile(r"^(is|has|have|was|did)\s+")
+
+
+def _words(feature: str) -> tuple[str, bool]:
+    """The column in words without a count prefix ('num store purchases' -> 'store purchases'), and whether
+    it counts things (so it reads 'more' / 'fewer')."""
+    words = nice_name(feature)
+    stripped = _COUNT_PREFIX.sub("", words)
+    return stripped, stripped != words
+
+
+def _plural(words: str) -> str:
+    return words if words.endswith("s") else words + "s"
+
+
 def _phrase(feature: str, d: float, share: bool = False) -> str:
     if feature.lower() in PHRASES:
         return PHRASES[feature.lower()][0 if d > 0 else 1]
+    words, counted = _words(feature)
     if share:
-        return f"mostly {nice_name(feature)}" if d > 0 else f"few {nice_name(feature)}"
-    return f"{'high' if d > 0 else 'low'} {nice_name(feature)}"
+        if "=" not in feature:  # a yes/no column: 'is active member' -> 'active members'
+            words = _plural(_YES_NO_PREFIX.sub("", words))
+        return f"mostly {words}" if d > 0 else f"few {words}"
+    if counted:
+        return f"{'more' if d > 0 else 'fewer'} {words}"
+    return f"{'high' if d > 0 else 'low'} {words}"
 
 
 PATTERNS = (
     "Big spenders, recently active",
     "One-time bargain buyers",
+    "Occasional bargain buyers",
     "Former regulars drifting away",
     "Loyal regulars",
     "Lapsed occasional buyers",
@@ -64,6 +92,7 @@ def _archetypes(d: dict[str, float]) -> dict[str, float]:
     signals = [
         (spend, -late),
         (-freq, -spend),
+        (-freq, -spend),
         (late, not_rare),
         (freq, -late),
         (-freq, late),
@@ -72,6 +101,34 @@ def _archetypes(d: dict[str, float]) -> dict[str, float]:
         (spend, late),
     ]
     return {name: float(np.mean(v)) for name, v in zip(PATTERNS, signals, strict=True) if all(x > 0.5 for x in v)}
+
+
+# What each pattern name claims about the medians: +1 above all customers' median, -1 below. A pattern whose
+# claim the segment's own medians contradict does not get the name.
+CLAIMS = {
+    "Big spenders, recently active": {"monetary": 1, "recency_days": -1},
+    "One-time bargain buyers": {"frequency": -1, "monetary": -1},
+    "Occasional bargain buyers": {"frequency": -1, "monetary": -1},
+    "Former regulars drifting away": {"recency_days": 1},
+    "Loyal regulars": {"frequency": 1, "recency_days": -1},
+    "Lapsed occasional buyers": {"frequency": -1, "recency_days": 1},
+    "Frequent returners": {"return_share": 1},
+    "New customers": {"tenure_days": -1, "recency_days": -1},
+    "Big spenders gone quiet": {"monetary": 1, "recency_days": 1},
+}
+MOSTLY_ONCE = 1  # "one-time" only when at least half bought once: the segment's median orders at most 1
+
+
+def _agrees(pattern: str, stats: pd.DataFrame) -> bool:
+    """Whether the segment's medians (feature-indexed stats) do not contradict what the pattern name says."""
+    for feature, sign in CLAIMS.get(pattern, {}).items():
+        if feature in stats.index:
+            gap = stats.at[feature, "median"] - stats.at[feature, "overall_median"]
+            if gap * sign < 0:
+                return False
+    if pattern.endswith("bargain buyers") and "frequency" in stats.index:
+        return bool(stats.at["frequency", "median"] <= MOSTLY_ONCE) == pattern.startswith("One-time")
+    return True
 
 
 @dataclass(frozen=True)
@@ -93,7 +150,12 @@ def personas(prof: Profile) -> list[Persona]:
     """
     diffs = {s: g.set_index("feature")["std_diff"].to_dict() for s, g in prof.stats.groupby("segment")}
     names: dict[int, str] = {NOISE: "Fit no group"} if NOISE in diffs else {}
-    matches = {s: _archetypes(d) for s, d in diffs.items() if s != NOISE}
+    by_segment = {s: g.set_index("feature") for s, g in prof.stats.groupby("segment")}
+    matches = {
+        s: {p: v for p, v in _archetypes(d).items() if _agrees(p, by_segment[s])}
+        for s, d in diffs.items()
+        if s != NOISE
+    }
     for pattern in PATTERNS:
         claims = {s: m[pattern] for s, m in matches.items() if pattern in m and s not in names}
         if claims:
@@ -110,21 +172,31 @@ def personas(prof: Profile) -> list[Persona]:
             while name in names.values():
                 name, n = f"{_capital(base)} ({n})", n + 1
             names[s] = name
-        st = prof.stats[prof.stats["segment"] == s].set_index("feature")
+        st = by_segment[s]
         money = f", {row.revenue_share:.0%} of revenue" if "revenue_share" in prof.sizes.columns else ""
-        facts = "; ".join(
-            f"{nice_name(f)} {_value(st, f, '', f in prof.shares)} vs {_value(st, f, 'overall_', f in prof.shares)} "
-            "overall"
-            for f in strong
-        )
+        facts = "; ".join(fact for f in strong if (fact := _fact(st, f, f in prof.shares)))
+        if facts:
+            shares = any(f in prof.shares for f in strong)
+            facts += f" (this segment vs all customers: {'medians or shares' if shares else 'medians'})"
         people = f"{row.customers:,} customer{'s' if row.customers != 1 else ''}"
         desc = f"{people} ({row.share:.0%}{money}): {facts or 'close to average on every feature'}."
         out.append(Persona(s, names[s], desc, int(row.customers), float(row.share)))
     return out
 
 
-def _value(stats: pd.DataFrame, feature: str, prefix: str, share: bool = False) -> str:
-    """A segment's (or everyone's) typical value: the median, or the share for a category or a 0/1 column."""
+def _number(v: float) -> str:
+    """Like `fmt_number`, without a trailing '.0' on whole numbers ('3 orders', not '3.0 orders')."""
+    return f"{v:,.0f}" if float(v).is_integer() else fmt_number(v)
+
+
+def _fact(stats: pd.DataFrame, feature: str, share: bool) -> str | None:
+    """'orders 2 vs 6' (medians) or 'active members 12% vs 48%' (shares), this segment first; None when
+    either figure is unknown."""
+    key = "mean" if share else "median"
+    own, overall = stats.at[feature, key], stats.at[feature, "overall_" + key]
+    if pd.isna(own) or pd.isna(overall):
+        return None
     if share:
-        return f"{stats.at[feature, prefix + 'mean']:.0%}"
-    return fmt_number(stats.at[feature, prefix + "median"])
+        words = nice_name(feature) if "=" in feature else _plural(_YES_NO_PREFIX.sub("", nice_name(feature)))
+        return f"{words} {own:.0%} vs {overall:.0%}"
+    return f"{_words(feature)[0]} {_number(own)} vs {_number(overall)}"

@@ -9,16 +9,24 @@ import numpy as np
 import pandas as pd
 
 from insight.segment.cluster import NOISE, Segmenter
-from insight.segment.describe import Profile, profile, unusual_customers
+from insight.segment.describe import (
+    Profile,
+    profile,
+    segment_verdict,
+    structureless_silhouette,
+    unusual_customers,
+)
 from insight.segment.k_sweep import _silhouette, sweep
 from insight.segment.naming import Persona, personas
 from insight.segment.scaling import default_features, prepare
 from insight.threads import one_thread
+from insight.verdict import Verdict
 
 
 @dataclass(frozen=True)
 class Segmentation:
-    """The fitted segments of one dataset for one set of choices: labels, profile, personas, outliers."""
+    """The fitted segments of one dataset for one set of choices: labels, profile, personas, outliers, and
+    the verdict on whether the customers form natural groups."""
 
     params: dict[str, Any]
     customer_ids: np.ndarray
@@ -30,10 +38,15 @@ class Segmentation:
     log_columns: list[str]
     fitted_on: int
     eps: float | None = None
+    reference_silhouette: float | None = None  # what k groups score on a crowd with no structure
     names: dict[int, str] = field(init=False)
+    verdict: Verdict = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "names", {p.segment: p.name for p in self.personas})
+        object.__setattr__(
+            self, "verdict", segment_verdict(self.silhouette, self.n_segments, self.reference_silhouette)
+        )
 
     @property
     def n_segments(self) -> int:
@@ -92,4 +105,7 @@ def analyse(
         log_columns=list(scaler.log_columns_),
         fitted_on=model.fitted_on_,
         eps=getattr(model, "eps_", None),
+        reference_silhouette=structureless_silhouette(X, len(set(labels) - {NOISE}), random_state=random_state)
+        if len(set(labels) - {NOISE}) >= 2
+        else None,
     )

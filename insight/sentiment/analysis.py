@@ -57,8 +57,10 @@ class FeedbackAnalysis:
         )
 
     def trend(self) -> pd.DataFrame:
-        """Mean sentiment, texts and share negative per month (empty without dates)."""
-        return monthly_trend(self.scored)
+        """Mean sentiment, texts and share negative per day, week or month (see `trust.sentiment_trend`)."""
+        from insight.sentiment.trust import sentiment_trend
+
+        return sentiment_trend(self.scored)
 
     def by_rating(self) -> pd.DataFrame:
         """Texts and mean scores per star rating (empty without ratings)."""

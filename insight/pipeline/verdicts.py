@@ -1,0 +1,115 @@
+"""Each analysis's verdict, as the pipeline serves it: how far to trust a result, and what is withheld.
+
+`Verdicts` is mixed into `Pipeline`: it reads the results the pipeline computes (through the same runner,
+so nothing is fitted twice) and adds what needs more than one of them, such as which churn horizon the
+data supports. What is built on an unreliable result raises `Withheld` with the reason.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from insight.errors import InsightError
+from insight.predict import compare_churn_models
+from insight.predict.churn import recency_column
+from insight.predict.trust import RULE
+from insight.sentiment.trust import sentiment_verdict
+from insight.verdict import RELIABLE, ROUGH, UNRELIABLE, Verdict, Withheld
+
+HORIZONS = (90, 180, 365)  # churn horizons tried for a derived label, when the order history allows them
+HORIZON_HISTORY = 2  # a horizon is tried when the orders span at least twice its length
+QUICK_MODELS = ("Logistic regression", "Decision tree")  # enough to tell whether a horizon predicts at all
+
+
+class Verdicts:
+    """Verdict methods for `Pipeline` (which provides `ds`, `run` and the analyses)."""
+
+    ds: Any
+    run: Any
+
+    def churn_horizons(self) -> list[dict[str, Any]]:
+        """For a derived label: per horizon the data allows, the quick check's ROC AUC, interval and trust."""
+        if self.churn_source() != "derived":  # type: ignore[attr-defined]
+            return []
+        tx = self.transactions()  # type: ignore[attr-defined]
+        span = (tx["timestamp"].max() - tx["timestamp"].min()).days
+        allowed = [h for h in HORIZONS if span >= HORIZON_HISTORY * h]
+
+        def scan() -> list[dict[str, Any]]:
+            out = []
+            for horizon in allowed:
+                try:
+                    data = self.churn_data(horizon)  # type: ignore[attr-defined]
+                except InsightError as exc:
+                    out.append({"horizon_days": horizon, "trust": None, "reason": str(exc)})
+                    continue
+                models = (*QUICK_MODELS, RULE) if recency_column(data) else QUICK_MODELS
+                quick = compare_churn_models(data, models=models, folds=3)
+                auc = float(quick.metrics.at[quick.best, "roc_auc"])
+                out.append(
+                    {
+                        "horizon_days": horizon,
+                        "roc_auc": auc,
+                        "trust": quick.verdict.trust,
+                        "reason": quick.verdict.reason,
+                    }
+                )
+            return out
+
+        return self.run("predict.horizons", {"horizons": allowed}, scan)
+
+    def churn_verdict(self, horizon: int, features: list[str] | None = None) -> Verdict:
+        """The churn comparison's verdict; for a derived label that does not predict, which horizon does."""
+        verdict = self.churn_comparison(horizon, features).verdict  # type: ignore[attr-defined]
+        if verdict.trust == RELIABLE or self.churn_source() != "derived":  # type: ignore[attr-defined]
+            return verdict
+        better = [
+            h for h in self.churn_horizons() if h["trust"] in (RELIABLE, ROUGH) and h["horizon_days"] != int(horizon)
+        ]
+        better = [h for h in better if h["trust"] == RELIABLE] or ([] if verdict.trust == ROUGH else better)
+        if not better:
+            others = [h["horizon_days"] for h in self.churn_horizons() if h["horizon_days"] != int(horizon)]
+            tried = ", ".join(map(str, others))
+            note = f" Other horizons ({tried} days) did not predict better either." if tried else ""
+            return Verdict(verdict.trust, verdict.reason + note, verdict.baseline)
+        top = max(better, key=lambda h: h["roc_auc"])
+        note = (
+            f" At a {top['horizon_days']}-day horizon the orders predict who leaves better (quick check: ROC AUC "
+            f"{top['roc_auc']:.2f}); choose that horizon."
+        )
+        return Verdict(verdict.trust, verdict.reason + note, verdict.baseline)
+
+    def require_churn(self, horizon: int, features: list[str] | None, what: str) -> None:
+        """Raise `Withheld` when the churn models do not predict who leaves."""
+        verdict = self.churn_comparison(horizon, features).verdict  # type: ignore[attr-defined]
+        if verdict is not None and not verdict.usable:
+            raise Withheld(self.churn_verdict(horizon, features), what)
+
+    def spend_verdict(self, horizon: int, target: str | None = None) -> Verdict:
+        """The value model against predicting the mean (a refused target is an unreliable verdict)."""
+        try:
+            return self.spend(horizon, target).verdict  # type: ignore[attr-defined]
+        except Withheld as exc:
+            return exc.verdict
+
+    def lifetime_verdict(self, horizon: int) -> Verdict:
+        """BG/NBD against each customer's past buying rate."""
+        return self.lifetime_value(horizon).verdict  # type: ignore[attr-defined]
+
+    def segment_verdict(self, **choices: Any) -> Verdict:
+        """Whether the customers form natural groups (silhouette against no structure)."""
+        return self.segmentation(**choices).verdict  # type: ignore[attr-defined]
+
+    def feedback_verdict(self) -> Verdict:
+        """The sentiment scores against the upload's own stars or labels."""
+        return self.run("sentiment.verdict", None, lambda: sentiment_verdict(self.feedback()))  # type: ignore[attr-defined]
+
+    def rec_verdict(self, source: str | None = None) -> Verdict:
+        """The recommendations against popularity and chance (purchases) or the baseline predictor (ratings)."""
+        return self.rec_comparison(source).verdict  # type: ignore[attr-defined]
+
+    def require_recommendations(self, source: str | None) -> None:
+        """Raise `Withheld` when nothing recommends better than chance."""
+        verdict = self.rec_verdict(source)
+        if verdict is not None and verdict.trust == UNRELIABLE:
+            raise Withheld(verdict, "Offers")

@@ -1,0 +1,114 @@
+"""How far to trust the sentiment scores (agreement with the upload's own star ratings or labels) and the
+trend over time at a grain that suits the span of the feedback.
+
+Kept apart from the scoring: it only reads the agreement figures the analysis already computed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from insight.verdict import RELIABLE, ROUGH, UNRELIABLE, Verdict
+
+STARS_RELIABLE = 0.50  # Spearman correlation of scores with stars from which the scores are reliable
+STARS_ROUGH = 0.30  # below this the scores barely follow the stars: unreliable
+MIN_RATED = 30  # fewer rated texts than this: at most rough
+LABEL_AUC_RELIABLE = 0.75  # ROC AUC of the score against a two-valued label
+LABEL_AUC_ROUGH = 0.60
+LABEL_GAIN_RELIABLE = 0.15  # accuracy at least 15 points above always guessing the commoner label
+LABEL_GAIN_ROUGH = 0.05
+CHANCE_Z = 2.0  # and, on few texts, at least two standard errors above what chance alone gives
+MOSTLY_FOREIGN = 0.5  # half the texts or more in a language the scorer does not read, and nothing to check it on
+
+
+def _majority_share(scored: pd.DataFrame) -> float | None:
+    if "label_value" not in scored:
+        return None
+    values = scored.loc[scored["skipped"].isna(), "label_value"].dropna()
+    return float(values.value_counts(normalize=True).iloc[0]) if len(values) else None
+
+
+def sentiment_verdict(analysis: Any) -> Verdict:
+    """The verdict on a `FeedbackAnalysis`: star ratings first, else a label column, else unchecked (rough)."""
+    agreement = analysis.agreement
+    if agreement:
+        rho = float(agreement[analysis.measure])
+        rated = int(analysis.valid["rating"].notna().sum()) if "rating" in analysis.valid else 0
+        baseline = "the customers' own star ratings (Spearman 0 = scores unrelated to stars)"
+        figures = f"Spearman {rho:.2f} on {rated:,} rated texts"
+        if rho < max(STARS_ROUGH, CHANCE_Z / np.sqrt(max(rated - 3, 1))):
+            reason = f"The sentiment scores barely follow the customers' own stars ({figures}): do not rely on them."
+            return Verdict(UNRELIABLE, reason, baseline)
+        if rho < STARS_RELIABLE or rated < MIN_RATED:
+            return Verdict(
+                ROUGH, f"The sentiment scores roughly follow the customers' own stars ({figures}).", baseline
+            )
+        return Verdict(RELIABLE, f"The sentiment scores agree with the customers' own stars ({figures}).", baseline)
+    labels = analysis.label_agreement()
+    if labels:
+        majority = _majority_share(analysis.scored)
+        auc = labels.get("roc_auc")
+        accuracy = float(labels["accuracy"])
+        if auc is not None:
+            baseline = "the file's own labels (ROC AUC 0.5 = a coin)"
+            figures = f"ROC AUC {auc:.2f}, {accuracy:.0%} agreement on {int(labels.get('texts', 0)):,} labelled texts"
+            level = RELIABLE if auc >= LABEL_AUC_RELIABLE else ROUGH if auc >= LABEL_AUC_ROUGH else UNRELIABLE
+        else:
+            majority = majority if majority is not None else 0.5
+            baseline = f"the file's own labels (always guessing the commoner one: {majority:.0%} right)"
+            figures = f"{accuracy:.0%} agreement vs {majority:.0%} by always guessing the commoner label"
+            gain, texts = accuracy - majority, max(int(labels.get("texts", 0)), 1)
+            floor = max(LABEL_GAIN_ROUGH, CHANCE_Z * np.sqrt(majority * (1 - majority) / texts))
+            level = RELIABLE if gain >= max(LABEL_GAIN_RELIABLE, floor) else ROUGH if gain >= floor else UNRELIABLE
+        words = {
+            RELIABLE: "The sentiment scores agree with the file's own labels",
+            ROUGH: "The sentiment scores agree only roughly with the file's own labels",
+            UNRELIABLE: "The sentiment scores do not agree with the file's own labels; do not rely on them",
+        }
+        return Verdict(level, f"{words[level]} ({figures}).", baseline)
+    baseline = "none in this upload (no star ratings or labels)"
+    scored = max(len(analysis.valid), 1)
+    if analysis.non_english / scored >= MOSTLY_FOREIGN:
+        reason = (
+            f"{analysis.non_english / scored:.0%} of the texts are not in English, which the scorer reads only in "
+            "English, and there are no star ratings or labels to check it on: do not rely on these scores."
+        )
+        return Verdict(UNRELIABLE, reason, baseline)
+    reason = (
+        "There are no star ratings or labels to check the scores against; the scorer is usually right on short "
+        "English reviews, but read these figures as rough."
+    )
+    return Verdict(ROUGH, reason, baseline)
+
+
+DAILY_BELOW_DAYS = 14  # feedback spanning under two weeks: one point per day
+WEEKLY_BELOW_DAYS = 62  # under about two months: one point per week; otherwise per month
+
+
+def sentiment_trend(scored: pd.DataFrame) -> pd.DataFrame:
+    """Mean compound, texts and share negative per day, week or month, whichever suits the span of the dates.
+
+    Columns `period` (its first day), `texts`, `mean_compound`, `share_negative`; `attrs["unit"]` names the grain.
+    """
+    columns = ["period", "texts", "mean_compound", "share_negative"]
+    empty = pd.DataFrame(columns=columns)
+    empty.attrs["unit"] = "month"
+    if "timestamp" not in scored.columns:
+        return empty
+    valid = scored[scored["skipped"].isna()].dropna(subset=["timestamp"])
+    if valid.empty:
+        return empty
+    when = pd.to_datetime(valid["timestamp"])
+    span = (when.max() - when.min()).days
+    unit, freq = (
+        ("day", "D") if span < DAILY_BELOW_DAYS else ("week", "W") if span < WEEKLY_BELOW_DAYS else ("month", "M")
+    )
+    period = when.dt.to_period(freq).dt.start_time
+    grouped = valid.assign(period=period, negative=valid["label"] == "negative").groupby("period")
+    out = grouped.agg(
+        texts=("compound", "size"), mean_compound=("compound", "mean"), share_negative=("negative", "mean")
+    ).reset_index()
+    out.attrs["unit"] = unit
+    return out

@@ -15,7 +15,6 @@ import pandas as pd
 from insight import overview, predict, recommend, segment, sentiment
 from insight.errors import InsightError, NotEnoughData, SchemaError
 from insight.pipeline.runner import MemoRunner, Runner
-from insight.predict import clv, explain, fairness
 
 HORIZON_DAYS = 90  # the churn horizon and lifetime-value window the app starts from
 THRESHOLD = 0.5  # churn risk from which a customer is flagged, until the founder moves the slider
@@ -186,22 +185,22 @@ class Pipeline:
         return self.run(
             "predict.reasons",
             {**key, "model": fitted.name},
-            lambda: explain.churn_reasons(fitted.pipeline, data, data.X_now),
+            lambda: predict.explain.churn_reasons(fitted.pipeline, data, data.X_now),
         )["reasons"]
 
     def threshold_view(
         self, threshold: float, horizon: int = HORIZON_DAYS, features: list[str] | None = None, model: str | None = None
-    ) -> explain.ThresholdView:
+    ) -> predict.explain.ThresholdView:
         """Precision and recall of flagging customers at `threshold`, and how many are flagged today."""
         comparison = self.churn_comparison(horizon, features)
         name = self.churn_model(horizon, features, model).name
         risk = self.churn_risk(horizon, features, model)
-        return explain.threshold_view(comparison.y, comparison.oof[name], risk, threshold)
+        return predict.explain.threshold_view(comparison.y, comparison.oof[name], risk, threshold)
 
     def churn_curves(self, horizon: int = HORIZON_DAYS, features: list[str] | None = None) -> tuple[Any, Any]:
         """ROC and precision-recall curves of every compared model."""
         comparison = self.churn_comparison(horizon, features)
-        return explain.curves(comparison.y, comparison.oof)
+        return predict.explain.curves(comparison.y, comparison.oof)
 
     def palive_auc(self, horizon: int = HORIZON_DAYS) -> float:
         """ROC AUC of BG/NBD's 1 - P(alive) at the cutoff against the derived label: a label-free second opinion."""
@@ -210,7 +209,9 @@ class Pipeline:
             raise SchemaError("The second opinion needs a churn label derived from dated orders with amounts.")
         tx = self.transactions()
         return self.run(
-            "predict.palive_auc", {"horizon": self._horizon(horizon)}, lambda: clv.p_alive_auc(tx, data.cutoff, data.y)
+            "predict.palive_auc",
+            {"horizon": self._horizon(horizon)},
+            lambda: predict.clv.p_alive_auc(tx, data.cutoff, data.y),
         )
 
     def fairness(
@@ -223,7 +224,7 @@ class Pipeline:
         customers = self.ds.customers
         attrs = customers.set_index(customers["customer_id"].astype(str))
         attrs = attrs[~attrs.index.duplicated()]
-        return fairness.fairness(attrs, data.y, comparison.oof[name], threshold)
+        return predict.fairness.fairness(attrs, data.y, comparison.oof[name], threshold)
 
     # --- value ----------------------------------------------------------------------------------------
 
@@ -270,12 +271,14 @@ class Pipeline:
         tx = self.transactions()
         return tx is not None and {"customer_id", "timestamp", "amount"} <= set(tx.columns)
 
-    def lifetime_value(self, horizon: int = HORIZON_DAYS) -> clv.LifetimeValue:
+    def lifetime_value(self, horizon: int = HORIZON_DAYS) -> predict.clv.LifetimeValue:
         """BG/NBD and Gamma-Gamma: P(alive), expected purchases and 12-month value per customer."""
         if not self._has_clv_columns():
             raise SchemaError("Lifetime value needs an orders file with customer, date and amount.")
         tx = self.transactions()
-        return self.run("predict.clv", {"horizon": int(horizon)}, lambda: clv.lifetime_value(tx, horizon_days=horizon))
+        return self.run(
+            "predict.clv", {"horizon": int(horizon)}, lambda: predict.clv.lifetime_value(tx, horizon_days=horizon)
+        )
 
     def action_list(
         self,
@@ -303,7 +306,9 @@ class Pipeline:
                     extra = table.set_index("customer_id")[["clv_12m", "p_alive"]]
             except NotEnoughData:
                 pass
-        return explain.action_list(risk, spend.predicted, spend.tiers, reasons, threshold, extra=extra), spend.tier_rule
+        return predict.explain.action_list(
+            risk, spend.predicted, spend.tiers, reasons, threshold, extra=extra
+        ), spend.tier_rule
 
     # --- feedback -------------------------------------------------------------------------------------
 

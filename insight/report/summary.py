@@ -12,9 +12,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from insight import recommend
 from insight.errors import InsightError
 from insight.pipeline import Pipeline
-from insight.recommend import TOP_N
 
 
 def jsonable(value: Any) -> Any:
@@ -170,7 +170,7 @@ def recommendations(pipe: Pipeline) -> dict[str, Any]:
         "source": comparison.source,
         "best_model": comparison.best,
         "metrics": metrics,
-        "users_covered": int(rec.top_n(TOP_N)["customer_id"].nunique()),
+        "users_covered": int(rec.top_n(recommend.TOP_N)["customer_id"].nunique()),
         "items": len(rec.items_),
     }
 

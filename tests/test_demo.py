@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -73,3 +74,16 @@ def test_planted_signals_are_there(shop):
     bought = shop.orders.dropna(subset=["customer_id"])
     share = (bought["category"].to_numpy() == favourite.reindex(bought["customer_id"]).to_numpy()).mean()
     assert share > 0.6  # most of what a customer buys is from their favourite category
+
+
+@pytest.mark.parametrize("seed", [0, 1, 123])
+def test_a_quick_choice_draws_what_numpys_choice_draws(seed):
+    """The demo draws its categorical values with `demo._Choice` (fast); each draw is the one `rng.choice` would
+    make, so the shop stays the same shop (and its cached results stay valid) whichever way it is drawn."""
+    weights = [0.52, 0.45, 0.03]
+    weighted, plain = demo._Choice(["a", "b", "c"], weights), demo._Choice(list(range(26)))
+    quick, reference = np.random.default_rng(seed), np.random.default_rng(seed)
+    for _ in range(2000):  # interleaved, as in the shop, so a differing draw would shift all that follow
+        assert weighted(quick) == reference.choice(["a", "b", "c"], p=weights)
+        assert plain(quick) == reference.choice(list(range(26)))
+        assert quick.random() == reference.random()

@@ -1,10 +1,11 @@
 """Packages whose names load on first use.
 
-The analysis packages stand on scikit-learn, scipy, Surprise and nltk, which take seconds to import. The app's
-first page needs none of them for its headline figures, so `insight.segment`, `insight.predict`,
-`insight.recommend` and `insight.sentiment` import a submodule only when one of its names is first asked for
-(PEP 562): the heavy libraries then load in the background job that runs the analysis, not before the first
-number is drawn. `tests/test_lazy_imports.py` checks the first page's import path stays light.
+The analysis packages stand on scikit-learn, scipy, Surprise and nltk, which take seconds to import, and the
+charts and the report on Altair (half a second). The app's first page needs none of them for its headline
+figures, so `insight.segment`, `insight.predict`, `insight.recommend`, `insight.sentiment`, `insight.charts`
+and `insight.report` import a submodule only when one of its names is first asked for (PEP 562): the heavy
+libraries then load in the background job that runs the analysis, or when the first chart is drawn, not
+before the first number. `tests/test_lazy_imports.py` checks the first page's import path stays light.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The first page's path stays light: opening the app and drawing the Overview's headline figures loads none of
-scikit-learn, Surprise, nltk, scipy or statsmodels (seconds of imports); they load in the background jobs that
+scikit-learn, Surprise, nltk, scipy, statsmodels or Altair (seconds of imports); they load in the background jobs that
 run the analyses. Each check runs in a fresh interpreter, so what other tests imported cannot hide a regression.
 """
 
@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import ROOT
 
-HEAVY = ("sklearn", "surprise", "nltk", "scipy", "statsmodels")
+HEAVY = ("sklearn", "surprise", "nltk", "scipy", "statsmodels", "altair")
 
 
 def _heavy_modules_after(code: str, tmp_path) -> list[str]:
@@ -29,7 +29,7 @@ def _heavy_modules_after(code: str, tmp_path) -> list[str]:
 
 
 def test_the_app_and_the_overview_imports_load_no_heavy_library(tmp_path) -> None:
-    code = "import ui\nimport insight.pipeline, insight.data, insight.report, insight.charts, insight.labels"
+    code = "import ui\nimport insight.pipeline, insight.data, insight.report.words, insight.charts, insight.labels"
     assert _heavy_modules_after(code, tmp_path) == []
 
 
@@ -61,12 +61,15 @@ assert asked == 6, asked
 
 
 def test_a_lazy_package_still_answers_every_name_and_refuses_unknown_ones() -> None:
+    import insight.charts
     import insight.predict
     import insight.recommend
+    import insight.report
     import insight.segment
     import insight.sentiment
 
-    for package in (insight.segment, insight.predict, insight.recommend, insight.sentiment):
+    packages = (insight.segment, insight.predict, insight.recommend, insight.sentiment, insight.charts, insight.report)
+    for package in packages:
         for name in package.__all__:
             assert getattr(package, name) is not None, f"{package.__name__}.{name}"
         with pytest.raises(AttributeError):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from insight import demo
+from insight.data import dataset
 from insight.data.customers import BEHAVIOUR_COLUMNS
 from insight.data.dataset import demo_files
 
@@ -87,3 +90,26 @@ def test_a_quick_choice_draws_what_numpys_choice_draws(seed):
         assert weighted(quick) == reference.choice(["a", "b", "c"], p=weights)
         assert plain(quick) == reference.choice(list(range(26)))
         assert quick.random() == reference.random()
+
+
+def test_sessions_opening_the_app_at_once_generate_the_demo_once(monkeypatch):
+    """Several first visitors at once wait for one generation of the demo instead of each running it."""
+    calls, generate = [], demo.generate
+
+    def counted() -> demo.DemoShop:
+        calls.append(dataset._DEMO_LOCK.locked())  # the others wait on the lock meanwhile
+        return generate(seed=3, n_customers=50)
+
+    monkeypatch.setattr(demo, "generate", counted)
+    dataset._demo_files.cache_clear()
+    try:
+        got: list = []
+        threads = [threading.Thread(target=lambda: got.append(demo_files())) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        dataset._demo_files.cache_clear()  # the next test gets the real demo again
+    assert calls == [True]
+    assert len(got) == 4 and all(files == got[0] for files in got)

@@ -4,11 +4,11 @@ import contextlib
 
 import streamlit as st
 
-from insight import charts
+from insight import charts, report
 from insight.errors import InsightError
 from insight.labels import safe_md
 from insight.pipeline import THRESHOLD, collect, overview_findings
-from insight.report import build_html, words
+from insight.report import words
 from ui import computed, pipeline, show_verdict
 
 st.title("Overview")
@@ -134,7 +134,7 @@ with found_slot:
             right.page_link(f"app_pages/{f.page}.py", label="Show me", icon=":material/arrow_forward:")
         st.download_button(
             "Download the report (HTML, opens offline)",
-            lambda: build_html(pipe, analyses).encode("utf-8"),
+            lambda: report.build_html(pipe, analyses).encode("utf-8"),
             file_name="customer-insight-report.html",
             mime="text/html",
             key="dl_report",

@@ -9,8 +9,10 @@ analyses recover this truth; the app opens on it when nothing is uploaded.
 
 from __future__ import annotations
 
+import bisect
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -93,56 +95,16 @@ _CATEGORIES = {
     ],
 }
 
+# fmt: off
 _FIRST = [
-    "Anna",
-    "Ben",
-    "Chloe",
-    "David",
-    "Emma",
-    "Felix",
-    "Grace",
-    "Hugo",
-    "Iris",
-    "Jack",
-    "Kara",
-    "Liam",
-    "Mia",
-    "Noah",
-    "Olivia",
-    "Paul",
-    "Quinn",
-    "Rosa",
-    "Sam",
-    "Tara",
-    "Umar",
-    "Vera",
-    "Will",
-    "Xena",
-    "Yusuf",
-    "Zoe",
+    "Anna", "Ben", "Chloe", "David", "Emma", "Felix", "Grace", "Hugo", "Iris", "Jack", "Kara", "Liam", "Mia",
+    "Noah", "Olivia", "Paul", "Quinn", "Rosa", "Sam", "Tara", "Umar", "Vera", "Will", "Xena", "Yusuf", "Zoe"
 ]
 _LAST = [
-    "Smith",
-    "Jones",
-    "Brown",
-    "Garcia",
-    "Müller",
-    "Rossi",
-    "Dubois",
-    "Kowalski",
-    "Nguyen",
-    "Okafor",
-    "Silva",
-    "Jensen",
-    "Novak",
-    "Kim",
-    "Patel",
-    "Hughes",
-    "Murphy",
-    "Costa",
-    "Weber",
-    "Larsen",
+    "Smith", "Jones", "Brown", "Garcia", "Müller", "Rossi", "Dubois", "Kowalski", "Nguyen", "Okafor", "Silva",
+    "Jensen", "Novak", "Kim", "Patel", "Hughes", "Murphy", "Costa", "Weber", "Larsen"
 ]
+# fmt: on
 _COUNTRIES = ["United Kingdom", "Germany", "France", "Netherlands", "Ireland", "Spain"]
 _CHANNELS = ["Search", "Instagram", "Friend referral", "Newsletter", "Marketplace"]
 
@@ -197,6 +159,35 @@ class DemoShop:
         return out
 
 
+_NS_PER_DAY = 86_400 * 10**9
+_NS_PER_MINUTE = 60 * 10**9
+_END_NS = END.value
+
+
+def _days_ns(days: float) -> int:
+    """Nanoseconds in `days`, truncated exactly as `pd.Timedelta(days=days)` counts them (without building one:
+    dates are whole nanoseconds while the shop is generated, and become timestamps once, at the end)."""
+    return int(days * 24 * 3600 * 1_000_000_000)
+
+
+class _Choice:
+    """`rng.choice(values, p=p)` for one value, drawing exactly what numpy draws (one uniform against the same
+    normalised cumulative weights, or one bounded integer without weights) but without numpy's per-call checks,
+    which dominated the demo's generation time. The same seed gives the same shop as with `rng.choice`."""
+
+    def __init__(self, values: list | np.ndarray, p: list[float] | np.ndarray | None = None) -> None:
+        self.values = list(values.tolist() if isinstance(values, np.ndarray) else values)
+        cdf = None if p is None else np.asarray(p, dtype=np.float64).cumsum()
+        if cdf is not None:
+            cdf /= cdf[-1]
+        self.cdf = None if cdf is None else cdf.tolist()
+
+    def __call__(self, rng: np.random.Generator) -> Any:
+        if self.cdf is None:
+            return self.values[int(rng.integers(0, len(self.values)))]
+        return self.values[bisect.bisect_right(self.cdf, rng.random())]
+
+
 def _catalog(rng: np.random.Generator) -> pd.DataFrame:
     rows = []
     for c, (category, names) in enumerate(_CATEGORIES.items()):
@@ -207,8 +198,8 @@ def _catalog(rng: np.random.Generator) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _item_pools(catalog: pd.DataFrame) -> dict[tuple[str, bool], tuple[np.ndarray, np.ndarray]]:
-    """Per (category, cheap-only): item indices and their popularity weights (a long tail)."""
+def _item_pools(catalog: pd.DataFrame) -> dict[tuple[str, bool], _Choice]:
+    """Per (category, cheap-only): a draw of an item index by popularity weight (a long tail)."""
     pools = {}
     for category in _CATEGORIES:
         idx = np.flatnonzero((catalog["category"] == category).to_numpy())
@@ -216,79 +207,118 @@ def _item_pools(catalog: pd.DataFrame) -> dict[tuple[str, bool], tuple[np.ndarra
         for cheap in (False, True):
             chosen = idx[prices <= np.median(prices)] if cheap else idx
             weights = 1.0 / np.arange(1, len(chosen) + 1) ** 0.8
-            pools[(category, cheap)] = (chosen, weights / weights.sum())
+            pools[(category, cheap)] = _Choice(chosen, weights / weights.sum())
     return pools
 
 
+_ANY_CATEGORY = _Choice(list(_CATEGORIES))
+
+
 def _pick_item(rng: np.random.Generator, pools: dict, favorite: str, cheap: bool) -> int:
-    category = favorite if rng.random() < 0.8 else rng.choice(list(_CATEGORIES))
-    idx, p = pools[(category, cheap)]
-    return int(rng.choice(idx, p=p))
+    category = favorite if rng.random() < 0.8 else _ANY_CATEGORY(rng)
+    return pools[(category, cheap)](rng)
 
 
-def _customer_orders(rng, cid, segment, favorite, signup, stop, p_return, catalog, pools, counter) -> list[dict]:
+@dataclass
+class _Lines:
+    """The order lines drawn so far, column by column (dates in nanoseconds)."""
+
+    invoice: list[str] = field(default_factory=list)
+    customer_id: list[str] = field(default_factory=list)
+    date: list[int] = field(default_factory=list)
+    item: list[int] = field(default_factory=list)
+    quantity: list[int] = field(default_factory=list)
+
+    def add(self, invoice: str, cid: str, date: int, item: int, quantity: int) -> None:
+        if date <= _END_NS:
+            self.invoice.append(invoice)
+            self.customer_id.append(cid)
+            self.date.append(date)
+            self.item.append(item)
+            self.quantity.append(quantity)
+
+    def frame(self, items: pd.DataFrame) -> pd.DataFrame:
+        picked = items.iloc[self.item].reset_index(drop=True)
+        return pd.DataFrame(
+            {
+                "invoice": self.invoice,
+                "customer_id": self.customer_id,
+                "date": pd.to_datetime(np.array(self.date, dtype="datetime64[ns]")),
+                **{column: picked[column] for column in picked.columns},
+                "quantity": np.array(self.quantity, dtype=np.int64),
+            }
+        )
+
+
+def _customer_orders(rng, cid, segment, favorite, signup, stop, p_return, pools, counter, lines: _Lines) -> int:
+    """Draw one customer's order lines (and returns) into `lines`; the date of their last purchase (ns)."""
     _, gap, extra_lines, extra_qty, _, _, _ = _PROFILE[segment]
     cheap = segment == "Bargain hunters"
     if cheap:
         n = int(rng.integers(1, 4))
-        days = np.sort(rng.uniform(0, max(1.0, min(120.0, (stop - signup).days)), n))
-        dates = [signup + pd.Timedelta(days=float(d)) for d in days]
+        days = np.sort(rng.uniform(0, max(1.0, min(120.0, (stop - signup) // _NS_PER_DAY)), n))
+        dates = [signup + _days_ns(float(d)) for d in days]
     else:
         dates, t, g = [], signup, float(gap)
         while t < stop:
             dates.append(t)
             if segment == "Drifting away":
                 g *= 1.08
-            t = t + pd.Timedelta(days=float(rng.gamma(4.0, g / 4.0)))
-    lines = []
+            t = t + _days_ns(float(rng.gamma(4.0, g / 4.0)))
+    last_buy = signup
     for date in dates:
         counter[0] += 1
         invoice = str(500000 + counter[0])
         for _ in range(1 + int(rng.poisson(extra_lines))):
             item = _pick_item(rng, pools, favorite, cheap)
             qty = 1 + int(rng.poisson(extra_qty))
-            ts = date + pd.Timedelta(minutes=int(rng.integers(8 * 60, 22 * 60)))
-            line = {"invoice": invoice, "customer_id": cid, "date": ts, **catalog[item], "quantity": qty}
-            lines.append(line)
+            ts = date + int(rng.integers(8 * 60, 22 * 60)) * _NS_PER_MINUTE
+            lines.add(invoice, cid, ts, item, qty)
+            if ts <= _END_NS:
+                last_buy = max(last_buy, ts)
             if rng.random() < p_return:
-                back = dict(
-                    line, invoice="C" + invoice, quantity=-qty, date=ts + pd.Timedelta(days=int(rng.integers(3, 20)))
-                )
-                if back["date"] <= END:
-                    lines.append(back)
-    return [x for x in lines if x["date"] <= END]
+                lines.add("C" + invoice, cid, ts + int(rng.integers(3, 20)) * _NS_PER_DAY, item, -qty)
+    return last_buy
 
 
 def _feedback(rng, orders: pd.DataFrame, truth: pd.DataFrame, n: int) -> pd.DataFrame:
     buyers = orders[orders["quantity"] > 0].dropna(subset=["customer_id"])
     picks = buyers.iloc[rng.choice(len(buyers), size=min(n, len(buyers)), replace=False)]
-    unhappy = truth.set_index("customer_id")["segment"].eq("Drifting away")
-    rows = []
-    for k, (_, o) in enumerate(picks.iterrows()):
-        p_neg = 0.55 if unhappy.get(o["customer_id"], False) else 0.15
-        mood = rng.choice(["neg", "neu", "pos"], p=[p_neg, 0.2, 0.8 - p_neg])
-        item = o["product"].lower()
+    unhappy = set(truth.loc[truth["segment"].eq("Drifting away"), "customer_id"])
+    moods = {p_neg: _Choice(["neg", "neu", "pos"], [p_neg, 0.2, 0.8 - p_neg]) for p_neg in (0.55, 0.15)}
+    neg_stars, neu_stars, pos_stars, neutral = (
+        _Choice([1, 2, 2, 3]),
+        _Choice([3, 3, 4]),
+        _Choice([4, 5, 5]),
+        _Choice(_NEUTRAL),
+    )
+    stars, comments, later = [], [], []
+    for cid, product in zip(picks["customer_id"].tolist(), picks["product"].tolist(), strict=True):
+        mood = moods[0.55 if cid in unhappy else 0.15](rng)
+        item = product.lower()
         if mood == "neg":
-            pool, stars = (_COMPLAINTS if rng.random() < 0.7 else _OTHER_NEG), int(rng.choice([1, 2, 2, 3]))
+            pool, star = (_COMPLAINTS if rng.random() < 0.7 else _OTHER_NEG), neg_stars(rng)
         elif mood == "neu":
-            pool, stars = _NEUTRAL, int(rng.choice([3, 3, 4]))
+            pool, star = _NEUTRAL, neu_stars(rng)
         else:
-            pool, stars = _PRAISE, int(rng.choice([4, 5, 5]))
+            pool, star = _PRAISE, pos_stars(rng)
         count = min(len(pool), 1 + int(rng.poisson(0.6)))
         sentences = [pool[j].format(item=item) for j in rng.choice(len(pool), count, replace=False)]
         if mood != "neu" and rng.random() < 0.3:
-            sentences.append(rng.choice(_NEUTRAL).format(item=item))
-        when = o["date"] + pd.Timedelta(days=int(rng.integers(2, 15)))
-        rows.append(
-            {
-                "feedback_id": f"F{k + 1:05d}",
-                "customer_id": o["customer_id"],
-                "date": min(when, END).date().isoformat(),
-                "stars": stars,
-                "comment": " ".join(sentences),
-            }
-        )
-    return pd.DataFrame(rows)
+            sentences.append(neutral(rng).format(item=item))
+        later.append(int(rng.integers(2, 15)))
+        stars.append(star)
+        comments.append(" ".join(sentences))
+    when = picks["date"].reset_index(drop=True) + pd.to_timedelta(later, unit="D")
+    return pd.DataFrame(
+        {
+            "feedback_id": [f"F{k + 1:05d}" for k in range(len(picks))],
+            "customer_id": picks["customer_id"].to_numpy(),
+            "date": when.clip(upper=END).dt.strftime("%Y-%m-%d"),
+            "stars": np.array(stars, dtype=np.int64),
+            "comment": comments,
+        }
+    )
 
 
 def _ratings(rng, orders: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
@@ -307,59 +337,64 @@ def _ratings(rng, orders: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
 
 
 def generate(seed: int = 0, n_customers: int = 2000) -> DemoShop:
-    """Build the demo shop; the same seed always gives the same tables."""
+    """Build the demo shop; the same seed always gives the same tables.
+
+    Every random draw is made one customer (and one order line) at a time, in a fixed order, so a customer's
+    orders depend on the customers before them only through the generator; `_Choice` keeps each draw cheap.
+    """
     rng = np.random.default_rng(seed)
     catalog = _catalog(rng)
     pools = _item_pools(catalog)
     items = catalog.rename(columns={"price": "unit_price"})[["sku", "product", "category", "unit_price"]]
-    items = items.to_dict("records")
     names = list(_PROFILE)
     shares = np.array([_PROFILE[s][0] for s in names])
     segments = rng.choice(names, size=n_customers, p=shares / shares.sum())
-    customers, truth, lines, counter = [], [], [], [0]
-    for i, segment in enumerate(segments):
+    first_name, last_name, channel = _Choice(_FIRST), _Choice(_LAST), _Choice(_CHANNELS)
+    gender = _Choice(["female", "male", "non-binary"], [0.52, 0.45, 0.03])
+    country = _Choice(_COUNTRIES, [0.4, 0.2, 0.15, 0.1, 0.1, 0.05])
+    customers, truth, lines, counter = [], [], _Lines(), [0]
+    churned_before = _END_NS - 90 * _NS_PER_DAY
+    for i, segment in enumerate(segments.tolist()):
         cid = f"C{i + 1:05d}"
-        first, last = rng.choice(_FIRST), rng.choice(_LAST)
+        first, last = first_name(rng), last_name(rng)
         if segment == "Bargain hunters":
-            signup = END - pd.Timedelta(days=int(rng.integers(200, 300)))
+            signup = _END_NS - int(rng.integers(200, 300)) * _NS_PER_DAY
         else:
-            signup = START + pd.Timedelta(days=int(rng.integers(0, 200)))
+            signup = START.value + int(rng.integers(0, 200)) * _NS_PER_DAY
         p_return = _PROFILE[segment][4]
         if segment == "Drifting away":
-            stop = signup + pd.Timedelta(days=int(rng.integers(150, 330)))
+            stop = signup + int(rng.integers(150, 330)) * _NS_PER_DAY
         elif segment == "Bargain hunters":
-            stop = END
+            stop = _END_NS
         else:  # loyal customers who return a lot are the ones who leave (a planted churn driver)
             p_return = float(rng.uniform(0, 5 * p_return))
             churn_p = _PROFILE[segment][6] + 1.2 * p_return
-            stop = END - pd.Timedelta(days=int(rng.integers(100, 220))) if rng.random() < churn_p else END
-        favorite = str(rng.choice(list(_CATEGORIES)))
-        customer_lines = _customer_orders(rng, cid, segment, favorite, signup, stop, p_return, items, pools, counter)
-        lines.extend(customer_lines)
-        last_buy = max((x["date"] for x in customer_lines if x["quantity"] > 0), default=signup)
-        age = int(np.clip(rng.normal(_PROFILE[segment][5], 5), 18, 80))
+            stop = _END_NS - int(rng.integers(100, 220)) * _NS_PER_DAY if rng.random() < churn_p else _END_NS
+        favorite = _ANY_CATEGORY(rng)
+        last_buy = _customer_orders(rng, cid, segment, favorite, signup, stop, p_return, pools, counter, lines)
+        age = int(min(max(rng.normal(_PROFILE[segment][5], 5), 18), 80))
         customers.append(
             {
                 "customer_id": cid,
                 "name": f"{first} {last}",
                 "email": f"{first.lower()}.{last.lower()}{i}@example.com".replace("ü", "ue"),
                 "phone": f"+44 7{rng.integers(100, 999)} {rng.integers(100000, 999999)}",
-                "signup_date": signup.date().isoformat(),
+                "signup_date": pd.Timestamp(signup).date().isoformat(),
                 "age": age if rng.random() > 0.02 else np.nan,
-                "gender": rng.choice(["female", "male", "non-binary"], p=[0.52, 0.45, 0.03]),
-                "country": rng.choice(_COUNTRIES, p=[0.4, 0.2, 0.15, 0.1, 0.1, 0.05]),
-                "channel": rng.choice(_CHANNELS),
+                "gender": gender(rng),
+                "country": country(rng),
+                "channel": channel(rng),
             }
         )
         truth.append(
             {
                 "customer_id": cid,
                 "segment": segment,
-                "churned": bool(last_buy < END - pd.Timedelta(days=90)),
+                "churned": last_buy < churned_before,
                 "favorite_category": favorite,
             }
         )
-    orders = pd.DataFrame(lines).sort_values("date", kind="stable").reset_index(drop=True)
+    orders = lines.frame(items).sort_values("date", kind="stable").reset_index(drop=True)
     guest = rng.random(len(orders)) < 0.01
     orders["customer_id"] = orders["customer_id"].astype(object).where(~guest, None)
     orders = pd.concat([orders, orders.iloc[rng.choice(len(orders), 15, replace=False)]]).sort_values(

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+
+import numpy as np
 import pandas as pd
 import pytest
 
 from insight import demo
+from insight.data import dataset
 from insight.data.customers import BEHAVIOUR_COLUMNS
 from insight.data.dataset import demo_files
 
@@ -73,3 +77,39 @@ def test_planted_signals_are_there(shop):
     bought = shop.orders.dropna(subset=["customer_id"])
     share = (bought["category"].to_numpy() == favourite.reindex(bought["customer_id"]).to_numpy()).mean()
     assert share > 0.6  # most of what a customer buys is from their favourite category
+
+
+@pytest.mark.parametrize("seed", [0, 1, 123])
+def test_a_quick_choice_draws_what_numpys_choice_draws(seed):
+    """The demo draws its categorical values with `demo._Choice` (fast); each draw is the one `rng.choice` would
+    make, so the shop stays the same shop (and its cached results stay valid) whichever way it is drawn."""
+    weights = [0.52, 0.45, 0.03]
+    weighted, plain = demo._Choice(["a", "b", "c"], weights), demo._Choice(list(range(26)))
+    quick, reference = np.random.default_rng(seed), np.random.default_rng(seed)
+    for _ in range(2000):  # interleaved, as in the shop, so a differing draw would shift all that follow
+        assert weighted(quick) == reference.choice(["a", "b", "c"], p=weights)
+        assert plain(quick) == reference.choice(list(range(26)))
+        assert quick.random() == reference.random()
+
+
+def test_sessions_opening_the_app_at_once_generate_the_demo_once(monkeypatch):
+    """Several first visitors at once wait for one generation of the demo instead of each running it."""
+    calls, generate = [], demo.generate
+
+    def counted() -> demo.DemoShop:
+        calls.append(dataset._DEMO_LOCK.locked())  # the others wait on the lock meanwhile
+        return generate(seed=3, n_customers=50)
+
+    monkeypatch.setattr(demo, "generate", counted)
+    dataset._demo_files.cache_clear()
+    try:
+        got: list = []
+        threads = [threading.Thread(target=lambda: got.append(demo_files())) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        dataset._demo_files.cache_clear()  # the next test gets the real demo again
+    assert calls == [True]
+    assert len(got) == 4 and all(files == got[0] for files in got)

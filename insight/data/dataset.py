@@ -11,6 +11,7 @@ import functools
 import hashlib
 import json
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -350,14 +351,19 @@ def build_dataset_with_lookup(
 DEMO_NAME = "Demo shop (Bean & Leaf)"
 
 
+_DEMO_LOCK = threading.Lock()  # sessions opening the app at once wait for one generation instead of each running it
+
+
 @functools.cache
 def _demo_files() -> tuple[tuple[str, bytes], ...]:
     return tuple(demo.generate().files())
 
 
 def demo_files() -> list[tuple[str, bytes]]:
-    """The demo shop's export files (generated once per process; the same bytes every time)."""
-    return list(_demo_files())
+    """The demo shop's export files (generated once per process, however many sessions ask at once; the same
+    bytes every time)."""
+    with _DEMO_LOCK:
+        return list(_demo_files())
 
 
 def load_demo(cleaning: CleaningOptions | None = None) -> Dataset:

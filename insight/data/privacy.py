@@ -32,12 +32,20 @@ def pseudonym(value: object, key: bytes) -> str | None:
 
 
 def pseudonymise(df: pd.DataFrame, columns: list[str], key: bytes) -> pd.DataFrame:
-    """A copy of `df` with the given columns replaced by pseudonyms (one keyed hash per distinct value)."""
+    """A copy of `df` with the given columns replaced by pseudonyms (one keyed hash per distinct value, each
+    `pseudonym(value, key)`; the keyed hash is set up once and copied per value, which halves the cost)."""
     out = df.copy()
+    keyed = hmac.new(key, digestmod=hashlib.sha256)
+
+    def name(value: object) -> str:
+        h = keyed.copy()
+        h.update(str(value).strip().lower().encode())
+        return f"anon-{h.hexdigest()[:12]}"
+
     for col in columns:
         if col in out:
-            codes, distinct = pd.factorize(out[col], use_na_sentinel=True)
-            names = np.array([pseudonym(v, key) for v in distinct] + [None], dtype=object)
+            codes, distinct = pd.factorize(out[col], use_na_sentinel=True)  # missing values are not among these
+            names = np.array([name(v) for v in distinct] + [None], dtype=object)
             out[col] = pd.Series(names[codes], index=out.index, dtype=object)  # code -1 (missing) reads None
     return out
 

@@ -4,12 +4,19 @@ Pages import from here (and from `insight.charts`, `insight.labels`, `insight.da
 packages themselves, so every result they show comes through the pipeline.
 """
 
+from insight.lazy import lazy_exports
 from insight.pipeline.core import HORIZON_DAYS, THRESHOLD, Pipeline
 from insight.pipeline.overview import Analyses, collect, overview_findings
 from insight.pipeline.runner import MemoRunner, Runner, store_runner
-from insight.recommend import BASIS_MODEL, MODELS, POPULARITY
-from insight.segment import LINKAGES, SILHOUETTE_SAMPLE, stability_word
 
+# The pages' choices that live beside their analyses, imported when a page first asks (not on the Overview's path).
+__getattr__, __dir__, _lazy = lazy_exports(
+    __name__,
+    {
+        "insight.recommend": ["BASIS_MODEL", "MODELS", "POPULARITY"],
+        "insight.segment": ["LINKAGES", "SILHOUETTE_SAMPLE", "stability_word"],
+    },
+)
 __all__ = [
     "Analyses",
     "collect",

@@ -17,7 +17,6 @@ from insight.data.assemble import missing_customers
 from insight.errors import InsightError, NotEnoughData, SchemaError
 from insight.pipeline.runner import MemoRunner, Runner
 from insight.pipeline.verdicts import Verdicts
-from insight.predict import clv, explain, fairness
 from insight.verdict import Withheld
 
 HORIZON_DAYS = 90  # the churn horizon and lifetime-value window the app starts from
@@ -207,22 +206,22 @@ class Pipeline(Verdicts):
         return self.run(
             "predict.reasons",
             {**key, "model": fitted.name},
-            lambda: explain.churn_reasons(fitted.pipeline, data, data.X_now),
+            lambda: predict.explain.churn_reasons(fitted.pipeline, data, data.X_now),
         )["reasons"]
 
     def threshold_view(
         self, threshold: float, horizon: int = HORIZON_DAYS, features: list[str] | None = None, model: str | None = None
-    ) -> explain.ThresholdView:
+    ) -> predict.explain.ThresholdView:
         """Precision and recall of flagging customers at `threshold`, and how many are flagged today."""
         comparison = self.churn_comparison(horizon, features)
         name = self.churn_model(horizon, features, model).name
         risk = self.churn_risk(horizon, features, model)
-        return explain.threshold_view(comparison.y, comparison.oof[name], risk, threshold)
+        return predict.explain.threshold_view(comparison.y, comparison.oof[name], risk, threshold)
 
     def churn_curves(self, horizon: int = HORIZON_DAYS, features: list[str] | None = None) -> tuple[Any, Any]:
         """ROC and precision-recall curves of every compared model."""
         comparison = self.churn_comparison(horizon, features)
-        return explain.curves(comparison.y, comparison.oof)
+        return predict.explain.curves(comparison.y, comparison.oof)
 
     def palive_auc(self, horizon: int = HORIZON_DAYS) -> float:
         """ROC AUC of BG/NBD's 1 - P(alive) at the cutoff against the derived label: a label-free second opinion."""
@@ -231,7 +230,9 @@ class Pipeline(Verdicts):
             raise SchemaError("The second opinion needs a churn label derived from dated orders with amounts.")
         tx = self.transactions()
         return self.run(
-            "predict.palive_auc", {"horizon": self._horizon(horizon)}, lambda: clv.p_alive_auc(tx, data.cutoff, data.y)
+            "predict.palive_auc",
+            {"horizon": self._horizon(horizon)},
+            lambda: predict.clv.p_alive_auc(tx, data.cutoff, data.y),
         )
 
     def fairness(
@@ -244,7 +245,7 @@ class Pipeline(Verdicts):
         customers = self.ds.customers
         attrs = customers.set_index(customers["customer_id"].astype(str))
         attrs = attrs[~attrs.index.duplicated()]
-        return fairness.fairness(attrs, data.y, comparison.oof[name], threshold)
+        return predict.fairness.fairness(attrs, data.y, comparison.oof[name], threshold)
 
     # --- value ----------------------------------------------------------------------------------------
 
@@ -291,12 +292,14 @@ class Pipeline(Verdicts):
         tx = self.transactions()
         return tx is not None and {"customer_id", "timestamp", "amount"} <= set(tx.columns)
 
-    def lifetime_value(self, horizon: int = HORIZON_DAYS) -> clv.LifetimeValue:
+    def lifetime_value(self, horizon: int = HORIZON_DAYS) -> predict.clv.LifetimeValue:
         """BG/NBD and Gamma-Gamma: P(alive), expected purchases and 12-month value per customer."""
         if not self._has_clv_columns():
             raise SchemaError("Lifetime value needs an orders file with customer, date and amount.")
         tx = self.transactions()
-        return self.run("predict.clv", {"horizon": int(horizon)}, lambda: clv.lifetime_value(tx, horizon_days=horizon))
+        return self.run(
+            "predict.clv", {"horizon": int(horizon)}, lambda: predict.clv.lifetime_value(tx, horizon_days=horizon)
+        )
 
     def action_list(
         self,
@@ -330,7 +333,7 @@ class Pipeline(Verdicts):
             tiers, rule = spend.tiers, spend.tier_rule
         except Withheld as exc:
             raise Withheld(exc.verdict, "The action list") from exc
-        return explain.action_list(risk, spend.predicted, tiers, reasons, threshold, extra=extra), rule
+        return predict.explain.action_list(risk, spend.predicted, tiers, reasons, threshold, extra=extra), rule
 
     # --- feedback -------------------------------------------------------------------------------------
 

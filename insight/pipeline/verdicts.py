@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from insight import predict
 from insight.errors import InsightError
-from insight.predict import compare_churn_models
-from insight.predict.churn import recency_column
-from insight.predict.trust import RULE
 from insight.sentiment.trust import sentiment_verdict
 from insight.verdict import RELIABLE, ROUGH, UNRELIABLE, Verdict, Withheld
 
@@ -43,8 +41,8 @@ class Verdicts:
                 except InsightError as exc:
                     out.append({"horizon_days": horizon, "trust": None, "reason": str(exc)})
                     continue
-                models = (*QUICK_MODELS, RULE) if recency_column(data) else QUICK_MODELS
-                quick = compare_churn_models(data, models=models, folds=3)
+                models = (*QUICK_MODELS, predict.trust.RULE) if predict.churn.recency_column(data) else QUICK_MODELS
+                quick = predict.compare_churn_models(data, models=models, folds=3)
                 auc = float(quick.metrics.at[quick.best, "roc_auc"])
                 out.append(
                     {

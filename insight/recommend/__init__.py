@@ -6,72 +6,43 @@ implicit ratings made from purchases. `compare_models` scores them next to a pop
 the reason for each pick and a labelled popularity fallback for customers the model has never seen.
 """
 
-from insight.recommend.content import ContentIndex
-from insight.recommend.evaluate import (
-    Comparison,
-    compare_models,
-    cross_validate,
-    evaluate_ranking,
-    holdout_split,
-    ranking_metrics,
-)
-from insight.recommend.interactions import (
-    IMPLICIT_NOTE,
-    Interactions,
-    explicit_ratings,
-    implicit_ratings,
-    interactions_from_dataset,
-    item_catalog,
-    make_interactions,
-    purchases,
-    sources,
-)
-from insight.recommend.lists import (
-    BASIS_MODEL,
-    BASIS_OVERALL,
-    BASIS_SEGMENT,
-    customer_history,
-    recommend_all,
-)
-from insight.recommend.models import (
-    FACTOR_MODELS,
-    FULL_COMPARISON,
-    MODELS,
-    POPULARITY,
-    QUICK_COMPARISON,
-    TOP_N,
-    make_algo,
-)
-from insight.recommend.recommender import Recommender
+from insight.lazy import lazy_exports
 
-__all__ = [
-    "BASIS_MODEL",
-    "BASIS_OVERALL",
-    "BASIS_SEGMENT",
-    "FACTOR_MODELS",
-    "FULL_COMPARISON",
-    "IMPLICIT_NOTE",
-    "MODELS",
-    "POPULARITY",
-    "QUICK_COMPARISON",
-    "TOP_N",
-    "Comparison",
-    "ContentIndex",
-    "Interactions",
-    "Recommender",
-    "compare_models",
-    "cross_validate",
-    "customer_history",
-    "evaluate_ranking",
-    "explicit_ratings",
-    "holdout_split",
-    "implicit_ratings",
-    "interactions_from_dataset",
-    "item_catalog",
-    "make_algo",
-    "make_interactions",
-    "purchases",
-    "ranking_metrics",
-    "recommend_all",
-    "sources",
-]
+# Each submodule's names, imported on first use (insight/lazy.py): the first page loads none of the heavy
+# libraries these stand on.
+__getattr__, __dir__, __all__ = lazy_exports(
+    __name__,
+    {
+        "content": ["ContentIndex"],
+        "evaluate": [
+            "Comparison",
+            "compare_models",
+            "cross_validate",
+            "evaluate_ranking",
+            "holdout_split",
+            "ranking_metrics",
+        ],
+        "interactions": [
+            "IMPLICIT_NOTE",
+            "Interactions",
+            "explicit_ratings",
+            "implicit_ratings",
+            "interactions_from_dataset",
+            "item_catalog",
+            "make_interactions",
+            "purchases",
+            "sources",
+        ],
+        "lists": ["BASIS_MODEL", "BASIS_OVERALL", "BASIS_SEGMENT", "customer_history", "recommend_all"],
+        "models": [
+            "FACTOR_MODELS",
+            "FULL_COMPARISON",
+            "MODELS",
+            "POPULARITY",
+            "QUICK_COMPARISON",
+            "TOP_N",
+            "make_algo",
+        ],
+        "recommender": ["Recommender"],
+    },
+)

@@ -1,7 +1,14 @@
 """The self-contained HTML report and the CLI's JSON, both from the pipeline's results."""
 
-from insight.report.html import Section, chart_svg, render, render_section
-from insight.report.sections import build_html, headline_figures, sections
-from insight.report.summary import jsonable
+from insight.lazy import lazy_exports
 
-__all__ = ["Section", "build_html", "chart_svg", "headline_figures", "jsonable", "render", "render_section", "sections"]
+# Each submodule's names, imported on first use (insight/lazy.py): the first page loads none of the heavy
+# libraries these stand on.
+__getattr__, __dir__, __all__ = lazy_exports(
+    __name__,
+    {
+        "html": ["Section", "chart_svg", "render", "render_section"],
+        "sections": ["build_html", "headline_figures", "sections"],
+        "summary": ["jsonable"],
+    },
+)

@@ -12,10 +12,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from insight import recommend
 from insight.data.roles import outcome_name
 from insight.errors import InsightError
 from insight.pipeline import HORIZON_DAYS, Pipeline
-from insight.recommend import TOP_N
 from insight.verdict import Withheld
 
 
@@ -198,7 +198,7 @@ def recommendations(pipe: Pipeline) -> dict[str, Any]:
         "source": comparison.source,
         "best_model": comparison.best,
         "metrics": metrics,
-        "users_covered": int(rec.top_n(TOP_N)["customer_id"].nunique()),
+        "users_covered": int(rec.top_n(recommend.TOP_N)["customer_id"].nunique()),
         "items": len(rec.items_),
         "verdict": comparison.verdict.summary(),
     }

@@ -4,53 +4,30 @@ The flow is `prepare` (pick and scale customer-table columns) -> `sweep` (score 
 -> `analyse` (fit one k and describe the groups in plain words).
 """
 
-from insight.labels import nice_name
-from insight.segment.cluster import (
-    ALGORITHMS,
-    LINKAGES,
-    MAX_EXACT,
-    NOISE,
-    SILHOUETTE_SAMPLE,
-    Segmenter,
-    default_min_samples,
-    knee,
-    suggest_eps,
-)
-from insight.segment.describe import Profile, SegmentMap, pca_map, profile, stability, stability_word, unusual_customers
-from insight.segment.k_sweep import Sweep, sweep
-from insight.segment.naming import Persona, personas
-from insight.segment.scaling import LOG_MODES, SCALINGS, FeatureScaler, candidate_features, default_features, prepare
-from insight.segment.segmentation import Segmentation, analyse, default_params
+from insight.lazy import lazy_exports
 
-__all__ = [
-    "ALGORITHMS",
-    "LINKAGES",
-    "LOG_MODES",
-    "MAX_EXACT",
-    "NOISE",
-    "SCALINGS",
-    "SILHOUETTE_SAMPLE",
-    "FeatureScaler",
-    "Persona",
-    "Profile",
-    "SegmentMap",
-    "Segmentation",
-    "Segmenter",
-    "Sweep",
-    "analyse",
-    "candidate_features",
-    "default_features",
-    "default_min_samples",
-    "default_params",
-    "knee",
-    "nice_name",
-    "pca_map",
-    "personas",
-    "prepare",
-    "profile",
-    "stability",
-    "stability_word",
-    "suggest_eps",
-    "sweep",
-    "unusual_customers",
-]
+# Each submodule's names, imported on first use (insight/lazy.py): the first page loads none of the heavy
+# libraries these stand on.
+__getattr__, __dir__, __all__ = lazy_exports(
+    __name__,
+    {
+        "insight.labels": ["nice_name"],
+        "cluster": [
+            "ALGORITHMS",
+            "LINKAGES",
+            "MAX_EXACT",
+            "NOISE",
+            "SILHOUETTE_SAMPLE",
+            "Segmenter",
+            "default_min_samples",
+            "knee",
+            "suggest_eps",
+        ],
+        "describe": ["Profile", "SegmentMap", "pca_map", "profile", "stability", "stability_word", "unusual_customers"],
+        "k_sweep": ["Sweep", "sweep"],
+        "naming": ["Persona", "personas"],
+        "choices": ["LOG_MODES", "SCALINGS", "candidate_features", "default_features", "default_params"],
+        "scaling": ["FeatureScaler", "prepare"],
+        "segmentation": ["Segmentation", "analyse"],
+    },
+)

@@ -8,47 +8,11 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from insight.data.customers import BEHAVIOUR_COLUMNS, MIN_CUSTOMERS
+from insight.data.customers import MIN_CUSTOMERS
 from insight.errors import NotEnoughData, SchemaError
+from insight.segment.choices import LOG_MODES, SCALINGS, candidate_features
 
-SCALINGS = ("zscore", "minmax", "robust")
-LOG_MODES = ("auto", "on", "off")
-# numeric behaviour columns of the customer table (not the first/last purchase dates), plus the RFM scores
-BEHAVIOUR = (*(c for c in BEHAVIOUR_COLUMNS if not c.endswith("_purchase")), "r_score", "f_score", "m_score")
-DEFAULT_BEHAVIOUR = ("recency_days", "frequency", "monetary", "avg_order_value")
-FROM_OTHER_TABLES = ("feedback_count", "mean_stars", "ratings_count", "mean_rating", "mean_sentiment")
 SKEW_AUTO, SKEW_ON = 2.0, 0.75  # |skew| past which a column is log-transformed in "auto" / "on" mode
-
-
-def candidate_features(customers: pd.DataFrame, roles: dict[str, Any]) -> dict[str, list[str]]:
-    """Columns that may describe a customer: behaviour, numeric and categorical attributes (never ids or pii)."""
-    banned = {"customer_id", roles.get("label"), *roles.get("pii", [])}
-    behaviour = [c for c in BEHAVIOUR if c in customers.columns]
-    numeric = [
-        c
-        for c in roles.get("numeric", [])
-        if c in customers.columns
-        and c not in banned
-        and c not in behaviour
-        and pd.api.types.is_numeric_dtype(customers[c])
-    ]
-    categorical = [c for c in roles.get("categorical", []) if c in customers.columns and c not in banned]
-    return {"behaviour": behaviour, "numeric": numeric, "categorical": categorical}
-
-
-def default_features(customers: pd.DataFrame, roles: dict[str, Any]) -> list[str]:
-    """RFM-style behaviour (recency, frequency, spend, basket size) plus the numeric attributes.
-
-    Counts and averages from the feedback and ratings files stay optional: they describe what customers
-    said, which the Feedback page analyses, and are missing for most customers. With no numbers at all,
-    the categorical attributes are used. Columns with a single value (or none) say nothing and are left out.
-    """
-    cand = {
-        kind: [c for c in cols if customers[c].nunique() > 1]
-        for kind, cols in candidate_features(customers, roles).items()
-    }
-    numeric = [c for c in cand["numeric"] if c not in FROM_OTHER_TABLES]
-    return [c for c in DEFAULT_BEHAVIOUR if c in cand["behaviour"]] + numeric or cand["categorical"]
 
 
 def _split_features(customers: pd.DataFrame, roles: dict[str, Any], features: list[str]) -> tuple[list, list]:

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from insight.segment.choices import default_features
 from insight.segment.cluster import NOISE, Segmenter
 from insight.segment.describe import (
     Profile,
@@ -18,7 +19,7 @@ from insight.segment.describe import (
 )
 from insight.segment.k_sweep import _silhouette, sweep
 from insight.segment.naming import Persona, personas
-from insight.segment.scaling import default_features, prepare
+from insight.segment.scaling import prepare
 from insight.threads import one_thread
 from insight.verdict import Verdict
 
@@ -57,12 +58,6 @@ class Segmentation:
         """One row per customer: `customer_id` and `segment` (its name, with the user's renames applied)."""
         names = {**self.names, **(renames or {})}
         return pd.DataFrame({"customer_id": self.customer_ids, "segment": [names[s] for s in self.labels]})
-
-
-def default_params(customers: pd.DataFrame, roles: dict[str, Any]) -> dict[str, Any]:
-    """The parameters of `analyse` the Segments page starts from (k None: the sweep's suggestion)."""
-    features = default_features(customers, roles)
-    return dict(features=features, scaling="zscore", log="auto", algorithm="kmeans", k=None, linkage="ward", eps=None)
 
 
 @one_thread

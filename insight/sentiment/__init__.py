@@ -5,41 +5,28 @@ agreement with star ratings, the most positive and negative texts, complaint and
 per-customer / per-segment sentiment.
 """
 
-from insight.sentiment.analysis import (
-    FeedbackAnalysis,
-    analyze,
-    disagreements,
-    extremes,
-    join_customers,
-    label_agreement,
-    monthly_trend,
-    per_customer,
-    rating_table,
-    segment_sentiment,
-)
-from insight.sentiment.language import is_mostly_non_english
-from insight.sentiment.scoring import SCORE_COLUMNS, label, score, sentences
-from insight.sentiment.themes import themes
-from insight.sentiment.vader import NEGATIVE_AT, POSITIVE_AT, analyzer
+from insight.lazy import lazy_exports
 
-__all__ = [
-    "NEGATIVE_AT",
-    "POSITIVE_AT",
-    "SCORE_COLUMNS",
-    "FeedbackAnalysis",
-    "analyze",
-    "analyzer",
-    "disagreements",
-    "extremes",
-    "is_mostly_non_english",
-    "join_customers",
-    "label",
-    "label_agreement",
-    "monthly_trend",
-    "per_customer",
-    "rating_table",
-    "score",
-    "segment_sentiment",
-    "sentences",
-    "themes",
-]
+# Each submodule's names, imported on first use (insight/lazy.py): the first page loads none of the heavy
+# libraries these stand on.
+__getattr__, __dir__, __all__ = lazy_exports(
+    __name__,
+    {
+        "analysis": [
+            "FeedbackAnalysis",
+            "analyze",
+            "disagreements",
+            "extremes",
+            "join_customers",
+            "label_agreement",
+            "monthly_trend",
+            "per_customer",
+            "rating_table",
+            "segment_sentiment",
+        ],
+        "language": ["is_mostly_non_english"],
+        "scoring": ["SCORE_COLUMNS", "label", "score", "sentences"],
+        "themes": ["themes"],
+        "vader": ["NEGATIVE_AT", "POSITIVE_AT", "analyzer"],
+    },
+)

@@ -17,6 +17,7 @@ from sklearn.metrics import (
     roc_curve,
 )
 
+from insight.labels import plural
 from insight.predict.label import ChurnData
 
 
@@ -34,7 +35,7 @@ def describe_reason(feature: str, value: Any, typical: Any, row: pd.Series) -> s
     if feature == "recency_days":
         gap = row.get("days_between_orders")
         own = gap is not None and not pd.isna(gap) and gap > 0
-        base = f"no purchase for {v:.0f} days"
+        base = f"no purchase for {plural(v, 'day')}"
         if own:
             return f"{base}, {v / gap:.1f}x their usual gap"
         return f"{base} (typical {t:.0f})"
@@ -43,12 +44,12 @@ def describe_reason(feature: str, value: Any, typical: Any, row: pd.Series) -> s
     if feature == "return_share":
         return f"returned {v:.0%} of what they bought (typical {t:.0%})"
     if feature == "frequency":
-        return f"{'only ' if v < t else ''}{v:.0f} orders (typical {t:.0f})"
+        return f"{'only ' if v < t else ''}{plural(v, 'order')} (typical {t:.0f})"
     if feature in ("monetary", "avg_order_value"):
         label = "spent" if feature == "monetary" else "average order of"
         return f"{label} {v:,.0f} (typical {t:,.0f})"
     if feature == "tenure_days":
-        return f"customer for {v:.0f} days (typical {t:.0f})"
+        return f"customer for {plural(v, 'day')} (typical {t:.0f})"
     if feature == "purchase_rate_30d":
         return f"{v:.2f} orders a month (typical {t:.2f})"
     direction = "higher" if v > t else "lower"

@@ -159,6 +159,7 @@ with st.form("data_cleaning_form", enter_to_submit=False):
         st.session_state["data_cleaning"] = chosen
         st.rerun()
 log = pd.DataFrame(ds.cleaning_log, columns=["table", "step", "column", "rows_removed", "values_changed", "detail"])
+log["column"] = log["column"].fillna("")  # a step about whole rows names no column (blank, not "None")
 st.dataframe(friendly_columns(log), hide_index=True, width="stretch")
 
 st.header("Customer table")

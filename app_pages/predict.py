@@ -84,7 +84,10 @@ try:
     actions, tier_rule = pipe.action_list(threshold, horizon, features, model)
 except InsightError as exc:  # withheld (a model that cannot be trusted) or no value for each customer
     actions = None
-    show_error(exc) if hasattr(exc, "verdict") else st.info(safe_md(f"No action list: {exc}"))
+    if hasattr(exc, "verdict"):
+        show_error(exc)
+    else:
+        st.info(safe_md(f"No action list: {exc}"))
 if actions is not None:
     value = nice_name(pipe.spend(horizon).target)
     st.markdown(f"### {safe_md(words.action_sentence(actions, ds.currency, threshold, value))}")

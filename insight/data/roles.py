@@ -13,6 +13,7 @@ Roles are the fixed names the CLI and the tests use; the user corrects the guess
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pandas as pd
 
@@ -109,16 +110,22 @@ def _catalogue(g: _Guess) -> bool:
     return price and not others
 
 
-def _text(g: _Guess, catalogue: bool) -> None:
-    """The feedback text: long, mostly distinct, mostly filled values (CJK characters counted as words)."""
-    df = g.df
-    candidates = []
+def _free_text(g: _Guess) -> Iterator[tuple[str, pd.Series]]:
+    """The unassigned columns of words that could be a text or a name: mostly filled, not a multi-select,
+    not links."""
     for c in g.cols:
-        s = df[c]
+        s = g.df[c]
         if not g.free(c) or not v.is_text(s) or v.fill(s) < 0.3 or v.multi_select(s):
             continue
         if v.sample(s).str.match(r"^https?://").mean() > 0.5:
             continue
+        yield c, s
+
+
+def _text(g: _Guess, catalogue: bool) -> None:
+    """The feedback text: long, mostly distinct, mostly filled values (CJK characters counted as words)."""
+    candidates = []
+    for c, s in _free_text(g):
         if catalogue and value_hint("item_name", c):
             continue  # a catalogue's descriptions and titles describe its products
         hinted = value_hint("text", c)
@@ -239,18 +246,12 @@ def _price_tier(name: str) -> int:
 def _item_name(g: _Guess, catalogue: bool) -> None:
     """The name of the thing sold or reviewed: a hinted text column of words (not codes); in feedback, a short
     repeated one (the hotel, the product variant, the shop) reviewed by many texts."""
-    df = g.df
     feedback = "text" in g.roles
     lines = any(g.roles.get(r) for r in ("item_id", "order_id", "quantity", "amount", "unit_price"))
     if not (feedback or lines or catalogue or "timestamp" in g.roles):
         return
     candidates = []
-    for c in g.cols:
-        s = df[c]
-        if not g.free(c) or not v.is_text(s) or v.fill(s) < 0.3 or v.multi_select(s):
-            continue
-        if v.sample(s).str.match(r"^https?://").mean() > 0.5:
-            continue
+    for c, s in _free_text(g):
         hinted = value_hint("item_name", c) or (entity_hint("item", c) and not v.code_like(s))
         if (ATTRIBUTE.search(c) and len(words(c)) > 1) or v.sample(s).str.match(r"^#?\d+$").mean() > 0.9:
             continue  # productColor is an attribute of the product, #1030 an order number

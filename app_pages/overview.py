@@ -64,7 +64,10 @@ def months() -> None:
                 f"forecast was off by {100 * fc.backtest_mape:.0f}% on average."
             )
     if len(monthly) > 1:
-        st.altair_chart(charts.cohort_heatmap(pipe.cohorts()), width="stretch")
+        try:
+            st.altair_chart(charts.cohort_heatmap(pipe.cohorts()), width="stretch")
+        except InsightError as exc:
+            st.info(safe_md(exc))
 
 
 def warm_months(p) -> None:
@@ -72,7 +75,8 @@ def warm_months(p) -> None:
     for column in ("revenue", "active_customers"):
         with contextlib.suppress(InsightError):
             p.forecast(column)
-    p.cohorts()
+    with contextlib.suppress(InsightError):
+        p.cohorts()
 
 
 def warm_churn(p) -> None:

@@ -134,7 +134,8 @@ def orders_overview(tx: pd.DataFrame) -> dict[str, Any]:
 
 
 def monthly_series(tx: pd.DataFrame) -> pd.DataFrame:
-    """Revenue, orders and active customers per calendar month (months without sales are zero)."""
+    """Revenue, orders and active customers per calendar month (months without sales are zero; active
+    customers are missing when the orders name no customer)."""
     if "timestamp" not in tx or tx["timestamp"].notna().sum() == 0:
         raise NotEnoughData("Monthly figures need dated transactions: mark the date column on the Data page.")
     dated = tx[tx["timestamp"].notna()]
@@ -146,6 +147,8 @@ def monthly_series(tx: pd.DataFrame) -> pd.DataFrame:
     full = pd.period_range(out.index.min(), out.index.max(), freq="M")
     out = out.reindex(full, fill_value=0).rename_axis("month").reset_index()
     out["month"] = out["month"].dt.to_timestamp()
+    if frame["customer_id"].isna().all():
+        out["active_customers"] = np.nan  # who bought is unknown: missing, not zero
     return out
 
 
@@ -194,6 +197,8 @@ def forecast(series: pd.DataFrame, column: str = "revenue", horizon: int = 3, dr
 
     The last month is dropped when `drop_partial` and it looks incomplete (under half the median).
     """
+    if series[column].isna().all():
+        raise NotEnoughData("Customers per month need to know who bought: the orders have no customer column.")
     hist = series[["month", column]].rename(columns={column: "value"})
     if drop_partial and len(hist) > 3 and hist["value"].iloc[-1] < 0.5 * hist["value"].iloc[:-1].median():
         hist = hist.iloc[:-1]
@@ -247,6 +252,8 @@ def forecast_verdict(mape: float | None, naive: float | None) -> Verdict:
 
 def cohort_retention(tx: pd.DataFrame, max_months: int = 12) -> pd.DataFrame:
     """Share of each first-purchase cohort (month) that bought again N months later (long format)."""
+    if "customer_id" not in tx:
+        raise NotEnoughData("Cohorts need to know who bought: the orders have no customer column.")
     dated = tx[tx["timestamp"].notna() & tx["customer_id"].notna()]
     if "amount" in dated:
         dated = dated[dated["amount"] > 0]

@@ -96,3 +96,18 @@ def test_cohort_retention_by_hand() -> None:
     r = ov.cohort_retention(tx).set_index(["cohort", "age"])["retention"]
     assert r[("2025-01", 0)] == 1.0 and r[("2025-01", 1)] == 0.5
     assert r[("2025-02", 0)] == 1.0 and r[("2025-02", 2)] == 1.0
+
+
+def test_orders_without_customers_leave_customer_figures_missing_not_zero():
+    """An order export with no customer column (a Shopify export) has revenue by month, but how many customers
+    bought each month is unknown: missing, and the forecast and cohorts of it are refused with the reason."""
+    months = pd.date_range("2024-01-01", periods=14, freq="MS")
+    tx = pd.DataFrame({"timestamp": months.repeat(3), "amount": np.arange(42, dtype=float) + 10})
+    monthly = ov.monthly_series(tx)
+    assert len(monthly) == 14 and monthly["revenue"].sum() == pytest.approx(tx["amount"].sum())
+    assert monthly["active_customers"].isna().all()
+    with pytest.raises(NotEnoughData, match="no customer column"):
+        ov.forecast(monthly, "active_customers")
+    with pytest.raises(NotEnoughData, match="no customer column"):
+        ov.cohort_retention(tx)
+    assert ov.forecast(monthly, "revenue").forecast is not None

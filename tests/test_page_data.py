@@ -15,6 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from insight.data.read import MAX_BYTES
+from tests.apptest import settle
 from tests.conftest import ROOT, plain
 from tests.test_shapes import _customer_list, _orders_without_customers, _pharmacy
 
@@ -156,6 +157,9 @@ def test_customer_pages_say_which_file_would_unlock_them():
         assert not at.exception, at.exception
         infos = [plain(i.value) for i in at.info]
         assert any("orders_export.csv holds orders" in i and "customer id" in i for i in infos)
+    settle(at.switch_page("app_pages/overview.py"))  # months and revenue: yes; customers per month: unknown
+    assert not at.exception, at.exception
+    assert any("no customer column" in plain(i.value) for i in at.info)
 
 
 def test_role_editor_rows_from_an_xlsx_upload_show_why_columns_have_no_role():

@@ -11,7 +11,6 @@ import math
 import os
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -22,8 +21,9 @@ from insight.data.dataset import DEMO_NAME, Dataset, Progress, build_dataset_wit
 from insight.data.export import to_safe_csv
 from insight.errors import InsightError
 from insight.labels import safe_label, safe_md
-from insight.pipeline import Pipeline, Runner, store_runner
-from insight.pipeline.runner import NotReady, held_runner, peek_runner
+from insight.pipeline import Pipeline
+from insight.pipeline.background import Hold, compute_section, compute_section_in_worker, prepare_worker
+from insight.pipeline.runner import NotReady, peek_runner
 from insight.store import (
     UNAVAILABLE_TO_VIEWER,
     Housekeeper,
@@ -119,33 +119,35 @@ def pipeline() -> Pipeline:
 
 HOLD_STEPS_ENV = "INSIGHT_HOLD_STEPS"  # test hook: steps (comma-separated) that wait for the release file
 HOLD_RELEASE_ENV = "INSIGHT_HOLD_RELEASE"
+JOBS_ENV = "INSIGHT_JOBS"  # "threads": fit in the server's own process (the in-process tests; hosts without processes)
 
 
 @st.cache_resource(max_entries=1)
 def background_jobs() -> Jobs:
-    """The process-wide pool that runs slow analyses, once per dataset and section however many visitors ask."""
-    return Jobs()
+    """The process-wide pool that runs slow analyses, once per dataset and section however many visitors ask:
+    worker processes, started with the first visit so the heavy imports are done before the first job."""
+    jobs = Jobs(processes=os.environ.get(JOBS_ENV, "processes") != "threads", prepare=prepare_worker)
+    jobs.start_workers()
+    return jobs
 
 
-def _background_runner(fingerprint: str) -> Runner:
-    run = store_runner(fingerprint)
-    held = {step for step in os.environ.get(HOLD_STEPS_ENV, "").split(",") if step}
-    if held:
-        release = Path(os.environ.get(HOLD_RELEASE_ENV, ""))
-        run = held_runner(run, held, release.exists)
-    return run
+def _hold() -> Hold | None:
+    held = tuple(step for step in os.environ.get(HOLD_STEPS_ENV, "").split(",") if step)
+    return (held, os.environ.get(HOLD_RELEASE_ENV, "")) if held else None
 
 
-def computed(name: str, warm: Callable[[Pipeline], Any], label: str) -> bool:
-    """True when everything `warm(pipeline)` needs is cached; else it starts `warm` as a background job and
-    shows `label` with how long it has been running, and the page should render the rest meanwhile.
+def computed(name: str, section: Callable[[Pipeline], Any], label: str) -> bool:
+    """True when everything `section(pipeline)` needs is cached; else it starts `section` (one of
+    `insight.pipeline.sections`, picklable) as a background job and shows `label` with how long it has been
+    running, and the page should render the rest meanwhile.
 
     `name` identifies the work within the dataset (with its parameters). A job's user-fixable failure is
     raised here as the InsightError it was, so the page shows the message.
     """
     ds = active_dataset()
+    store = default_store()
     try:
-        warm(Pipeline(ds, peek_runner(default_store(), ds.fingerprint)))
+        section(Pipeline(ds, peek_runner(store, ds.fingerprint)))
         return True
     except NotReady:
         pass
@@ -154,12 +156,31 @@ def computed(name: str, warm: Callable[[Pipeline], Any], label: str) -> bool:
     error = jobs.error(key)
     if error is not None and jobs.running(key) is None:
         raise error
-    jobs.submit(key, lambda: warm(Pipeline(ds, _background_runner(ds.fingerprint))))
+    if jobs.running(key) is None:
+        # a worker process reads the dataset from disk; without a disk the job runs in a thread
+        in_process = jobs.uses_processes and store.keep_on_disk(ds.fingerprint, "dataset", None, ds)
+        if in_process:
+            job = (compute_section_in_worker, str(store.root), ds.fingerprint)
+        else:
+            job = (compute_section, store, ds)
+        jobs.submit(
+            key, *job, section, _hold(), in_process=in_process, on_result=lambda result: _record(store, ds, result)
+        )
     started = st.session_state.setdefault("job_started", {}).setdefault(key, time.monotonic())
     st.session_state.setdefault("pending_jobs", []).append(key)
     seconds = time.monotonic() - started
     st.status(f"{label}… ({seconds:.0f} s so far)" if seconds >= 1 else f"{label}…", state="running")
     return False
+
+
+def _record(store: Any, ds: Dataset, result: tuple[list, InsightError | None]) -> None:
+    """A finished job's result: remember the steps the data could not support, and raise the section's own
+    failure (the job's error, shown by the page)."""
+    failures, error = result
+    for step, params, exc in failures:
+        store.remember_failure(ds.fingerprint, step, params, exc)
+    if error is not None:
+        raise error
 
 
 def refresh_when_ready() -> None:

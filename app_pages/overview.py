@@ -1,13 +1,11 @@
 """Overview: the first figures at once, then each analysis's answer as soon as it is ready, and the findings."""
 
-import contextlib
-
 import streamlit as st
 
 from insight import charts, report
 from insight.errors import InsightError
 from insight.labels import safe_md
-from insight.pipeline import THRESHOLD, collect, overview_findings
+from insight.pipeline import THRESHOLD, collect, overview_findings, sections
 from insight.report import words
 from ui import computed, pipeline, show_verdict
 
@@ -25,7 +23,7 @@ found_slot = st.container()
 done: list[bool] = []
 
 
-def card(title: str, page: str | None, name: str, warm, label: str, render) -> None:
+def card(title: str, page: str | None, name: str, section, label: str, render) -> None:
     """One analysis: its answer when ready, else its progress; a link to the page with the detail."""
     with st.container(border=True):
         left, right = st.columns([5, 1])
@@ -33,7 +31,7 @@ def card(title: str, page: str | None, name: str, warm, label: str, render) -> N
         if page:
             right.page_link(f"app_pages/{page}.py", label="Show me", icon=":material/arrow_forward:")
         try:
-            ready = computed(name, warm, label)
+            ready = computed(name, section, label)
         except InsightError as exc:
             st.info(safe_md(exc))
             done.append(True)
@@ -70,25 +68,12 @@ def months() -> None:
             st.info(safe_md(exc))
 
 
-def warm_months(p) -> None:
-    p.monthly()
-    for column in ("revenue", "active_customers"):
-        with contextlib.suppress(InsightError):
-            p.forecast(column)
-    with contextlib.suppress(InsightError):
-        p.cohorts()
-
-
-def warm_churn(p) -> None:
-    p.churn_risk()
-
-
-card("Revenue and customers by month", None, "months", warm_months, "Adding up the months", months)
+card("Revenue and customers by month", None, "months", sections.months, "Adding up the months", months)
 card(
     "Segments",
     "segments",
     "segments",
-    lambda p: p.segmentation(),
+    sections.segments,
     "Finding groups of customers",
     lambda: st.markdown(safe_md(words.segments_sentence(pipe.segmentation()))),
 )
@@ -96,7 +81,7 @@ card(
     "Who is about to leave",
     "predict",
     "churn",
-    warm_churn,
+    sections.churn,
     "Comparing churn models",
     lambda: st.markdown(safe_md(words.churn_sentence(pipe.churn_data(), pipe.churn_risk(), THRESHOLD))),
 )
@@ -104,7 +89,7 @@ card(
     "What customers are worth",
     "predict",
     "value",
-    lambda p: p.lifetime_value(),
+    sections.value,
     "Estimating lifetime value",
     lambda: st.markdown(safe_md(words.value_sentence(pipe.lifetime_value(), ds.currency))),
 )
@@ -112,7 +97,7 @@ card(
     "What customers say",
     "feedback",
     "feedback",
-    lambda p: p.feedback(),
+    sections.feedback,
     "Reading the feedback",
     lambda: st.markdown(safe_md(words.feedback_sentence(pipe.feedback()))),
 )
@@ -120,14 +105,16 @@ card(
     "What to offer next",
     "recommend",
     "offers",
-    lambda p: p.recommendations(),
+    sections.offers,
     "Comparing recommendation models",
     lambda: st.markdown(safe_md(words.recommendations_sentence(pipe.rec_comparison(), pipe.recommendations()))),
 )
 
 with found_slot:
     st.subheader("What stands out")
-    if all(done):
+    if not all(done):
+        st.caption("The findings come once the analyses below are done; the figures above are ready now.")
+    elif computed("findings", sections.findings, "Looking for what stands out"):
         analyses = collect(pipe)
         found = overview_findings(pipe, analyses)
         if not found:
@@ -143,5 +130,3 @@ with found_slot:
             mime="text/html",
             key="dl_report",
         )
-    else:
-        st.caption("The findings come once the analyses below are done; the figures above are ready now.")

@@ -1,6 +1,6 @@
 """Value & churn page: whom to call first, then who is about to leave and why, and what customers are worth."""
 
-import contextlib
+import functools
 
 import pandas as pd
 import streamlit as st
@@ -8,7 +8,7 @@ import streamlit as st
 from insight import charts
 from insight.errors import InsightError
 from insight.labels import column_label, friendly_columns, money, nice_name, rounded, safe_md, share
-from insight.pipeline import HORIZON_DAYS, THRESHOLD
+from insight.pipeline import HORIZON_DAYS, THRESHOLD, sections
 from insight.report import words
 from ui import computed, download_csv, personal_data, pipeline, refresh_when_ready, show_error, show_verdict
 
@@ -48,17 +48,10 @@ with st.expander("Settings: horizon, what the models learn from, which model"):
 model = None if model_choice == "best by ranking" else model_choice
 
 
-def warm(p, h: int, f: list[str], m: str | None) -> None:
-    """Everything this page shows, computed in the background the first time (what is withheld raises)."""
-    p.churn_verdict(h, f)
-    for part in (lambda: p.churn_reasons(h, f, m), lambda: p.spend(h), lambda: p.lifetime_value(h)):
-        with contextlib.suppress(InsightError):
-            part()
-
-
 wanted = {"horizon": horizon, "features": sorted(features), "model": model}
+section = functools.partial(sections.value_and_churn, horizon=horizon, features=features, model=model)
 try:
-    ready = computed(f"value-churn:{wanted}", lambda p: warm(p, horizon, features, model), "Fitting the churn models")
+    ready = computed(f"value-churn:{wanted}", section, "Fitting the churn models")
 except InsightError as exc:
     show_error(exc)
     st.stop()
@@ -138,7 +131,7 @@ with tab_churn:
             f"Who left comes from the column **{safe_md(data.label_column)}**: {share(data.churn_rate)} of "
             f"{len(data.X):,} customers{dropped}. No customer's risk comes from a model that saw their answer."
         )
-    st.altair_chart(charts.importance_bar(fitted.importance), width="stretch")
+    st.altair_chart(charts.importance_bar(pipe.churn_importance(horizon, features, model).importance), width="stretch")
     if verdict.usable:
         risk = pipe.churn_risk(horizon, features, model)
         reasons = pipe.churn_reasons(horizon, features, model)

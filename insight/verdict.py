@@ -44,8 +44,12 @@ class Withheld(InsightError):
     """A result not shown because what it rests on cannot be trusted; `verdict` says why."""
 
     def __init__(self, verdict: Verdict, what: str = "") -> None:
-        self.verdict = verdict
+        self.verdict, self.what = verdict, what
         super().__init__(f"{what} withheld: {verdict.reason}" if what else verdict.reason)
+
+    def __reduce__(self) -> tuple[type, tuple[Verdict, str]]:
+        """Pickle by the constructor's arguments (a worker process sends it back to the server)."""
+        return type(self), (self.verdict, self.what)
 
 
 def weakest(*verdicts: Verdict | None) -> Verdict | None:

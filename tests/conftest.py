@@ -36,6 +36,11 @@ settings.register_profile("ci", derandomize=True, database=None, print_blob=True
 settings.register_profile("explore", derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
+# The in-process tests (AppTest) run the pages' background jobs in threads: each test starts from fresh Streamlit
+# caches, so worker processes would be started (seconds of imports) for every test. The browser tests run the real
+# server, with its worker processes; tests/test_jobs.py runs jobs in processes directly.
+os.environ.setdefault("INSIGHT_JOBS", "threads")
+
 # Every test process gets its own data directory, set before insight.store is used (each test then gets its own).
 os.environ.setdefault("INSIGHT_DATA_DIR", tempfile.mkdtemp(prefix="insight-test-"))
 

@@ -71,7 +71,7 @@ def _start(data_dir: Path, **env: str) -> tuple[subprocess.Popen, str]:
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port)]
         + ["--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
         cwd=ROOT,
-        env=dict(os.environ, INSIGHT_DATA_DIR=str(data_dir), **env),
+        env=dict(os.environ, INSIGHT_DATA_DIR=str(data_dir), INSIGHT_JOBS="processes", **env),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -140,8 +140,7 @@ def test_the_one_rule_is_used_when_no_model_beats_it() -> None:
     comparison = predict.compare_churn_models(data, models=(*QUICK, RULE))
     assert comparison.best == RULE
     assert "simple rule" in comparison.verdict.reason and comparison.verdict.trust == "reliable"
-    model = predict.fit_churn_model(data, RULE)
-    assert model.top_features[0] == "recency_days"
+    assert predict.churn_importance(data, RULE).top_features[0] == "recency_days"
 
 
 # --- value ------------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ packages themselves, so every result they show comes through the pipeline.
 """
 
 from insight.lazy import lazy_exports
+from insight.pipeline import sections
 from insight.pipeline.core import HORIZON_DAYS, THRESHOLD, Pipeline
 from insight.pipeline.overview import Analyses, collect, overview_findings
 from insight.pipeline.runner import MemoRunner, Runner, store_runner
@@ -31,6 +32,7 @@ __all__ = [
     "MemoRunner",
     "Pipeline",
     "Runner",
+    "sections",
     "stability_word",
     "store_runner",
 ]

@@ -176,10 +176,18 @@ class Pipeline(Verdicts):
     def churn_model(
         self, horizon: int = HORIZON_DAYS, features: list[str] | None = None, model: str | None = None
     ) -> predict.ChurnModel:
-        """One churn model (default: the comparison's best) fitted on everyone, with what drives it."""
+        """One churn model (default: the comparison's best) fitted on everyone."""
         data, key = self._churn_key(horizon, features)
         name = model or self.churn_comparison(horizon, features).best
         return self.run("predict.model", {**key, "model": name}, lambda: predict.fit_churn_model(data, name))
+
+    def churn_importance(
+        self, horizon: int = HORIZON_DAYS, features: list[str] | None = None, model: str | None = None
+    ) -> predict.ChurnImportance:
+        """What drives the churn model (default: the comparison's best), measured on held-out customers."""
+        data, key = self._churn_key(horizon, features)
+        name = model or self.churn_comparison(horizon, features).best
+        return self.run("predict.importance", {**key, "model": name}, lambda: predict.churn_importance(data, name))
 
     def churn_risk(
         self, horizon: int = HORIZON_DAYS, features: list[str] | None = None, model: str | None = None
@@ -222,18 +230,6 @@ class Pipeline(Verdicts):
         """ROC and precision-recall curves of every compared model."""
         comparison = self.churn_comparison(horizon, features)
         return predict.explain.curves(comparison.y, comparison.oof)
-
-    def palive_auc(self, horizon: int = HORIZON_DAYS) -> float:
-        """ROC AUC of BG/NBD's 1 - P(alive) at the cutoff against the derived label: a label-free second opinion."""
-        data = self.churn_data(horizon)
-        if data.source != "derived" or not self._has_clv_columns():
-            raise SchemaError("The second opinion needs a churn label derived from dated orders with amounts.")
-        tx = self.transactions()
-        return self.run(
-            "predict.palive_auc",
-            {"horizon": self._horizon(horizon)},
-            lambda: predict.clv.p_alive_auc(tx, data.cutoff, data.y),
-        )
 
     def fairness(
         self, threshold: float, horizon: int = HORIZON_DAYS, features: list[str] | None = None, model: str | None = None

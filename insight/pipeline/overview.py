@@ -29,7 +29,6 @@ class Analyses:
     segmentation: Any = None
     churn: Any = None
     churn_comparison: Any = None
-    churn_model: Any = None
     churn_risk: pd.Series | None = None
     lifetime: Any = None
     feedback: Any = None
@@ -80,7 +79,6 @@ def collect(pipe: Pipeline, progress: Progress | None = None) -> Analyses:
             out.churn_comparison = attempt(notes, "churn", pipe.churn_comparison)
         if out.churn_comparison is not None:
             out.verdicts["churn"] = attempt(notes, "churn", lambda: pipe.churn_verdict(HORIZON_DAYS))
-            out.churn_model = pipe.churn_model()
             out.churn_risk = attempt(notes, "churn", pipe.churn_risk)
             out.headline["churn_rate"] = out.churn.churn_rate
     if pipe.churn_source() is not None or pipe.ds.customer_roles.get("numeric"):

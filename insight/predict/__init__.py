@@ -11,7 +11,9 @@ __getattr__, __dir__, __all__ = lazy_exports(
         "churn": [
             "CHURN_MODELS",
             "ChurnComparison",
+            "ChurnImportance",
             "ChurnModel",
+            "churn_importance",
             "churn_risk",
             "classification_metrics",
             "compare_churn_models",

@@ -385,18 +385,3 @@ def backtest(
         "days": float(holdout_days),
         "customers": float(len(rft)),
     }
-
-
-def p_alive_auc(transactions: pd.DataFrame, cutoff: pd.Timestamp, churned: pd.Series) -> float:
-    """ROC AUC of 1 - P(alive) at the cutoff (BG/NBD fitted on pre-cutoff orders only) against a churn label.
-
-    The label-free second opinion beside the classifiers. BG/NBD gives one-time buyers P(alive) = 1,
-    so it cannot rank them; expect it to trail the classifiers when many customers bought once.
-    """
-    from sklearn.metrics import roc_auc_score
-
-    rft = rft_summary(transactions, observation_end=cutoff).set_index("customer_id")
-    model, _ = fit_bgnbd(rft)
-    alive = pd.Series(model.p_alive(rft["frequency"], rft["recency"], rft["T"]), index=rft.index)
-    common = churned.index.intersection(alive.index)
-    return float(roc_auc_score(churned.loc[common], 1 - alive.loc[common]))

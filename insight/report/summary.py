@@ -89,7 +89,7 @@ def churn(pipe: Pipeline) -> dict[str, Any] | None:
         return None
     data = pipe.churn_data()
     comparison = pipe.churn_comparison()
-    model = pipe.churn_model()
+    drivers = pipe.churn_importance().importance
     metric_names = ("accuracy", "precision", "recall", "f1", "roc_auc")
     return {
         "label_source": data.source,
@@ -101,7 +101,7 @@ def churn(pipe: Pipeline) -> dict[str, Any] | None:
         "churn_rate": data.churn_rate,
         "best_model": comparison.best,
         "metrics": {name: {m: float(row[m]) for m in metric_names} for name, row in comparison.metrics.iterrows()},
-        "top_features": model.importance.loc[model.importance["importance"] > 0, "feature"].head(5).tolist(),
+        "top_features": drivers.loc[drivers["importance"] > 0, "feature"].head(5).tolist(),
         "notes": comparison.notes,
         "horizons": pipe.churn_horizons(),
         "verdict": pipe.churn_verdict(data.horizon_days or HORIZON_DAYS).summary(),

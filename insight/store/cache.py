@@ -254,6 +254,22 @@ class Store:
                 folder.rmdir()
         return removed
 
+    def remember_failure(self, fingerprint: str, step: str, params: dict[str, Any] | None, error: Exception) -> None:
+        """Remember that the data cannot support a step (found by a worker process), so asking raises `error`."""
+        self._remember(fingerprint, cache_key(fingerprint, step, params), _Failed(error), FAILED_SIZE)
+
+    def keep_on_disk(self, fingerprint: str, step: str, params: dict[str, Any] | None, value: Any) -> bool:
+        """Make sure `value` is on disk under the key (a worker process reads it there); False when it cannot be."""
+        if self.root is None:
+            return False
+        key = cache_key(fingerprint, step, params)
+        if self._path(fingerprint, key).exists():
+            return True
+        pickled = self._pickle(value)
+        if pickled is not None:
+            self._write_disk(fingerprint, key, pickled)
+        return self._path(fingerprint, key).exists()
+
     def peek(self, fingerprint: str, step: str, params: dict[str, Any] | None) -> tuple[bool, Any]:
         """(True, result) when the key is cached in memory or on disk, else (False, None); never computes."""
         key = cache_key(fingerprint, step, params)

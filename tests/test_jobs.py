@@ -1,0 +1,112 @@
+"""Background jobs in worker processes: a page's section computed in another process reaches the server's store,
+what the data cannot support comes back as the same error, and a worker never runs the page script again."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+import types
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from insight.data.dataset import build_dataset, load_demo
+from insight.errors import InsightError
+from insight.pipeline import Pipeline, sections
+from insight.pipeline.background import compute_section_in_worker
+from insight.pipeline.runner import peek_runner
+from insight.store.cache import Store
+from insight.store.jobs import Jobs
+from insight.verdict import UNRELIABLE, Verdict, Withheld
+
+WAIT = 240
+
+
+@pytest.fixture
+def jobs():
+    pool = Jobs(processes=True)
+    yield pool
+    pool.shutdown()
+
+
+def _record(store: Store, ds, result) -> None:
+    failures, error = result
+    for step, params, exc in failures:
+        store.remember_failure(ds.fingerprint, step, params, exc)
+    if error is not None:
+        raise error
+
+
+def test_a_section_computed_in_a_worker_process_is_read_by_the_server(tmp_path: Path, jobs: Jobs) -> None:
+    store, ds = Store(tmp_path), load_demo()
+    assert store.keep_on_disk(ds.fingerprint, "dataset", None, ds)
+    jobs.submit(
+        "segments",
+        compute_section_in_worker,
+        str(tmp_path),
+        ds.fingerprint,
+        sections.segments,
+        None,
+        in_process=True,
+        on_result=lambda result: _record(store, ds, result),
+    )
+    assert jobs.wait(WAIT) and jobs.error("segments") is None
+    seg = Pipeline(ds, peek_runner(store, ds.fingerprint)).segmentation()
+    assert len(set(seg.labels)) >= 2 and len(seg.labels) == len(ds.customers)
+    assert store.computed["segment.fit"] == 0 and store.disk_hits["segment.fit"] == 1  # fitted in the worker
+
+
+def test_what_the_data_cannot_support_comes_back_from_the_worker_as_its_error(tmp_path: Path, jobs: Jobs) -> None:
+    orders = pd.DataFrame(
+        {"customer_id": ["a", "b", "c"], "order_date": ["2024-01-02", "2024-02-03", "2024-03-04"], "amount": [5, 6, 7]}
+    )
+    store, ds = Store(tmp_path), build_dataset([("orders.csv", orders.to_csv(index=False).encode())])
+    assert store.keep_on_disk(ds.fingerprint, "dataset", None, ds)
+    local = Pipeline(ds, lambda step, params, compute: compute())
+    with pytest.raises(InsightError) as expected:
+        local.lifetime_value()
+    jobs.submit(
+        "value",
+        compute_section_in_worker,
+        str(tmp_path),
+        ds.fingerprint,
+        sections.value,
+        None,
+        in_process=True,
+        on_result=lambda result: _record(store, ds, result),
+    )
+    assert jobs.wait(WAIT)
+    assert type(jobs.error("value")) is type(expected.value) and str(jobs.error("value")) == str(expected.value)
+    with pytest.raises(type(expected.value), match="."):  # the step's failure is remembered: asking raises, no refit
+        Pipeline(ds, peek_runner(store, ds.fingerprint)).lifetime_value()
+
+
+def test_a_worker_process_does_not_run_the_page_script_again(tmp_path: Path, jobs: Jobs) -> None:
+    marker = tmp_path / "ran"
+    script = tmp_path / "page.py"
+    script.write_text(f"open({str(marker)!r}, 'w').close()\n")
+    page = types.ModuleType("__main__")
+    page.__file__ = str(script)  # what Streamlit installs as __main__ while a page script runs
+    real, sys.modules["__main__"] = sys.modules["__main__"], page
+    try:
+        pid = jobs.submit("pid", os.getpid, in_process=True).result(timeout=WAIT)
+    finally:
+        sys.modules["__main__"] = real
+    assert pid != os.getpid()
+    assert not marker.exists()
+
+
+def test_a_withheld_result_keeps_its_verdict_across_processes() -> None:
+    verdict = Verdict(UNRELIABLE, "No better than the one rule.", "days since the last order")
+    again = pickle.loads(pickle.dumps(Withheld(verdict, "Churn risks")))
+    assert again.verdict == verdict and str(again) == "Churn risks withheld: No better than the one rule."
+
+
+def test_every_section_can_be_sent_to_a_worker() -> None:
+    import functools
+
+    bound = functools.partial(sections.value_and_churn, horizon=90, features=["frequency"], model=None)
+    for section in (sections.months, sections.churn, sections.findings, bound):
+        assert pickle.loads(pickle.dumps(section)) is not None

@@ -131,7 +131,7 @@ def revenue_trend(ev: Evidence) -> Finding | None:
     """Revenue of the last three full months against the same months a year before when the data has them
     (so ordinary seasonality, Q4 against Q3, is not news), else against the three months before."""
     m = ev.monthly
-    if m is None or len(m) < 7:
+    if m is None or len(m) < 7 or m["revenue"].isna().all():  # no amounts: no revenue to compare
         return None
     revenue = m["revenue"].to_numpy(dtype=float)
     if revenue[-1] < 0.5 * np.median(revenue[:-1]):

@@ -134,13 +134,13 @@ def orders_overview(tx: pd.DataFrame) -> dict[str, Any]:
 
 
 def monthly_series(tx: pd.DataFrame) -> pd.DataFrame:
-    """Revenue, orders and active customers per calendar month (months without sales are zero; active
-    customers are missing when the orders name no customer)."""
+    """Revenue, orders and active customers per calendar month (months without sales are zero; revenue is
+    missing when the orders have no amounts, active customers when they name no customer)."""
     if "timestamp" not in tx or tx["timestamp"].notna().sum() == 0:
         raise NotEnoughData("Monthly figures need dated transactions: mark the date column on the Data page.")
     dated = tx[tx["timestamp"].notna()]
     month = dated["timestamp"].dt.to_period("M")
-    frame = pd.DataFrame({"month": month, "amount": dated.get("amount", pd.Series(0.0, index=dated.index))})
+    frame = pd.DataFrame({"month": month, "amount": dated.get("amount", pd.Series(np.nan, index=dated.index))})
     frame["customer_id"] = dated.get("customer_id")
     g = frame.groupby("month")
     out = pd.DataFrame({"revenue": g["amount"].sum(), "active_customers": g["customer_id"].nunique()})
@@ -149,6 +149,8 @@ def monthly_series(tx: pd.DataFrame) -> pd.DataFrame:
     out["month"] = out["month"].dt.to_timestamp()
     if frame["customer_id"].isna().all():
         out["active_customers"] = np.nan  # who bought is unknown: missing, not zero
+    if frame["amount"].isna().all():
+        out["revenue"] = np.nan  # what they paid is unknown: missing, not zero
     return out
 
 
@@ -192,13 +194,19 @@ def _fit_predict(values: np.ndarray, horizon: int) -> tuple[np.ndarray, np.ndarr
     return np.asarray(model.forecast(horizon)), float(np.std(resid, ddof=1))
 
 
+MISSING_MONTHLY = {
+    "active_customers": "Customers per month need to know who bought: the orders have no customer column.",
+    "revenue": "Revenue per month needs amounts: the orders have no amount or price column (mark it on the Data page).",
+}
+
+
 def forecast(series: pd.DataFrame, column: str = "revenue", horizon: int = 3, drop_partial: bool = True) -> Forecast:
     """Forecast `column` for the next `horizon` months, with a 90% interval and a holdout backtest.
 
     The last month is dropped when `drop_partial` and it looks incomplete (under half the median).
     """
     if series[column].isna().all():
-        raise NotEnoughData("Customers per month need to know who bought: the orders have no customer column.")
+        raise NotEnoughData(MISSING_MONTHLY.get(column, f"No {column} in the orders to forecast."))
     hist = series[["month", column]].rename(columns={column: "value"})
     if drop_partial and len(hist) > 3 and hist["value"].iloc[-1] < 0.5 * hist["value"].iloc[:-1].median():
         hist = hist.iloc[:-1]

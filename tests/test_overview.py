@@ -111,3 +111,18 @@ def test_orders_without_customers_leave_customer_figures_missing_not_zero():
     with pytest.raises(NotEnoughData, match="no customer column"):
         ov.cohort_retention(tx)
     assert ov.forecast(monthly, "revenue").forecast is not None
+
+
+def test_orders_without_amounts_leave_revenue_missing_not_zero():
+    """Dated orders without an amount column: revenue by month is unknown, not zero, so its forecast is refused
+    with the reason and no revenue trend is reported; customers per month still count."""
+    from insight.findings import Evidence, revenue_trend
+
+    months = pd.date_range("2024-01-01", periods=14, freq="MS")
+    tx = pd.DataFrame({"timestamp": months.repeat(3), "customer_id": [f"c{i % 5}" for i in range(42)]})
+    monthly = ov.monthly_series(tx)
+    assert len(monthly) == 14 and monthly["revenue"].isna().all()
+    assert monthly["active_customers"].tolist() == [3] * 14
+    with pytest.raises(NotEnoughData, match="no amount or price column"):
+        ov.forecast(monthly, "revenue")
+    assert revenue_trend(Evidence(customers=pd.DataFrame(), monthly=monthly)) is None

@@ -106,6 +106,8 @@ class Pipeline(Verdicts):
         """Complete segmentation choices: the defaults, overridden by `choices`, with k resolved."""
         params = {**self.segment_defaults(), **{key: value for key, value in choices.items() if value is not None}}
         params["features"] = list(params["features"])
+        if self.customer_gap():
+            raise NotEnoughData(self.customer_gap())
         if not params["features"] and "features" not in choices:
             raise NotEnoughData(
                 "Segments need columns that describe customers, and feedback or ratings alone have none: upload an "
@@ -157,6 +159,8 @@ class Pipeline(Verdicts):
 
     def churn_data(self, horizon: int = HORIZON_DAYS) -> predict.ChurnData:
         """Who left and what the models learn from; the horizon matters only for a derived label."""
+        if self.customer_gap():
+            raise SchemaError(self.customer_gap())
         horizon = self._horizon(horizon)
         return self.run("predict.data", {"horizon": horizon}, lambda: predict.churn_data(self.ds, horizon_days=horizon))
 

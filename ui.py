@@ -7,6 +7,7 @@ Everything analytic lives in `insight`; this module only connects it to session 
 from __future__ import annotations
 
 import hmac
+import importlib
 import math
 import os
 import time
@@ -21,8 +22,15 @@ from insight.data.dataset import DEMO_NAME, Dataset, Progress, build_dataset_wit
 from insight.data.export import to_safe_csv
 from insight.errors import InsightError
 from insight.labels import safe_label, safe_md
-from insight.pipeline import Pipeline
-from insight.pipeline.background import Hold, compute_section, compute_section_in_worker, prepare_worker
+from insight.pipeline import Pipeline, store_runner
+from insight.pipeline.background import (
+    HEAVY_PACKAGES,
+    Hold,
+    compute_section,
+    compute_section_in_worker,
+    import_packages,
+    prepare_worker,
+)
 from insight.pipeline.runner import NotReady, peek_runner
 from insight.store import (
     UNAVAILABLE_TO_VIEWER,
@@ -129,6 +137,22 @@ def background_jobs() -> Jobs:
     jobs = Jobs(processes=os.environ.get(JOBS_ENV, "processes") != "threads", prepare=prepare_worker)
     jobs.start_workers()
     return jobs
+
+
+def prepare_server() -> None:
+    """Before the first visit (app.py): the worker processes started (they import the analysis libraries
+    meanwhile), the demo shop's dataset in the store, and in this process the libraries that the fitted results
+    and the charts need. Nothing is fitted: a model is fitted only when a page asks for it."""
+    background_jobs()
+    demo = load_files(None, keep_personal=False)
+    Pipeline(demo, store_runner(demo.fingerprint)).headline()
+    import_packages((*HEAVY_PACKAGES, "insight.charts", "insight.report"))
+    importlib.import_module("streamlit.emojis")  # Streamlit checks each non-ASCII label ("…") against it: 0.7 s
+
+
+def stop_server() -> None:
+    """As the server stops (app.py): end the worker processes, whatever they are fitting."""
+    background_jobs().shutdown()
 
 
 def _hold() -> Hold | None:

@@ -14,7 +14,7 @@ TIMEOUT = 300
 
 def app(page: str | None = None) -> AppTest:
     """The app, about to open on `page` (a file under app_pages/) instead of the Overview."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at = AppTest.from_file(str(ROOT / "main.py"), default_timeout=TIMEOUT)
     if page is not None:
         at.switch_page(page)
     return at

@@ -141,7 +141,7 @@ def test_the_app_keeps_working_without_sharing(data_dir: Path, case: str, monkey
     _damage(data_dir, case, monkeypatch)
     ui.share_registry.clear()
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at = AppTest.from_file(str(ROOT / "main.py"), default_timeout=300)
     for page in ("app_pages/data.py", "app_pages/feedback.py"):
         at.switch_page(page).run()
         assert not at.exception, at.exception
@@ -160,7 +160,7 @@ def test_the_app_keeps_working_without_sharing(data_dir: Path, case: str, monkey
             assert not at.exception and not any("?view=" in c.value for c in at.code)
         assert EXPECTED[case] in _panel_text(at), _panel_text(at)
 
-    viewer = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    viewer = AppTest.from_file(str(ROOT / "main.py"), default_timeout=300)
     viewer.query_params["view"] = token
     viewer.run()
     assert not viewer.exception

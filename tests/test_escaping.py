@@ -95,7 +95,7 @@ def _page_texts(at: AppTest) -> list[tuple[str, str]]:
 
 @pytest.mark.slow
 def test_hostile_upload_renders_as_text_on_every_page() -> None:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at = AppTest.from_file(str(ROOT / "main.py"), default_timeout=300)
     at.switch_page("app_pages/data.py").run()
     at.file_uploader(key="data_upload").set_value([(FILE_NAME, _hostile_customers(), "text/csv")]).run()
     seen: list[tuple[str, str]] = _page_texts(at)

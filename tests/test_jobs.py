@@ -110,3 +110,18 @@ def test_every_section_can_be_sent_to_a_worker() -> None:
     bound = functools.partial(sections.value_and_churn, horizon=90, features=["frequency"], model=None)
     for section in (sections.months, sections.churn, sections.findings, bound):
         assert pickle.loads(pickle.dumps(section)) is not None
+
+
+def test_the_server_prepares_the_demo_before_the_first_visit_and_fits_nothing() -> None:
+    """app.py's lifespan: the demo's dataset and headline figures are in the store, so the first visitor's
+    figures come from memory; no model is fitted before a page asks for one."""
+    import ui
+    from insight.data.cleaning import CleaningOptions
+    from insight.data.dataset import demo_files, fingerprint
+    from insight.store import default_store
+
+    ui.prepare_server()
+    key = fingerprint(demo_files(), None, None, CleaningOptions())
+    store = default_store()
+    assert store.peek(key, "dataset", None)[0] and store.peek(key, "overview.headline", None)[0]
+    assert set(store.computed) == {"dataset", "overview.headline"}

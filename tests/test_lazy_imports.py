@@ -48,7 +48,7 @@ from insight.pipeline.runner import NotReady, peek_runner
 from insight.store import default_store
 ds = load_demo()
 pipe = Pipeline(ds, peek_runner(default_store(), ds.fingerprint))
-pipe.headline()
+Pipeline(ds).headline()
 asked = 0
 for ask in (pipe.monthly, pipe.segmentation, pipe.churn_risk, pipe.lifetime_value, pipe.feedback, pipe.recommendations):
     try:

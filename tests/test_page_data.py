@@ -23,7 +23,7 @@ MB = 1024 * 1024
 
 
 def _data_page() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300).run()
+    at = AppTest.from_file(str(ROOT / "main.py"), default_timeout=300).run()
     return at.switch_page("app_pages/data.py").run()
 
 
@@ -50,7 +50,7 @@ from streamlit.testing.v1 import AppTest
 from insight.data.read import MAX_BYTES
 from tests.conftest import plain
 from tests.test_hostile import gzip_bomb
-at = AppTest.from_file(sys.argv[1] + "/app.py", default_timeout=300).run()
+at = AppTest.from_file(sys.argv[1] + "/main.py", default_timeout=300).run()
 at.switch_page("app_pages/data.py").run()
 bomb = gzip_bomb(MAX_BYTES + 10 * 1024 * 1024)
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024

@@ -57,7 +57,7 @@ def test_many_addresses_together_wait_too_and_the_wait_is_bounded() -> None:
 
 
 def _session() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at = AppTest.from_file(str(ROOT / "main.py"), default_timeout=300)
     at.secrets["password"] = PASSWORD
     return at.switch_page("app_pages/data.py").run()  # the light page opens once the password is right
 

@@ -94,7 +94,7 @@ def _modes(root: Path) -> dict[str, str]:
 
 
 def _app() -> AppTest:
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    return AppTest.from_file(str(ROOT / "main.py"), default_timeout=300)
 
 
 def test_the_dataset_holds_pseudonyms_and_the_lookup_holds_the_clear_values() -> None:

@@ -7,9 +7,13 @@ steps the data could not support: the server remembers those, so a page shows wh
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
+import os
 import pkgutil
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,6 +25,9 @@ from insight.store.cache import Store
 
 Failure = tuple[str, dict[str, Any] | None, InsightError]
 Hold = tuple[tuple[str, ...], str]  # steps held back and the file that releases them (a test hook)
+# The fits yield the CPU to the web server: pages, their progress polls and the first figures stay quick while a
+# model is fitted (on an idle server the workers still get every core).
+WORKER_NICENESS = 10
 HEAVY_PACKAGES = ("insight.segment", "insight.predict", "insight.sentiment", "insight.recommend")
 
 
@@ -66,8 +73,25 @@ def worker_store(root: str) -> Store:
 
 
 def prepare_worker() -> None:
-    """Import the analysis packages in a new worker process, so its first job does not wait for them."""
-    for name in HEAVY_PACKAGES:
+    """Start a new worker process: it ends with the server (even a killed one), and imports the analysis packages
+    now, so its first job does not wait for them."""
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="exit-with-server", daemon=True).start()
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICENESS)
+    import_packages(HEAVY_PACKAGES)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker once its parent is gone: a killed server cannot stop its workers, which would otherwise
+    finish their fit and then wait for jobs forever."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
+
+
+def import_packages(names: tuple[str, ...]) -> None:
+    """Import every module of these packages (whose names otherwise load on first use, `insight.lazy`)."""
+    for name in names:
         package = importlib.import_module(name)
         for module in pkgutil.iter_modules(package.__path__):
             importlib.import_module(f"{name}.{module.name}")

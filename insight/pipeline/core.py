@@ -52,8 +52,9 @@ class Pipeline(Verdicts):
         return missing_customers([t for t in self.ds.tables if t.in_use])
 
     def headline(self) -> dict[str, float | None]:
-        """Customers, revenue and repeat-purchase rate: cheap, straight from the tables."""
-        return overview.headline(self.ds.customers, self.transactions())
+        """Customers, revenue and repeat-purchase rate: cheap, straight from the tables (kept, as every page's
+        first figures)."""
+        return self.run("overview.headline", None, lambda: overview.headline(self.ds.customers, self.transactions()))
 
     def monthly(self) -> pd.DataFrame:
         """Revenue, orders and active customers per month (NotEnoughData without dated orders)."""

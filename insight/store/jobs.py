@@ -133,7 +133,11 @@ class Jobs:
             return self._failed.get(key)
 
     def shutdown(self) -> None:
-        """Stop the pools; jobs not started yet are cancelled, running ones finish."""
+        """Stop the pools: jobs not started yet are cancelled, running threads finish, worker processes end now
+        (a server that stops should not wait for a fit nobody will see)."""
         self._threads.shutdown(wait=False, cancel_futures=True)
         if self._processes is not None:
+            workers = list(getattr(self._processes, "_processes", {}).values())  # no public handle before 3.14
             self._processes.shutdown(wait=False, cancel_futures=True)
+            for worker in workers:
+                worker.terminate()

@@ -41,6 +41,7 @@ from insight.store import (
     default_data_dir,
     default_store,
 )
+from insight.store.cache import code_version
 from insight.store.jobs import Jobs
 
 T = TypeVar("T")
@@ -184,7 +185,7 @@ def computed(name: str, section: Callable[[Pipeline], Any], label: str) -> bool:
         # a worker process reads the dataset from disk; without a disk the job runs in a thread
         in_process = jobs.uses_processes and store.keep_on_disk(ds.fingerprint, "dataset", None, ds)
         if in_process:
-            job = (compute_section_in_worker, str(store.root), ds.fingerprint)
+            job = (compute_section_in_worker, str(store.root), code_version(), ds.fingerprint)
         else:
             job = (compute_section, store, ds)
         jobs.submit(

@@ -17,7 +17,7 @@ from insight.errors import InsightError
 from insight.pipeline import Pipeline, sections
 from insight.pipeline.background import compute_section_in_worker
 from insight.pipeline.runner import peek_runner
-from insight.store.cache import Store
+from insight.store.cache import Store, code_version
 from insight.store.jobs import Jobs
 from insight.verdict import UNRELIABLE, Verdict, Withheld
 
@@ -46,6 +46,7 @@ def test_a_section_computed_in_a_worker_process_is_read_by_the_server(tmp_path: 
         "segments",
         compute_section_in_worker,
         str(tmp_path),
+        code_version(),
         ds.fingerprint,
         sections.segments,
         None,
@@ -71,6 +72,7 @@ def test_what_the_data_cannot_support_comes_back_from_the_worker_as_its_error(tm
         "value",
         compute_section_in_worker,
         str(tmp_path),
+        code_version(),
         ds.fingerprint,
         sections.value,
         None,
@@ -125,3 +127,21 @@ def test_the_server_prepares_the_demo_before_the_first_visit_and_fits_nothing() 
     store = default_store()
     assert store.peek(key, "dataset", None)[0] and store.peek(key, "overview.headline", None)[0]
     assert set(store.computed) == {"dataset", "overview.headline"}
+
+
+def test_a_worker_running_other_code_than_the_server_refuses_the_job(tmp_path: Path, jobs: Jobs) -> None:
+    """After the code changed on disk, a worker's cache folder would not be the server's: it says so instead of
+    computing results the server never finds (and the page asking again and again)."""
+    ds = load_demo()
+    job = jobs.submit(
+        "stale",
+        compute_section_in_worker,
+        str(tmp_path),
+        "0" * 16,
+        ds.fingerprint,
+        sections.segments,
+        None,
+        in_process=True,
+    )
+    with pytest.raises(RuntimeError, match="restart the server"):
+        job.result(timeout=WAIT)

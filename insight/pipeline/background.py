@@ -21,7 +21,7 @@ from typing import Any
 from insight.errors import InsightError
 from insight.pipeline.core import Pipeline
 from insight.pipeline.runner import held_runner
-from insight.store.cache import Store
+from insight.store.cache import Store, code_version
 
 Failure = tuple[str, dict[str, Any] | None, InsightError]
 Hold = tuple[tuple[str, ...], str]  # steps held back and the file that releases them (a test hook)
@@ -55,10 +55,13 @@ def compute_section(
 
 
 def compute_section_in_worker(
-    root: str, fingerprint: str, section: Callable[[Pipeline], Any], hold: Hold | None = None
+    root: str, version: str, fingerprint: str, section: Callable[[Pipeline], Any], hold: Hold | None = None
 ) -> tuple[list[Failure], InsightError | None]:
     """`compute_section` in a worker process, on the store under the server's data directory `root`, where the
-    server put the dataset."""
+    server put the dataset. `version` is the server's `code_version()`: a worker running other code would cache
+    its results where the server never looks."""
+    if code_version() != version:
+        raise RuntimeError("The app's code changed on disk since the server started: restart the server.")
     store = worker_store(root)
     found, ds = store.peek(fingerprint, "dataset", None)
     if not found:

@@ -7,39 +7,30 @@ from typing import Any
 
 import pandas as pd
 
+from insight.labels import money
+from insight.labels import share as _share
 from insight.pipeline import Pipeline
 from insight.pipeline.overview import Analyses, collect, evidence
+from insight.report import words
 from insight.report.html import Section, render
 
 
-def _money(x: float | None) -> str:
-    return "–" if x is None else f"{x:,.0f}"
-
-
-def _share(x: float | None) -> str:
-    return "–" if x is None else f"{100 * x:.0f}%"
-
-
-def headline_figures(a: Analyses) -> dict[str, str]:
-    """The headline numbers as the HTML report prints them (the Overview page uses `words.headline_figures`)."""
-    h = a.headline
-    figures = {
-        "Customers": f"{h['customers']:,.0f}",
-        "Revenue": _money(h.get("revenue")),
-        "Repeat-purchase rate": _share(h.get("repeat_rate")),
-    }
-    if h.get("churn_rate") is not None:
-        figures["Churn rate"] = _share(h["churn_rate"])
-    if h.get("mean_sentiment") is not None:
-        figures["Mean sentiment"] = f"{h['mean_sentiment']:+.2f}"
+def headline_figures(a: Analyses, currency: str | None = None) -> dict[str, str]:
+    """The headline numbers of the report: the Overview's (`words.headline_figures`), and the churn rate and the
+    feedback's tone, which the Overview gives in its sections."""
+    figures = words.headline_figures(a.headline, currency)
+    if a.headline.get("churn_rate") is not None:
+        figures["Churn rate"] = _share(a.headline["churn_rate"])
+    if a.headline.get("mean_sentiment") is not None:
+        figures["Tone of the feedback (-1 to +1)"] = f"{a.headline['mean_sentiment']:+.2f}"
     return figures
 
 
-def sections(a: Analyses, found: list[Any]) -> list[Section]:
+def sections(a: Analyses, found: list[Any], currency: str | None = None) -> list[Section]:
     """The report's sections: overview, segments, value & churn, feedback, recommendations."""
     from insight import charts
 
-    out = [Section("Overview", figures=headline_figures(a), findings=[f.text for f in found])]
+    out = [Section("Overview", figures=headline_figures(a, currency), findings=[f.text for f in found])]
     if a.revenue_forecast is not None:
         fc = a.revenue_forecast
         out[0].verdict = fc.verdict
@@ -83,8 +74,8 @@ def sections(a: Analyses, found: list[Any]) -> list[Section]:
         if a.lifetime is not None and a.usable("clv"):
             summary = a.lifetime.summary()
             if summary.get("total_clv_12m") is not None:
-                section.figures["12-month value"] = _money(summary["total_clv_12m"])
-            section.figures["Mean P(alive), repeat buyers"] = _share(summary["mean_p_alive"])
+                section.figures["Value over the next 12 months"] = money(summary["total_clv_12m"], currency)
+            section.figures["Repeat buyers who look still active"] = _share(summary["mean_p_alive"])
         out.append(section)
     fb = a.feedback
     if fb is not None:
@@ -118,4 +109,5 @@ def build_html(pipe: Pipeline, a: Analyses | None = None) -> str:
     from insight.findings import findings
 
     a = a or collect(pipe)
-    return render("Customer Insight report", pipe.ds.name, sections(a, findings(evidence(pipe, a))))
+    found = findings(evidence(pipe, a))
+    return render("Customer Insight report", pipe.ds.name, sections(a, found, pipe.ds.currency))

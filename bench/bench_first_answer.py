@@ -43,11 +43,13 @@ ARGS += ["--disable-background-networking", "--disable-component-update", "--dis
 FIRST = '[data-testid="stMetricValue"]'
 LAST = "Download the report"
 SHUTDOWN_SECONDS = 30
-# In the page: the page-clock time (ms) at which the first headline number entered the document.
+# In the page: the page-clock time (ms) at which the Overview's first headline number entered the document (a
+# number on another page, such as the Data page an upload starts from, does not count).
 WATCH_FIRST = """
 window.__firstNumber = null;
 new MutationObserver(() => {
-  if (window.__firstNumber === null && document.querySelector('[data-testid="stMetricValue"]'))
+  const overview = [...document.querySelectorAll('h1')].some(h => h.textContent.trim() === 'Overview');
+  if (window.__firstNumber === null && overview && document.querySelector('[data-testid="stMetricValue"]'))
     window.__firstNumber = performance.now();
 }).observe(document, {subtree: true, childList: true});
 """

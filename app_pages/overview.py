@@ -15,8 +15,9 @@ ds = pipe.ds
 st.caption(f"{safe_md(ds.name)}: the answers on one page. Each one links to the page that shows the detail.")
 
 figures = list(words.headline_figures(pipe.headline(), ds.currency).items())
-for start in range(0, len(figures), 3):  # three to a row, so a period or a long label is never cut
-    for col, (label, value) in zip(st.columns(3), figures[start : start + 3], strict=False):
+for start in range(0, len(figures), 3):  # three to a row, each as wide as its value needs (a period is long)
+    row = figures[start : start + 3]
+    for col, (label, value) in zip(st.columns([max(len(value), 9) for _, value in row]), row, strict=True):
         col.metric(label, value)
 
 found_slot = st.container()

@@ -6,6 +6,7 @@ import os
 import re
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,7 @@ os.environ.setdefault("INSIGHT_DATA_DIR", tempfile.mkdtemp(prefix="insight-test-
 
 
 @pytest.fixture(autouse=True)
-def empty_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def empty_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Every test starts from an empty result store in a data directory of its own, and empty Streamlit caches,
     so no result depends on which tests ran before."""
     import streamlit as st
@@ -59,6 +60,18 @@ def empty_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mo
     k_sweep._SILHOUETTES.clear()
     st.cache_resource.clear()
     st.cache_data.clear()
+    yield
+    _finish_background_jobs()
+
+
+def _finish_background_jobs() -> None:
+    """The fits a test's pages started in the background finish before the next test begins: left running, they
+    shared the next test's cores and ran under its tracemalloc (a segfault in a BLAS call, seen once in CI)."""
+    from ui import background_jobs
+
+    jobs = background_jobs()
+    jobs.wait(timeout=600)
+    jobs.shutdown()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

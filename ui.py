@@ -30,6 +30,7 @@ from insight.pipeline.background import (
     compute_section_in_worker,
     import_packages,
     prepare_worker,
+    record_result,
 )
 from insight.pipeline.runner import NotReady, peek_runner
 from insight.store import (
@@ -189,23 +190,18 @@ def computed(name: str, section: Callable[[Pipeline], Any], label: str) -> bool:
         else:
             job = (compute_section, store, ds)
         jobs.submit(
-            key, *job, section, _hold(), in_process=in_process, on_result=lambda result: _record(store, ds, result)
+            key,
+            *job,
+            section,
+            _hold(),
+            in_process=in_process,
+            on_result=lambda result: record_result(store, ds.fingerprint, result),
         )
     started = st.session_state.setdefault("job_started", {}).setdefault(key, time.monotonic())
     st.session_state.setdefault("pending_jobs", []).append(key)
     seconds = time.monotonic() - started
     st.status(f"{label}… ({seconds:.0f} s so far)" if seconds >= 1 else f"{label}…", state="running")
     return False
-
-
-def _record(store: Any, ds: Dataset, result: tuple[list, InsightError | None]) -> None:
-    """A finished job's result: remember the steps the data could not support, and raise the section's own
-    failure (the job's error, shown by the page)."""
-    failures, error = result
-    for step, params, exc in failures:
-        store.remember_failure(ds.fingerprint, step, params, exc)
-    if error is not None:
-        raise error
 
 
 def refresh_when_ready() -> None:

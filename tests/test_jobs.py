@@ -15,7 +15,7 @@ import pytest
 from insight.data.dataset import build_dataset, load_demo
 from insight.errors import InsightError
 from insight.pipeline import Pipeline, sections
-from insight.pipeline.background import compute_section_in_worker
+from insight.pipeline.background import compute_section_in_worker, record_result
 from insight.pipeline.runner import peek_runner
 from insight.store.cache import Store, code_version
 from insight.store.jobs import Jobs
@@ -31,29 +31,30 @@ def jobs():
     pool.shutdown()
 
 
-def _record(store: Store, ds, result) -> None:
-    failures, error = result
-    for step, params, exc in failures:
-        store.remember_failure(ds.fingerprint, step, params, exc)
-    if error is not None:
-        raise error
+def _run_in_worker(jobs: Jobs, store: Store, ds, name: str) -> None:
+    """Run `sections.<name>` in a worker on `store` (the dataset put on its disk), as the app does."""
+    assert store.keep_on_disk(ds.fingerprint, "dataset", None, ds)
+    section = getattr(sections, name)
+    on_result = lambda result: record_result(store, ds.fingerprint, result)  # noqa: E731
+    root = str(store.root)
+    jobs.submit(
+        name,
+        compute_section_in_worker,
+        root,
+        code_version(),
+        ds.fingerprint,
+        section,
+        None,
+        in_process=True,
+        on_result=on_result,
+    )
+    jobs.wait(WAIT)
 
 
 def test_a_section_computed_in_a_worker_process_is_read_by_the_server(tmp_path: Path, jobs: Jobs) -> None:
     store, ds = Store(tmp_path), load_demo()
-    assert store.keep_on_disk(ds.fingerprint, "dataset", None, ds)
-    jobs.submit(
-        "segments",
-        compute_section_in_worker,
-        str(tmp_path),
-        code_version(),
-        ds.fingerprint,
-        sections.segments,
-        None,
-        in_process=True,
-        on_result=lambda result: _record(store, ds, result),
-    )
-    assert jobs.wait(WAIT) and jobs.error("segments") is None
+    _run_in_worker(jobs, store, ds, "segments")
+    assert jobs.running("segments") is None and jobs.error("segments") is None
     seg = Pipeline(ds, peek_runner(store, ds.fingerprint)).segmentation()
     assert len(set(seg.labels)) >= 2 and len(seg.labels) == len(ds.customers)
     assert store.computed["segment.fit"] == 0 and store.disk_hits["segment.fit"] == 1  # fitted in the worker
@@ -64,22 +65,11 @@ def test_what_the_data_cannot_support_comes_back_from_the_worker_as_its_error(tm
         {"customer_id": ["a", "b", "c"], "order_date": ["2024-01-02", "2024-02-03", "2024-03-04"], "amount": [5, 6, 7]}
     )
     store, ds = Store(tmp_path), build_dataset([("orders.csv", orders.to_csv(index=False).encode())])
-    assert store.keep_on_disk(ds.fingerprint, "dataset", None, ds)
     local = Pipeline(ds, lambda step, params, compute: compute())
     with pytest.raises(InsightError) as expected:
         local.lifetime_value()
-    jobs.submit(
-        "value",
-        compute_section_in_worker,
-        str(tmp_path),
-        code_version(),
-        ds.fingerprint,
-        sections.value,
-        None,
-        in_process=True,
-        on_result=lambda result: _record(store, ds, result),
-    )
-    assert jobs.wait(WAIT)
+    _run_in_worker(jobs, store, ds, "value")
+    assert jobs.running("value") is None
     assert type(jobs.error("value")) is type(expected.value) and str(jobs.error("value")) == str(expected.value)
     with pytest.raises(type(expected.value), match="."):  # the step's failure is remembered: asking raises, no refit
         Pipeline(ds, peek_runner(store, ds.fingerprint)).lifetime_value()

@@ -69,6 +69,16 @@ def compute_section_in_worker(
     return compute_section(store, ds, section, hold)
 
 
+def record_result(store: Store, fingerprint: str, result: tuple[list[Failure], InsightError | None]) -> None:
+    """A finished section's result, on the server: remember the steps the data could not support, and raise the
+    section's own failure (the job's error, which the page shows)."""
+    failures, error = result
+    for step, params, exc in failures:
+        store.remember_failure(fingerprint, step, params, exc)
+    if error is not None:
+        raise error
+
+
 @functools.lru_cache(maxsize=1)
 def worker_store(root: str) -> Store:
     """The worker process's view of the server's store (its memory keeps what the worker's next jobs reuse)."""

@@ -6,7 +6,7 @@ import streamlit as st
 from insight import charts
 from insight.errors import InsightError
 from insight.labels import friendly_columns, rounded, safe_md
-from insight.pipeline import MODELS, POPULARITY
+from insight.pipeline import POPULARITY, model_names
 from ui import download_csv, pipeline, read_only, show_error, show_verdict
 
 st.title("Recommendations")
@@ -44,8 +44,8 @@ try:
 except InsightError as exc:
     show_error(exc)
 
-choices = [POPULARITY, *MODELS]
-best = comparison.best if comparison is not None else "SVD"
+choices = [POPULARITY, *model_names(source)]
+best = comparison.best if comparison is not None else choices[1]
 left, right = st.columns(2)
 model = left.selectbox("Model", choices, index=choices.index(best), key="rec_model", help=f"Suggested: {best}.")
 segment_cols = [c for c in ds.customer_roles.get("categorical", []) if c in ds.customers]
@@ -96,16 +96,17 @@ with tab_customer:
         },
     )
     col_b.subheader("Offer next")
+    score_name = "Score" if source == "implicit" else "Predicted stars"  # purchase models rank, they predict no stars
     col_b.dataframe(
         mine[["rank", "item_name", "reason", "score"]].rename(
-            columns={"rank": "#", "item_name": "Item", "reason": "Why", "score": "Predicted stars"}
+            columns={"rank": "#", "item_name": "Item", "reason": "Why", "score": score_name}
         ),
         hide_index=True,
         width="stretch",
         column_config={
             "#": st.column_config.NumberColumn(width="small"),
             "Why": st.column_config.TextColumn(width="large"),
-            "Predicted stars": st.column_config.NumberColumn(format="%.2f"),
+            score_name: st.column_config.NumberColumn(format="%.2f"),
         },
     )
 
@@ -140,9 +141,10 @@ with tab_models:
         shown = table.drop(columns="seconds").map(lambda v: "–" if pd.isna(v) else f"{v:.3f}")
         st.dataframe(friendly_columns(shown.rename_axis("Model").reset_index()), hide_index=True, width="stretch")
         st.caption(
-            "RMSE / MAE: average error of predicted ratings in 5-fold cross-validation (lower is better). "
-            "Hit rate, precision@10, recall@10: each customer's most recent items were hidden, then checked "
-            "against the top 10 the model offered (higher is better). Popularity is the baseline to beat."
+            "RMSE / MAE (star ratings only): average error of predicted ratings in 5-fold cross-validation (lower "
+            "is better). Hit rate, precision@10, recall@10, NDCG@10: each customer's most recent items were hidden, "
+            "then checked against the top 10 the model offered (higher is better; NDCG also rewards a hit near the "
+            "top). Popularity is the baseline to beat."
         )
     if (
         not read_only()
@@ -159,6 +161,7 @@ with tab_all:
         + ", ".join(f"{v:,} {k}" for k, v in counts.items())
         + "."
     )
-    everyone = friendly_columns(all_recs.rename(columns={"score": "predicted_stars", "basis": "based_on"}))
+    score_column = "score" if source == "implicit" else "predicted_stars"
+    everyone = friendly_columns(all_recs.rename(columns={"score": score_column, "basis": "based_on"}))
     st.dataframe(rounded(everyone.head(200)), hide_index=True, width="stretch")
     download_csv(everyone, "recommendations_top10.csv", label="Download top 10 for everyone (CSV)", key="dl_offers")

@@ -14,7 +14,7 @@ from insight.pipeline.runner import MemoRunner, Runner, store_runner
 __getattr__, __dir__, _lazy = lazy_exports(
     __name__,
     {
-        "insight.recommend": ["BASIS_MODEL", "MODELS", "POPULARITY"],
+        "insight.recommend": ["BASIS_MODEL", "MODELS", "POPULARITY", "model_names"],
         "insight.segment": ["LINKAGES", "SILHOUETTE_SAMPLE", "stability_word"],
     },
 )
@@ -34,5 +34,6 @@ __all__ = [
     "Runner",
     "sections",
     "stability_word",
+    "model_names",
     "store_runner",
 ]

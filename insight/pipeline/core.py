@@ -399,7 +399,7 @@ class Pipeline(Verdicts):
         """The recommendation models compared with the popularity baseline (the quick set unless `full`)."""
         source = self._source(source)
         inter = self.interactions(source)
-        models = list(recommend.FULL_COMPARISON if full else recommend.QUICK_COMPARISON)
+        models = list(recommend.comparison_models(inter.source, full))
         return self.run(
             "recommend.compare",
             {"source": source, "models": models},

@@ -1,9 +1,10 @@
 """Recommendations: what to offer each customer next.
 
-Surprise models (matrix factorisation, neighbourhoods, baselines) are fitted on explicit ratings, or on
-implicit ratings made from purchases. `compare_models` scores them next to a popularity baseline;
-`Recommender.top_n` ranks every unseen item for every customer at once; `recommend_all` adds item names,
-the reason for each pick and a labelled popularity fallback for customers the model has never seen.
+Surprise models (matrix factorisation, neighbourhoods, baselines) are fitted on explicit star ratings; `implicit`'s
+(ALS, BPR, item-item cosine / BM25 / TF-IDF) on purchases. `compare_models` scores them next to a popularity
+baseline, every held-out customer at once; `Recommender.top_n` ranks every unseen item for every customer at
+once; `recommend_all` adds item names, the reason for each pick and a labelled popularity fallback for customers
+the model has never seen.
 """
 
 from insight.lazy import lazy_exports
@@ -14,14 +15,8 @@ __getattr__, __dir__, __all__ = lazy_exports(
     __name__,
     {
         "content": ["ContentIndex"],
-        "evaluate": [
-            "Comparison",
-            "compare_models",
-            "cross_validate",
-            "evaluate_ranking",
-            "holdout_split",
-            "ranking_metrics",
-        ],
+        "evaluate": ["Comparison", "compare_models", "cross_validate", "evaluate_ranking", "holdout_split"],
+        "implicit_models": ["IMPLICIT_FULL", "IMPLICIT_MODELS", "IMPLICIT_QUICK"],
         "interactions": [
             "IMPLICIT_NOTE",
             "Interactions",
@@ -41,8 +36,11 @@ __getattr__, __dir__, __all__ = lazy_exports(
             "POPULARITY",
             "QUICK_COMPARISON",
             "TOP_N",
+            "comparison_models",
             "make_algo",
+            "model_names",
         ],
+        "ranking": ["ranking_metrics", "ranking_scores", "top_items"],
         "recommender": ["Recommender"],
     },
 )

@@ -1,10 +1,11 @@
-"""How good each model is: k-fold RMSE / MAE of the ratings, and hit rate, precision and recall of the top
+"""How good each model is: k-fold RMSE / MAE of star ratings, and hit rate, precision, recall and NDCG of the top
 10 on each customer's most recent items, next to the popularity baseline; and the verdict.
 
-Popularity is always a contender. With purchases (implicit data) the pick is by hit rate on held-out
-purchases, never by the error of made-up ratings, and popularity is the default when no model beats it.
-With explicit ratings the pick is by RMSE, judged against the baseline predictor (average rating plus each
-customer's and item's bias)."""
+Popularity is always a contender. With purchases (implicit data) the models are `implicit`'s, the pick is by hit
+rate on held-out purchases (never by the error of made-up ratings, which are not computed), and popularity is
+the default when no model beats it. With explicit ratings the pick is by RMSE, judged against the baseline
+predictor (average rating plus each customer's and item's bias). The ranking evaluation scores every held-out
+customer at once: one score matrix per batch of customers, top-n by partition, hits on a sparse matrix."""
 
 from __future__ import annotations
 
@@ -15,14 +16,21 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from surprise import (
-    accuracy,
-)
+from surprise import accuracy
 from surprise.model_selection import KFold
 
 from insight.errors import InsightError, NotEnoughData
 from insight.recommend.interactions import Interactions
-from insight.recommend.models import POPULARITY, QUICK_COMPARISON, TOP_N, _check_size, _surprise_data, make_algo
+from insight.recommend.models import (
+    MODELS,
+    POPULARITY,
+    TOP_N,
+    _check_size,
+    _surprise_data,
+    comparison_models,
+    make_algo,
+)
+from insight.recommend.ranking import held_matrix, ranking_scores
 from insight.recommend.recommender import Recommender
 from insight.recommend.trust import chance_hit_rate, judge_explicit, judge_implicit, mean_rating_rmse
 from insight.verdict import Verdict
@@ -82,19 +90,6 @@ def holdout_split(
     return Interactions(train, interactions.source, interactions.rating_scale, interactions.note), test
 
 
-def ranking_metrics(recs: pd.DataFrame, relevant: pd.DataFrame, n: int = TOP_N) -> dict[str, float]:
-    """precision@n, recall@n and hit rate of top-n lists against each customer's held-out liked items."""
-    top = recs[recs["rank"] <= n][["customer_id", "item_id"]]
-    wanted = relevant.groupby("customer_id").size().rename("relevant")
-    hits = top.merge(relevant[["customer_id", "item_id"]], on=["customer_id", "item_id"]).groupby("customer_id").size()
-    hits = hits.reindex(wanted.index, fill_value=0)
-    return {
-        f"precision_at_{n}": float((hits / n).mean()),
-        f"recall_at_{n}": float((hits / wanted).mean()),
-        "hit_rate": float((hits > 0).mean()),
-    }
-
-
 def evaluate_ranking(
     train: Interactions,
     relevant: pd.DataFrame,
@@ -102,21 +97,28 @@ def evaluate_ranking(
     *,
     params: dict[str, Any] | None = None,
     n: int = TOP_N,
-    max_customers: int = 1000,
+    max_customers: int | None = None,
     random_state: int = 0,
 ) -> dict[str, float]:
-    """Fit on `train`, recommend n unseen items to (up to `max_customers` of) the held-out customers."""
-    customers = relevant["customer_id"].drop_duplicates()
-    if len(customers) > max_customers:
-        customers = customers.sample(max_customers, random_state=random_state)
+    """Fit on `train`, list n unseen items for every held-out customer (or a sample of `max_customers`) and
+    score the lists against their held-out items: precision, recall, hit rate and NDCG at n."""
+    customers = pd.Index(relevant["customer_id"].unique())
+    if max_customers is not None and len(customers) > max_customers:
+        customers = pd.Index(customers.to_series().sample(max_customers, random_state=random_state))
         relevant = relevant[relevant["customer_id"].isin(customers)]
     rec = Recommender(model, params=params, random_state=random_state).fit(train)
-    return ranking_metrics(rec.top_n(n, customers), relevant, n)
+    users = rec.customer_index_.get_indexer(customers)
+    top = np.full((len(customers), n), -1, dtype=np.intp)  # -1: no item (an unknown customer, a small catalogue)
+    listed = rec.top_items(users[users >= 0], n)[0]
+    top[np.flatnonzero(users >= 0)[:, None], np.arange(listed.shape[1])] = listed
+    wanted = relevant.groupby("customer_id").size().reindex(customers).to_numpy()
+    return ranking_scores(top, held_matrix(customers, rec.item_index_, relevant), wanted)
 
 
 @dataclass(frozen=True)
 class Comparison:
-    """Models side by side: one row per model (rmse, mae, precision_at_10, recall_at_10, hit_rate, seconds),
+    """Models side by side: one row per model (rmse, mae, precision_at_10, recall_at_10, hit_rate, ndcg_at_10,
+    seconds; no RMSE for purchases),
     the one to use (possibly "Popularity"), the rule that picked it and the verdict."""
 
     table: pd.DataFrame
@@ -128,32 +130,35 @@ class Comparison:
 
 def compare_models(
     interactions: Interactions,
-    models: Sequence[str] = QUICK_COMPARISON,
+    models: Sequence[str] | None = None,
     *,
     folds: int = 5,
     n: int = TOP_N,
-    max_customers: int = 1000,
+    max_customers: int | None = None,
     random_state: int = 0,
 ) -> Comparison:
-    """Cross-validate and rank-evaluate each model next to the popularity baseline, and pick the best.
+    """Rank-evaluate each model (default: the quick set for the data's source) next to the popularity baseline,
+    cross-validate the star-rating models on star ratings, and pick the best.
 
     The pick is the lowest RMSE for explicit ratings and, for implicit ones (where the rating values are
     made up and only the ranking matters), the highest hit rate (then recall, then precision) among the
     models and popularity; without held-out purchases to check against, implicit data gets popularity.
     """
+    models = list(comparison_models(interactions.source) if models is None else models)
     if not models:
         raise InsightError("Choose at least one model to compare.")
     try:
         train, relevant = holdout_split(interactions, random_state=random_state)
     except NotEnoughData:  # too little history per customer: judge by rating error alone
         train = relevant = None
+    explicit = interactions.source != "implicit"
     rows = {}
     for model in [*models, POPULARITY]:
         start = time.perf_counter()
         row: dict[str, float] = dict.fromkeys(
-            ["rmse", "mae", f"precision_at_{n}", f"recall_at_{n}", "hit_rate"], np.nan
+            ["rmse", "mae", f"precision_at_{n}", f"recall_at_{n}", "hit_rate", f"ndcg_at_{n}"], np.nan
         )
-        if model != POPULARITY:
+        if explicit and model in MODELS:
             row.update(cross_validate(interactions, model, folds=folds, random_state=random_state))
         if relevant is not None:
             row.update(
@@ -162,21 +167,19 @@ def compare_models(
         row["seconds"] = time.perf_counter() - start
         rows[model] = row
     table = pd.DataFrame.from_dict(rows, orient="index").rename_axis("model")
-    models_only = table.drop(index=POPULARITY)
-    if interactions.source == "implicit":
+    evaluated = 0 if relevant is None else relevant["customer_id"].nunique()
+    evaluated = evaluated if max_customers is None else min(evaluated, max_customers)
+    if not explicit or table.drop(index=POPULARITY)["rmse"].isna().all():
         if relevant is None:
-            return Comparison(
-                table, POPULARITY, "implicit", "no purchases held out to check models on", judge_implicit(None)
-            )
+            rule = "no purchases held out to check models on"
+            return Comparison(table, POPULARITY, interactions.source, rule, judge_implicit(None))
         keys = ["hit_rate", f"recall_at_{n}", f"precision_at_{n}"]
-        ranked = table.sort_values(keys, ascending=False, kind="stable")
-        best = str(ranked.index[0])
+        best = str(table.sort_values(keys, ascending=False, kind="stable").index[0])
         rule = f"highest hit rate on each customer's most recent purchases (top {n}), popularity included"
-        evaluated = min(relevant["customer_id"].nunique(), max_customers)
         chance = chance_hit_rate(train.ratings, relevant, n)
         verdict = judge_implicit(table, best, chance, evaluated, n)
-        return Comparison(table, best, "implicit", rule, verdict)
-    best = str(models_only["rmse"].idxmin())
+        return Comparison(table, best, interactions.source, rule, verdict)
+    best = str(table.drop(index=POPULARITY)["rmse"].idxmin())
     rule = f"lowest RMSE in {folds}-fold cross-validation"
     baseline = "BaselineOnly"
     if baseline in table.index:
@@ -184,9 +187,8 @@ def compare_models(
     else:
         baseline_rmse = cross_validate(interactions, baseline, folds=folds, random_state=random_state)["rmse"]
     mean_rmse = mean_rating_rmse(interactions, folds=folds, random_state=random_state)
-    chance = checked = None
+    chance = None
     if relevant is not None:
         chance = chance_hit_rate(train.ratings, relevant, n)
-        checked = min(relevant["customer_id"].nunique(), max_customers)
-    verdict = judge_explicit(table, best, baseline_rmse, mean_rmse, chance, checked or 0, n)
+    verdict = judge_explicit(table, best, baseline_rmse, mean_rmse, chance, evaluated, n)
     return Comparison(table, best, interactions.source, rule, verdict)

@@ -107,15 +107,20 @@ def make_interactions(ratings: pd.DataFrame, source: str) -> Interactions:
             f"has {len(ratings)} from {ratings['customer_id'].nunique()} customers. Upload more history."
         )
     lo, hi = float(ratings["rating"].min()), float(ratings["rating"].max())
-    if lo == hi:
-        fix = (
-            "every item was bought in one order and kept; upload a longer order history"
-            if source == "implicit"
-            else "upload ratings that vary, or use the orders table instead"
-        )
-        raise NotEnoughData(f"Every rating is {lo:g}, so there is nothing to learn preferences from: {fix}.")
     if source == "implicit":
+        # purchase models learn from what customers bought together, not from how often: one kept item each is nothing
+        kept_by = ratings.loc[ratings["rating"] > IMPLICIT_SCALE[0], "customer_id"]  # one row per (customer, item)
+        if not kept_by.duplicated().any():
+            raise NotEnoughData(
+                "No customer kept two or more different items, so there is nothing to learn what goes together: "
+                "upload a longer order history."
+            )
         lo, hi = IMPLICIT_SCALE
+    elif lo == hi:
+        raise NotEnoughData(
+            f"Every rating is {lo:g}, so there is nothing to learn preferences from: upload ratings that vary, or use "
+            "the orders table instead."
+        )
     note = IMPLICIT_NOTE if source == "implicit" else f"Customers' own ratings, scale {lo:g} to {hi:g}."
     return Interactions(ratings.reset_index(drop=True), source, (lo, hi), note)
 

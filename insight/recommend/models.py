@@ -1,4 +1,5 @@
-"""The recommendation models on offer (Surprise algorithms by name) and how to build one."""
+"""The recommendation models on offer: Surprise algorithms by name for star ratings (`implicit`'s models for
+purchases live in `implicit_models`), which ones a comparison tries for each source, and how to build one."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from surprise import (
 )
 
 from insight.errors import InsightError
+from insight.recommend.implicit_models import IMPLICIT_FULL, IMPLICIT_MODELS, IMPLICIT_QUICK
 
 
 def _registry() -> dict[str, tuple[type, dict[str, Any]]]:
@@ -57,7 +59,7 @@ FULL_COMPARISON = (
     "KNNBaseline (user, msd)",
 )
 QUICK_COMPARISON = ("SVD", "SVD++", "BaselineOnly", "KNNBaseline (item, msd)")
-"""A handful of fast models: the CLI's and the page's default comparison."""
+"""A handful of fast models: the CLI's and the page's default comparison of star ratings."""
 POPULARITY = "Popularity"
 TOP_N = 10
 MEMORY_BUDGET_BYTES = 2**30
@@ -68,6 +70,19 @@ _SQUARE_ARRAYS = {"cosine": 5, "msd": 3, "pearson": 7, "pearson_baseline": 5, "S
 """n x n arrays of 8 bytes held at once: Surprise 1.1.5's similarity functions allocate the similarity
 plus 2 (msd), 4 (cosine, pearson_baseline) or 6 (pearson) working arrays of the same size; SlopeOne keeps
 two (co-rating counts, deviations) and `slope_one_scores` adds about two more."""
+
+
+def comparison_models(source: str, full: bool = False) -> tuple[str, ...]:
+    """The models a comparison tries (popularity is always added): `implicit`'s for purchases ("implicit"),
+    Surprise's for star ratings; the quick set, or every one the page offers when `full`."""
+    if source == "implicit":
+        return IMPLICIT_FULL if full else IMPLICIT_QUICK
+    return FULL_COMPARISON if full else QUICK_COMPARISON
+
+
+def model_names(source: str) -> tuple[str, ...]:
+    """Every model the Recommendations page offers for a source (popularity aside)."""
+    return tuple(IMPLICIT_MODELS) if source == "implicit" else tuple(MODELS)
 
 
 def make_algo(model: str, params: dict[str, Any] | None = None, random_state: int = 0) -> Any:

@@ -1,4 +1,5 @@
-"""One fitted model (or the popularity baseline) with fast top-N lists and similar items."""
+"""One fitted model (Surprise's for star ratings, `implicit`'s for purchases, or the popularity baseline) with fast
+top-N lists and similar items."""
 
 from __future__ import annotations
 
@@ -12,6 +13,14 @@ from scipy import sparse
 
 from insight.errors import InsightError
 from insight.recommend.fast_scores import surprise_scores
+from insight.recommend.implicit_models import (
+    IMPLICIT_MODELS,
+    fit_implicit,
+    implicit_scores,
+    is_neighbourhood,
+    item_vectors,
+    make_implicit,
+)
 from insight.recommend.interactions import Interactions
 from insight.recommend.models import (
     MEMORY_BUDGET_BYTES,
@@ -22,10 +31,11 @@ from insight.recommend.models import (
     _surprise_data,
     make_algo,
 )
+from insight.recommend.ranking import top_items
 
 _SCORE_ROW_COPIES = 6
-"""Float arrays as long as one customer's score row alive at once while `top_n` ranks a batch: the
-scores, their negation and argsort's indices, and a scorer's running sums (KNN keeps three)."""
+"""Float arrays as long as one customer's score row alive at once while `top_items` ranks a batch: the
+scores, the partition's indices and masks, and a scorer's running sums (KNN keeps three)."""
 
 
 class Recommender:
@@ -33,27 +43,30 @@ class Recommender:
 
     Parameters
     ----------
-    model : a name from `MODELS`, or "Popularity" (items liked by the most customers).
-    params : overrides of the model's Surprise parameters (e.g. {"n_factors": 50}).
+    model : a name from `MODELS` (Surprise, for star ratings), from `IMPLICIT_MODELS` (`implicit`, for purchases),
+        or "Popularity" (items liked by the most customers).
+    params : overrides of the model's parameters (e.g. {"n_factors": 50} for SVD, {"factors": 32} for ALS).
     random_state : seed of the models that draw random numbers.
 
-    Fitted attributes: `algo_` (the Surprise algorithm, None for popularity), `customers_` and `items_`
-    (raw ids in Surprise's inner-id order), `known_` / `liked_` (customers x items, 1 where rated or bought
-    / liked), `ratings_` (the rating values), `seen_` (known plus excluded pairs: never recommended),
+    Fitted attributes: `algo_` (the Surprise or `implicit` model, None for popularity), `customers_` and `items_`
+    (raw ids in order of first appearance, which is Surprise's inner-id order), customers x items matrices
+    `known_` / `liked_` (1 where rated or bought / liked), `ratings_` (the rating values), `weights_` (the stars of
+    liked pairs: what an `implicit` model learns from) and `seen_` (known plus excluded pairs: never recommended),
     `popularity_` (customers who liked each item), `cold_seen_` (excluded items of customers the model does
     not know), `rating_scale_`, `source_`; built from `known_` on first use only (model comparisons never need
     them): `together_` (items x items, customers who have both) and `cosine_` (their cosine, 0 on the diagonal).
     """
 
     def __init__(self, model: str = "SVD", *, params: dict[str, Any] | None = None, random_state: int = 0) -> None:
-        if model != POPULARITY and model not in MODELS:
-            raise InsightError(f"Unknown recommendation model {model!r}. Choose one of: {', '.join(MODELS)}.")
+        if model != POPULARITY and model not in MODELS and model not in IMPLICIT_MODELS:
+            names = ", ".join([*IMPLICIT_MODELS, *MODELS])
+            raise InsightError(f"Unknown recommendation model {model!r}. Choose one of: {names}.")
         self.model = model
         self.params = dict(params or {})
         self.random_state = random_state
 
     def fit(self, interactions: Interactions, exclude: pd.DataFrame | None = None) -> Recommender:
-        """Fit on every rating; the item order and known-item mask follow Surprise's trainset.
+        """Fit on every rating; customers and items in order of first appearance (Surprise's inner-id order).
 
         `exclude` holds extra (customer_id, item_id) pairs never to recommend, e.g. purchases when the
         model learns from a ratings file that covers only some of them.
@@ -62,14 +75,15 @@ class Recommender:
         _check_size(self.model, ratings, self.params)
         for lazy in ("together_", "cosine_"):  # a refit must not keep the last fit's item matrices
             self.__dict__.pop(lazy, None)
-        trainset = _surprise_data(ratings, interactions.rating_scale).build_full_trainset()
-        self.customers_ = np.array([trainset.to_raw_uid(u) for u in range(trainset.n_users)], dtype=object)
-        self.items_ = np.array([trainset.to_raw_iid(i) for i in range(trainset.n_items)], dtype=object)
+        self.customers_ = pd.unique(ratings["customer_id"].to_numpy(dtype=object))
+        self.items_ = pd.unique(ratings["item_id"].to_numpy(dtype=object))
         self.customer_index_ = pd.Index(self.customers_)
         self.item_index_ = pd.Index(self.items_)
+        liked = interactions.liked().to_numpy()
         self.known_ = self._matrix(ratings)
-        self.liked_ = self._matrix(ratings[interactions.liked().to_numpy()])
+        self.liked_ = self._matrix(ratings[liked])
         self.ratings_ = self._matrix(ratings, values=ratings["rating"].to_numpy(dtype=float))
+        self.weights_ = self._matrix(ratings[liked], values=ratings.loc[liked, "rating"].to_numpy(dtype=float))
         self.popularity_ = np.asarray(self.liked_.sum(axis=0), dtype=float).ravel()
         self.seen_ = self.known_
         self.cold_seen_: dict[str, set[int]] = {}
@@ -83,7 +97,10 @@ class Recommender:
         self.rating_scale_ = interactions.rating_scale
         self.source_ = interactions.source
         self.algo_ = None
-        if self.model != POPULARITY:
+        if self.model in IMPLICIT_MODELS:
+            self.algo_ = fit_implicit(make_implicit(self.model, self.params, self.random_state), self.weights_)
+        elif self.model != POPULARITY:
+            trainset = _surprise_data(ratings, interactions.rating_scale).build_full_trainset()
             self.algo_ = make_algo(self.model, self.params, self.random_state).fit(trainset)
         return self
 
@@ -118,8 +135,9 @@ class Recommender:
     def scores(self, users: np.ndarray) -> np.ndarray:
         """Scores of every item for the given inner user ids, with already-known items at -inf.
 
-        Each score is Surprise's own `predict` estimate, clipped to the rating scale, computed for all items
-        at once (see `fast_scores`); popularity scores are the number of customers who liked each item.
+        A Surprise model's score is its own `predict` estimate, clipped to the rating scale, computed for all items
+        at once (see `fast_scores`); an `implicit` model's is the library's own ranking score; popularity scores
+        are the number of customers who liked each item.
         """
         users = np.asarray(users, dtype=int)
         known = len(self.customers_)
@@ -128,43 +146,47 @@ class Recommender:
         algo = self.algo_
         if algo is None:
             est = np.tile(self.popularity_, (len(users), 1))
+        elif self.model in IMPLICIT_MODELS:
+            est = implicit_scores(algo, self.weights_, users)
         else:
             est = surprise_scores(algo, users, self.rating_scale_)
         est[self.seen_[users].nonzero()] = -np.inf
         return est
 
-    def top_n(self, n: int = TOP_N, customers: Iterable[str] | None = None) -> pd.DataFrame:
-        """The n best unseen items per known customer: customer_id, rank (1 = best), item_id, score.
+    def top_items(self, users: np.ndarray, n: int = TOP_N) -> tuple[np.ndarray, np.ndarray]:
+        """Each given customer's n best unseen items, best first, as two customers x n arrays: inner item ids (-1
+        where fewer items can be offered) and their scores. Ties keep the item order, so the lists equal ranking
+        Surprise's `test()` predictions. Customers are scored in batches as large as `MEMORY_BUDGET_BYTES` allows."""
+        users = np.asarray(users, dtype=int)
+        width = min(n, len(self.items_))
+        items = np.full((len(users), width), -1, dtype=np.intp)
+        scores = np.full((len(users), width), -np.inf)
+        batch = self._batch_size()
+        for start in range(0, len(users), batch):
+            est = self.scores(users[start : start + batch])
+            top = top_items(est, n)
+            best = np.take_along_axis(est, top, axis=1)
+            items[start : start + batch] = np.where(np.isfinite(best), top, -1)
+            scores[start : start + batch] = best
+        return items, scores
 
-        Ties keep Surprise's item order, so the lists equal ranking Surprise's `test()` predictions.
-        Customers are scored in batches as large as `MEMORY_BUDGET_BYTES` allows.
-        """
+    def top_n(self, n: int = TOP_N, customers: Iterable[str] | None = None) -> pd.DataFrame:
+        """The n best unseen items per known customer: customer_id, rank (1 = best), item_id, score."""
         if customers is None:
             users = np.arange(len(self.customers_))
         else:
             users = self.customer_index_.get_indexer(pd.Index(list(customers), dtype=object))
             users = users[users >= 0]
-        frames = []
-        batch = self._batch_size()
-        for start in range(0, len(users), batch):
-            chunk = users[start : start + batch]
-            est = self.scores(chunk)
-            order = np.argsort(-est, axis=1, kind="stable")[:, :n]
-            top = np.take_along_axis(est, order, axis=1)
-            keep = np.isfinite(top)
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "customer_id": np.repeat(self.customers_[chunk], order.shape[1])[keep.ravel()],
-                        "rank": np.tile(np.arange(1, order.shape[1] + 1), len(chunk))[keep.ravel()],
-                        "item_id": self.items_[order[keep]],
-                        "score": top[keep],
-                    }
-                )
-            )
-        if not frames:
-            return pd.DataFrame({"customer_id": [], "rank": [], "item_id": [], "score": []})
-        return pd.concat(frames, ignore_index=True)
+        items, scores = self.top_items(users, n)
+        rows, ranks = np.nonzero(items >= 0)
+        return pd.DataFrame(
+            {
+                "customer_id": self.customers_[users[rows]],
+                "rank": ranks + 1,
+                "item_id": self.items_[items[rows, ranks]],
+                "score": scores[rows, ranks],
+            }
+        )
 
     def _batch_size(self) -> int:
         """How many customers' dense score rows (and, for user-based KNN, similarity rows) fit the budget."""
@@ -184,21 +206,33 @@ class Recommender:
         if i < 0:
             raise InsightError(f"Item {item_id!r} has no ratings or purchases yet; pick another item.")
         together = self.together_[i].toarray().ravel()
-        algo = self.algo_
-        has_factors = algo is not None and hasattr(algo, "qi")
-        has_item_sim = algo is not None and getattr(algo, "sim_options", {}).get("user_based") is False
         if method not in ("auto", "model", "cobought"):
             raise InsightError(f"Unknown similarity method {method!r}; use 'auto', 'model' or 'cobought'.")
-        if method == "model" and not (has_factors or has_item_sim):
+        model_sim = self._model_similarity(i) if method != "cobought" else None
+        if method == "model" and model_sim is None:
             raise InsightError(f"{self.model} has no item factors or item similarities; use method='cobought'.")
-        if method != "cobought" and has_factors:
-            q = algo.qi / np.maximum(np.linalg.norm(algo.qi, axis=1, keepdims=True), 1e-12)
-            sim = q @ q[i]
-        elif method != "cobought" and has_item_sim:
-            sim = np.asarray(algo.sim[i], dtype=float).copy()
-        else:
-            sim = self.cosine_[i].toarray().ravel()
+        sim = model_sim if model_sim is not None else self.cosine_[i].toarray().ravel()
         sim[i] = -np.inf
         order = np.argsort(-sim, kind="stable")[:n]
         order = order[np.isfinite(sim[order])]
         return pd.DataFrame({"item_id": self.items_[order], "similarity": sim[order], "together": together[order]})
+
+    def _model_similarity(self, i: int) -> np.ndarray | None:
+        """Every item's similarity to item `i` in the fitted model: cosine of item factors, or the model's own
+        item-item similarity; None for a model with neither (popularity, user-based neighbourhoods, SlopeOne)."""
+        algo = self.algo_
+        if algo is None:
+            return None
+        if self.model in IMPLICIT_MODELS:
+            vectors = item_vectors(algo)
+            if is_neighbourhood(algo):  # only each item's nearest neighbours have a similarity
+                row = vectors[i].toarray().ravel().astype(float)
+                return np.where(row > 0, row, -np.inf)
+        elif hasattr(algo, "qi"):
+            vectors = algo.qi
+        elif getattr(algo, "sim_options", {}).get("user_based") is False:
+            return np.asarray(algo.sim[i], dtype=float).copy()
+        else:
+            return None
+        q = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        return q @ q[i]

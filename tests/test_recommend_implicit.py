@@ -8,11 +8,12 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import sparse
 
 from insight import recommend as R
 from insight.errors import NotEnoughData
 from insight.recommend.implicit_models import IMPLICIT_MODELS
-from insight.recommend.ranking import top_items
+from insight.recommend.ranking import top_items, top_unseen
 
 
 def _purchase_log(customers: int = 120, items: int = 30, seed: int = 0) -> pd.DataFrame:
@@ -49,6 +50,20 @@ def test_top_items_equal_a_stable_sort_with_ties_and_unofferable_items(n: int, d
     scores[0] = -np.inf  # a customer who has bought everything
     expected = np.argsort(-scores, axis=1, kind="stable")[:, :n]
     assert np.array_equal(top_items(scores, n), expected)
+
+
+@pytest.mark.parametrize("n", [1, 4, 30])
+def test_one_ranking_for_everyone_skips_each_customers_items_as_a_sort_would(n: int) -> None:
+    rng = np.random.default_rng(n)
+    popularity = rng.integers(0, 6, 25).astype(float)  # many ties
+    seen = sparse.random(40, 25, density=0.3, format="csr", random_state=n)
+    seen[3] = 1.0  # a customer who has everything
+    scores = np.tile(popularity, (40, 1))
+    scores[seen.nonzero()] = -np.inf
+    expected = np.argsort(-scores, axis=1, kind="stable")[:, :n]
+    expected = np.where(np.isfinite(np.take_along_axis(scores, expected, axis=1)), expected, -1)
+    got = top_unseen(np.argsort(-popularity, kind="stable"), seen, n)
+    assert np.array_equal(got[:, : expected.shape[1]], expected) and (got[:, expected.shape[1] :] == -1).all()
 
 
 # --- evaluation against slow loops ---------------------------------------------------------------------------

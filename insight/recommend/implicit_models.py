@@ -75,12 +75,13 @@ def is_neighbourhood(algo: Any) -> bool:
 def implicit_scores(algo: Any, user_items: sparse.csr_matrix, users: np.ndarray) -> np.ndarray:
     """Scores of every item for the given customers (rows of `user_items`, the matrix the model was fitted on),
     as the library's `recommend` computes them: factor dot products, or the customer's weights times the item
-    similarities. An item no similar item points to has no score (-inf): the library never recommends it."""
+    similarities, in the library's single precision. An item no similar item points to has no score (-inf): the
+    library never recommends it."""
     if is_neighbourhood(algo):
-        scores = (user_items[users] @ algo.similarity).toarray().astype(float)
+        scores = (user_items[users] @ algo.similarity).toarray()
         scores[scores == 0] = -np.inf
         return scores
-    return (algo.user_factors[users] @ algo.item_factors.T).astype(float)
+    return algo.user_factors[users] @ algo.item_factors.T
 
 
 def item_vectors(algo: Any) -> np.ndarray | sparse.csr_matrix:

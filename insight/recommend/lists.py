@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from insight.recommend.interactions import Interactions
 from insight.recommend.models import TOP_N
@@ -29,15 +30,7 @@ def _reasons(rec: Recommender, top: pd.DataFrame, names: dict[str, str]) -> list
     """
     users = rec.customer_index_.get_indexer(top["customer_id"])
     items = rec.item_index_.get_indexer(top["item_id"])
-    floor = np.full(len(rec.items_), np.inf)
-    for i in np.unique(items):
-        row = rec.cosine_.data[rec.cosine_.indptr[i] : rec.cosine_.indptr[i + 1]]
-        k = _NEIGHBOURS_FOR_REASON
-        floor[i] = np.partition(row, -k)[-k] if len(row) >= k else 0.0
-    overlap = rec.cosine_[items].multiply(rec.liked_[users]).tocsr()
-    row_of = np.repeat(np.arange(overlap.shape[0]), np.diff(overlap.indptr))
-    overlap.data[overlap.data < floor[items][row_of]] = 0.0  # not among the pick's nearest items
-    overlap.eliminate_zeros()
+    overlap = _nearest(rec.cosine_, _NEIGHBOURS_FOR_REASON)[items].multiply(rec.liked_[users]).tocsr()
     stars = rec.ratings_[users]
     contribution = overlap.multiply(stars).tocsr()
     best = contribution.max(axis=1).toarray().ravel()
@@ -53,6 +46,18 @@ def _reasons(rec: Recommender, top: pd.DataFrame, names: dict[str, str]) -> list
         else:
             out.append("Liked by customers with similar taste")
     return out
+
+
+def _nearest(similarity: sparse.csr_matrix, k: int) -> sparse.csr_matrix:
+    """Each row's k largest entries (and any tied with the k-th), the others dropped: each item's nearest items."""
+    counts = np.diff(similarity.indptr)
+    kth = np.zeros(similarity.shape[0], dtype=similarity.dtype)
+    for i in np.flatnonzero(counts > k):  # one partition per item: linear in its row
+        kth[i] = np.partition(similarity.data[similarity.indptr[i] : similarity.indptr[i + 1]], -k)[-k]
+    near = similarity.copy()
+    near.data[near.data < np.repeat(kth, counts)] = 0.0
+    near.eliminate_zeros()
+    return near
 
 
 def _one_per_name(lists: pd.DataFrame, n: int) -> pd.DataFrame:

@@ -31,6 +31,28 @@ def top_items(scores: np.ndarray, n: int) -> np.ndarray:
     return np.take_along_axis(columns, order, axis=1)
 
 
+def top_unseen(order: np.ndarray, seen: sparse.csr_matrix, n: int) -> np.ndarray:
+    """Each customer's first n items of one ranking for everyone (`order`: column indices, best first) that are not
+    in their row of `seen`; -1 where fewer remain. Only the head of the ranking a customer can reach is looked at:
+    the n best plus as many as the customer with most seen items has seen."""
+    seen = sparse.csr_matrix(seen)
+    users = seen.shape[0]
+    per_row = np.diff(seen.indptr)
+    k = min(len(order), n + int(per_row.max(initial=0)))
+    place = np.full(seen.shape[1], -1)
+    place[order[:k]] = np.arange(k)  # where each item stands in the head of the ranking
+    row_of = np.repeat(np.arange(users), per_row)
+    where = place[seen.indices]
+    free = np.ones((users, k), dtype=bool)
+    free[row_of[where >= 0], where[where >= 0]] = False
+    chosen = free & (np.cumsum(free, axis=1) <= n)
+    out = np.full((users, n), -1, dtype=np.intp)
+    rows, cols = np.nonzero(chosen)
+    ranks = np.arange(len(rows)) - np.searchsorted(rows, rows)
+    out[rows, ranks] = order[cols]
+    return out
+
+
 def held_matrix(customers: pd.Index, items: pd.Index, held: pd.DataFrame) -> sparse.csr_matrix:
     """customers x items, 1 for each held-out (customer_id, item_id) pair; pairs outside the indexes are dropped
     (count them in `wanted` yourself when they matter)."""

@@ -31,7 +31,7 @@ from insight.recommend.models import (
     _surprise_data,
     make_algo,
 )
-from insight.recommend.ranking import top_items
+from insight.recommend.ranking import top_items, top_unseen
 
 _SCORE_ROW_COPIES = 6
 """Float arrays as long as one customer's score row alive at once while `top_items` ranks a batch: the
@@ -75,15 +75,18 @@ class Recommender:
         _check_size(self.model, ratings, self.params)
         for lazy in ("together_", "cosine_"):  # a refit must not keep the last fit's item matrices
             self.__dict__.pop(lazy, None)
-        self.customers_ = pd.unique(ratings["customer_id"].to_numpy(dtype=object))
-        self.items_ = pd.unique(ratings["item_id"].to_numpy(dtype=object))
+        rows, customers = pd.factorize(ratings["customer_id"])  # codes in order of first appearance
+        cols, items = pd.factorize(ratings["item_id"])
+        self.customers_ = np.asarray(customers, dtype=object)
+        self.items_ = np.asarray(items, dtype=object)
         self.customer_index_ = pd.Index(self.customers_)
         self.item_index_ = pd.Index(self.items_)
         liked = interactions.liked().to_numpy()
-        self.known_ = self._matrix(ratings)
-        self.liked_ = self._matrix(ratings[liked])
-        self.ratings_ = self._matrix(ratings, values=ratings["rating"].to_numpy(dtype=float))
-        self.weights_ = self._matrix(ratings[liked], values=ratings.loc[liked, "rating"].to_numpy(dtype=float))
+        stars = ratings["rating"].to_numpy(dtype=float)
+        self.known_ = self._matrix_of(rows, cols)
+        self.liked_ = self._matrix_of(rows[liked], cols[liked])
+        self.ratings_ = self._matrix_of(rows, cols, stars)
+        self.weights_ = self._matrix_of(rows[liked], cols[liked], stars[liked])
         self.popularity_ = np.asarray(self.liked_.sum(axis=0), dtype=float).ravel()
         self.seen_ = self.known_
         self.cold_seen_: dict[str, set[int]] = {}
@@ -119,15 +122,18 @@ class Recommender:
         cosine.eliminate_zeros()
         return cosine
 
-    def _matrix(self, pairs: pd.DataFrame, values: np.ndarray | None = None) -> sparse.csr_matrix:
-        """customers x items, 1 (or the given value) for each (customer_id, item_id) pair the model knows both
-        ends of."""
+    def _matrix(self, pairs: pd.DataFrame) -> sparse.csr_matrix:
+        """customers x items, 1 for each (customer_id, item_id) pair the model knows both ends of."""
         rows = self.customer_index_.get_indexer(pairs["customer_id"])
         cols = self.item_index_.get_indexer(pairs["item_id"])
         ok = (rows >= 0) & (cols >= 0)
+        return self._matrix_of(rows[ok], cols[ok])
+
+    def _matrix_of(self, rows: np.ndarray, cols: np.ndarray, values: np.ndarray | None = None) -> sparse.csr_matrix:
+        """customers x items from inner ids: 1 (or the given value) at each (row, column)."""
         shape = (len(self.customers_), len(self.items_))
-        data = np.ones(int(ok.sum()), dtype=np.float32) if values is None else values[ok].astype(np.float32)
-        matrix = sparse.csr_matrix((data, (rows[ok], cols[ok])), shape=shape)
+        data = np.ones(len(rows), dtype=np.float32) if values is None else values.astype(np.float32)
+        matrix = sparse.csr_matrix((data, (rows, cols)), shape=shape)
         if values is None:
             matrix.data[:] = 1.0  # duplicate pairs were summed
         return matrix
@@ -139,10 +145,7 @@ class Recommender:
         at once (see `fast_scores`); an `implicit` model's is the library's own ranking score; popularity scores
         are the number of customers who liked each item.
         """
-        users = np.asarray(users, dtype=int)
-        known = len(self.customers_)
-        if len(users) and (users.min() < 0 or users.max() >= known):  # -1 (unknown) would score the last one
-            raise ValueError(f"Inner user ids must lie in [0, {known}); got {users.min()} to {users.max()}.")
+        users = self._checked(users)
         algo = self.algo_
         if algo is None:
             est = np.tile(self.popularity_, (len(users), 1))
@@ -153,14 +156,26 @@ class Recommender:
         est[self.seen_[users].nonzero()] = -np.inf
         return est
 
+    def _checked(self, users: np.ndarray) -> np.ndarray:
+        """Inner user ids as an int array; ValueError for an id outside the model (-1, unknown, would read the last)."""
+        users = np.asarray(users, dtype=int)
+        known = len(self.customers_)
+        if len(users) and (users.min() < 0 or users.max() >= known):
+            raise ValueError(f"Inner user ids must lie in [0, {known}); got {users.min()} to {users.max()}.")
+        return users
+
     def top_items(self, users: np.ndarray, n: int = TOP_N) -> tuple[np.ndarray, np.ndarray]:
         """Each given customer's n best unseen items, best first, as two customers x n arrays: inner item ids (-1
         where fewer items can be offered) and their scores. Ties keep the item order, so the lists equal ranking
         Surprise's `test()` predictions. Customers are scored in batches as large as `MEMORY_BUDGET_BYTES` allows."""
-        users = np.asarray(users, dtype=int)
+        users = self._checked(users)
         width = min(n, len(self.items_))
         items = np.full((len(users), width), -1, dtype=np.intp)
         scores = np.full((len(users), width), -np.inf)
+        if self.algo_ is None:  # popularity: one ranking for everyone, each customer's seen items skipped
+            order = np.argsort(-self.popularity_, kind="stable")
+            items[:] = top_unseen(order, self.seen_[users], width)
+            return items, np.where(items >= 0, self.popularity_[items], -np.inf)
         batch = self._batch_size()
         for start in range(0, len(users), batch):
             est = self.scores(users[start : start + batch])

@@ -78,6 +78,11 @@ def _weighted_auc(y: np.ndarray, score: np.ndarray, weights: np.ndarray) -> np.n
         return (pos * (below + 0.5 * neg)).sum(axis=1) / (pos.sum(axis=1) * neg.sum(axis=1))
 
 
+def ranking_auc(y: np.ndarray, score: np.ndarray) -> float:
+    """ROC AUC of `score` (ties counting half): sklearn's `roc_auc_score`, from one sort."""
+    return float(_weighted_auc(np.asarray(y), np.asarray(score), np.ones((1, len(score))))[0])
+
+
 def bootstrap_auc(y: np.ndarray, *scores: np.ndarray, rounds: int = BOOTSTRAP_ROUNDS, seed: int = 0) -> np.ndarray:
     """ROC AUC of each score on `rounds` bootstrap resamples of the rows: shape (rounds, len(scores)).
 

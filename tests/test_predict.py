@@ -314,3 +314,33 @@ def test_value_target_of_a_bank_table_is_the_balance_not_the_credit_score():
     df = pd.DataFrame({"CreditScore": [600, 700], "Balance": [0.0, 1200.5], "EstimatedSalary": [5e4, 6e4]})
     roles = {"numeric": ["CreditScore", "Balance", "EstimatedSalary"], "categorical": [], "pii": []}
     assert predict.suggest_spend_target(df, roles) == "Balance"
+
+
+def test_classification_metrics_equal_sklearns() -> None:
+    from sklearn import metrics
+
+    rng = np.random.default_rng(0)
+    for _ in range(30):
+        y = rng.integers(0, 2, int(rng.integers(4, 200)))
+        y[:2] = [0, 1]
+        proba = np.round(rng.random(len(y)), int(rng.integers(1, 3)))  # ties, and scores exactly at 0.5
+        pred = proba >= 0.5
+        expected = {
+            "accuracy": metrics.accuracy_score(y, pred),
+            "precision": metrics.precision_score(y, pred, zero_division=0),
+            "recall": metrics.recall_score(y, pred, zero_division=0),
+            "f1": metrics.f1_score(y, pred, zero_division=0),
+            "roc_auc": metrics.roc_auc_score(y, proba),
+        }
+        assert churn_models.classification_metrics(y, proba) == pytest.approx(expected, rel=1e-12, abs=1e-15)
+
+
+def test_churn_fits_side_by_side_equal_fits_one_after_another(monkeypatch) -> None:
+    data = predict.label_from_column(flat_customers(300), ROLES)
+    models = ("Gradient boosting", "Neural network")  # OpenMP, and BLAS
+    together = predict.compare_churn_models(data, models=models, folds=2)
+    monkeypatch.setattr(churn_models, "FIT_THREADS", 1)
+    alone = predict.compare_churn_models(data, models=models, folds=2)
+    for name in models:
+        assert np.array_equal(together.oof[name], alone.oof[name])
+    pd.testing.assert_frame_equal(together.metrics.drop(columns="seconds"), alone.metrics.drop(columns="seconds"))

@@ -18,7 +18,9 @@ def top_items(scores: np.ndarray, n: int) -> np.ndarray:
         return np.empty((rows, max(n, 0)), dtype=np.intp)
     if n == cols:
         return np.argsort(-scores, axis=1, kind="stable")
-    part = np.argpartition(scores, cols - n, axis=1)[:, cols - n :]  # the n largest, in no order
+    # the n largest, in no order; partitioned at the low end of -scores, where it stays fast when most scores tie
+    # (-inf: bought or unreachable items), as it does not at the high end of scores
+    part = np.argpartition(-scores, n - 1, axis=1)[:, :n]
     nth = np.take_along_axis(scores, part, axis=1).min(axis=1, keepdims=True)  # each row's n-th best score
     chosen = scores > nth
     room = n - chosen.sum(axis=1)  # how many columns tied at the n-th score make the list: the first ones

@@ -33,6 +33,7 @@ from insight.pipeline.background import (
     record_result,
 )
 from insight.pipeline.runner import NotReady, peek_runner
+from insight.progress import about, time_left
 from insight.store import (
     UNAVAILABLE_TO_VIEWER,
     Housekeeper,
@@ -172,12 +173,16 @@ def computed(name: str, section: Callable[[Pipeline], Any], label: str) -> bool:
     """
     ds = active_dataset()
     store = default_store()
+    key = f"{ds.fingerprint}:{name}"
+    measured = st.session_state.setdefault("job_seconds", {}).setdefault(ds.fingerprint, {})
     try:
         section(Pipeline(ds, peek_runner(store, ds.fingerprint)))
+        started = st.session_state.get("job_started", {}).pop(key, None)
+        if started is not None:  # this session waited for it: how long it took sets the pace of the others
+            measured[section.__name__] = time.monotonic() - started
         return True
     except NotReady:
         pass
-    key = f"{ds.fingerprint}:{name}"
     jobs = background_jobs()
     error = jobs.error(key)
     if error is not None and jobs.running(key) is None:
@@ -200,7 +205,9 @@ def computed(name: str, section: Callable[[Pipeline], Any], label: str) -> bool:
     started = st.session_state.setdefault("job_started", {}).setdefault(key, time.monotonic())
     st.session_state.setdefault("pending_jobs", []).append(key)
     seconds = time.monotonic() - started
-    st.status(f"{label}… ({seconds:.0f} s so far)" if seconds >= 1 else f"{label}…", state="running")
+    left = about(time_left(measured, {section.__name__: seconds}))
+    so_far = f" ({seconds:.0f} s so far{', ' + left if left else ''})" if seconds >= 1 else ""
+    st.status(f"{label}…{so_far}", state="running")
     return False
 
 

@@ -1,7 +1,9 @@
 """`python -m insight analyze FILE [FILE ...] --json OUT.json`: what the app shows, headless.
 
 The JSON keys are a public contract documented in the README; `insight.report.summary` writes them from
-the pipeline's results, and the HTML report reads the same results, so each model is fitted once.
+the pipeline's results, and the HTML report reads the same results, so each model is fitted once. On a terminal
+each section's progress goes to stderr as it runs: its name, then its seconds, with an estimate of the time left
+(`insight.progress`); `--quiet`, or output that is not a terminal, prints none of it.
 """
 
 from __future__ import annotations
@@ -9,13 +11,37 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TextIO, TypeVar
 
 from insight.data import Dataset, Roles, build_dataset, load_demo
 from insight.data.dataset import draft_tables
 from insight.data.editor import check_kind, edit_roles
 from insight.errors import InsightError
-from insight.pipeline import Pipeline, store_runner
+from insight.pipeline import Pipeline, Runner, store_runner
+from insight.progress import StepClock, about
+
+T = TypeVar("T")
+SECTIONS = {
+    "overview": "months",
+    "segment": "segments",
+    "predict.spend": "value",
+    "predict.clv": "value",
+    "predict": "churn",
+    "sentiment": "feedback",
+    "recommend": "offers",
+}
+"""The section a pipeline step belongs to, by the longest prefix of its name (`insight.progress.WEIGHTS`)."""
+LABELS = {
+    "loading": "Reading the files",
+    "months": "Monthly figures",
+    "segments": "Segments",
+    "churn": "Churn models",
+    "value": "Value and lifetime value",
+    "feedback": "Feedback",
+    "offers": "Recommendations",
+}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument(
         "--kind", action="append", default=[], metavar="FILE=KIND", help="correct a guessed table kind (repeatable)"
     )
+    analyze.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     return parser
 
 
@@ -93,25 +120,97 @@ def _load(args: argparse.Namespace) -> Dataset:
     return build_dataset(files, roles=roles, kinds=kinds)
 
 
+class Progress:
+    """One line per section on `out` (a terminal): the section's name while it runs, with the time left, then its
+    seconds. Each pipeline step that computes (a cached one is instant) starts the section it belongs to."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.clock = StepClock(["loading"])
+
+    def expect(self, pipe: Pipeline) -> None:
+        """The sections this dataset will run, in the order the report asks for them."""
+        ds = pipe.ds
+        sections = ["months"] if pipe.transactions() is not None else []
+        if not pipe.customer_gap():
+            sections += ["segments", "churn", "value"]
+        sections += ["feedback"] if ds.table("feedback") is not None else []
+        sections += ["offers"] if pipe.rec_sources() else []
+        self.clock.steps += [s for s in sections if s not in self.clock.steps]
+
+    def start(self, section: str) -> None:
+        """Finish the running section's line and begin `section`'s."""
+        running = self.clock.running_
+        if not self.clock.start(section):
+            return
+        if running is not None:
+            self._done(running)
+        left = about(self.clock.left())
+        place = f"[{self.clock.position()}] " if len(self.clock.steps) > 1 else ""
+        self._write(f"  {place}{LABELS.get(section, section)}…" + (f" ({left})" if left else ""))
+
+    def finish(self) -> None:
+        """End the last section's line and say how long it all took."""
+        running = self.clock.running_
+        self.clock.finish()
+        if running is not None:
+            self._done(running)
+        self.out.write(f"  done in {self.clock.elapsed():.1f} s\n")
+        self.out.flush()
+
+    def runner(self, run: Runner) -> Runner:
+        """`run`, telling this progress which section a step that computes belongs to."""
+
+        def timed(step: str, params: dict[str, Any] | None, compute: Callable[[], T]) -> T:
+            def counted() -> T:
+                prefix = max((p for p in SECTIONS if step == p or step.startswith(f"{p}.")), key=len, default=None)
+                if prefix is not None:
+                    self.start(SECTIONS[prefix])
+                return compute()
+
+            return run(step, params, counted)
+
+        return timed
+
+    def _done(self, section: str) -> None:
+        self._write(f"  {LABELS.get(section, section)}: {self.clock.measured_[section]:.1f} s\n")
+
+    def _write(self, text: str) -> None:
+        self.out.write(f"\r\033[K{text}")  # over the running line
+        self.out.flush()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
     from insight.report import build_html, summary
 
     args = _parser().parse_args(argv)
+    progress = Progress(sys.stderr) if not args.quiet and sys.stderr.isatty() else None
     try:
+        if progress:
+            progress.start("loading")
         ds = _load(args)
-        pipe = Pipeline(ds, store_runner(ds.fingerprint))
+        run = store_runner(ds.fingerprint)
+        pipe = Pipeline(ds, progress.runner(run) if progress else run)
+        if progress:
+            progress.expect(pipe)
         report = summary.report(pipe, k=args.k, algorithm=args.algorithm)
     except InsightError as exc:
+        if progress:
+            progress.out.write("\n")
         print(f"error: {exc}", file=sys.stderr)
         return 2
     text = json.dumps(report, indent=2, ensure_ascii=False)
     if args.json_out:
         args.json_out.write_text(text, encoding="utf-8")
+    if args.html_out:
+        args.html_out.write_text(build_html(pipe), encoding="utf-8")
+    if progress:
+        progress.finish()
+    if args.json_out:
         print(f"wrote {args.json_out}")
     elif not args.html_out:
         print(text)
     if args.html_out:
-        args.html_out.write_text(build_html(pipe), encoding="utf-8")
         print(f"wrote {args.html_out}")
     return 0

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import io
 import json
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -27,17 +29,28 @@ FITS = {  # (owner, attribute): every model-fitting step the analyze command run
 }
 
 
+class Terminal(io.StringIO):
+    """A stderr that says it is a terminal, keeping what was written."""
+
+    def isatty(self) -> bool:
+        return True
+
+
 @pytest.fixture(scope="module")
-def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str, Counter]:
-    """`analyze --demo --json --html` once, counting each fitting step as it runs."""
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str, Counter, str]:
+    """`analyze --demo --json --html` once on a terminal, counting each fitting step as it runs: the JSON, the
+    HTML, the counts and what went to stderr."""
     folder = tmp_path_factory.mktemp("cli")
     calls: Counter = Counter()
+    terminal = Terminal()
     with pytest.MonkeyPatch.context() as patch:
         for owner, name in FITS:
             module = importlib.import_module(owner)
             patch.setattr(module, name, _counted(calls, name, getattr(module, name)))
+        patch.setattr(sys, "stderr", terminal)
         assert main(["analyze", "--demo", "--json", str(folder / "out.json"), "--html", str(folder / "r.html")]) == 0
-    return json.loads((folder / "out.json").read_text()), (folder / "r.html").read_text(), calls
+    report = json.loads((folder / "out.json").read_text())
+    return report, (folder / "r.html").read_text(), calls, terminal.getvalue()
 
 
 def _counted(calls: Counter, name: str, real):
@@ -49,12 +62,33 @@ def _counted(calls: Counter, name: str, real):
 
 
 @pytest.fixture(scope="module")
-def demo_report(demo_run: tuple[dict, str, Counter]) -> dict:
+def demo_report(demo_run: tuple[dict, str, Counter, str]) -> dict:
     return demo_run[0]
 
 
-def test_json_and_html_together_fit_each_model_once(demo_run: tuple[dict, str, Counter]) -> None:
-    report, html, calls = demo_run
+def test_progress_on_a_terminal_is_one_line_per_section_with_its_seconds(demo_run) -> None:
+    shown = [line.rsplit("\r\x1b[K", 1)[-1] for line in demo_run[3].split("\n")[:-1]]  # what stays on the screen
+    sections = ["Reading the files", "Monthly figures", "Segments", "Churn models", "Value and lifetime value"]
+    sections += ["Feedback", "Recommendations"]
+    for section in sections:
+        assert sum(re.fullmatch(rf"  {section}: \d+\.\d s", line) is not None for line in shown) >= 1, section
+    assert re.fullmatch(r"  done in \d+\.\d s", shown[-1])
+    assert "[3 of 7] Segments…" in demo_run[3] and "left)" in demo_run[3]  # the estimate, once a step was timed
+
+
+def test_quiet_prints_no_progress_even_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["analyze", str(tmp_path / "missing.csv"), "--quiet"]) == 2
+    assert terminal.getvalue().startswith("error: Cannot open")
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["analyze", str(tmp_path / "missing.csv")]) == 2
+    assert terminal.getvalue().startswith("\r\x1b[K  Reading the files…\nerror: Cannot open")
+
+
+def test_json_and_html_together_fit_each_model_once(demo_run: tuple[dict, str, Counter, str]) -> None:
+    report, html, calls, _ = demo_run
     horizons = report["churn"]["horizons"]  # the verdict's quick check of each horizon the history allows
     assert len(horizons) >= 1
     assert calls == {name: 1 for _, name in FITS} | {"compare_churn_models": 1 + len(horizons)}
@@ -137,6 +171,7 @@ def test_unreadable_input_exits_non_zero_with_the_message(tmp_path: Path) -> Non
         timeout=120,
     )
     assert result.returncode == 2
+    assert result.stderr.startswith("error: ")  # not a terminal: no progress lines
     assert "empty.csv is empty" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "o.json").exists()

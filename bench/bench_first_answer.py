@@ -31,8 +31,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
+from order_log import order_log as year_of_orders  # bench/order_log.py, beside this script
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 from playwright.async_api import async_playwright
 
@@ -128,23 +127,9 @@ async def upload_times(browser, url: str, path: Path, timeout_ms: int) -> tuple[
 
 
 def order_log(lines: int, folder: Path) -> Path:
-    """A synthetic order log: 1 line per item, customers buying at their own pace over two years."""
-    rng = np.random.default_rng(0)
-    customers = max(100, lines // 60)
-    customer = rng.integers(0, customers, lines)
-    day = np.sort(rng.integers(0, 730, lines))
-    frame = pd.DataFrame(
-        {
-            "order_id": [f"O{c}-{d}" for c, d in zip(customer, day, strict=True)],
-            "customer_id": [f"C{c:06d}" for c in customer],
-            "order_date": (pd.Timestamp("2024-01-01") + pd.to_timedelta(day, unit="D")).strftime("%Y-%m-%d"),
-            "sku": [f"SKU-{i}" for i in rng.zipf(1.3, lines) % 2000],
-            "quantity": 1 + rng.poisson(0.4, lines),
-            "unit_price": np.round(rng.lognormal(2.5, 0.6, lines), 2),
-        }
-    )
+    """A year of order lines as a real shop exports them (`bench/order_log.py`: invoices, returns, guests)."""
     path = folder / f"orders_{lines // 1000}k.csv"
-    frame.to_csv(path, index=False)
+    year_of_orders(lines).to_csv(path, index=False)
     return path
 
 

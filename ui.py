@@ -175,11 +175,12 @@ def computed(name: str, section: Callable[[Pipeline], Any], label: str) -> bool:
     store = default_store()
     key = f"{ds.fingerprint}:{name}"
     measured = st.session_state.setdefault("job_seconds", {}).setdefault(ds.fingerprint, {})
+    step = getattr(section, "func", section).__name__  # its name among insight.progress.WEIGHTS
     try:
         section(Pipeline(ds, peek_runner(store, ds.fingerprint)))
         started = st.session_state.get("job_started", {}).pop(key, None)
         if started is not None:  # this session waited for it: how long it took sets the pace of the others
-            measured[section.__name__] = time.monotonic() - started
+            measured[step] = time.monotonic() - started
         return True
     except NotReady:
         pass
@@ -205,7 +206,7 @@ def computed(name: str, section: Callable[[Pipeline], Any], label: str) -> bool:
     started = st.session_state.setdefault("job_started", {}).setdefault(key, time.monotonic())
     st.session_state.setdefault("pending_jobs", []).append(key)
     seconds = time.monotonic() - started
-    left = about(time_left(measured, {section.__name__: seconds}))
+    left = about(time_left(measured, {step: seconds}))
     so_far = f" ({seconds:.0f} s so far{', ' + left if left else ''})" if seconds >= 1 else ""
     st.status(f"{label}…{so_far}", state="running")
     return False

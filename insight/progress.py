@@ -20,6 +20,7 @@ WEIGHTS = {
     "feedback": 3.0,
     "offers": 6.0,
     "findings": 0.5,
+    "value_and_churn": 9.1,  # the Value & churn page's: the churn and value sections' work together
 }
 """CPU seconds of each step on a year of orders (bench/order_log.py: 500,000 lines, 4,074 customers; loading as
 `python -m insight analyze` reads it, the others as the Overview's sections run them), and of the feedback section

@@ -8,6 +8,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -46,17 +47,63 @@ os.environ.setdefault("INSIGHT_JOBS", "threads")
 os.environ.setdefault("INSIGHT_DATA_DIR", tempfile.mkdtemp(prefix="insight-test-"))
 
 
+@pytest.fixture(scope="session")
+def demo_results(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The data directory and store that the tests marked `demo_results` share: empty when the run starts (one per
+    xdist worker), so the first of them to need a result of the demo computes it and the others read it. Only
+    tests that read the demo's results, and need nothing to be computed in front of them, are marked."""
+    from insight.store import Store
+
+    return Store(tmp_path_factory.mktemp("demo-results"))
+
+
+@pytest.fixture(scope="session")
+def demo_pipeline(demo_results: Any) -> Any:
+    """The demo's pipeline over the shared store of `demo_results` (its personal data pseudonymised with that
+    directory's key, as the pages of a test marked `demo_results` see it)."""
+    from insight.data.dataset import load_demo
+    from insight.pipeline import Pipeline
+    from insight.store import DATA_DIR_ENV
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(DATA_DIR_ENV, str(demo_results.root))
+        ds = load_demo()
+
+    def run(step: str, params: dict[str, Any] | None, compute: Any) -> Any:
+        return demo_results.get_or_compute(ds.fingerprint, step, params, compute)
+
+    return Pipeline(ds, run)
+
+
+@pytest.fixture(scope="session")
+def demo_overview(demo_results: Any, demo_pipeline: Any) -> Path:
+    """The shared data directory once everything the Overview shows of the demo is in it, for servers that start
+    from a copy of it."""
+    from insight.pipeline import collect
+
+    collect(demo_pipeline)
+    return demo_results.root
+
+
 @pytest.fixture(autouse=True)
-def empty_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def empty_store(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
     """Every test starts from an empty result store in a data directory of its own, and empty Streamlit caches,
-    so no result depends on which tests ran before."""
+    so no result depends on which tests ran before; a test marked `demo_results` starts from the run's shared
+    store of the demo's results instead (see `demo_results`)."""
     import streamlit as st
 
     from insight.segment import k_sweep
     from insight.store import DATA_DIR_ENV, cache
 
-    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path_factory.mktemp("insight-data")))
-    monkeypatch.setattr(cache, "_default", None)
+    if request.node.get_closest_marker("demo_results"):
+        store = request.getfixturevalue("demo_results")
+        monkeypatch.setenv(DATA_DIR_ENV, str(store.root))
+        monkeypatch.setattr(cache, "_default", store)
+    else:
+        monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path_factory.mktemp("insight-data")))
+        monkeypatch.setattr(cache, "_default", None)
     k_sweep._SILHOUETTES.clear()
     st.cache_resource.clear()
     st.cache_data.clear()

@@ -52,6 +52,7 @@ def _labels(at: AppTest) -> list[str]:
     return out
 
 
+@pytest.mark.demo_results
 @pytest.mark.parametrize("page", list(PAGES))
 def test_every_page_runs_on_the_demo_and_speaks_in_words(page: str) -> None:
     at = settle(app(page))
@@ -65,10 +66,6 @@ def test_every_page_runs_on_the_demo_and_speaks_in_words(page: str) -> None:
     assert named == [], f"internal names on {page}: {named}"
     prose = " ".join(e.value for kind in ("markdown", "caption", "info", "warning") for e in at.get(kind))
     assert not set(re.findall(r"[A-Za-z_0-9]+", prose.replace("\\_", "_"))) & INTERNAL
-    if page == "app_pages/overview.py":  # each section it waited for was timed: the pace of the time-left estimates
-        (measured,) = at.session_state["job_seconds"].values()
-        assert set(measured) == {"months", "segments", "churn", "value", "feedback", "offers", "findings"}
-        assert all(seconds > 0 for seconds in measured.values())
 
 
 def test_the_label_check_sees_an_internal_name() -> None:

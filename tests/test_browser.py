@@ -95,8 +95,12 @@ def proc_wait(proc: subprocess.Popen, seconds: float) -> None:
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("browser-data")
+def data_dir(tmp_path_factory: pytest.TempPathFactory, demo_overview: Path) -> Path:
+    """The module's server's data directory: a copy of the run's shared demo results (the server's own worker
+    processes would fit the same models again), its key included so the demo's pseudonyms match them."""
+    folder = tmp_path_factory.mktemp("browser-data")
+    shutil.copytree(demo_overview, folder, dirs_exist_ok=True)
+    return folder
 
 
 @pytest.fixture(scope="module")

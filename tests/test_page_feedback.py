@@ -23,6 +23,7 @@ def _metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+@pytest.mark.demo_results
 def test_demo_feedback_page() -> None:
     at = app("app_pages/feedback.py").run()
     assert not at.exception, at.exception

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from insight import demo, predict
@@ -25,6 +26,7 @@ def _text(at: AppTest) -> str:
     return " ".join(plain(str(e.value)) for kind in ("markdown", "info", "caption") for e in getattr(at, kind))
 
 
+@pytest.mark.demo_results
 def test_demo_opens_on_whom_to_call_first_and_explains_the_models() -> None:
     at = settle(app("app_pages/predict.py"))
     assert not at.exception and not at.error
@@ -59,6 +61,7 @@ def test_demo_opens_on_whom_to_call_first_and_explains_the_models() -> None:
     assert set(_frame(at, "Flag rate")["Attribute"]) == {"age", "gender"}
 
 
+@pytest.mark.demo_results
 def test_a_new_horizon_keeps_the_previous_results_on_screen_until_it_is_ready() -> None:
     at = settle(app("app_pages/predict.py"))
     before = len(_frame(at, "Value at risk"))
@@ -69,6 +72,8 @@ def test_a_new_horizon_keeps_the_previous_results_on_screen_until_it_is_ready() 
     settle(at)
     assert not any("until then" in i.value for i in at.info)
     assert "nothing in the 120 days after" in _text(at)
+    (measured,) = at.session_state["job_seconds"].values()  # what the page waited for was timed: the pace of
+    assert measured["value_and_churn"] > 0  # the time-left estimates of the jobs after it
 
 
 def test_uploaded_customer_file_with_a_churn_column() -> None:

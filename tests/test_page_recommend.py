@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from insight.store import default_store
@@ -15,6 +16,7 @@ def _frames(at: AppTest) -> list[pd.DataFrame]:
     return [d.value for d in at.dataframe]
 
 
+@pytest.mark.demo_results
 def test_demo_customer_items_models_and_download() -> None:
     at = app("app_pages/recommend.py").run()
     assert not at.exception and not at.error

@@ -26,6 +26,7 @@ def _metric(at: AppTest, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
 
 
+@pytest.mark.demo_results
 def test_slider_changes_segments_and_a_k_seen_before_refits_nothing(segments_page: AppTest) -> None:
     at = segments_page
     suggested = at.slider(key="seg_k").value
@@ -49,6 +50,7 @@ def test_slider_changes_segments_and_a_k_seen_before_refits_nothing(segments_pag
     assert at.get("download_button")
 
 
+@pytest.mark.demo_results
 def test_renamed_segment_sticks_across_slider_moves(segments_page: AppTest) -> None:
     at = segments_page
     at.slider(key="seg_k").set_value(4).run()
@@ -64,6 +66,7 @@ def test_renamed_segment_sticks_across_slider_moves(segments_page: AppTest) -> N
     assert _personas(at)[0] == "Our VIPs"
 
 
+@pytest.mark.demo_results
 @pytest.mark.parametrize("algorithm", ["agglomerative", "gmm", "dbscan"])
 def test_other_algorithms(segments_page: AppTest, algorithm: str) -> None:
     at = segments_page

@@ -8,7 +8,7 @@ import pytest
 from sklearn.metrics import roc_auc_score
 
 from insight import demo, predict
-from insight.data.dataset import build_dataset, load_demo
+from insight.data.dataset import build_dataset
 from insight.errors import NotEnoughData, SchemaError
 from insight.pipeline import Pipeline
 from insight.predict import churn as churn_models
@@ -241,11 +241,9 @@ def test_spend_models_on_a_numeric_target():
 
 
 @pytest.fixture(scope="module")
-def demo_churn():
-    ds = load_demo()
-    data = predict.churn_data(ds)
-    comparison = predict.compare_churn_models(data)
-    return ds, data, comparison, predict.churn_importance(data, comparison.best)
+def demo_churn(demo_pipeline: Pipeline):
+    pipe = demo_pipeline
+    return pipe.ds, pipe.churn_data(), pipe.churn_comparison(), pipe.churn_importance()
 
 
 def test_demo_planted_churners_are_found(demo_churn):

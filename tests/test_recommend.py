@@ -468,16 +468,14 @@ def test_compare_models_picks_lowest_rmse_for_explicit_ratings(grouped: R.Intera
 
 
 @pytest.fixture(scope="module")
-def demo():
-    from insight.data.dataset import load_demo
-
-    return load_demo()
+def demo(demo_pipeline: Pipeline):
+    return demo_pipeline.ds
 
 
-def test_demo_recommendations_from_purchases_beat_popularity(demo) -> None:
-    inter = R.interactions_from_dataset(demo, "implicit")
+def test_demo_recommendations_from_purchases_beat_popularity(demo_pipeline: Pipeline) -> None:
+    inter = demo_pipeline.interactions("implicit")
     assert inter.source == "implicit" and inter.rating_scale == (1.0, 5.0)
-    comp = R.compare_models(inter)
+    comp = demo_pipeline.rec_comparison("implicit")  # R.compare_models(inter) with the purchase models
     best, baseline = comp.table.loc[comp.best], comp.table.loc[R.POPULARITY]
     print(f"demo hit rate: {comp.best} {best['hit_rate']:.3f} vs popularity {baseline['hit_rate']:.3f}")
     assert best["hit_rate"] > baseline["hit_rate"] + 0.1
@@ -491,8 +489,8 @@ def test_demo_catalog_names_every_item(demo) -> None:
     assert "Coffee" in catalog.loc["SKU-101", "text"]
 
 
-def test_summary_on_the_demo(demo) -> None:
-    out = summary.recommendations(Pipeline(demo))
+def test_summary_on_the_demo(demo, demo_pipeline: Pipeline) -> None:
+    out = summary.recommendations(demo_pipeline)
     assert out["source"] == "ratings"  # the demo has a ratings file: it is used as it is
     assert set(out["metrics"]) == {*R.QUICK_COMPARISON, R.POPULARITY}
     assert out["best_model"] == min(R.QUICK_COMPARISON, key=lambda m: out["metrics"][m]["rmse"])

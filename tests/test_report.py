@@ -11,14 +11,12 @@ import pandas as pd
 import pytest
 
 from insight import report
-from insight.data.dataset import load_demo
 from insight.pipeline import Pipeline
 
 
 @pytest.fixture(scope="module")
-def demo_html() -> str:
-    ds = load_demo()
-    return report.build_html(Pipeline(ds))
+def demo_html(demo_pipeline: Pipeline) -> str:
+    return report.build_html(demo_pipeline)
 
 
 def test_report_has_every_section_with_charts(demo_html: str) -> None:

@@ -362,18 +362,17 @@ def test_cli_segments_key_with_k_and_algorithm(tmp_path) -> None:
 
 
 @pytest.fixture(scope="module")
-def demo():
+def demo(demo_pipeline: Pipeline):
     from insight import demo as demo_module
-    from insight.data.dataset import load_demo
 
-    ds = load_demo()
+    ds = demo_pipeline.ds
     truth = demo_module.generate().truth.set_index("customer_id")["segment"]
     return ds, truth.reindex(ds.customers["customer_id"]).to_numpy()
 
 
-def test_demo_planted_segments_recovered_at_suggested_k(demo) -> None:
+def test_demo_planted_segments_recovered_at_suggested_k(demo, demo_pipeline: Pipeline) -> None:
     ds, truth = demo
-    out = summary.segments(Pipeline(ds))
+    out = summary.segments(demo_pipeline)
     seg = sg.analyse(ds.customers, ds.customer_roles, k=out["suggested_k"])
     assert adjusted_rand_score(truth, seg.labels) >= 0.8
 

@@ -446,10 +446,8 @@ def test_seasonal_quarter_is_compared_with_the_same_months_a_year_before() -> No
 
 
 @pytest.mark.slow
-def test_demo_verdicts_stay_reliable() -> None:
-    from insight.data.dataset import load_demo
-
-    pipe = Pipeline(load_demo())
+def test_demo_verdicts_stay_reliable(demo_pipeline: Pipeline) -> None:
+    pipe = demo_pipeline
     for name, verdict in {
         "segments": pipe.segment_verdict(),
         "churn": pipe.churn_verdict(90),

@@ -26,12 +26,15 @@ class Verdicts:
     run: Any
 
     def churn_horizons(self) -> list[dict[str, Any]]:
-        """For a derived label: per horizon the data allows, the quick check's ROC AUC, interval and trust."""
+        """For a derived label: per horizon the data allows, the quick check's ROC AUC, interval and trust (two
+        models and the one rule, 3-fold; at the default horizon the same models as its full comparison fitted them)."""
         if self.churn_source() != "derived":  # type: ignore[attr-defined]
             return []
         tx = self.transactions()  # type: ignore[attr-defined]
         span = (tx["timestamp"].max() - tx["timestamp"].min()).days
         allowed = [h for h in HORIZONS if span >= HORIZON_HISTORY * h]
+
+        from insight.pipeline.core import HORIZON_DAYS as default  # core imports this module
 
         def scan() -> list[dict[str, Any]]:
             out = []
@@ -42,7 +45,10 @@ class Verdicts:
                     out.append({"horizon_days": horizon, "trust": None, "reason": str(exc)})
                     continue
                 models = (*QUICK_MODELS, predict.trust.RULE) if predict.churn.recency_column(data) else QUICK_MODELS
-                quick = predict.compare_churn_models(data, models=models, folds=3)
+                if horizon == default:  # its full comparison is fitted anyway (the Overview, the report): reused
+                    quick = predict.churn.comparison_of(self.churn_comparison(horizon), models, data.source)
+                else:
+                    quick = predict.compare_churn_models(data, models=models, folds=3)
                 auc = float(quick.metrics.at[quick.best, "roc_auc"])
                 out.append(
                     {

@@ -22,11 +22,11 @@ from insight import demo
 from insight.data.assemble import assemble_customers, customer_groups
 from insight.data.cleaning import CleaningOptions, clean, log_entry
 from insight.data.dialect import ReadReport
-from insight.data.kinds import borrow_customer_ids, infer_kind, link_items, validate_roles
+from insight.data.kinds import borrow_customer_ids, ignored_columns, infer_kind, link_items, validate_roles
 from insight.data.privacy import deployment_key, pseudonymise
 from insight.data.quality import QualityReport, quality_report
 from insight.data.read import read_table
-from insight.data.roles import KINDS, Roles, ignored_columns, infer_roles
+from insight.data.roles import KINDS, Roles, infer_roles
 from insight.data.standard import standardize
 from insight.data.types import TypeReport, parse_types
 from insight.errors import InsightError, ReadError

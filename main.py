@@ -31,10 +31,6 @@ housekeeper()  # expired links and stale cache entries are purged hourly, visito
 
 password_gate()
 
-pages = {
-    path: st.Page(path, title=title, icon=icon, default=i == 0) for i, (path, (title, icon)) in enumerate(PAGES.items())
-}
-
 try:
     token = st.query_params.get("view")
     if token and st.session_state.get("shared_token") != token:
@@ -45,6 +41,14 @@ except InsightError as exc:
     st.error(safe_md(exc), icon="🔒")
     st.stop()
 
+titles = {
+    **{path: title for path, (title, _) in PAGES.items()},
+    "app_pages/predict.py": active_dataset().outcome.say("page"),
+}
+pages = {
+    path: st.Page(path, title=titles[path], icon=icon, default=i == 0)
+    for i, (path, (_, icon)) in enumerate(PAGES.items())
+}
 page = st.navigation(list(pages.values()))
 target = st.session_state.pop("shared_page", None)
 # A link opens the page it was made on; a shared view reopened on another page (a reload, a bookmark) stays there.

@@ -79,11 +79,11 @@ card(
     lambda: st.markdown(safe_md(words.segments_sentence(pipe.segmentation()))),
 )
 card(
-    "Who is about to leave",
+    safe_md(ds.outcome.say("card")),
     "predict",
     "churn",
     sections.churn,
-    "Comparing churn models",
+    safe_md(ds.outcome.say("fitting")),
     lambda: st.markdown(safe_md(words.churn_sentence(pipe.churn_data(), pipe.churn_risk(), THRESHOLD))),
 )
 card(

@@ -64,6 +64,7 @@ def test_json_and_html_together_fit_each_model_once(demo_run: tuple[dict, str, C
 def test_the_json_keys_are_the_documented_contract(demo_report: dict) -> None:
     assert list(demo_report) == [
         "tables",
+        "notes",
         "quality",
         "cleaning_log",
         "customers",

@@ -84,7 +84,7 @@ def test_uploaded_customer_file_with_a_churn_column() -> None:
     assert len(errors) == 2 and errors[0].startswith("The action list withheld")
     assert "Unreliable" in errors[1] and "monthly" in errors[1]
     text = _text(at)
-    assert "comes from the column **Churn**" in text and "595 customers (5 without an answer left out)" in text
+    assert "comes from the column **Churn**" in text and "595 customers (5 without an answer not counted)" in text
     assert all(n.key != "pred_horizon" for n in at.number_input)  # no horizon: the label is given
     assert _frame(at, "ROC AUC")["ROC AUC"].max() > 0.8
     risk = _risk_table(at)

@@ -271,7 +271,9 @@ def test_report_keys_for_a_label_file_and_an_orders_file():
     assert set(churn["metrics"]) == set(predict.CHURN_MODELS)
     assert set(churn["metrics"]["SVM"]) == {"accuracy", "precision", "recall", "f1", "roc_auc"}
     assert churn["top_features"][0] in {"tenure", "contract"}
-    assert summary.spend(Pipeline(ds))["target"] == "usage_score"
+    assert summary.spend(Pipeline(ds)) is None  # a score on an unstated scale is no money paid to the shop
+    charges = build_dataset([("customers.csv", flat_customers(300).to_csv(index=False).encode())])
+    assert summary.spend(Pipeline(charges))["target"] == "monthly_charges"
 
     orders = _orders(PATTERN, copies=15).rename(columns={"timestamp": "date", "order_id": "invoice"})
     ds = build_dataset([("orders.csv", orders.to_csv(index=False).encode())])
@@ -310,7 +312,37 @@ def test_cdnow_derived_label_uses_only_pre_cutoff_events(shared_data):
     assert not data.y.equals(again.y)  # the label does depend on what happens after the cutoff
 
 
-def test_value_target_of_a_bank_table_is_the_balance_not_the_credit_score():
+def test_a_bank_table_has_no_value_target_its_balance_salary_and_score_are_not_money_paid_to_the_shop():
     df = pd.DataFrame({"CreditScore": [600, 700], "Balance": [0.0, 1200.5], "EstimatedSalary": [5e4, 6e4]})
     roles = {"numeric": ["CreditScore", "Balance", "EstimatedSalary"], "categorical": [], "pii": []}
-    assert predict.suggest_spend_target(df, roles) == "Balance"
+    assert predict.suggest_spend_target(df, roles) is None
+    reason = predict.spend.missing_value(df, roles)
+    assert "orders file with amounts" in reason
+    assert "'CreditScore', 'Balance', 'EstimatedSalary' are not money" in reason
+
+
+@pytest.mark.parametrize(
+    ("columns", "target"),
+    [
+        (["Income", "MntWines", "MntFruits", "MntMeatProducts", "NumWebPurchases"], "total spend"),
+        (["Annual_Income", "Spending_Score", "Age"], None),
+        (["tenure", "MonthlyCharges", "TotalCharges"], "TotalCharges"),
+        (["OrderCount", "CashbackAmount", "OrderAmountHikeFromlastYear", "total_spend"], "total_spend"),
+        (["Avg_additional_charges_total", "Lifetime"], None),
+        (["年收入", "消费金额"], "消费金额"),
+    ],
+)
+def test_the_value_target_is_money_paid_to_the_shop(columns, target):
+    df = pd.DataFrame({c: np.arange(1.0, 41.0) * (i + 1) for i, c in enumerate(columns)})
+    roles = {"numeric": columns, "categorical": [], "pii": []}
+    assert predict.suggest_spend_target(df, roles) == target
+
+
+def test_spend_per_category_is_summed_and_its_parts_are_no_inputs():
+    df = flat_customers(200)
+    rng = np.random.default_rng(3)
+    df["MntWines"], df["MntFruits"] = rng.integers(0, 900, 200), rng.integers(0, 90, 200)
+    roles = {**ROLES, "numeric": [*ROLES["numeric"], "MntWines", "MntFruits"]}
+    data = predict.spend_data(df, roles, target=predict.TOTAL_SPEND)
+    assert data.y.tolist() == (df["MntWines"] + df["MntFruits"]).astype(float).tolist()
+    assert not {"MntWines", "MntFruits"} & set(data.features)

@@ -1,4 +1,5 @@
-"""Charts of the Value & churn page: model comparison, curves, confusion, importance, value, fairness."""
+"""Charts of the Value page (churn or another outcome, in its words): model comparison, curves, confusion,
+importance, value, fairness."""
 
 from __future__ import annotations
 
@@ -6,14 +7,17 @@ import altair as alt
 import pandas as pd
 
 from insight.labels import column_label
+from insight.outcome_words import LEAVE, Outcome
+
+_LEAVING = Outcome(LEAVE)
 
 
-def churn_auc_bar(metrics: pd.DataFrame, best: str) -> alt.LayerChart:
-    """ROC AUC per churn model (cross-validated) on the whole 0-1 scale, with the coin's 0.5 marked, so a model
-    worse than guessing shows as such; the default model highlighted."""
+def churn_auc_bar(metrics: pd.DataFrame, best: str, outcome: Outcome = _LEAVING) -> alt.LayerChart:
+    """ROC AUC per model of the outcome (cross-validated) on the whole 0-1 scale, with the coin's 0.5 marked, so a
+    model worse than guessing shows as such; the default model highlighted."""
     df = metrics.reset_index().assign(default=lambda d: d["model"] == best)
     bars = (
-        alt.Chart(df, title="How well each model ranks customers who left (dark: the default)")
+        alt.Chart(df, title=outcome.say("auc_chart"))
         .mark_bar()
         .encode(
             x=alt.X("roc_auc:Q", title="ROC AUC (0.5 = a coin toss, 1 = perfect)", scale=alt.Scale(domain=[0, 1])),
@@ -34,14 +38,14 @@ def churn_auc_bar(metrics: pd.DataFrame, best: str) -> alt.LayerChart:
     return bars + coin
 
 
-def roc_curve_chart(roc: pd.DataFrame) -> alt.Chart:
+def roc_curve_chart(roc: pd.DataFrame, outcome: Outcome = _LEAVING) -> alt.Chart:
     """ROC curves per model with the diagonal of guessing."""
     line = (
-        alt.Chart(roc, title="ROC curve: churners found vs stayers wrongly flagged")
+        alt.Chart(roc, title=outcome.say("roc_chart"))
         .mark_line()
         .encode(
-            x=alt.X("false_positive_rate:Q", title="Share of stayers flagged"),
-            y=alt.Y("true_positive_rate:Q", title="Share of churners found"),
+            x=alt.X("false_positive_rate:Q", title=outcome.say("roc_x")),
+            y=alt.Y("true_positive_rate:Q", title=outcome.say("roc_axis")),
             color=alt.Color("model:N", title="Model"),
             tooltip=[alt.Tooltip("model:N", title="Model")],
         )
@@ -50,14 +54,14 @@ def roc_curve_chart(roc: pd.DataFrame) -> alt.Chart:
     return line + diagonal.encode(x="x:Q", y="y:Q")
 
 
-def pr_curve_chart(pr: pd.DataFrame) -> alt.Chart:
+def pr_curve_chart(pr: pd.DataFrame, outcome: Outcome = _LEAVING) -> alt.Chart:
     """Precision-recall curves per model."""
     return (
-        alt.Chart(pr, title="Precision vs recall: how many flagged really leave, how many leavers are flagged")
+        alt.Chart(pr, title=outcome.say("pr_chart"))
         .mark_line()
         .encode(
-            x=alt.X("recall:Q", title="Recall (share of churners flagged)"),
-            y=alt.Y("precision:Q", title="Precision (flagged who really churn)"),
+            x=alt.X("recall:Q", title=outcome.say("recall_axis")),
+            y=alt.Y("precision:Q", title=outcome.say("precision_axis")),
             color=alt.Color("model:N", title="Model"),
             tooltip=[alt.Tooltip("model:N", title="Model")],
         )
@@ -65,10 +69,10 @@ def pr_curve_chart(pr: pd.DataFrame) -> alt.Chart:
 
 
 def confusion_chart(confusion: pd.DataFrame) -> alt.Chart:
-    """Confusion matrix as a labelled heatmap (actual vs predicted)."""
+    """Confusion matrix as a labelled heatmap (actual vs predicted, each in the order of the table: no, then yes)."""
     base = alt.Chart(confusion, title="What the model gets right and wrong").encode(
-        x=alt.X("predicted:N", title="Model says", sort=["stay", "churn"]),
-        y=alt.Y("actual:N", title="Actually", sort=["stayed", "churned"]),
+        x=alt.X("predicted:N", title="Model says", sort=list(dict.fromkeys(confusion["predicted"]))),
+        y=alt.Y("actual:N", title="Actually", sort=list(dict.fromkeys(confusion["actual"]))),
     )
     cells = base.mark_rect().encode(
         color=alt.Color("customers:Q", title="Customers", scale=alt.Scale(scheme="blues")),
@@ -81,11 +85,11 @@ def confusion_chart(confusion: pd.DataFrame) -> alt.Chart:
     return cells + base.mark_text(fontSize=16).encode(text=alt.Text("customers:Q", format=","))
 
 
-def importance_bar(importance: pd.DataFrame, top: int = 12) -> alt.Chart:
+def importance_bar(importance: pd.DataFrame, top: int = 12, outcome: Outcome = _LEAVING) -> alt.Chart:
     """Permutation importance: how much worse the model ranks customers when one column is shuffled."""
     df = importance.head(top).assign(feature=lambda d: d["feature"].map(column_label))
     return (
-        alt.Chart(df, title="What drives churn risk")
+        alt.Chart(df, title=outcome.say("importance_chart"))
         .mark_bar()
         .encode(
             x=alt.X("importance:Q", title="How much worse the model ranks without it (drop in ROC AUC)"),
@@ -152,14 +156,14 @@ def risk_vs_alive(table: pd.DataFrame) -> alt.Chart:
     )
 
 
-def fairness_bar(table: pd.DataFrame, attribute: str) -> alt.Chart:
+def fairness_bar(table: pd.DataFrame, attribute: str, outcome: Outcome = _LEAVING) -> alt.Chart:
     """Recall and flag rate per group of one attribute."""
     df = table[table["attribute"] == attribute].melt(
         id_vars=["group", "customers"], value_vars=["recall", "flag_rate"], var_name="measure", value_name="rate"
     )
-    df["measure"] = df["measure"].map({"recall": "Churners found (recall)", "flag_rate": "Customers flagged"})
+    df["measure"] = df["measure"].map({"recall": outcome.say("recall_measure"), "flag_rate": "Customers flagged"})
     return (
-        alt.Chart(df, title=f"Churn model by {attribute}")
+        alt.Chart(df, title=outcome.say("fairness_chart", attribute=attribute))
         .mark_bar()
         .encode(
             x=alt.X("rate:Q", title="Rate", axis=alt.Axis(format="%")),

@@ -40,11 +40,11 @@ from insight.data.hints import (
     words,
 )
 from insight.data.kinds import infer_kind, prune_roles
-from insight.data.outcome import LEAVING, choose_outcome, feedback_label
+from insight.data.outcome import choose_outcome, feedback_label
 from insight.data.people import PERSON_HINT, THING_NAME, author
 from insight.data.people import personal as personal_data
 
-__all__ = ["KINDS", "MULTI_ROLES", "SINGLE_ROLES", "Roles", "infer_roles", "outcome_name"]
+__all__ = ["KINDS", "MULTI_ROLES", "SINGLE_ROLES", "Roles", "infer_roles"]
 
 ORDER_LEVEL_EVIDENCE = 3  # orders with several lines needed before money is called an order's, not a line's
 TEXTS_PER_AUTHOR = 1.5  # below this the "authors" are one-off names (es buyers), not customers to follow
@@ -428,9 +428,3 @@ def infer_roles(df: pd.DataFrame) -> Roles:
     ]
     roles["pii"] = pii  # may hold the customer id itself (an email, a handle): the id is then pseudonymised too
     return prune_roles(df, roles, infer_kind(df, roles))  # type: ignore[arg-type]
-
-
-def outcome_name(column: str) -> str:
-    """What to call a label column's outcome: 'churn' only when its name says the customer left (Churn,
-    Exited, 流失); any other outcome (Response, Converted) by its own column name."""
-    return "churn" if LEAVING.search(column) else column

@@ -199,7 +199,7 @@ class Pipeline(Verdicts):
     ) -> pd.Series:
         """Each customer's churn probability today (out-of-fold for labelled customers); Withheld when the
         models do not predict who leaves."""
-        self.require_churn(horizon, features, "Churn risks")
+        self.require_churn(horizon, features, self.ds.outcome.say("risks"))
         data, key = self._churn_key(horizon, features)
         comparison = self.churn_comparison(horizon, features)
         fitted = self.churn_model(horizon, features, model)
@@ -213,7 +213,7 @@ class Pipeline(Verdicts):
         self, horizon: int = HORIZON_DAYS, features: list[str] | None = None, model: str | None = None
     ) -> pd.Series:
         """Why each customer is at risk, in words (Withheld when the models do not predict who leaves)."""
-        self.require_churn(horizon, features, "Churn reasons")
+        self.require_churn(horizon, features, self.ds.outcome.say("reasons"))
         data, key = self._churn_key(horizon, features)
         fitted = self.churn_model(horizon, features, model)
         return self.run(
@@ -229,7 +229,8 @@ class Pipeline(Verdicts):
         comparison = self.churn_comparison(horizon, features)
         name = self.churn_model(horizon, features, model).name
         risk = self.churn_risk(horizon, features, model)
-        return predict.explain.threshold_view(comparison.y, comparison.oof[name], risk, threshold)
+        outcome = self.ds.outcome
+        return predict.explain.threshold_view(comparison.y, comparison.oof[name], risk, threshold, outcome)
 
     def churn_curves(self, horizon: int = HORIZON_DAYS, features: list[str] | None = None) -> tuple[Any, Any]:
         """ROC and precision-recall curves of every compared model."""
@@ -246,16 +247,17 @@ class Pipeline(Verdicts):
         customers = self.ds.customers
         attrs = customers.set_index(customers["customer_id"].astype(str))
         attrs = attrs[~attrs.index.duplicated()]
-        return predict.fairness.fairness(attrs, data.y, comparison.oof[name], threshold)
+        return predict.fairness.fairness(attrs, data.y, comparison.oof[name], threshold, data.outcome)
 
     # --- value ----------------------------------------------------------------------------------------
 
     def spend_targets(self) -> list[str]:
-        """Numeric customer columns the founder may pick as the value to predict."""
-        return [c for c in self.ds.customer_roles.get("numeric", []) if c in self.ds.customers]
+        """Numeric customer columns (and the total of spend per category) the founder may pick as the value."""
+        total = [predict.TOTAL_SPEND] if predict.spend_columns(self.ds.customers, self.ds.customer_roles) else []
+        return total + [c for c in self.ds.customer_roles.get("numeric", []) if c in self.ds.customers]
 
     def default_spend_target(self, horizon: int = HORIZON_DAYS) -> str | None:
-        """None when the next-period spend after the churn cutoff is the target, else a money-like column.
+        """None when the next-period spend after the churn cutoff is the target, else the money customers paid.
 
         Raises SchemaError when there is nothing to predict.
         """
@@ -266,10 +268,7 @@ class Pipeline(Verdicts):
             pass
         target = predict.suggest_spend_target(self.ds.customers, self.ds.customer_roles)
         if target is None:
-            raise SchemaError(
-                "Customer value needs orders with amounts, or a money column in the customer list (total spend, "
-                "balance …) to predict."
-            )
+            raise SchemaError(predict.spend.missing_value(self.ds.customers, self.ds.customer_roles))
         return target
 
     def spend(self, horizon: int = HORIZON_DAYS, target: str | None = None) -> predict.SpendComparison:
@@ -320,7 +319,7 @@ class Pipeline(Verdicts):
         risk = self.churn_risk(horizon, features, model)
         reasons = self.churn_reasons(horizon, features, model)
         spend = self.spend(horizon, target)
-        if data.source == "column":
+        if data.source == "column" and data.outcome.leaving:  # who already said yes may say yes again
             risk = risk.drop(data.y.index[data.y == 1])
         extra = None
         if self._has_clv_columns():

@@ -192,7 +192,7 @@ def compare_churn_models(
         notes.append(f"{folds}-fold cross-validation (a large table or a small class).")
     real = metrics.drop(index=RULE, errors="ignore")
     best = str((real if len(real) else metrics)["roc_auc"].idxmax())
-    best, verdict = judge_churn(y, oof, best, data.source)
+    best, verdict = judge_churn(y, oof, best, data.source, data.outcome)
     return ChurnComparison(metrics, oof, y, best, folds, notes, verdict)
 
 

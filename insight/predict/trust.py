@@ -1,5 +1,5 @@
-"""How far to trust the predictions: churn against a coin and a one-rule baseline, value against the mean,
-lifetime value against each customer's past buying rate. Each rule keeps its thresholds beside it."""
+"""How far to trust the predictions: churn (or any outcome) against a coin and a one-rule baseline, value against
+the mean, lifetime value against each customer's past buying rate. Each rule keeps its thresholds beside it."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
+from insight.outcome_words import LEAVE, Outcome
 from insight.verdict import RELIABLE, ROUGH, UNRELIABLE, Verdict, Withheld, bootstrap_auc, interval
 
 RULE = "One rule: days since last order"
@@ -19,42 +20,37 @@ COIN = "a coin (ROC AUC 0.5)"
 CHURN_RELIABLE_LOW = 0.70  # reliable when even the low end of the 95% interval of ROC AUC is at least 0.70
 
 
-def judge_churn(y: np.ndarray, oof: dict[str, np.ndarray], best: str, source: str) -> tuple[str, Verdict]:
+def judge_churn(
+    y: np.ndarray, oof: dict[str, np.ndarray], best: str, source: str, outcome: Outcome | None = None
+) -> tuple[str, Verdict]:
     """The model to use and how far to trust it, from out-of-fold ROC AUC with a bootstrap interval.
 
     When the one-rule baseline is among `oof` and the best model does not beat it on paired bootstrap
     resamples (the 95% interval of the difference reaches 0), the rule is used instead. When the interval of
-    the chosen model's ROC AUC includes 0.5, the data does not predict who leaves.
+    the chosen model's ROC AUC includes 0.5, the data does not predict the outcome. The reason is worded for
+    the `outcome` (default: leaving).
     """
+    outcome = outcome or Outcome(LEAVE)
     has_rule = RULE in oof
     names = [best, RULE] if has_rule and best != RULE else [best]
     samples = bootstrap_auc(y, *(oof[n] for n in names))
     aucs = {n: float(roc_auc_score(y, oof[n])) for n in names}
-    what = "the orders" if source == "derived" else "these columns"
+    what = "The orders" if source == "derived" else "These columns"
     rule_note = ""
     if len(names) == 2 and interval(samples[:, 0] - samples[:, 1])[0] <= 0:
-        rule_note = (
-            f" No model beats the simple rule 'longest since the last order = most likely to leave' "
-            f"(ROC AUC {aucs[RULE]:.2f} vs {aucs[best]:.2f} for {best}), so churn risk uses that rule."
-        )
+        rule_note = outcome.say("rule_wins", rule_auc=f"{aucs[RULE]:.2f}", auc=f"{aucs[best]:.2f}", best=best)
         best, samples = RULE, samples[:, 1:]
     low, high = interval(samples[:, 0])
     auc = aucs[best]
     baseline = COIN + (f" and the one rule 'days since last order' (ROC AUC {aucs[RULE]:.2f})" if has_rule else "")
     if has_rule and best == RULE and not rule_note:
-        rule_note = " The simple rule 'longest since the last order = most likely to leave' ranks best, so it is used."
+        rule_note = outcome.say("rule_best")
     figures = f"ROC AUC {auc:.2f}, 95% interval {low:.2f}–{high:.2f}"
     if low <= 0.5:
-        reason = (
-            f"{what.capitalize()} do not predict who leaves: the best model ranks leavers no better than a coin "
-            f"({figures}). Churn risks, reasons and the action list are withheld."
-        )
-        return best, Verdict(UNRELIABLE, reason, baseline)
+        return best, Verdict(UNRELIABLE, outcome.say("unreliable", what=what, figures=figures), baseline)
     if low < CHURN_RELIABLE_LOW:
-        reason = f"{what.capitalize()} predict who leaves only weakly ({figures}): use the risks as a rough order."
-        return best, Verdict(ROUGH, reason + rule_note, baseline)
-    reason = f"{what.capitalize()} predict who leaves well ({figures}; 0.5 would be a coin)."
-    return best, Verdict(RELIABLE, reason + rule_note, baseline)
+        return best, Verdict(ROUGH, outcome.say("rough", what=what, figures=figures) + rule_note, baseline)
+    return best, Verdict(RELIABLE, outcome.say("reliable", what=what, figures=figures) + rule_note, baseline)
 
 
 # --- value ------------------------------------------------------------------------------------------------

@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 
 from insight import recommend
-from insight.data.roles import outcome_name
 from insight.errors import InsightError
 from insight.pipeline import HORIZON_DAYS, Pipeline
 from insight.verdict import Withheld
@@ -50,13 +49,21 @@ def _section(compute: Callable[[], Any]) -> Any:
 
 
 def foundation(pipe: Pipeline) -> dict[str, Any]:
-    """The keys `tables`, `quality`, `cleaning_log` and `customers`."""
+    """The keys `tables`, `notes` (what the founder must decide), `quality`, `cleaning_log` and `customers`."""
     ds = pipe.ds
     return {
         "tables": [
-            {"file": t.name, "kind": t.kind, "rows": t.rows_raw, "roles": t.roles, "ignored": t.ignored()}
+            {
+                "file": t.name,
+                "kind": t.kind,
+                "rows": t.rows_raw,
+                "roles": t.roles,
+                "ignored": t.ignored(),
+                "questions": t.questions,
+            }
             for t in ds.tables
         ],
+        "notes": ds.notes(),
         "quality": [q.summary() for q in ds.quality],
         "cleaning_log": ds.cleaning_log,
         "customers": {"count": len(ds.customers), "columns": list(ds.customers.columns)},
@@ -94,7 +101,7 @@ def churn(pipe: Pipeline) -> dict[str, Any] | None:
     return {
         "label_source": data.source,
         "label_column": data.label_column,
-        "outcome": outcome_name(data.label_column) if data.label_column else "churn",
+        "outcome": data.outcome.name,
         "cutoff": data.cutoff.date().isoformat() if data.cutoff is not None else None,
         "horizon_days": data.horizon_days,
         "customers": len(data.X),

@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from insight.labels import days, money, period, plural, share
+from insight.outcome_words import LEAVE, Outcome
 from insight.overview import ACTIVE_DAYS
 
 
@@ -37,7 +38,8 @@ def segments_sentence(seg: Any) -> str:
 
 
 def churn_sentence(data: Any, risk: pd.Series, threshold: float) -> str:
-    """What the churn label says and how many customers look likely to leave now."""
+    """What the label says and how many customers look likely to leave now (or to say yes: the words follow the
+    outcome, `data.outcome`)."""
     at_risk = int((risk >= threshold).sum())
     if data.source == "derived":
         base = (
@@ -45,8 +47,8 @@ def churn_sentence(data: Any, risk: pd.Series, threshold: float) -> str:
             f"the {days(data.horizon_days)} after."
         )
     else:
-        base = f"{share(data.churn_rate)} of customers are marked as gone in '{data.label_column}'."
-    return f"{base} {plural(at_risk, 'customer')} look likely to leave now."
+        base = data.outcome.say("marked", share=share(data.churn_rate))
+    return f"{base} {data.outcome.say('likely', people=plural(at_risk, 'customer'))}"
 
 
 def value_sentence(lifetime: Any, currency: str | None = None) -> str:
@@ -87,28 +89,28 @@ def recommendations_sentence(comparison: Any, offers: pd.DataFrame) -> str:
     return f"Offers for {people} from {comparison.best}."
 
 
-def action_sentence(actions: pd.DataFrame, currency: str | None, threshold: float, value: str) -> str:
-    """The Value & churn page's first sentence: how many valuable customers may leave, worth how much (`value`
-    names what the predicted value is, e.g. 'spend in the 90 days after the cutoff')."""
+def action_sentence(
+    actions: pd.DataFrame, currency: str | None, threshold: float, value: str, outcome: Outcome | None = None
+) -> str:
+    """The Value page's first sentence: how many valuable customers may leave (or say yes), worth how much
+    (`value` names what the predicted value is, e.g. 'spend in the 90 days after the cutoff')."""
+    outcome = outcome or Outcome(LEAVE)
     if actions.empty:
-        return (
-            f"No valuable customer has a churn risk of {share(threshold)} or more right now: nobody to call first. "
-            "Move the line to see who comes next."
-        )
+        return outcome.say("no_action", share=share(threshold))
     worth = money(actions["predicted_value"].sum(), currency)
-    who = plural(len(actions), "customer")
-    return f"{who} worth about {worth} ({value}) look likely to leave; call these first."
+    return outcome.say("action", people=plural(len(actions), "customer"), worth=worth, value=value)
 
 
-def metric_sentences(metrics: pd.Series, precision: float, recall: float, threshold: float, folds: int) -> list[str]:
-    """One plain sentence per number that says how good a churn model is."""
+def metric_sentences(
+    metrics: pd.Series, precision: float, recall: float, threshold: float, folds: int, outcome: Outcome | None = None
+) -> list[str]:
+    """One plain sentence per number that says how good a model of the outcome is (in its words)."""
+    o = outcome or Outcome(LEAVE)
     return [
         f"Each customer was scored by a model that never saw them ({folds}-fold cross-validation).",
-        f"Ranking (ROC AUC {metrics['roc_auc']:.2f}): of two customers, one who left and one who stayed, the one "
-        f"who left gets the higher risk {share(metrics['roc_auc'])} of the time; a coin would manage 50%.",
-        f"Precision: of the customers flagged at a risk of {share(threshold)} or more, {share(precision)} really left.",
-        f"Recall: of the customers who left, {share(recall)} were flagged.",
-        f"Accuracy: {share(metrics['accuracy'])} of customers were put on the right side of the line (easy to score "
-        "high when few leave, so read the three above first).",
+        o.say("ranking", auc=f"{metrics['roc_auc']:.2f}", share=share(metrics["roc_auc"])),
+        o.say("precision", threshold=share(threshold), share=share(precision)),
+        o.say("recall", share=share(recall)),
+        o.say("accuracy", share=share(metrics["accuracy"])),
         f"F1 {metrics['f1']:.2f}: precision and recall in one number (1 is perfect).",
     ]

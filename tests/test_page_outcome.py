@@ -1,0 +1,107 @@
+"""The words follow the outcome (AppTest on every page): a campaign list whose outcome is the latest campaign's
+`Response` shows no word of churn or leaving anywhere, and its value is the customers' spend, never their income."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from google.protobuf.message import Message
+from streamlit.testing.v1 import AppTest
+
+from insight.data.dataset import build_dataset
+from insight.pipeline import Pipeline
+from insight.report import summary
+from tests.apptest import app, settle
+from tests.conftest import plain
+
+LEAVING_WORDS = re.compile(r"churn|\bleav(e|es|ing|ers?)\b|\bwho left\b|\bgone\b", re.I)
+PAGES = ("overview", "data", "segments", "predict", "feedback", "recommend")
+
+
+def campaign_list(n: int = 700) -> bytes:
+    """A shop's customer list after five campaigns: income, spend per category, the past campaigns' replies, a
+    complaint flag and the latest campaign's `Response`, which follows spend, recency and past replies."""
+    rng = np.random.default_rng(11)
+    past = {f"AcceptedCmp{k}": (rng.random(n) < 0.08).astype(int) for k in range(1, 6)}
+    income = rng.normal(52000, 15000, n).clip(8000).round()
+    web = rng.integers(0, 27, n)
+    wines = (income / 90 * rng.uniform(0.6, 1.4, n) + 12 * web).round()  # who earns and buys online spends more
+    meat = (income / 200 * rng.uniform(0.5, 1.5, n)).round()
+    recency = rng.integers(0, 99, n)
+    logit = -2.0 + 1.6 * sum(past.values()) + 0.0015 * wines - 0.025 * recency
+    frame = pd.DataFrame(
+        {
+            "ID": rng.permutation(np.arange(5000, 5000 + n)),
+            "Year_Birth": rng.integers(1950, 2000, n),
+            "Education": rng.choice(["Graduation", "PhD", "Master", "Basic"], n),
+            "Marital_Status": rng.choice(["Married", "Single", "Together"], n),
+            "Income": income,
+            "Recency": recency,
+            "MntWines": wines,
+            "MntFruits": rng.gamma(1.5, 20, n).round(),
+            "MntMeatProducts": meat,
+            "NumWebPurchases": web,
+            **past,
+            "Complain": (rng.random(n) < 0.01).astype(int),
+            "Response": (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int),
+        }
+    )
+    return frame.to_csv(index=False, sep="\t").encode()
+
+
+def page_text(at: AppTest) -> str:
+    """Every string the page shows: element texts and labels, chart specs, table headers and text cells."""
+    out: list[str] = []
+
+    def walk(node: object) -> None:
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+        value = getattr(node, "value", None)
+        if isinstance(value, pd.DataFrame):
+            out.extend(map(str, value.columns))
+            out.extend(str(v) for v in value.select_dtypes(exclude="number").stack())
+        elif getattr(node, "proto", None) is not None and not getattr(node, "children", None):
+            out.extend(_strings(node.proto))
+
+    walk(at._tree)
+    return plain(" ".join(out))
+
+
+def _strings(message: Message) -> list[str]:
+    """Every text field of a protobuf message (labels, bodies, options, chart specs), nested ones included."""
+    out: list[str] = []
+    for _, value in message.ListFields():
+        values = value if isinstance(value, Sequence) and not isinstance(value, str) else [value]
+        for v in values:
+            if isinstance(v, Message):
+                out.extend(_strings(v))
+            elif isinstance(v, str):
+                out.append(v)
+    return out
+
+
+def test_a_campaign_list_speaks_of_replies_on_every_page_and_values_spend() -> None:
+    at = app("app_pages/data.py").run()
+    at.file_uploader(key="data_upload").upload("marketing_campaign.csv", campaign_list(), "text/csv").run()
+    assert not at.exception
+    seen = {}
+    for page in PAGES:
+        at.switch_page(f"app_pages/{page}.py")
+        settle(at)
+        assert not at.exception, page
+        seen[page] = page_text(at)
+        assert not LEAVING_WORDS.search(seen[page]), (page, LEAVING_WORDS.search(seen[page]))
+    assert "Value & campaign replies" in seen["predict"] and "Who may say yes to the next campaign" in seen["overview"]
+    assert "said yes in 'Response'" in seen["overview"]
+    assert "look likely to say yes; offer them the next campaign first" in seen["predict"]
+    assert "Predicting **Total spend**" in seen["predict"] or "Predicting Total spend" in seen["predict"]
+    assert "Income" not in re.findall(r"worth about [^(]+\(([^)]+)\)", seen["predict"])
+
+    ds = build_dataset([("marketing_campaign.csv", campaign_list())], pii_key=b"k")
+    out = summary.report(Pipeline(ds))
+    assert out["churn"]["outcome"] == "Response" and out["spend"]["target"] == "total spend"
+    assert not LEAVING_WORDS.search(out["churn"]["verdict"]["reason"])
+    assert ds.outcome.say("page") == "Value & campaign replies"  # the navigation's title for the Value page

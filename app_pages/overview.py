@@ -20,6 +20,9 @@ for start in range(0, len(figures), 3):  # three to a row, each as wide as its v
     for col, (label, value) in zip(st.columns([max(len(value), 9) for _, value in row]), row, strict=True):
         col.metric(label, value)
 
+if note := words.revenue_note(pipe.headline()):
+    st.caption(safe_md(note))
+
 found_slot = st.container()
 done: list[bool] = []
 

@@ -50,7 +50,9 @@ def test_a_single_role_newly_given_to_two_columns_is_refused_with_the_fix():
     rows = editor_rows(table)
     rows.loc[rows["Column"].isin(["email", "date"]), "Role"] = "amount"
     rows.loc[rows["Column"] == "amount", "Role"] = ""
-    with pytest.raises(SchemaError, match="'amount' is on two columns, 'email' and 'date': keep it on one"):
+    with pytest.raises(
+        SchemaError, match=r"'amount \(what was paid\)' is on two columns, 'email' and 'date': keep it on one"
+    ):
         roles_from_rows(table, rows)
 
 

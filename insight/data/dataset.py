@@ -121,6 +121,16 @@ class Dataset:
         derived = tx is not None and {"customer_id", "timestamp"} <= set(tx.columns)
         return outcome_of(self.customer_roles.get("label"), derived=derived)
 
+    @property
+    def revenue_column(self) -> str | None:
+        """The column counted as revenue in the orders files: the amount (what was paid), or quantity x unit price
+        when there is no amount; None without orders or money."""
+        names = []
+        for t in self.tables_of("transactions"):
+            amount, price, quantity = (t.roles.get(r) for r in ("amount", "unit_price", "quantity"))
+            names.append(amount or (f"{quantity} × {price}" if quantity and price else price))
+        return ", ".join(dict.fromkeys(n for n in names if n)) or None
+
     def notes(self) -> list[str]:
         """What the upload leaves open for the founder to decide (the JSON's `notes`)."""
         return [

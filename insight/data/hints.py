@@ -21,6 +21,7 @@ SINGLE_ROLES = (
     "quantity",
     "unit_price",
     "amount",
+    "refund",
     "rating",
     "text",
     "label",
@@ -119,6 +120,18 @@ _NOT_SPEND_STEMS = re.compile(
     r"freight|shipping|postage|versand|discount|coupon|refund|运费|税|优惠|折扣|退款|余额", re.I
 )
 _NOT_SPEND_WORDS = r"porto|tax|taxes|vat|gst|fee|fees|tip|tips|balance|saldo|steuer|mwst|iva|tva"
+
+
+# Money given back to the customer (退款金额, Refunded Amount): taken off the paid amount as net revenue
+REFUND = re.compile(r"refund|退款|退货金额|erstatt|rembours|reembols|rimbors|terugbetaal", re.I)
+_PAID_CJK = re.compile(r"实付|实收|实际支付|已付|支付金额|付款金额|実際の支払")
+
+
+def paid_name(name: str) -> bool:
+    """A name that says the money was paid (Amount paid, Paid, 实付, 买家实际支付金额), not merely owed (Total)."""
+    return _word_hit(r"paid|payé|payée|bezahlt|pagado|pago|pagato|betaald|collected|received", name) or bool(
+        _PAID_CJK.search(name)
+    )
 
 
 def not_spend(name: str) -> bool:

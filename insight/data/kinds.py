@@ -16,10 +16,10 @@ from insight.errors import SchemaError
 _LINE = ("item_id", "item_name", "order_id", "quantity")  # what makes a row one line of an order
 # Roles a kind has no use for; a guessed one moves to the numeric or categorical attributes
 _UNUSED = {
-    "customers": ("order_id", "item_id", "item_name", "quantity", "unit_price", "amount", "rating"),
-    "items": ("order_id", "quantity", "amount", "rating", "timestamp", "label"),
-    "feedback": ("amount", "quantity", "unit_price"),
-    "ratings": ("amount", "quantity", "unit_price", "label"),
+    "customers": ("order_id", "item_id", "item_name", "quantity", "unit_price", "amount", "refund", "rating"),
+    "items": ("order_id", "quantity", "amount", "refund", "rating", "timestamp", "label"),
+    "feedback": ("amount", "refund", "quantity", "unit_price"),
+    "ratings": ("amount", "refund", "quantity", "unit_price", "label"),
     "transactions": ("label",),
 }
 SURVEY_QUESTIONS = 3  # question headers ("5. How often do you visit?") that make a table a survey

@@ -26,6 +26,7 @@ from insight.data.hints import (
     KINDS,
     MULTI_ROLES,
     OTHER_ENTITY,
+    REFUND,
     SINGLE_ROLES,
     SNAPSHOT_TIME,
     Roles,
@@ -34,6 +35,7 @@ from insight.data.hints import (
     id_like_name,
     id_name,
     not_spend,
+    paid_name,
     question,
     time_tier,
     value_hint,
@@ -228,8 +230,12 @@ def _values(g: _Guess) -> None:
         and not re.search(r"score|rank|index|percent|pct|%|rate", c, re.I)
         and not _order_level(g, c)
     ]
-    if amounts:
-        g.assign("amount", min(amounts, key=lambda c: (bool(_WEAK_AMOUNT.search(c)), -v.fill(df[c]), g.order(c))))
+    if amounts:  # what was paid (实付, Amount paid) before what was owed (Total, 总金额)
+        key = lambda c: (not paid_name(c), bool(_WEAK_AMOUNT.search(c)), -v.fill(df[c]), g.order(c))  # noqa: E731
+        g.assign("amount", min(amounts, key=key))
+    refunds = [c for c in g.cols if g.free(c) and v.is_number(df[c]) and REFUND.search(c) and not COUNT_NAME.search(c)]
+    if refunds and "amount" in g.roles:
+        g.assign("refund", refunds[0])
     ratings = [c for c in numbers("rating") if df[c].min() >= 0 and df[c].max() <= 10]
     if ratings:
         g.assign("rating", min(ratings, key=lambda c: (len(words(c)), -v.fill(df[c]), g.order(c))))

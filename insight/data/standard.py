@@ -77,7 +77,7 @@ def standardize(df: pd.DataFrame, roles: Roles) -> pd.DataFrame:
             out[role] = normalize_ids(s)
         elif role == "timestamp":
             out[role] = s if pd.api.types.is_datetime64_any_dtype(s) else pd.to_datetime(s, errors="coerce")
-        elif role in ("quantity", "unit_price", "amount", "rating"):
+        elif role in ("quantity", "unit_price", "amount", "refund", "rating"):
             out[role] = pd.to_numeric(s, errors="coerce").astype(float)
         elif role == "label":  # two values as 1/0; a feedback label's three or more classes as they are
             two = s.dropna().astype(str).str.strip().str.lower().nunique() <= 2

@@ -42,7 +42,7 @@ class Pipeline(Verdicts):
         tx = self.transactions()
         if tx is None:
             raise NotEnoughData("The orders overview needs an orders or payments file.")
-        return self.run("overview.orders", None, lambda: overview.orders_overview(tx))
+        return self.run("overview.orders", None, lambda: overview.orders_overview(tx, self.ds.revenue_column))
 
     def customer_gap(self) -> str | None:
         """When no customer can be told apart, the sentence saying which file would unlock the customer pages
@@ -54,7 +54,8 @@ class Pipeline(Verdicts):
     def headline(self) -> dict[str, float | None]:
         """Customers, revenue and repeat-purchase rate: cheap, straight from the tables (kept, as every page's
         first figures)."""
-        return self.run("overview.headline", None, lambda: overview.headline(self.ds.customers, self.transactions()))
+        figures = lambda: overview.headline(self.ds.customers, self.transactions(), self.ds.revenue_column)  # noqa: E731
+        return self.run("overview.headline", None, figures)
 
     def monthly(self) -> pd.DataFrame:
         """Revenue, orders and active customers per month (NotEnoughData without dated orders)."""

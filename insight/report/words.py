@@ -21,6 +21,9 @@ def headline_figures(headline: dict[str, Any], currency: str | None = None) -> d
         figures["Orders"] = f"{h['orders']:,.0f}"
     if h.get("revenue") is not None:
         figures["Revenue"] = money(h["revenue"], currency)
+    if h.get("refunded") is not None:
+        figures["Refunded"] = money(h["refunded"], currency)
+        figures["Net revenue"] = money(h["net_revenue"], currency)
     if h.get("first_date") is not None:
         figures["Period"] = period(h["first_date"], h["last_date"])
     if h.get("active_customers") is not None:
@@ -28,6 +31,16 @@ def headline_figures(headline: dict[str, Any], currency: str | None = None) -> d
     if h.get("repeat_rate") is not None:
         figures["Came back for a second order"] = share(h["repeat_rate"])
     return figures
+
+
+def revenue_note(headline: dict[str, Any]) -> str | None:
+    """Which column was counted as revenue (what was paid), and whether refunds were taken off; None without."""
+    column = headline.get("revenue_column")
+    if headline.get("revenue") is None or not column:
+        return None
+    if headline.get("refunded") is not None:
+        return f"Revenue is what was paid ('{column}'); net revenue takes off the refunds."
+    return f"Revenue is what was paid ('{column}'); unpaid, cancelled and closed orders are left out."
 
 
 def segments_sentence(seg: Any) -> str:

@@ -16,6 +16,7 @@ from insight.pipeline import Pipeline
 from insight.report import summary
 from tests.apptest import app, settle
 from tests.conftest import plain
+from tests.test_revenue import _taobao
 
 LEAVING_WORDS = re.compile(r"churn|\bleav(e|es|ing|ers?)\b|\bwho left\b|\bgone\b", re.I)
 PAGES = ("overview", "data", "segments", "predict", "feedback", "recommend")
@@ -105,3 +106,40 @@ def test_a_campaign_list_speaks_of_replies_on_every_page_and_values_spend() -> N
     assert out["churn"]["outcome"] == "Response" and out["spend"]["target"] == "total spend"
     assert not LEAVING_WORDS.search(out["churn"]["verdict"]["reason"])
     assert ds.outcome.say("page") == "Value & campaign replies"  # the navigation's title for the Value page
+
+
+def test_an_order_report_with_paid_and_total_shows_the_paid_revenue_on_the_overview() -> None:
+    frame = _taobao()
+    kept = frame[frame["订单状态"] == "交易成功"]
+    at = app("app_pages/data.py").run()
+    at.file_uploader(key="data_upload").upload("订单报表.csv", frame.to_csv(index=False).encode(), "text/csv").run()
+    at.switch_page("app_pages/overview.py").run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Revenue"] == f"{kept['买家实际支付金额'].sum():,.0f}"
+    assert metrics["Refunded"] == f"{kept['退款金额'].sum():,.0f}" and metrics["Orders"] == f"{len(kept):,}"
+    assert any("what was paid ('买家实际支付金额')" in plain(c.value) for c in at.caption)
+
+
+def test_the_data_page_asks_which_column_is_the_outcome_and_the_words_follow_the_answer() -> None:
+    rng = np.random.default_rng(2)
+    n = 300
+    frame = pd.DataFrame(
+        {
+            "ID": range(n),
+            "Age": rng.integers(18, 80, n),
+            "Plan": rng.choice(["basic", "pro"], n),
+            "Churn": rng.choice(["yes", "no"], n),
+            "Response": rng.choice(["yes", "no"], n),
+        }
+    )
+    at = app("app_pages/data.py").run()
+    at.file_uploader(key="data_upload").upload("list.csv", frame.to_csv(index=False).encode(), "text/csv").run()
+    assert not at.exception
+    question = next(r for r in at.radio if r.label == "Which column is the outcome you care about?")
+    assert question.options == ["Churn", "Response", "None of them"]
+    assert any("could each be the outcome" in plain(w.value) for w in at.warning)
+    question.set_value("Response").run()
+    assert not at.exception and not any(r.label.startswith("Which column") for r in at.radio)
+    assert at.session_state["dataset"].customer_roles["label"] == "Response"
+    assert at.session_state["dataset"].outcome.say("page") == "Value & campaign replies"

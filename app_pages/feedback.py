@@ -9,6 +9,7 @@ import streamlit as st
 from insight import charts
 from insight.errors import InsightError
 from insight.labels import friendly_columns, rounded, safe_md
+from insight.report import words
 from ui import download_csv, pipeline, show_error, show_verdict
 
 st.title("Feedback")
@@ -53,9 +54,10 @@ shares = result.shares().set_index("label")["share"]
 # --- headline ---------------------------------------------------------------------
 cols = st.columns(5)
 cols[0].metric("Texts scored", f"{len(valid):,}", help=f"of {result.texts:,} feedback rows")
-cols[1].metric("Positive", f"{shares['positive']:.0%}")
-cols[2].metric("Neutral", f"{shares['neutral']:.0%}")
-cols[3].metric("Negative", f"{shares['negative']:.0%}")
+people = result.people_shares()  # the shares the people gave, when they labelled the texts
+for col, side in zip(cols[1:4], ("positive", "neutral", "negative"), strict=True):
+    said = f" (people: {people.set_index('label').at[side, 'share']:.0%})" if people is not None else ""
+    col.metric(side.capitalize(), f"{shares[side]:.0%}{said}")
 cols[4].metric(
     "Average feeling", f"{valid['compound'].mean():+.2f}", help="From -1 (very negative) to +1 (very positive)."
 )
@@ -94,10 +96,12 @@ if not ratings.empty:
     st.dataframe(rounded(friendly_columns(result.disagreements(10))), hide_index=True, width="stretch")
 labelled = result.label_agreement()
 if labelled:
-    st.info(
-        f"Your file has its own positive/negative label: VADER agrees with it on {labelled['accuracy']:.1%} "
-        f"of {labelled['texts']:,} texts."
-    )
+    st.subheader("Do the scores match the people's labels?")
+    st.markdown(safe_md(words.labels_sentence(labelled, table.roles.get("label"))))
+    left, right = st.columns(2)
+    left.altair_chart(charts.shares_beside_people(result.people_shares()), width="stretch")
+    right.markdown("**What the people said (rows) and what the model says (columns)**")
+    right.dataframe(result.label_confusion().rename_axis(index="the people said"), width="stretch")
 
 # --- quotes ----------------------------------------------------------------------------
 st.subheader("In their own words")

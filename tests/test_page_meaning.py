@@ -143,3 +143,31 @@ def test_the_data_page_asks_which_column_is_the_outcome_and_the_words_follow_the
     assert not at.exception and not any(r.label.startswith("Which column") for r in at.radio)
     assert at.session_state["dataset"].customer_roles["label"] == "Response"
     assert at.session_state["dataset"].outcome.say("page") == "Value & campaign replies"
+
+
+def test_a_labelled_feedback_file_shows_the_peoples_shares_beside_the_models() -> None:
+    texts = {
+        "negative": ["Terrible delay, the flight was cancelled and nobody helped", "Worst service, rude staff"],
+        "neutral": ["Flight 123 departs at 9 from gate 4", "Is there wifi on the plane to Boston"],
+        "positive": ["Great crew, lovely flight, thank you", "Amazing service and a smooth landing, love it"],
+    }
+    sides = ["negative"] * 6 + ["neutral"] * 2 + ["positive"] * 2  # the people: 60% negative
+    frame = pd.DataFrame(
+        {
+            "tweet_id": [f"5{i:06d}" for i in range(200)],
+            "airline_sentiment": [sides[i % 10] for i in range(200)],
+            "text": [f"{texts[sides[i % 10]][i % 2]} #{i}" for i in range(200)],
+        }
+    )
+    at = app("app_pages/data.py").run()
+    at.file_uploader(key="data_upload").upload("tweets.csv", frame.to_csv(index=False).encode(), "text/csv").run()
+    at.switch_page("app_pages/feedback.py")
+    settle(at)
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Negative"].endswith("(people: 60%)") and metrics["Positive"].endswith("(people: 20%)")
+    confusion = next(d.value for d in at.dataframe if d.value.index.name == "the people said")
+    assert confusion.sum().sum() == 200 and confusion.loc["negative"].sum() == 120
+    assert any("always guessing the commonest label would be right 60%" in plain(m.value) for m in at.markdown)
+    verdict = plain(" ".join(e.value for kind in ("success", "warning", "error") for e in getattr(at, kind)))
+    assert "labels people gave the texts" in verdict and "agreement per class: positive" in verdict

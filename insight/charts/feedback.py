@@ -43,6 +43,33 @@ def sentiment_shares_bar(shares: pd.DataFrame) -> alt.Chart:
     )
 
 
+def shares_beside_people(people: pd.DataFrame) -> alt.Chart:
+    """The shares of positive, neutral and negative texts as the model scored them and as the people labelled
+    them, side by side (`people`: label, share, model)."""
+    df = pd.concat(
+        [
+            people[["label", "model"]].rename(columns={"model": "share"}).assign(who="the model"),
+            people[["label", "share"]].assign(who="the people"),
+        ],
+        ignore_index=True,
+    )
+    return (
+        alt.Chart(df, title="Share of texts: the model beside the people who labelled them")
+        .mark_bar()
+        .encode(
+            x=alt.X("share:Q", axis=alt.Axis(format="%"), title="Share of labelled texts"),
+            y=alt.Y("label:N", sort=["positive", "neutral", "negative"], title=None),
+            yOffset=alt.YOffset("who:N", sort=["the model", "the people"]),
+            color=alt.Color("who:N", title=None, scale=alt.Scale(range=["#9ecae1", "#08519c"])),
+            tooltip=[
+                alt.Tooltip("who:N", title="Who"),
+                alt.Tooltip("label:N", title="Label"),
+                alt.Tooltip("share:Q", title="Share", format=".1%"),
+            ],
+        )
+    )
+
+
 def sentiment_trend(trend: pd.DataFrame) -> alt.Chart:
     """Mean sentiment per day, week or month (`trend.attrs["unit"]`, a `period` column; a `month` column is
     read as months) as a line, with the number of texts in the tooltip."""

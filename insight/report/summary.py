@@ -174,15 +174,18 @@ def sentiment(pipe: Pipeline) -> dict[str, Any]:
         out["agreement"] = result.agreement
     out["models"] = result.models
     out["unreadable_languages"] = result.unreadable
-    labelled = sent.label_agreement(result.scored)
+    labelled = result.label_agreement()
     if labelled is not None:
         out["label_accuracy"] = labelled["accuracy"]
         table = pipe.ds.table("feedback")
+        people = result.people_shares()
         out["labels"] = {
             "column": table.roles.get("label") if table is not None else None,
             "n": labelled["texts"],
             "accuracy": labelled["accuracy"],
             "roc_auc": labelled["roc_auc"],
+            "per_class": labelled["per_class"],
+            "people_shares": dict(zip(people["label"], people["share"].astype(float), strict=True)),
         }
     out["verdict"] = pipe.feedback_verdict().summary()
     return out

@@ -77,16 +77,34 @@ def value_sentence(lifetime: Any, currency: str | None = None) -> str:
 
 
 def feedback_sentence(fb: Any) -> str:
-    """How people feel, and what the unhappy ones talk about."""
+    """How people feel (beside the shares the people gave, when they labelled the texts), and what the unhappy
+    ones talk about."""
     shares = fb.shares().set_index("label")["share"]
     text = (
         f"{share(shares['positive'])} of {plural(len(fb.valid), 'text')} are positive and "
         f"{share(shares['negative'])} negative."
     )
+    people = fb.people_shares()
+    if people is not None:
+        said = people.set_index("label")["share"]
+        text += (
+            f" The people who labelled them said {share(said['positive'])} positive and "
+            f"{share(said['negative'])} negative."
+        )
     negative = fb.themes[fb.themes["side"] == "negative"] if len(fb.themes) else fb.themes
     if len(negative):
         text += f" Unhappy customers talk most about '{negative['term'].iloc[0]}'."
     return text
+
+
+def labels_sentence(labelled: dict[str, Any], column: str | None) -> str:
+    """How far the scores agree with the labels people gave, overall and per class."""
+    classes = ", ".join(f"{share(v)} of the {c} ones" for c, v in labelled["per_class"].items())
+    return (
+        f"People labelled {plural(labelled['texts'], 'text')} in '{column}'. The model puts "
+        f"{share(labelled['accuracy'])} of them in the same class ({classes}); always guessing the commonest "
+        f"label would be right {share(labelled['majority'])} of the time."
+    )
 
 
 def recommendations_sentence(comparison: Any, offers: pd.DataFrame) -> str:

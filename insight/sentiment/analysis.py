@@ -7,14 +7,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from insight.errors import NotEnoughData, SchemaError
+from insight.sentiment.labels import label_agreement, label_confusion, people_shares
 from insight.sentiment.language import language_name
 from insight.sentiment.scoring import VADER_MODEL, Progress, score
 from insight.sentiment.themes import themes
-from insight.sentiment.vader import NEGATIVE_AT, POSITIVE_AT
+from insight.sentiment.vader import NEGATIVE_AT
 
 
 @dataclass
@@ -70,9 +70,17 @@ class FeedbackAnalysis:
         """The texts whose stars and words disagree most."""
         return disagreements(self.scored, n)
 
-    def label_agreement(self) -> dict[str, float] | None:
-        """How often the scores agree with the file's own two-valued label, or None without one."""
+    def label_agreement(self) -> dict[str, Any] | None:
+        """How far the scores agree with the people's own labels (per class too), or None without them."""
         return label_agreement(self.scored)
+
+    def people_shares(self) -> pd.DataFrame | None:
+        """The shares the people gave (positive, neutral, negative) beside the model's, or None without labels."""
+        return people_shares(self.scored)
+
+    def label_confusion(self) -> pd.DataFrame | None:
+        """Texts per (what the people said, what the model says), or None without labels."""
+        return label_confusion(self.scored)
 
     def extremes(self, side: str = "negative", n: int = 5) -> pd.DataFrame:
         """The n most positive or negative distinct texts."""
@@ -104,7 +112,7 @@ def analyze(feedback: pd.DataFrame, *, progress: Progress | None = None, n_jobs:
             "The feedback file has no text column. On the Data page, mark the column that holds the comments as 'text'."
         )
     scores = score(feedback["text"], progress=progress, n_jobs=n_jobs)
-    base = feedback.reset_index(drop=True).rename(columns={"label": "label_value"})  # a file's own 0/1 label
+    base = feedback.reset_index(drop=True).rename(columns={"label": "label_value"})  # the people's own label
     scored = pd.concat([base.drop(columns=scores.columns, errors="ignore"), scores], axis=1)
     valid = scored[scored["skipped"].isna()]
     if valid.empty:
@@ -203,23 +211,6 @@ def extremes(scored: pd.DataFrame, side: str = "negative", n: int = 5) -> pd.Dat
     )
     order = order.drop_duplicates("text")
     return order.head(n)[[c for c in ("customer_id", "timestamp", "rating", "compound", "text") if c in order.columns]]
-
-
-def label_agreement(scored: pd.DataFrame) -> dict[str, float] | None:
-    """How far the scores agree with a two-valued label column (0/1 reviews): `accuracy` of "positive iff
-    compound >= 0.05", `roc_auc` of the compound against the label (None when only one class has texts),
-    and `texts` (rows with a label); None when there is no two-valued label."""
-    from sklearn.metrics import roc_auc_score
-
-    if "label_value" not in scored.columns:
-        return None
-    valid = scored[scored["skipped"].isna()].dropna(subset=["label_value"])
-    values = pd.to_numeric(valid["label_value"], errors="coerce")
-    if values.isna().any() or values.nunique() != 2:
-        return None
-    predicted = np.where(valid["compound"] >= POSITIVE_AT, values.max(), values.min())
-    auc = float(roc_auc_score(values == values.max(), valid["compound"]))
-    return {"accuracy": float((predicted == values).mean()), "roc_auc": auc, "texts": len(valid)}
 
 
 def per_customer(scored: pd.DataFrame, measure: str = "compound") -> pd.DataFrame:

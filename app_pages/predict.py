@@ -11,6 +11,7 @@ from insight.errors import InsightError
 from insight.labels import column_label, friendly_columns, money, nice_name, rounded, safe_label, safe_md, share
 from insight.pipeline import HORIZON_DAYS, THRESHOLD, sections
 from insight.report import words
+from insight.verdict import Withheld
 from ui import computed, download_csv, personal_data, pipeline, refresh_when_ready, show_error, show_verdict
 
 pipe = pipeline()
@@ -174,6 +175,8 @@ with tab_clv:
     try:
         lifetime = pipe.lifetime_value(horizon)
         show_verdict(lifetime.verdict)
+        if not lifetime.verdict.usable:  # nothing of an unreliable fit is shown as a figure
+            raise Withheld(lifetime.verdict, "Lifetime value")
         st.markdown(safe_md(words.value_sentence(lifetime, ds.currency)))
         for note in lifetime.warnings:
             st.warning(safe_md(note))
@@ -185,7 +188,7 @@ with tab_clv:
         clv_table = lifetime.table.sort_values(order, ascending=False).rename(columns={"frequency": "repeat_orders"})
         st.dataframe(rounded(friendly_columns(clv_table)), hide_index=True, width="stretch")
     except InsightError as exc:
-        st.info(safe_md(f"No lifetime value for this data: {exc}"))
+        st.info(safe_md(exc if isinstance(exc, Withheld) else f"No lifetime value for this data: {exc}"))
 
 with tab_fair:
     table, warnings = pipe.fairness(threshold, horizon, features, model) if verdict.usable else (None, [])

@@ -12,7 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from insight.data.outcome import LEAVING
+# Outcome names that mean "this customer left": only these make a churn label.
+LEAVING = re.compile(
+    r"churn|attrition|exited|cancel|(^|[\W_])(left|lost|leaver)($|[\W_])|gek[uü]ndigt|abandono|r[ée]sili|baja|"
+    r"opzegging|disdetta|流失|退会|解約",
+    re.I,
+)
 
 LEAVE, REPLY, OTHER, NONE = "leaving", "response", "other", "none"
 # Outcomes that are a reply to an offer or a campaign

@@ -18,13 +18,8 @@ import pandas as pd
 
 from insight.data import values as v
 from insight.data.hints import question, words
+from insight.outcome_words import LEAVING
 
-# Outcome names that mean "this customer left": only these make a churn label.
-LEAVING = re.compile(
-    r"churn|attrition|exited|cancel|(^|[\W_])(left|lost|leaver)($|[\W_])|gek[uü]ndigt|abandono|r[ée]sili|baja|"
-    r"opzegging|disdetta|流失|退会|解約",
-    re.I,
-)
 # Names that say the column is the result of something: a reply, a sale, a renewal, the target of a model
 RESULT = re.compile(
     r"response|responded|repl(y|ied)|converted|conversion|subscribed|subscription|signed.?up|outcome|target|"

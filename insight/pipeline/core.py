@@ -325,9 +325,9 @@ class Pipeline(Verdicts):
         extra = None
         if self._has_clv_columns():
             try:
-                table = self.lifetime_value(horizon).table
-                if "clv_12m" in table:
-                    extra = table.set_index("customer_id")[["clv_12m", "p_alive"]]
+                lifetime = self.lifetime_value(horizon)
+                if "clv_12m" in lifetime.table and lifetime.verdict.usable:
+                    extra = lifetime.table.set_index("customer_id")[["clv_12m", "p_alive"]]
             except NotEnoughData:
                 pass
         try:

@@ -134,22 +134,42 @@ def judge_spend(metrics: pd.DataFrame, best: str, target: str, test_rows: int) -
 
 # --- lifetime value ---------------------------------------------------------------------------------------
 
-DEGENERATE_PARAM = 1e-3  # BG/NBD's a or b this close to 0 is a fit that ran into a corner
+DEGENERATE_PARAM = 0.01  # BG/NBD's a or b this close to 0 is a fit that ran into the corner where nobody leaves
 ALL_ALIVE = 0.99  # P(alive) above 0.99 for 99% of repeat buyers: the model sees no one leave
+MOSTLY_ALIVE = 0.97  # a mean P(alive) above this ...
+MANY_LAPSED = 0.20  # ... while a fifth or more of the customers bought nothing in the last horizon: a corner
 CLV_AGGREGATE_ERROR = 0.25  # reliable when the backtest's total purchases are within 25% of what happened
 CLV_WORSE_THAN_PAST = 1.10  # unreliable when its error per customer is over 10% above the past-rate baseline's
 
 
 def judge_lifetime(
-    params: dict[str, float], p_alive_repeat: np.ndarray, shrunk: bool, backtest: dict[str, float] | None
+    params: dict[str, float],
+    p_alive_repeat: np.ndarray,
+    shrunk: bool,
+    backtest: dict[str, float] | None,
+    lapsed: float | None = None,
+    horizon_days: int = 90,
 ) -> Verdict:
-    """BG/NBD against each customer's past buying rate on a held-out stretch of the order history."""
+    """BG/NBD against each customer's past buying rate on a held-out stretch of the order history.
+
+    A fit in the corner where nobody leaves is unreliable: a or b near 0, (almost) everyone 100% alive, or a
+    mean P(alive) above 97% while `lapsed` (the share of customers who bought nothing in the last
+    `horizon_days`) says many have gone."""
     baseline = "each customer keeps buying at their past rate"
     alive = np.asarray(p_alive_repeat, dtype=float)
-    if min(params["a"], params["b"]) < DEGENERATE_PARAM or (len(alive) and (alive > ALL_ALIVE).mean() >= ALL_ALIVE):
+    alive = alive[np.isfinite(alive)]
+    mean_alive = float(alive.mean()) if len(alive) else None
+    everyone = bool(len(alive)) and (alive > ALL_ALIVE).mean() >= ALL_ALIVE
+    corner = min(params["a"], params["b"]) < DEGENERATE_PARAM or everyone
+    lapsed_note = ""
+    if mean_alive is not None and mean_alive > MOSTLY_ALIVE and lapsed is not None and lapsed >= MANY_LAPSED:
+        corner = True
+        lapsed_note = f" while {lapsed:.0%} of the customers bought nothing in the last {horizon_days} days"
+    if corner:
+        shown = f"{mean_alive:.1%} on average" if mean_alive is not None else "about 100%"
         reason = (
-            "The purchase model ran into an extreme corner (it sees nobody ever leave: P(alive) is about 100% for "
-            "everyone), so P(alive), expected purchases and lifetime value are not meaningful here."
+            f"The purchase model ran into an extreme corner: it sees nobody ever leave (P(alive) {shown}"
+            f"{lapsed_note}), so P(alive), expected purchases and lifetime value are withheld."
         )
         return Verdict(UNRELIABLE, reason, baseline)
     if backtest is None:

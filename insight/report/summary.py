@@ -137,6 +137,8 @@ def lifetime_value(pipe: Pipeline) -> dict[str, Any] | None:
     if not pipe._has_clv_columns():
         return None
     result = pipe.lifetime_value()
+    if not result.verdict.usable:
+        return {"skipped": f"Lifetime value withheld: {result.verdict.reason}", "verdict": result.verdict.summary()}
     return {
         **result.summary(),
         "customers": len(result.table),

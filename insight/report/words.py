@@ -65,7 +65,10 @@ def churn_sentence(data: Any, risk: pd.Series, threshold: float) -> str:
 
 
 def value_sentence(lifetime: Any, currency: str | None = None) -> str:
-    """Expected value over the next year and how many customers are still active."""
+    """Expected value over the next year and how many customers are still active; when the fit cannot be trusted,
+    that it is withheld and why (an unreliable figure is never stated as fact)."""
+    if lifetime.verdict is not None and not lifetime.verdict.usable:
+        return f"Lifetime value withheld: {lifetime.verdict.reason}"
     s = lifetime.summary()
     alive = f"on average {share(s['mean_p_alive'])} of them look still active"
     if s.get("total_clv_12m") is None:

@@ -236,3 +236,30 @@ def test_a_one_day_export_keeps_its_date_and_a_shipping_choice_is_no_item():
     assert roles.get("item_name") is None
     scraped = df.rename(columns={"Date": "Scrape_Date"})
     assert infer_roles(scraped).get("timestamp") is None  # when a page was scraped dates no order
+
+
+# --- numbers a person reads -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"), [(30_400.0, "30,400"), (3.0, "3"), (12.3456, "12"), (4.25, "4.2"), (0.4213, "0.42")]
+)
+def test_numbers_are_rounded_to_fit_never_in_scientific_notation(value, shown):
+    from insight.labels import fmt_number
+
+    assert fmt_number(value) == shown
+
+
+def test_ratios_are_capped_in_words():
+    from insight.labels import ratio_words
+
+    assert ratio_words(3.14) == "3.1× their usual gap"
+    assert ratio_words(50_619.7) == ratio_words(float("inf")) == "far longer than usual"
+
+
+def test_spend_verdicts_write_money_with_its_currency():
+    from insight.predict.trust import judge_spend
+
+    metrics = pd.DataFrame({"r2": [0.02, 0.0], "mae": [30_400.0, 30_500.0]}, index=["Ridge", "Mean"])
+    verdict = judge_spend(metrics, "Ridge", "total spend", 200, "EUR")
+    assert "typical error 30,400 € vs 30,500 € for the mean" in verdict.reason and "e+0" not in verdict.reason

@@ -161,7 +161,12 @@ def test_importance_finds_the_planted_drivers_and_reasons_name_them(compared):
 @pytest.mark.parametrize(
     ("feature", "value", "typical", "row", "expected"),
     [
-        ("recency_days", 140.0, 30.0, {"days_between_orders": 45.0}, "no purchase for 140 days, 3.1x their usual gap"),
+        ("recency_days", 140.0, 30.0, {"days_between_orders": 45.0}, "no purchase for 140 days, 3.1× their usual gap"),
+        ("recency_days", 700.0, 30.0, {"days_between_orders": 0.5}, "no purchase for 700 days, far longer than usual"),
+        ("monetary", -35.0, 120.0, {}, "returned more than they bought (typical spend 120)"),
+        ("Balance", 30400.0, 0.5, {}, "balance 30,400, higher than the typical 0.50"),
+        ("NumOfProducts", 3.0, 1.0, {}, "number of products 3, higher than the typical 1"),
+        ("HasCrCard", 0.0, 1.0, {}, "has a credit card 0, lower than the typical 1"),
         ("recency_days", 140.0, 30.0, {"days_between_orders": np.nan}, "no purchase for 140 days (typical 30)"),
         ("return_share", 0.25, 0.0, {}, "returned 25% of what they bought (typical 0%)"),
         ("frequency", 1.0, 4.0, {}, "only 1 order (typical 4)"),
@@ -219,7 +224,9 @@ def test_action_list_keeps_valuable_customers_at_risk_sorted_by_value_at_risk():
 def test_value_tiers_rule():
     tiers, rule = predict.value_tiers(pd.Series(np.arange(100, dtype=float)))
     assert tiers.value_counts().to_dict() == {"ordinary": 50, "potential": 30, "high value": 20}
-    assert "at least 79 (the top 20%)" in rule and "at least 50 (the next 30%)" in rule
+    assert "at least 79.20 (the top 20%)" in rule and "at least 49.50 (the next 30%)" in rule
+    rule = predict.value_tiers(pd.Series(np.arange(100, dtype=float) * 1000), currency="GBP")[1]
+    assert "at least £79,200 (the top 20%)" in rule  # money with its currency, never 7.92e+04
 
 
 def test_spend_models_on_a_numeric_target():

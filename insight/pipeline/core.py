@@ -286,7 +286,7 @@ class Pipeline(Verdicts):
         return self.run(
             "predict.spend",
             params,
-            lambda: predict.compare_spend_models(predict.spend_data(customers, roles, churn, target)),
+            lambda: predict.compare_spend_models(predict.spend_data(customers, roles, churn, target, self.ds.currency)),
         )
 
     def _has_clv_columns(self) -> bool:

@@ -17,28 +17,25 @@ from sklearn.metrics import (
     roc_curve,
 )
 
-from insight.labels import plural
+from insight.labels import fmt_number, nice_name, plural, ratio_words
 from insight.outcome_words import LEAVE, Outcome
 from insight.predict.label import ChurnData
 
 
-def _words(column: str) -> str:
-    return column.replace("_", " ")
-
-
 def describe_reason(feature: str, value: Any, typical: Any, row: pd.Series) -> str:
-    """One reason in plain words, e.g. 'no purchase for 140 days, 3.1x their usual gap'."""
+    """One reason in plain words, e.g. 'no purchase for 140 days, 3.1× their usual gap' (ratios past 10 in
+    words), with the column in words and numbers rounded as a person reads them."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
-        return f"{_words(feature)} unknown"
+        return f"{nice_name(feature)} unknown"
     if isinstance(value, str) or not isinstance(value, (int, float, np.number)):
-        return f"{_words(feature)} is {value}"
+        return f"{nice_name(feature)} is {value}"
     v, t = float(value), float(typical)
     if feature == "recency_days":
         gap = row.get("days_between_orders")
         own = gap is not None and not pd.isna(gap) and gap > 0
         base = f"no purchase for {plural(v, 'day')}"
         if own:
-            return f"{base}, {v / gap:.1f}x their usual gap"
+            return f"{base}, {ratio_words(v / gap)}"
         return f"{base} (typical {t:.0f})"
     if feature == "days_between_orders":
         return f"{v:.0f} days between orders (typical {t:.0f})"
@@ -47,6 +44,8 @@ def describe_reason(feature: str, value: Any, typical: Any, row: pd.Series) -> s
     if feature == "frequency":
         return f"{'only ' if v < t else ''}{plural(v, 'order')} (typical {t:.0f})"
     if feature in ("monetary", "avg_order_value"):
+        if v < 0:  # returns worth more than the purchases in these dates: no negative spend is shown
+            return f"returned more than they bought (typical {'spend' if feature == 'monetary' else 'order'} {t:,.0f})"
         label = "spent" if feature == "monetary" else "average order of"
         return f"{label} {v:,.0f} (typical {t:,.0f})"
     if feature == "tenure_days":
@@ -54,7 +53,7 @@ def describe_reason(feature: str, value: Any, typical: Any, row: pd.Series) -> s
     if feature == "purchase_rate_30d":
         return f"{v:.2f} orders a month (typical {t:.2f})"
     direction = "higher" if v > t else "lower"
-    return f"{_words(feature)} {v:,.4g}, {direction} than the typical {t:,.4g}"
+    return f"{nice_name(feature)} {fmt_number(v)}, {direction} than the typical {fmt_number(t)}"
 
 
 def churn_reasons(

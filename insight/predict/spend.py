@@ -23,7 +23,7 @@ from threadpoolctl import threadpool_limits
 
 from insight.data.hints import words
 from insight.errors import NotEnoughData, SchemaError
-from insight.labels import fmt_number
+from insight.labels import money
 from insight.predict.churn import preprocessor
 from insight.predict.label import NOT_FEATURES, ChurnData, _attribute_columns
 from insight.predict.trust import judge_spend, refuse_target
@@ -44,6 +44,7 @@ class SpendData:
     numeric: list[str]
     categorical: list[str]
     future: bool = False  # the target is spend after the churn cutoff: it cannot be a copy of an input
+    currency: str | None = None  # the money's currency, for the verdict and the tiers in words
 
     @property
     def features(self) -> list[str]:
@@ -51,13 +52,18 @@ class SpendData:
 
 
 def spend_data(
-    customers: pd.DataFrame, roles: dict[str, Any], churn: ChurnData | None = None, target: str | None = None
+    customers: pd.DataFrame,
+    roles: dict[str, Any],
+    churn: ChurnData | None = None,
+    target: str | None = None,
+    currency: str | None = None,
 ) -> SpendData:
     """Next-period spend after the churn cutoff (derived label), else a numeric column the user picked, or
     `TOTAL_SPEND` (the spend per category summed; those columns are then no inputs)."""
     if churn is not None and churn.spend_next is not None and target is None:
         name = f"spend in the {churn.horizon_days} days after the cutoff"
-        return SpendData(name, churn.X, churn.spend_next, churn.X_now, churn.numeric, churn.categorical, future=True)
+        X, X_now = churn.X, churn.X_now
+        return SpendData(name, X, churn.spend_next, X_now, churn.numeric, churn.categorical, True, currency)
     parts = spend_columns(customers, roles) if target == TOTAL_SPEND else [target]
     if target is None or not parts or any(p not in customers for p in parts):
         raise SchemaError("Pick a numeric column to predict as customer value (for example total spend).")
@@ -71,7 +77,7 @@ def spend_data(
     y = frame[parts].astype(float).sum(axis=1, min_count=1).rename(target)
     known = y.notna().to_numpy()
     X_now = frame[numeric + categorical]
-    return SpendData(target, X_now[known], y[known], X_now, numeric, categorical)
+    return SpendData(target, X_now[known], y[known], X_now, numeric, categorical, currency=currency)
 
 
 def spend_estimator(name: str, seed: int = 0) -> Any:
@@ -97,6 +103,7 @@ class SpendComparison:
     predicted: pd.Series
     pipeline: Pipeline
     verdict: Verdict | None = None
+    currency: str | None = None
 
     def _usable(self) -> None:
         if self.verdict is not None and not self.verdict.usable:
@@ -106,13 +113,13 @@ class SpendComparison:
     def tiers(self) -> pd.Series:
         """'high value' / 'potential' / 'ordinary' per customer by predicted value (Withheld when unreliable)."""
         self._usable()
-        return value_tiers(self.predicted)[0]
+        return value_tiers(self.predicted, currency=self.currency)[0]
 
     @property
     def tier_rule(self) -> str:
         """The value-tier rule in words (Withheld when the value model is unreliable)."""
         self._usable()
-        return value_tiers(self.predicted)[1]
+        return value_tiers(self.predicted, currency=self.currency)[1]
 
 
 def compare_spend_models(
@@ -149,16 +156,20 @@ def compare_spend_models(
         )
     metrics = pd.DataFrame(rows).T.rename_axis("model")
     best = str(metrics.drop(index=MEAN_BASELINE)["rmse"].idxmin())
-    verdict = judge_spend(metrics, best, data.target, len(y_test))
+    verdict = judge_spend(metrics, best, data.target, len(y_test), data.currency)
     pipe = Pipeline([("prep", preprocessor(data.numeric, data.categorical)), ("model", spend_estimator(best))])
     with threadpool_limits(1, user_api="openmp"):
         pipe.fit(data.X, data.y)
     predicted = pd.Series(np.maximum(pipe.predict(data.X_now), 0.0), index=data.X_now.index, name="predicted_value")
-    return SpendComparison(data.target, metrics, pd.concat(held, ignore_index=True), best, predicted, pipe, verdict)
+    held_out = pd.concat(held, ignore_index=True)
+    return SpendComparison(data.target, metrics, held_out, best, predicted, pipe, verdict, data.currency)
 
 
-def value_tiers(values: pd.Series, *, high: float = 0.8, potential: float = 0.5) -> tuple[pd.Series, str]:
-    """'high value' / 'potential' / 'ordinary' by predicted value quantiles, with the rule in words."""
+def value_tiers(
+    values: pd.Series, *, high: float = 0.8, potential: float = 0.5, currency: str | None = None
+) -> tuple[pd.Series, str]:
+    """'high value' / 'potential' / 'ordinary' by predicted value quantiles, with the rule in words (money with
+    its currency)."""
     hi, mid = float(values.quantile(high)), float(values.quantile(potential))
     tiers = pd.Series(
         np.select([values >= hi, values >= mid], ["high value", "potential"], "ordinary"),
@@ -166,8 +177,8 @@ def value_tiers(values: pd.Series, *, high: float = 0.8, potential: float = 0.5)
         name="tier",
     )
     rule = (
-        f"High value: predicted value at least {fmt_number(hi)} (the top {1 - high:.0%}). "
-        f"Potential: at least {fmt_number(mid)} (the next {high - potential:.0%}). Ordinary: the rest."
+        f"High value: predicted value at least {money(hi, currency)} (the top {1 - high:.0%}). "
+        f"Potential: at least {money(mid, currency)} (the next {high - potential:.0%}). Ordinary: the rest."
     )
     return tiers, rule
 

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
+from insight.labels import fmt_number, money
 from insight.outcome_words import LEAVE, Outcome
 from insight.verdict import RELIABLE, ROUGH, UNRELIABLE, Verdict, Withheld, bootstrap_auc, interval
 
@@ -68,7 +69,7 @@ def refuse_target(y: pd.Series, target: str, X: pd.DataFrame, numeric: list[str]
     baseline = "predicting the mean"
     values = pd.to_numeric(y, errors="coerce").dropna()
     if values.nunique() <= 1:
-        shown = f" ({values.iloc[0]:,.4g})" if len(values) else ""
+        shown = f" ({fmt_number(values.iloc[0])})" if len(values) else ""
         raise Withheld(
             Verdict(
                 UNRELIABLE, f"Every customer has the same '{target}'{shown}, so there is nothing to predict.", baseline
@@ -78,7 +79,7 @@ def refuse_target(y: pd.Series, target: str, X: pd.DataFrame, numeric: list[str]
     if len(values) >= MIN_ROWS_FOR_CHECKS and top_share >= NEAR_CONSTANT_SHARE:
         common = values.mode().iloc[0]
         reason = (
-            f"{top_share:.0%} of customers have the same '{target}' ({common:,.4g}): too little variation to "
+            f"{top_share:.0%} of customers have the same '{target}' ({fmt_number(common)}): too little variation to "
             "predict or to rank customers by."
         )
         raise Withheld(Verdict(UNRELIABLE, reason, baseline))
@@ -107,13 +108,14 @@ SPEND_TOO_GOOD_R2 = 0.995  # near-perfect predictions on held-out customers mean
 SPEND_MIN_TEST = 50  # fewer held-out customers than this: at most rough
 
 
-def judge_spend(metrics: pd.DataFrame, best: str, target: str, test_rows: int) -> Verdict:
-    """Held-out R² and MAE skill of the best spend model against predicting the training mean (row 'Mean')."""
+def judge_spend(metrics: pd.DataFrame, best: str, target: str, test_rows: int, currency: str | None = None) -> Verdict:
+    """Held-out R² and MAE skill of the best spend model against predicting the training mean (row 'Mean'); the
+    errors are money, written with its `currency`."""
     r2 = float(metrics.at[best, "r2"])
     mae, mae_mean = float(metrics.at[best, "mae"]), float(metrics.at["Mean", "mae"])
     skill = 1 - mae / mae_mean if mae_mean > 0 else 0.0
-    baseline = f"predicting the mean for everyone (typical error {mae_mean:,.4g})"
-    figures = f"R² {r2:.2f}, typical error {mae:,.4g} vs {mae_mean:,.4g} for the mean"
+    baseline = f"predicting the mean for everyone (typical error {money(mae_mean, currency)})"
+    figures = f"R² {r2:.2f}, typical error {money(mae, currency)} vs {money(mae_mean, currency)} for the mean"
     if r2 >= SPEND_TOO_GOOD_R2:
         reason = (
             f"'{target}' is predicted almost perfectly on customers the model never saw (R² {r2:.3f}): it is "

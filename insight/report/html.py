@@ -13,7 +13,7 @@ from datetime import datetime
 import altair as alt
 import pandas as pd
 
-from insight.labels import safe_html
+from insight.labels import fmt_number, safe_html
 from insight.verdict import Verdict
 
 _CSS = """
@@ -60,7 +60,7 @@ def chart_svg(chart: alt.TopLevelMixin) -> str:
 
 def _table(caption: str, df: pd.DataFrame, max_rows: int = 25) -> str:
     shown = df.head(max_rows)
-    body = shown.to_html(index=False, escape=True, float_format=lambda v: f"{v:,.3g}", border=0, na_rep="")
+    body = shown.to_html(index=False, escape=True, float_format=fmt_number, border=0, na_rep="")
     more = f'<p class="note">First {max_rows} of {len(df):,} rows.</p>' if len(df) > max_rows else ""
     return f"<h3>{safe_html(caption)}</h3>{body}{more}"
 

@@ -31,8 +31,8 @@ PHRASES = {  # (above average, below average), for names built from a segment's 
 }
 
 
-_COUNT_PREFIX = re.compile(r"^(num|number of|no of|nr|count of|n|total number of|#)\s+")
-_YES_NO_PREFIX = re.compile(r"^(is|has|have|was|did)\s+")
+_COUNT_PREFIX = re.compile(r"^(num|number of|no of|nr|count of|n|total number of|#)\s+")  # see labels.nice_name
+_YES_NO_PREFIX = re.compile(r"^(is|has|have|was|did)\s+(an?\s+)?")
 
 
 def _words(feature: str) -> tuple[str, bool]:

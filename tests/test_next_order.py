@@ -99,6 +99,21 @@ def test_random_timing_is_no_better_than_the_typical_gap_and_shows_no_dates() ->
     assert out["backtest"]["baseline"]["when_error_days"] > 0
 
 
+def test_orders_at_random_over_a_long_window_are_at_most_rough() -> None:
+    """Knowing the waits are random beats "due now" for overdue customers, but no date comes close."""
+    result = no.next_order(_log([(c, d) for c, d in zip(*_random_log(), strict=True)]))
+    mine, base = result.backtest["rhythm"], result.backtest["baseline"]
+    assert mine["when_error_days"] < base["when_error_days"]
+    assert mine["when_error_days"] > no.PRECISE_GAPS * result.backtest["typical_gap_days"]
+    assert result.verdict.trust == "rough" and "little rhythm" in result.verdict.reason
+
+
+def _random_log(n: int = 200, seed: int = 0) -> tuple[list[str], list[int]]:
+    """A year of 4n orders, each to a customer drawn at random: everyone buys at one rate, at random times."""
+    rng = np.random.default_rng(seed)
+    return [f"c{i}" for i in rng.integers(0, n, 4 * n)], rng.integers(0, 365, 4 * n).tolist()
+
+
 def test_a_history_too_short_to_check_shows_no_dates_and_says_why() -> None:
     result = no.next_order(_log([(f"c{i}", d) for i in range(40) for d in (0, 5, 10)]))
     assert result.verdict.trust == "unreliable" and "could not be checked" in result.verdict.reason

@@ -42,7 +42,11 @@ MIN_ORDERED = 20  # customers who ordered in the hidden days: fewer, and "when" 
 RELIABLE_ORDERED = 50
 RELIABLE_GAIN = 0.2  # reliable: dates a fifth closer on average than the typical gap's ...
 ROUGH_GAIN = 0.1  # (rough: a tenth closer) ...
-WHO_SLACK = 0.02  # ... while at most 2 in 100 more customers are called wrongly on who orders
+WHO_SLACK = 0.02  # ... while at most 2 in 100 more customers are called wrongly on who orders ...
+# ... and off by at most half a typical gap: when customers order at random (no rhythm), even the best guess of the
+# next order is off by about 0.7 of a gap (the mean distance of an exponential wait from its median), so a date that
+# close says there is a rhythm to plan around
+PRECISE_GAPS = 0.5
 RHYTHM, MODEL, BASELINE = "own rhythm", "purchase model (BG/NBD)", "shop's typical gap"
 BASELINE_TEXT = "the shop's typical gap between orders, the same for every customer"
 ONE_ORDER = "one order so far: no rhythm to go by"
@@ -228,9 +232,10 @@ def choose(test: dict[str, Any]) -> tuple[str, Verdict]:
 
 def judge(test: dict[str, Any], name: str) -> Verdict:
     """How far to trust one candidate's dates against the shop's typical gap, from the backtest's figures:
-    reliable when its dates are at least `RELIABLE_GAIN` closer on average, it tells who orders at least as well
-    (within `WHO_SLACK`) and it was checked on `RELIABLE_ORDERED` customers; rough from `ROUGH_GAIN`; else
-    unreliable (being right about who is still buying is not enough: the dates are what is shown)."""
+    reliable when its dates are at least `RELIABLE_GAIN` closer on average and off by at most `PRECISE_GAPS` of a
+    typical gap, it tells who orders at least as well (within `WHO_SLACK`) and it was checked on `RELIABLE_ORDERED`
+    customers; rough from `ROUGH_GAIN`; else unreliable (being right about who is still buying is not enough: the
+    dates are what is shown)."""
     mine, base = test[CANDIDATES[name]], test["baseline"]
     gain = 1 - mine["when_error_days"] / base["when_error_days"] if base["when_error_days"] > 0 else 0.0
     who_ok = mine["who_accuracy"] >= base["who_accuracy"] - WHO_SLACK
@@ -241,10 +246,12 @@ def judge(test: dict[str, Any], name: str) -> Verdict:
         f"right about who orders for {mine['who_accuracy']:.0%} of {test['customers']:,} repeat buyers "
         f"({base['who_accuracy']:.0%} with the typical gap)."
     )
-    if gain >= RELIABLE_GAIN and who_ok and test["ordered"] >= RELIABLE_ORDERED:
+    precise = mine["when_error_days"] <= PRECISE_GAPS * test["typical_gap_days"]
+    if gain >= RELIABLE_GAIN and who_ok and precise and test["ordered"] >= RELIABLE_ORDERED:
         return Verdict(RELIABLE, f"{figures} Plan around these dates.", BASELINE_TEXT)
     if gain >= ROUGH_GAIN and who_ok:
-        return Verdict(ROUGH, f"{figures} Treat the dates as a rough guide.", BASELINE_TEXT)
+        vague = "" if precise else " (off by more than half a typical gap: customers here order with little rhythm)"
+        return Verdict(ROUGH, f"{figures} Treat the dates as a rough guide{vague}.", BASELINE_TEXT)
     if gain >= ROUGH_GAIN:
         why = "Its dates are closer, but it tells who orders worse than the typical gap does"
     else:
@@ -310,7 +317,7 @@ def next_order(transactions: pd.DataFrame) -> NextOrder:
         test["chosen"] = method
     except NotEnoughData as exc:
         test, method = {"skipped": str(exc)}, RHYTHM
-        verdict = Verdict(UNRELIABLE, f"No dates are shown: they could not be checked. {exc}", BASELINE_TEXT)
+        verdict = Verdict(UNRELIABLE, f"The dates could not be checked, so none are shown. {exc}", BASELINE_TEXT)
     table = rhythm(days, end)
     shop_gap = typical_gap(table)
     pred = predict_dates(table, method, shop_gap, regularity(days), end)

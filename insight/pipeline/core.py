@@ -15,6 +15,7 @@ import pandas as pd
 from insight import overview, predict, recommend, segment, sentiment
 from insight.data.assemble import missing_customers
 from insight.errors import InsightError, NotEnoughData, SchemaError
+from insight.pipeline.acting import Acting
 from insight.pipeline.runner import MemoRunner, Runner
 from insight.pipeline.verdicts import Verdicts
 from insight.verdict import Withheld
@@ -23,7 +24,7 @@ HORIZON_DAYS = 90  # the churn horizon and lifetime-value window the app starts 
 THRESHOLD = 0.5  # churn risk from which a customer is flagged, until the founder moves the slider
 
 
-class Pipeline(Verdicts):
+class Pipeline(Verdicts, Acting):
     """The analyses of one dataset, computed through `run` (default: remembered in this object only), each
     with its verdict (`Verdicts`); what rests on an unreliable result raises `Withheld` with the reason."""
 

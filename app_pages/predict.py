@@ -11,6 +11,7 @@ from insight.labels import column_label, friendly_columns, money, nice_name, rou
 from insight.pipeline import HORIZON_DAYS, THRESHOLD, sections
 from insight.report import words
 from ui import computed, download_csv, personal_data, pipeline, refresh_when_ready, show_error, show_verdict
+from ui_audiences import audience_panel, with_next_order
 
 st.title("Value & churn")
 st.caption("Whom to call first, who is about to leave and why, and what each customer is worth.")
@@ -85,6 +86,7 @@ if actions is not None:
     value = nice_name(pipe.spend(horizon).target)
     st.markdown(f"### {safe_md(words.action_sentence(actions, ds.currency, threshold, value))}")
     lookup = personal_data(ds)
+    actions, next_note = with_next_order(pipe, actions)
     table = actions.merge(lookup, on="customer_id", how="left") if lookup is not None else actions
     shown_columns = [c for c in table.columns if c not in ("tier", "reason_features")]
     st.dataframe(
@@ -98,6 +100,10 @@ if actions is not None:
     )
     download_csv(friendly_columns(actions), "customers_to_contact.csv", "Download the action list", key="dl_actions")
     st.caption(safe_md(f"Value tiers: {tier_rule}"))
+    st.caption(safe_md(next_note or ""))
+
+settings = {"threshold": threshold, "horizon": horizon, "features": features, "model": model}
+audience_panel(pipe, "predict", ("leaving", "offers"), **settings)
 
 view = pipe.threshold_view(threshold, horizon, features, model) if verdict.usable else None
 with st.expander("How good are these models?"):

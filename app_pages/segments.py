@@ -9,6 +9,7 @@ from insight.labels import column_label, friendly_columns, nice_name, rounded, s
 from insight.pipeline import LINKAGES, SILHOUETTE_SAMPLE, stability_word
 from insight.store import cache_key
 from ui import download_csv, pipeline, read_only, show_error, show_verdict
+from ui_audiences import audience_panel, with_next_order
 
 SCALING_LABELS = {
     "zscore": "Z-score (mean 0, spread 1)",
@@ -204,8 +205,13 @@ with tab_odd:
 
 with tab_all:
     table = st.session_state["segments"].merge(customers[["customer_id", *scaler.numeric]], on="customer_id")
+    table, next_note = with_next_order(pipe, table)
     table = friendly_columns(table)
     st.dataframe(rounded(table.head(1000)), hide_index=True, width="stretch")
     if len(table) > 1000:
         st.caption(f"The first 1,000 of {len(table):,} customers; the download has all of them.")
+    st.caption(safe_md(next_note or ""))
     download_csv(table, "customer_segments.csv", label="Download customers with their segment (CSV)", key="dl_segments")
+
+segments = st.session_state["segments"].set_index("customer_id")["segment"]
+audience_panel(pipe, "segments", ("segments",), segments=segments)

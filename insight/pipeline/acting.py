@@ -157,16 +157,19 @@ def prepare_audiences(
     horizon: int = HORIZON_DAYS,
     features: list[str] | None = None,
     model: str | None = None,
+    own_segments: bool = False,
 ) -> None:
-    """What the audiences read, computed (a page runs this in the background; each part the data cannot
-    support is skipped, and `Pipeline.audiences` says why)."""
+    """What the audiences of these kinds read, computed (a page runs this in the background; a part the data
+    cannot support is skipped, and `Pipeline.audiences` says why). `own_segments`: the page brings its own
+    segments, so the suggested segmentation is not needed."""
     parts = [
         lambda: p.churn_risk(horizon, features, model),
+        lambda: p.churn_reasons(horizon, features, model),
         lambda: p.spend(horizon),
         lambda: p.lifetime_value(horizon),
         p.next_order,
     ]
-    if "segments" in kinds:
+    if not own_segments:
         parts.append(p.segmentation)
     if "offers" in kinds:
         parts.append(p.recommendations)

@@ -60,7 +60,7 @@ def audience_panel(pipe: Pipeline, page: str, kinds: tuple[str, ...], **settings
             **{k: settings[k] for k in ("horizon", "features", "model") if k in settings},
             own_segments=segments is not None,
         )
-        wanted = {k: v for k, v in settings.items() if k != "segments"}
+        wanted = {k: v for k, v in settings.items() if k not in ("segments", "segments_verdict")}
         try:
             if not computed(f"audiences:{page}:{wanted}", section, "Preparing the audiences"):
                 refresh_when_ready()

@@ -214,4 +214,4 @@ with tab_all:
     download_csv(table, "customer_segments.csv", label="Download customers with their segment (CSV)", key="dl_segments")
 
 segments = st.session_state["segments"].set_index("customer_id")["segment"]
-audience_panel(pipe, "segments", ("segments",), segments=segments)
+audience_panel(pipe, "segments", ("segments",), segments=segments, segments_verdict=seg.verdict)

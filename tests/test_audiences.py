@@ -257,3 +257,11 @@ def test_no_action_without_numbers_and_file_names_stay_in_their_folder() -> None
     assert A.timing(pd.DataFrame({"customer_id": ["a"]})) is None
     assert A.slug("../../etc/passwd") == "etc-passwd" and A.slug("Segment: 老客户") == "segment-老客户"
     assert A.Audience(A.slug("a/b"), "n", "t", "segment", _members(), None).file_name("Shopify") == "a-b_shopify.csv"
+
+
+def test_segments_whose_verdict_is_unreliable_give_no_audience_and_say_why(demo_data) -> None:
+    pipe, _ = demo_data
+    labels = pipe.segmentation().labels_frame().set_index("customer_id")["segment"]
+    shaky = pipe.segmentation().verdict.__class__("unreliable", "No natural groups.", "no structure")
+    result = pipe.audiences(kinds=("segments",), segments=labels, segments_verdict=shaky)
+    assert not result.items and "Segment audiences withheld: No natural groups." in result.notes

@@ -61,7 +61,8 @@ class Acting:
         segments: pd.Series | None = None,
     ) -> tuple[pd.DataFrame, list[str]]:
         """One row per customer with each score whose check passed (segment, churn risk, 12-month value, chance
-        still buying, next order, usual gap, days since the last order), and a note for each one left out."""
+        still buying, next order, usual gap, days since the last order), and a note for each one left out.
+        `segments` (customer_id -> name) replace the suggested segmentation; empty, no segment at all."""
         ids = pd.Index(self.ds.customers["customer_id"].astype(str).unique(), name="customer_id")
         out = pd.DataFrame(index=ids)
         notes: list[str] = []
@@ -75,10 +76,10 @@ class Acting:
             for col in part.columns:
                 out[col] = part[col].reindex(ids)
 
-        if segments is not None:
-            out["segment"] = segments.set_axis(segments.index.astype(str)).reindex(ids)
-        else:
+        if segments is None:
             add("Segment", lambda: self._segments().to_frame("segment"))
+        elif len(segments):
+            out["segment"] = segments.set_axis(segments.index.astype(str)).reindex(ids)
         if self.churn_source() is not None:
             add("Churn risk", lambda: self.churn_risk(horizon, features, model).to_frame("churn_risk"))
         if self._has_clv_columns():
@@ -113,12 +114,22 @@ class Acting:
         features: list[str] | None = None,
         model: str | None = None,
         segments: pd.Series | None = None,
+        segments_verdict: Verdict | None = None,
     ) -> act.Audiences:
         """The audiences of these kinds, each with its suggested action; what is withheld, with the reason.
 
-        `segments` (customer_id -> name) are the segments the founder chose and named; default: the suggested
-        segmentation, when its verdict allows. The settings are the Value & churn page's."""
-        scores, notes = self.customer_scores(horizon, features, model, segments)
+        `segments` (customer_id -> name) are the segments the founder chose and named, `segments_verdict` theirs
+        (default: the suggested segmentation, when its verdict allows). The settings are the Value & churn page's."""
+        notes: list[str] = []
+        if segments_verdict is not None and not segments_verdict.usable:
+            segments = pd.Series(dtype=object)  # no segment audience, and no segment in any file either
+            if "segments" in kinds:
+                notes.append(f"Segment audiences withheld: {segments_verdict.reason}")
+                kinds = tuple(k for k in kinds if k != "segments")
+        if not kinds:
+            return act.Audiences((), tuple(notes))
+        scores, score_notes = self.customer_scores(horizon, features, model, segments)
+        notes += score_notes
         items: list[act.Audience] = []
         if "segments" in kinds:
             built = act.segment_audiences(scores)

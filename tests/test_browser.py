@@ -245,3 +245,27 @@ def test_the_overview_shows_its_first_figures_while_the_churn_comparison_is_held
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_an_audience_downloads_as_a_shopify_import_file(server: str, browser) -> None:
+    """The real download of the "Send to a marketing tool" panel: the file the browser saves is Shopify's
+    customer template with the owner's emails, UTF-8 with a BOM."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page.goto(f"{server}/segments")
+    _done(page, "Unusual customers")
+    page.get_by_text("Send to a marketing tool").click()
+    panel = page.locator('[data-testid="stExpander"]', has_text="Send to a marketing tool")
+    panel.locator('[data-testid="stSelectbox"]').click()
+    page.get_by_role("option", name="Shopify").click()
+    panel.get_by_role("button", name="Prepare the audiences").click()
+    button = panel.get_by_role("button", name=re.compile(r"Download segment-.*_shopify\.csv")).first
+    button.wait_for(timeout=WAIT_MS)
+    with page.expect_download(timeout=WAIT_MS) as download:
+        button.click()
+    data = Path(download.value.path()).read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    header, first = data.decode("utf-8-sig").splitlines()[:2]
+    assert header.startswith("First Name,Last Name,Email,Accepts Email Marketing,") and header.endswith(",Tax Exempt")
+    assert "@example.com" in first
+    _check(page, "segments_audiences")
+    page.close()

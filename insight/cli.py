@@ -7,6 +7,7 @@ the pipeline's results, and the HTML report reads the same results, so each mode
 from __future__ import annotations
 
 import argparse
+import contextvars
 import json
 import sys
 from pathlib import Path
@@ -15,6 +16,8 @@ from insight.data import Dataset, Roles, build_dataset, load_demo
 from insight.data.dataset import draft_tables
 from insight.data.editor import check_kind, edit_roles
 from insight.errors import InsightError
+from insight.i18n import LANGUAGES, set_language
+from insight.language_choice import files_language
 from insight.pipeline import Pipeline, store_runner
 
 
@@ -36,6 +39,11 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         metavar="FILE:COLUMN=ROLE",
         help="correct a guessed role (repeatable); an empty ROLE means no role, e.g. --role orders.csv:Email=",
+    )
+    analyze.add_argument(
+        "--lang",
+        choices=list(LANGUAGES),
+        help="language of the report and messages (default: zh for Chinese headers or mostly Chinese texts, else en)",
     )
     analyze.add_argument(
         "--kind", action="append", default=[], metavar="FILE=KIND", help="correct a guessed table kind (repeatable)"
@@ -94,12 +102,17 @@ def _load(args: argparse.Namespace) -> Dataset:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point; returns the process exit code."""
+    """Entry point; returns the process exit code. Runs in a context of its own, so its language stays there."""
+    return contextvars.copy_context().run(_main, argv)
+
+
+def _main(argv: list[str] | None) -> int:
     from insight.report import build_html, summary
 
     args = _parser().parse_args(argv)
     try:
         ds = _load(args)
+        set_language(args.lang or files_language(t.frame for t in ds.tables))
         pipe = Pipeline(ds, store_runner(ds.fingerprint))
         report = summary.report(pipe, k=args.k, algorithm=args.algorithm)
     except InsightError as exc:

@@ -146,3 +146,49 @@ def test_modules_that_translate_never_rebind_the_underscore() -> None:
                 if isinstance(n, ast.Name) and n.id == "_" and isinstance(n.ctx, ast.Store)
             ]
     assert not bad, bad
+
+
+# Modules whose every sentence a person reads is in the catalogue; phase 2 of issue 23 adds the others here.
+CONVERTED = ("insight/charts/*.py", "insight/segment/naming.py", "insight/sentiment/cards.py", "ui_language.py")
+_SENTENCE = re.compile(r"[A-Za-z]{3,} [A-Za-z]{2,}")
+_PROGRAMMER_ERRORS = {"ValueError", "TypeError", "KeyError"}  # for the developer who called it wrong: English
+
+
+def _unmarked_sentences(path: Path) -> list[str]:
+    """String literals with two words or more that are not marked, not docstrings, not a marked message used as a
+    key (CLAIMS[pattern]) and not a programmer's error."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skip: set[int] = set()
+    marked: set[str] = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if (
+            isinstance(body, list)
+            and body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+        ):
+            skip.add(id(body[0].value))  # a docstring
+        called = isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+        if called and node.func.id in MARKERS:
+            skip.update(id(n) for n in ast.walk(node))
+            marked.update(a.value for a in node.args if isinstance(a, ast.Constant))
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "compile":
+            skip.update(id(n) for n in ast.walk(node))  # a regular expression
+        raised = isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)
+        if raised and getattr(node.exc.func, "id", None) in _PROGRAMMER_ERRORS:
+            skip.update(id(n) for n in ast.walk(node))
+    return [
+        f"{path.relative_to(ROOT)}:{n.lineno}: {n.value!r}"
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Constant)
+        and isinstance(n.value, str)
+        and id(n) not in skip
+        and n.value not in marked
+        and _SENTENCE.search(n.value)
+    ]
+
+
+def test_converted_modules_leave_no_sentence_unmarked() -> None:
+    found = [line for pattern in CONVERTED for path in sorted(ROOT.glob(pattern)) for line in _unmarked_sentences(path)]
+    assert not found, found

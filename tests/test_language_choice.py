@@ -17,7 +17,15 @@ from tests.test_zh_themes import NEGATIVE, POSITIVE
 
 @pytest.mark.parametrize(
     ("tag", "lang"),
-    [("zh-CN", "zh"), ("zh", "zh"), ("zh-Hans-CN", "zh"), ("zh_TW", "zh"), ("en-GB", "en"), ("de-DE", None), (None, None)],
+    [
+        ("zh-CN", "zh"),
+        ("zh", "zh"),
+        ("zh-Hans-CN", "zh"),
+        ("zh_TW", "zh"),
+        ("en-GB", "en"),
+        ("de-DE", None),
+        (None, None),
+    ],
 )
 def test_the_browsers_language_tag(tag: str | None, lang: str | None) -> None:
     assert browser_language(tag) == lang

@@ -28,7 +28,12 @@ def test_personas_are_written_in_the_readers_language_from_one_fit() -> None:
         "Loyal regulars",
     }
     with use_language("zh"):
-        assert set(seg.names.values()) == {"近期活跃的高消费客户", "只买过一次的低消费客户", "正在流失的老主顾", "忠实老主顾"}
+        assert set(seg.names.values()) == {
+            "近期活跃的高消费客户",
+            "只买过一次的低消费客户",
+            "正在流失的老主顾",
+            "忠实老主顾",
+        }
         loyal = next(p for p in seg.personas if p.pattern == "Loyal regulars")
         assert loyal.description.startswith(f"{loyal.size} 位客户（占 ")
         assert "订单数" in loyal.description and "（全体 " in loyal.description and loyal.description.endswith("。")

@@ -190,8 +190,9 @@ def _agrees(pattern: str, stats: pd.DataFrame) -> bool:
             gap = stats.at[feature, "median"] - stats.at[feature, "overall_median"]
             if gap * sign < 0:
                 return False
-    if pattern.endswith("bargain buyers") and "frequency" in stats.index:
-        return bool(stats.at["frequency", "median"] <= MOSTLY_ONCE) == pattern.startswith("One-time")
+    one_time, occasional = PATTERNS[1], PATTERNS[2]
+    if pattern in (one_time, occasional) and "frequency" in stats.index:
+        return bool(stats.at["frequency", "median"] <= MOSTLY_ONCE) == (pattern == one_time)
     return True
 
 

@@ -52,6 +52,12 @@ def locale() -> str:
     return LOCALES[_active.get()]
 
 
+def language_tag() -> str:
+    """The active language as a BCP 47 tag ('en', 'zh-CN'), for an HTML document's `lang`: browsers pick the
+    Chinese glyphs of CJK fonts by it."""
+    return LOCALES[_active.get()].replace("_", "-")
+
+
 def set_language(lang: str) -> Token[str]:
     """Make `lang` the active language of the current context (one Streamlit script run, one thread)."""
     return _active.set(check_language(lang))

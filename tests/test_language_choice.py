@@ -82,11 +82,12 @@ def test_the_cli_answers_a_chinese_file_in_chinese_unless_told_otherwise(tmp_pat
     assert main(["analyze", str(reviews), "--html", str(tmp_path / "zh.html"), "--json", str(tmp_path / "r.json")]) == 0
     chinese = (tmp_path / "zh.html").read_text(encoding="utf-8")
     assert "中文评论模型" in chinese and "不满意的客户在说什么" in chinese and "Chinese review model" not in chinese
+    assert "<html lang='zh-CN'>" in chinese
     assert language() == "en"  # the command's language stayed in its own context
     assert main(["analyze", str(reviews), "--html", str(tmp_path / "en.html"), "--lang", "en"]) == 0
     english = (tmp_path / "en.html").read_text(encoding="utf-8")
     assert "the Chinese review model" in english and "What unhappy customers talk about" in english
-    assert "中文评论模型" not in english
+    assert "中文评论模型" not in english and "<html lang='en'>" in english
     summary = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["sentiment"]
     assert summary["negative_themes"][:2] == ["空调", "隔音"]  # the JSON's keys stay English
 

@@ -19,12 +19,13 @@ data and message keys (marked with `N_`), never translated text, which is made w
 from __future__ import annotations
 
 import gettext
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from functools import cache
 from io import BytesIO
 from pathlib import Path
+from typing import TypeVar
 
 LOCALE_DIR = Path(__file__).with_name("locale")
 DOMAIN = "messages"
@@ -33,6 +34,7 @@ LANGUAGES = {"en": "English", "zh": "简体中文"}  # each language in its own 
 LOCALES = {"en": "en", "zh": "zh_CN"}  # the CLDR locale of each language: catalogue folder, numbers, dates
 
 _active: ContextVar[str] = ContextVar("insight_language", default=DEFAULT)
+T = TypeVar("T")
 
 
 def check_language(lang: str) -> str:
@@ -71,6 +73,18 @@ def use_language(lang: str) -> Iterator[str]:
         yield lang
     finally:
         _active.reset(token)
+
+
+def keep_language(make: Callable[[], T]) -> Callable[[], T]:
+    """`make`, to be called later outside this context (a deferred download Streamlit runs in its server thread,
+    a thread), in the language active now."""
+    lang = language()
+
+    def made() -> T:
+        with use_language(lang):
+            return make()
+
+    return made
 
 
 def catalogue_path(lang: str) -> Path:

@@ -50,6 +50,17 @@ def test_the_active_language_belongs_to_its_context() -> None:
     assert _("Loyal regulars") == "Loyal regulars"
 
 
+def test_work_done_later_elsewhere_keeps_the_language_it_was_made_in() -> None:
+    """A deferred download runs in Streamlit's server thread, where no session's language is set."""
+    with use_language("zh"):
+        later = i18n.keep_language(lambda: _("Loyal regulars"))
+    seen = []
+    other = threading.Thread(target=lambda: seen.append(later()))
+    other.start()
+    other.join()
+    assert seen == ["忠实老主顾"] and _("Loyal regulars") == "Loyal regulars"
+
+
 def test_plurals_follow_each_language() -> None:
     assert ngettext("{n} customer", "{n} customers", 1).format(n=1) == "1 customer"
     assert ngettext("{n} customer", "{n} customers", 2).format(n=2) == "2 customers"

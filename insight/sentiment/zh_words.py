@@ -2,10 +2,11 @@
 name what people talk about kept (房间, 物流, 音质, 售后), with their two-word phrases (早餐种类).
 
 Segmentation is `rjieba` (the Rust port of jieba, jieba-rs, maintained; its dictionary and part-of-speech tags
-are compiled into the wheel, so nothing is downloaded or written at run time, and it segments about 10,000
-reviews a second). A word is kept when it has two or more characters, jieba tags it as a noun or a verb used
-as a noun (`THEME_TAGS`), and it is neither a stop word (`zh_stopwords.txt`, from stopwords-iso, with
-`FILLER`) nor a word of feeling (`FEELING`): themes say what people talk about, the scores say how they feel.
+are compiled into the wheel, so nothing is downloaded or written at run time, and it tags more than 10,000
+reviews a second). A word is kept when it has two or more characters, jieba tags it as a noun or an activity
+(`THEME_TAGS`, without the verbs of any review), and it is neither a stop word (`zh_stopwords.txt`, from
+stopwords-iso, with `FILLER`) nor a word of feeling (`FEELING`, `is_feeling`): themes say what people talk
+about, the scores say how they feel.
 Latin words inside Chinese texts (wifi, app) are kept when they have two or more letters and no digits.
 """
 
@@ -30,7 +31,7 @@ _GENERIC_VERBS_TEXT = (
     "知道 觉得 感觉 希望 需要 应该 可能 看到 看看 选择 提供 值得 喜欢 推荐 满意 补充 光临 反馈 点评 支持 购买 "
     "使用 收到 告知 告诉 要求 适合 申请 解释 发现 表示 认为 出现 进行 准备 打算 决定 开始 继续 经过 存在 包括 "
     "属于 实在 填写 说明 联系 回复 处理 回来 出去 进去 过来 起来 下来 上去 回去 用来 用过 买过 买到 拿到 送到 "
-    "到货 到手 试试 试用 体会 担心 相信 建议 考虑 注意 记得 忘记 离开 来到 住过 入手 购入 下次 以为 算是 成为"
+    "到货 到手 试试 试用 体会 担心 相信 建议 考虑 注意 记得 忘记 离开 来到 住过 入手 购入 以为 算是 成为"
 )
 GENERIC_VERBS = frozenset(_GENERIC_VERBS_TEXT.split())
 

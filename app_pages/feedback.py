@@ -8,13 +8,18 @@ import streamlit as st
 
 from insight import charts
 from insight.errors import InsightError
+from insight.formats import count, share
+from insight.i18n import _
 from insight.labels import friendly_columns, rounded, safe_md
 from ui import download_csv, pipeline, show_error, show_verdict
 
 st.title("Feedback")
 st.caption(
-    "How customers feel, scored with VADER (a rule-based sentiment model for short English texts): "
-    "-1 is very negative, +1 very positive; above 0.05 counts as positive, below -0.05 as negative."
+    _(
+        "How customers feel, from -1 (very negative) to +1 (very positive); above 0.05 counts as positive, below "
+        "-0.05 as negative. Which model scored which texts, and how well each did on labelled reviews, is said "
+        "under the figures."
+    )
 )
 
 pipe = pipeline()
@@ -95,8 +100,9 @@ if not ratings.empty:
 labelled = result.label_agreement()
 if labelled:
     st.info(
-        f"Your file has its own positive/negative label: VADER agrees with it on {labelled['accuracy']:.1%} "
-        f"of {labelled['texts']:,} texts."
+        _(
+            "Your file has its own positive/negative label: the scores agree with it on {share} of {texts} texts."
+        ).format(share=share(labelled["accuracy"]), texts=count(labelled["texts"]))
     )
 
 # --- quotes ----------------------------------------------------------------------------
@@ -106,14 +112,14 @@ left, right = st.columns(2)
 for column, side, title in ((left, "positive", "Most positive"), (right, "negative", "Most negative")):
     column.markdown(f"**{title}**")
     quotes = result.extremes(side, n_quotes)
-    for _, row in quotes.iterrows():
+    for _index, row in quotes.iterrows():
         who = f" — {row['customer_id']}" if "customer_id" in row and pd.notna(row["customer_id"]) else ""
         column.text(f"“{row['text']}”{who}  ({row['compound']:+.2f})")
 
 # --- themes ----------------------------------------------------------------------------
 st.subheader("What they talk about")
 if result.themes.empty:
-    st.info("Themes need at least a few positive and a few negative English texts.")
+    st.info(_("Themes need at least a few positive and a few negative texts in English or in Chinese."))
 else:
     st.caption(
         "Words and two-word phrases found far more often in negative than in positive texts (and the reverse). "

@@ -5,6 +5,7 @@ import streamlit as st
 
 from insight import charts
 from insight.errors import InsightError
+from insight.i18n import language
 from insight.labels import column_label, friendly_columns, nice_name, rounded, safe_label, safe_md
 from insight.pipeline import LINKAGES, SILHOUETTE_SAMPLE, stability_word
 from insight.store import cache_key
@@ -145,7 +146,7 @@ with tab_who:
             new = st.text_input(
                 f"Segment {p.segment + 1 if p.segment >= 0 else '(no group)'}: {safe_label(p.name)}",
                 value=names[p.segment],
-                key=f"seg_name_{view[:12]}_{p.segment}",
+                key=f"seg_name_{view[:12]}_{language()}_{p.segment}",  # the name shown changes with the language
                 disabled=read_only(),
             ).strip()
             if new and new != names[p.segment]:

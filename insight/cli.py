@@ -9,6 +9,7 @@ on the owner's own files, so the audience files carry the clear emails and names
 from __future__ import annotations
 
 import argparse
+import contextvars
 import json
 import sys
 from pathlib import Path
@@ -19,6 +20,8 @@ from insight.data import Dataset, Roles
 from insight.data.dataset import DEMO_NAME, build_dataset_with_lookup, demo_files, draft_tables
 from insight.data.editor import check_kind, edit_roles
 from insight.errors import InsightError
+from insight.i18n import LANGUAGES, set_language
+from insight.language_choice import files_language
 from insight.pipeline import AUDIENCE_FORMATS, Pipeline, store_runner
 
 
@@ -52,6 +55,11 @@ def _data_arguments(command: argparse.ArgumentParser) -> None:
         default=[],
         metavar="FILE:COLUMN=ROLE",
         help="correct a guessed role (repeatable); an empty ROLE means no role, e.g. --role orders.csv:Email=",
+    )
+    command.add_argument(
+        "--lang",
+        choices=list(LANGUAGES),
+        help="language of the report and messages (default: zh for Chinese headers or mostly Chinese texts, else en)",
     )
     command.add_argument(
         "--kind", action="append", default=[], metavar="FILE=KIND", help="correct a guessed table kind (repeatable)"
@@ -133,12 +141,17 @@ def _audiences(pipe: Pipeline, lookup: pd.DataFrame | None, fmt: str, out: Path)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point; returns the process exit code."""
+    """Entry point; returns the process exit code. Runs in a context of its own, so its language stays there."""
+    return contextvars.copy_context().run(_main, argv)
+
+
+def _main(argv: list[str] | None) -> int:
     from insight.report import build_html, summary
 
     args = _parser().parse_args(argv)
     try:
         ds, lookup = _load(args)
+        set_language(args.lang or files_language(t.frame for t in ds.tables))
         pipe = Pipeline(ds, store_runner(ds.fingerprint))
         if args.command == "audiences":
             _audiences(pipe, lookup, args.format, args.out)

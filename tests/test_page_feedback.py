@@ -117,5 +117,5 @@ def test_uploaded_labelled_sentences_show_label_accuracy() -> None:
     at = _upload(path.name, path.read_bytes(), "text/plain")
     assert not at.exception and not at.error
     info = " ".join(i.value for i in at.info)
-    accuracy = float(info.split("agrees with it on ")[1].split("%")[0])
+    accuracy = float(info.split("agree with it on ")[1].split("%")[0])
     assert accuracy == pytest.approx(81.0, abs=1.0)

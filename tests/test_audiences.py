@@ -137,7 +137,7 @@ def test_each_demo_audience_says_what_to_do_with_its_own_numbers(demo) -> None:
         item = audience.members["offer"].iloc[0]
         picked = offers[(offers["item_name"] == item) & (offers["rank"] <= A.OFFER_RANK)]
         assert set(audience.members["customer_id"]) == set(picked["customer_id"])
-        assert audience.action.startswith(f"Offer {item}:")
+        assert audience.action.startswith(f"Offer {item}:") and audience.name == f"Likely to buy {item}"
     assert all(a.action for a in result.items)
     busy = next(a for a in result.items if a.kind == "segment" and "every 2" in (a.action or ""))  # every 2x days
     assert busy.members["days_to_next"].median() <= A.DUE_SOON_DAYS  # "a reminder now": the big spenders

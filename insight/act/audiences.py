@@ -186,5 +186,5 @@ def offer_audiences(offers: pd.DataFrame, scores: pd.DataFrame) -> list[Audience
         if due is not None:
             action += f"; send it before their next order (half are due within {due:.0f} days)"
         title = f"likely to buy {name}"
-        out.append(Audience(slug(title), title.capitalize(), title, "offer", members, _sentence(action)))
+        out.append(Audience(slug(title), f"Likely to buy {name}", title, "offer", members, _sentence(action)))
     return out

@@ -192,7 +192,9 @@ def _shop_files(folder: Path, emails: bool = True, n: int = 120) -> list[str]:
     return [str(p) for p in paths]
 
 
+@pytest.mark.slow
 def test_audiences_command_writes_each_audience_in_the_platform_format(tmp_path: Path, capsys) -> None:
+    """End to end with the churn models fitted (slow); the quick tests check the formats in tests/test_audiences.py."""
     out = tmp_path / "aud"
     assert main(["audiences", *_shop_files(tmp_path), "--format", "shopify", "--out", str(out)]) == 0
     printed = capsys.readouterr().out

@@ -21,7 +21,7 @@ from insight.pipeline import Pipeline, prepare_audiences
 from ui import computed, personal_data, read_only, refresh_when_ready, show_error
 
 FORMAT_LABELS = {"klaviyo": "Klaviyo", "mailchimp": "Mailchimp", "shopify": "Shopify", "csv": "CSV (any other tool)"}
-NEXT_COLUMNS = ["customer_id", "next_order", "usual_gap_days"]
+NEXT_COLUMNS = ["customer_id", "next_order", "usual_gap_days", "no_date_because"]
 
 
 def with_next_order(pipe: Pipeline, table: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:

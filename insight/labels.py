@@ -38,6 +38,7 @@ NICE_NAMES = {  # internal column names in words, as they read inside a sentence
     "next_order": "expected next order",
     "usual_gap_days": "usual days between orders",
     "days_to_next": "days to next order",
+    "no_date_because": "why no date",
     "expected_purchases": "expected orders",
     "expected_spend_per_purchase": "spend per order",
     "monetary_value": "average repeat order",

@@ -85,7 +85,9 @@ def test_the_owner_gets_platform_files_and_a_shared_view_only_pseudonymous_csv(s
     shopify = pd.concat(files.values())
     assert len(shopify) == N and shopify["Email"].str.endswith("@private.test").all()  # the owner's own data
     assert set(shopify["First Name"].str[:3]) == {"Zoe"} and set(shopify["Last Name"]) == {"Quill"}
-    assert any("Next order dates" in c.value or "usual gap" in c.value for c in owner.caption)
+    assert any(c.value.startswith("Next order dates are ") for c in owner.caption)
+    table = next(d.value for d in owner.dataframe if "Expected next order" in d.value.columns)
+    assert {"Usual days between orders", "Why no date"} <= set(table.columns) and len(table) == N
 
     token = _share(owner)
     served.clear()

@@ -22,6 +22,10 @@ from ui import (  # noqa: E402
     share_panel,
     sidebar_status,
 )
+from ui_language import apply_language, language_switch  # noqa: E402
+
+apply_language()  # this run's language, before anything is drawn
+language_switch()
 
 if secret("data_dir"):
     os.environ.setdefault(DATA_DIR_ENV, secret("data_dir"))

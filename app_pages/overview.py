@@ -4,6 +4,7 @@ import streamlit as st
 
 from insight import charts, report
 from insight.errors import InsightError
+from insight.i18n import keep_language
 from insight.labels import safe_md
 from insight.pipeline import THRESHOLD, collect, overview_findings, sections
 from insight.report import words
@@ -129,7 +130,7 @@ with found_slot:
             right.page_link(f"app_pages/{f.page}.py", label="Show me", icon=":material/arrow_forward:")
         st.download_button(
             "Download the report (HTML, opens offline)",
-            lambda: report.build_html(pipe, analyses).encode("utf-8"),
+            keep_language(lambda: report.build_html(pipe, analyses).encode("utf-8")),  # made on click, elsewhere
             file_name="customer-insight-report.html",
             mime="text/html",
             key="dl_report",

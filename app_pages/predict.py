@@ -13,6 +13,7 @@ from insight.pipeline import HORIZON_DAYS, THRESHOLD, sections
 from insight.report import words
 from insight.verdict import Withheld
 from ui import computed, download_csv, personal_data, pipeline, refresh_when_ready, show_error, show_verdict
+from ui_audiences import audience_panel, with_next_order
 
 pipe = pipeline()
 ds = pipe.ds
@@ -82,6 +83,7 @@ if actions is not None:
     value = nice_name(pipe.spend(horizon).target)
     st.markdown(f"### {safe_md(words.action_sentence(actions, ds.currency, threshold, value, outcome))}")
     lookup = personal_data(ds)
+    actions, next_note = with_next_order(pipe, actions)
     table = actions.merge(lookup, on="customer_id", how="left") if lookup is not None else actions
     shown_columns = [c for c in table.columns if c not in ("tier", "reason_features")]
     st.dataframe(
@@ -96,6 +98,10 @@ if actions is not None:
     actions_csv = friendly_columns(actions.rename(columns=chance))
     download_csv(actions_csv, "customers_to_contact.csv", "Download the action list", key="dl_actions")
     st.caption(safe_md(f"Value tiers: {tier_rule}"))
+    st.caption(safe_md(next_note or ""))
+
+settings = {"threshold": threshold, "horizon": horizon, "features": features, "model": model}
+audience_panel(pipe, "predict", ("leaving", "offers"), **settings)
 
 view = pipe.threshold_view(threshold, horizon, features, model) if verdict.usable else None
 with st.expander("How good are these models?"):
@@ -114,7 +120,7 @@ with st.expander("How good are these models?"):
     left.altair_chart(charts.roc_curve_chart(roc, outcome), width="stretch")
     right.altair_chart(charts.pr_curve_chart(pr, outcome), width="stretch")
     if view is not None:
-        left.altair_chart(charts.confusion_chart(view.confusion), width="stretch")
+        left.altair_chart(charts.confusion_chart(view.confusion, outcome), width="stretch")
 
 tabs = [safe_label(outcome.say("tab")), "Value", "Lifetime value", "Fairness"]
 tab_churn, tab_value, tab_clv, tab_fair = st.tabs(tabs)

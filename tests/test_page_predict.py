@@ -35,6 +35,7 @@ def test_demo_opens_on_whom_to_call_first_and_explains_the_models() -> None:
     )
     assert len(actions) > 0 and actions["Value at risk"].is_monotonic_decreasing
     assert (actions["Churn risk"] >= 0.5).all() and {"Name", "Email"} <= set(actions.columns)
+    assert {"Expected next order", "Usual days between orders", "Why no date"} <= set(actions.columns)
     data = predict.churn_data(load_demo())
     planted = demo.generate().truth.set_index("customer_id")["churned"].reindex(data.X.index)
     assert abs(data.churn_rate - planted.mean()) < 0.1  # the derived label tracks the planted truth

@@ -6,6 +6,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from insight.i18n import _
 from insight.labels import column_label
 from insight.outcome_words import LEAVE, Outcome
 
@@ -20,13 +21,13 @@ def churn_auc_bar(metrics: pd.DataFrame, best: str, outcome: Outcome = _LEAVING)
         alt.Chart(df, title=outcome.say("auc_chart"))
         .mark_bar()
         .encode(
-            x=alt.X("roc_auc:Q", title="ROC AUC (0.5 = a coin toss, 1 = perfect)", scale=alt.Scale(domain=[0, 1])),
+            x=alt.X("roc_auc:Q", title=_("ROC AUC (0.5 = a coin toss, 1 = perfect)"), scale=alt.Scale(domain=[0, 1])),
             y=alt.Y("model:N", sort="-x", title=None, axis=alt.Axis(labelLimit=240)),
             color=alt.Color(
                 "default:N", legend=None, scale=alt.Scale(domain=[False, True], range=["#9ecae1", "#08519c"])
             ),
             tooltip=[
-                alt.Tooltip("model:N", title="Model"),
+                alt.Tooltip("model:N", title=_("Model")),
                 *[
                     alt.Tooltip(f"{m}:Q", title=column_label(m), format=".3f")
                     for m in ("roc_auc", "accuracy", "precision", "recall", "f1")
@@ -46,8 +47,8 @@ def roc_curve_chart(roc: pd.DataFrame, outcome: Outcome = _LEAVING) -> alt.Chart
         .encode(
             x=alt.X("false_positive_rate:Q", title=outcome.say("roc_x")),
             y=alt.Y("true_positive_rate:Q", title=outcome.say("roc_axis")),
-            color=alt.Color("model:N", title="Model"),
-            tooltip=[alt.Tooltip("model:N", title="Model")],
+            color=alt.Color("model:N", title=_("Model")),
+            tooltip=[alt.Tooltip("model:N", title=_("Model"))],
         )
     )
     diagonal = alt.Chart(pd.DataFrame({"x": [0, 1], "y": [0, 1]})).mark_line(strokeDash=[4, 4], color="gray")
@@ -62,24 +63,27 @@ def pr_curve_chart(pr: pd.DataFrame, outcome: Outcome = _LEAVING) -> alt.Chart:
         .encode(
             x=alt.X("recall:Q", title=outcome.say("recall_axis")),
             y=alt.Y("precision:Q", title=outcome.say("precision_axis")),
-            color=alt.Color("model:N", title="Model"),
-            tooltip=[alt.Tooltip("model:N", title="Model")],
+            color=alt.Color("model:N", title=_("Model")),
+            tooltip=[alt.Tooltip("model:N", title=_("Model"))],
         )
     )
 
 
-def confusion_chart(confusion: pd.DataFrame) -> alt.Chart:
-    """Confusion matrix as a labelled heatmap (actual vs predicted, each in the order of the table: no, then yes)."""
-    base = alt.Chart(confusion, title="What the model gets right and wrong").encode(
-        x=alt.X("predicted:N", title="Model says", sort=list(dict.fromkeys(confusion["predicted"]))),
-        y=alt.Y("actual:N", title="Actually", sort=list(dict.fromkeys(confusion["actual"]))),
+def confusion_chart(confusion: pd.DataFrame, outcome: Outcome = _LEAVING) -> alt.Chart:
+    """Confusion matrix as a labelled heatmap (actual vs predicted), its keys (no / yes, say_no / say_yes) in the
+    outcome's words: stayed / churned for leaving, said no / said yes for a campaign's reply."""
+    words = {key: outcome.say(key) for key in ("no", "yes", "say_no", "say_yes")}
+    df = confusion.assign(actual=confusion["actual"].replace(words), predicted=confusion["predicted"].replace(words))
+    base = alt.Chart(df, title=_("What the model gets right and wrong")).encode(
+        x=alt.X("predicted:N", title=_("Model says"), sort=[words["say_no"], words["say_yes"]]),
+        y=alt.Y("actual:N", title=_("Actually"), sort=[words["no"], words["yes"]]),
     )
     cells = base.mark_rect().encode(
-        color=alt.Color("customers:Q", title="Customers", scale=alt.Scale(scheme="blues")),
+        color=alt.Color("customers:Q", title=_("Customers"), scale=alt.Scale(scheme="blues")),
         tooltip=[
-            alt.Tooltip("actual:N", title="Actually"),
-            alt.Tooltip("predicted:N", title="Model says"),
-            alt.Tooltip("customers:Q", title="Customers", format=","),
+            alt.Tooltip("actual:N", title=_("Actually")),
+            alt.Tooltip("predicted:N", title=_("Model says")),
+            alt.Tooltip("customers:Q", title=_("Customers"), format=","),
         ],
     )
     return cells + base.mark_text(fontSize=16).encode(text=alt.Text("customers:Q", format=","))
@@ -92,12 +96,12 @@ def importance_bar(importance: pd.DataFrame, top: int = 12, outcome: Outcome = _
         alt.Chart(df, title=outcome.say("importance_chart"))
         .mark_bar()
         .encode(
-            x=alt.X("importance:Q", title="How much worse the model ranks without it (drop in ROC AUC)"),
+            x=alt.X("importance:Q", title=_("How much worse the model ranks without it (drop in ROC AUC)")),
             y=alt.Y("feature:N", sort="-x", title=None, axis=alt.Axis(labelLimit=240)),
             tooltip=[
-                alt.Tooltip("feature:N", title="Column"),
-                alt.Tooltip("importance:Q", title="Importance", format=".4f"),
-                alt.Tooltip("std:Q", title="Spread", format=".4f"),
+                alt.Tooltip("feature:N", title=_("Column")),
+                alt.Tooltip("importance:Q", title=_("Importance"), format=".4f"),
+                alt.Tooltip("std:Q", title=_("Spread"), format=".4f"),
             ],
         )
     )
@@ -108,15 +112,15 @@ def predicted_vs_actual(holdout: pd.DataFrame, model: str) -> alt.Chart:
     df = holdout[holdout["model"] == model]
     top = float(max(df["actual"].max(), df["predicted"].max(), 1.0))
     points = (
-        alt.Chart(df, title=f"Predicted vs actual value on held-out customers ({model})")
+        alt.Chart(df, title=_("Predicted vs actual value on held-out customers ({model})").format(model=model))
         .mark_circle(opacity=0.5)
         .encode(
-            x=alt.X("actual:Q", title="Actual"),
-            y=alt.Y("predicted:Q", title="Predicted"),
+            x=alt.X("actual:Q", title=_("Actual")),
+            y=alt.Y("predicted:Q", title=_("Predicted")),
             tooltip=[
-                alt.Tooltip("customer_id:N", title="Customer"),
-                alt.Tooltip("actual:Q", title="Actual", format=",.2f"),
-                alt.Tooltip("predicted:Q", title="Predicted", format=",.2f"),
+                alt.Tooltip("customer_id:N", title=_("Customer")),
+                alt.Tooltip("actual:Q", title=_("Actual"), format=",.2f"),
+                alt.Tooltip("predicted:Q", title=_("Predicted"), format=",.2f"),
             ],
         )
     )
@@ -126,14 +130,14 @@ def predicted_vs_actual(holdout: pd.DataFrame, model: str) -> alt.Chart:
 
 def value_histogram(values: pd.DataFrame, column: str, title: str, axis: str) -> alt.Chart:
     """Distribution of a per-customer value (predicted spend, CLV), coloured by tier when present."""
-    enc = {"color": alt.Color("tier:N", title="Tier")} if "tier" in values else {}
+    enc = {"color": alt.Color("tier:N", title=_("Tier"))} if "tier" in values else {}
     return (
         alt.Chart(values, title=title)
         .mark_bar()
         .encode(
             x=alt.X(f"{column}:Q", bin=alt.Bin(maxbins=40), title=axis),
-            y=alt.Y("count():Q", title="Customers"),
-            tooltip=[alt.Tooltip("count():Q", title="Customers")],
+            y=alt.Y("count():Q", title=_("Customers")),
+            tooltip=[alt.Tooltip("count():Q", title=_("Customers"))],
             **enc,
         )
     )
@@ -142,15 +146,15 @@ def value_histogram(values: pd.DataFrame, column: str, title: str, axis: str) ->
 def risk_vs_alive(table: pd.DataFrame) -> alt.Chart:
     """Classifier churn risk against BG/NBD's P(alive): two opinions on the same customers."""
     return (
-        alt.Chart(table, title="Two opinions: churn model vs BG/NBD P(alive)")
+        alt.Chart(table, title=_("Two opinions: churn model vs BG/NBD P(alive)"))
         .mark_circle(opacity=0.4)
         .encode(
-            x=alt.X("p_alive:Q", title="P(alive), BG/NBD"),
-            y=alt.Y("churn_risk:Q", title="Churn risk, classifier"),
+            x=alt.X("p_alive:Q", title=_("P(alive), BG/NBD")),
+            y=alt.Y("churn_risk:Q", title=_("Churn risk, classifier")),
             tooltip=[
-                alt.Tooltip("customer_id:N", title="Customer"),
-                alt.Tooltip("p_alive:Q", title="P(alive)", format=".2f"),
-                alt.Tooltip("churn_risk:Q", title="Churn risk", format=".2f"),
+                alt.Tooltip("customer_id:N", title=_("Customer")),
+                alt.Tooltip("p_alive:Q", title=_("P(alive)"), format=".2f"),
+                alt.Tooltip("churn_risk:Q", title=_("Churn risk"), format=".2f"),
             ],
         )
     )
@@ -161,20 +165,20 @@ def fairness_bar(table: pd.DataFrame, attribute: str, outcome: Outcome = _LEAVIN
     df = table[table["attribute"] == attribute].melt(
         id_vars=["group", "customers"], value_vars=["recall", "flag_rate"], var_name="measure", value_name="rate"
     )
-    df["measure"] = df["measure"].map({"recall": outcome.say("recall_measure"), "flag_rate": "Customers flagged"})
+    df["measure"] = df["measure"].map({"recall": outcome.say("recall_measure"), "flag_rate": _("Customers flagged")})
     return (
         alt.Chart(df, title=outcome.say("fairness_chart", attribute=attribute))
         .mark_bar()
         .encode(
-            x=alt.X("rate:Q", title="Rate", axis=alt.Axis(format="%")),
+            x=alt.X("rate:Q", title=_("Rate"), axis=alt.Axis(format="%")),
             y=alt.Y("group:N", title=None),
             color=alt.Color("measure:N", title=None),
             yOffset="measure:N",
             tooltip=[
-                alt.Tooltip("group:N", title="Group"),
-                alt.Tooltip("measure:N", title="Measure"),
-                alt.Tooltip("rate:Q", title="Rate", format=".0%"),
-                alt.Tooltip("customers:Q", title="Customers", format=","),
+                alt.Tooltip("group:N", title=_("Group")),
+                alt.Tooltip("measure:N", title=_("Measure")),
+                alt.Tooltip("rate:Q", title=_("Rate"), format=".0%"),
+                alt.Tooltip("customers:Q", title=_("Customers"), format=","),
             ],
         )
     )

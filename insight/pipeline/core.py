@@ -15,6 +15,7 @@ import pandas as pd
 from insight import overview, predict, recommend, segment, sentiment
 from insight.data.assemble import missing_customers
 from insight.errors import InsightError, NotEnoughData, SchemaError
+from insight.pipeline.acting import Acting
 from insight.pipeline.runner import MemoRunner, Runner
 from insight.pipeline.verdicts import Verdicts
 from insight.verdict import Withheld
@@ -23,7 +24,7 @@ HORIZON_DAYS = 90  # the churn horizon and lifetime-value window the app starts 
 THRESHOLD = 0.5  # churn risk from which a customer is flagged, until the founder moves the slider
 
 
-class Pipeline(Verdicts):
+class Pipeline(Verdicts, Acting):
     """The analyses of one dataset, computed through `run` (default: remembered in this object only), each
     with its verdict (`Verdicts`); what rests on an unreliable result raises `Withheld` with the reason."""
 
@@ -200,7 +201,7 @@ class Pipeline(Verdicts):
     ) -> pd.Series:
         """Each customer's churn probability today (out-of-fold for labelled customers); Withheld when the
         models do not predict who leaves."""
-        self.require_churn(horizon, features, self.ds.outcome.say("risks"))
+        self.require_churn(horizon, features, self.ds.outcome.english("risks"))
         data, key = self._churn_key(horizon, features)
         comparison = self.churn_comparison(horizon, features)
         fitted = self.churn_model(horizon, features, model)
@@ -214,7 +215,7 @@ class Pipeline(Verdicts):
         self, horizon: int = HORIZON_DAYS, features: list[str] | None = None, model: str | None = None
     ) -> pd.Series:
         """Why each customer is at risk, in words (Withheld when the models do not predict who leaves)."""
-        self.require_churn(horizon, features, self.ds.outcome.say("reasons"))
+        self.require_churn(horizon, features, self.ds.outcome.english("reasons"))
         data, key = self._churn_key(horizon, features)
         fitted = self.churn_model(horizon, features, model)
         return self.run(
@@ -230,8 +231,7 @@ class Pipeline(Verdicts):
         comparison = self.churn_comparison(horizon, features)
         name = self.churn_model(horizon, features, model).name
         risk = self.churn_risk(horizon, features, model)
-        outcome = self.ds.outcome
-        return predict.explain.threshold_view(comparison.y, comparison.oof[name], risk, threshold, outcome)
+        return predict.explain.threshold_view(comparison.y, comparison.oof[name], risk, threshold)
 
     def churn_curves(self, horizon: int = HORIZON_DAYS, features: list[str] | None = None) -> tuple[Any, Any]:
         """ROC and precision-recall curves of every compared model."""

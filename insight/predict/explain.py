@@ -18,7 +18,6 @@ from sklearn.metrics import (
 )
 
 from insight.labels import fmt_number, nice_name, plural, ratio_words
-from insight.outcome_words import LEAVE, Outcome
 from insight.predict.label import ChurnData
 
 
@@ -99,18 +98,15 @@ class ThresholdView:
     confusion: pd.DataFrame
 
 
-def threshold_view(
-    y: np.ndarray, proba: np.ndarray, risk_now: pd.Series, threshold: float, outcome: Outcome | None = None
-) -> ThresholdView:
+def threshold_view(y: np.ndarray, proba: np.ndarray, risk_now: pd.Series, threshold: float) -> ThresholdView:
     """Precision / recall of flagging customers with out-of-fold risk >= threshold, and today's flag count (the
-    confusion table in the `outcome`'s words: stayed / churned, said no / said yes)."""
-    o = outcome or Outcome(LEAVE)
+    confusion table holds keys, no / yes and say_no / say_yes, which the chart writes in the outcome's words)."""
     pred = (proba >= threshold).astype(int)
     tn, fp, fn, tp = confusion_matrix(y, pred, labels=[0, 1]).ravel()
     confusion = pd.DataFrame(
         {
-            "actual": [o.say("no"), o.say("no"), o.say("yes"), o.say("yes")],
-            "predicted": [o.say("say_no"), o.say("say_yes"), o.say("say_no"), o.say("say_yes")],
+            "actual": ["no", "no", "yes", "yes"],
+            "predicted": ["say_no", "say_yes", "say_no", "say_yes"],
             "customers": [int(tn), int(fp), int(fn), int(tp)],
         }
     )

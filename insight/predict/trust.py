@@ -39,19 +39,19 @@ def judge_churn(
     what = "The orders" if source == "derived" else "These columns"
     rule_note = ""
     if len(names) == 2 and interval(samples[:, 0] - samples[:, 1])[0] <= 0:
-        rule_note = outcome.say("rule_wins", rule_auc=f"{aucs[RULE]:.2f}", auc=f"{aucs[best]:.2f}", best=best)
+        rule_note = outcome.english("rule_wins", rule_auc=f"{aucs[RULE]:.2f}", auc=f"{aucs[best]:.2f}", best=best)
         best, samples = RULE, samples[:, 1:]
     low, high = interval(samples[:, 0])
     auc = aucs[best]
     baseline = COIN + (f" and the one rule 'days since last order' (ROC AUC {aucs[RULE]:.2f})" if has_rule else "")
     if has_rule and best == RULE and not rule_note:
-        rule_note = outcome.say("rule_best")
+        rule_note = outcome.english("rule_best")
     figures = f"ROC AUC {auc:.2f}, 95% interval {low:.2f}–{high:.2f}"
     if low <= 0.5:
-        return best, Verdict(UNRELIABLE, outcome.say("unreliable", what=what, figures=figures), baseline)
+        return best, Verdict(UNRELIABLE, outcome.english("unreliable", what=what, figures=figures), baseline)
     if low < CHURN_RELIABLE_LOW:
-        return best, Verdict(ROUGH, outcome.say("rough", what=what, figures=figures) + rule_note, baseline)
-    return best, Verdict(RELIABLE, outcome.say("reliable", what=what, figures=figures) + rule_note, baseline)
+        return best, Verdict(ROUGH, outcome.english("rough", what=what, figures=figures) + rule_note, baseline)
+    return best, Verdict(RELIABLE, outcome.english("reliable", what=what, figures=figures) + rule_note, baseline)
 
 
 # --- value ------------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from datetime import datetime
 import altair as alt
 import pandas as pd
 
+from insight.i18n import language_tag
 from insight.labels import fmt_number, safe_html
 from insight.verdict import Verdict
 
@@ -95,7 +96,7 @@ def render(title: str, dataset_name: str, sections: list[Section], generated: da
     toc = " · ".join(f'<a href="#{e(s.title.lower().replace(" ", "-"))}">{e(s.title)}</a>' for s in sections)
     body = "\n".join(render_section(s) for s in sections)
     return (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<!DOCTYPE html><html lang='{language_tag()}'><head><meta charset='utf-8'>"
         f"<meta name='viewport' content='width=device-width, initial-scale=1'><title>{e(title)}</title>"
         f"<style>{_CSS}</style></head><body><h1>{e(title)}</h1>"
         f'<p class="meta">{e(dataset_name)} · made {when} with Customer Insight</p><p>{toc}</p>{body}</body></html>'

@@ -85,7 +85,7 @@ def sections(a: Analyses, found: list[Any], currency: str | None = None) -> list
             "Feedback",
             verdict=a.verdicts.get("sentiment"),
             figures={"Texts scored": f"{len(fb.valid):,}"},
-            paragraphs=[fb.measure_reason],
+            paragraphs=[fb.models_note(), fb.measure_reason],  # which model scored what, how well
             charts=[charts.sentiment_shares_bar(shares)],
         )
         for side in ("negative", "positive"):

@@ -226,6 +226,7 @@ def report(pipe: Pipeline, k: int | None = None, algorithm: str = "kmeans") -> d
     out["churn"] = _section(lambda: churn(pipe))
     out["spend"] = _section(lambda: spend(pipe))
     out["clv"] = _section(lambda: lifetime_value(pipe))
+    out["next_order"] = _section(lambda: pipe.next_order().summary()) if pipe.transactions() is not None else None
     if pipe.ds.table("feedback") is not None:
         out["sentiment"] = _section(lambda: sentiment(pipe))
     if pipe.rec_sources():

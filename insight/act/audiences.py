@@ -16,6 +16,7 @@ import pandas as pd
 
 from insight.act import formats
 from insight.labels import money, plural, share
+from insight.outcome_words import LEAVE, Outcome
 
 OVERDUE = 1.5  # a group whose median wait is 1.5 times its usual gap is overdue: win them back
 DUE_SOON_DAYS = 14  # half of the group due within two weeks: remind them now
@@ -148,25 +149,24 @@ def segment_audiences(scores: pd.DataFrame) -> list[Audience]:
     return out
 
 
-def leaving_audience(actions: pd.DataFrame, scores: pd.DataFrame, currency: str | None) -> Audience:
-    """The action list's customers (valuable and likely to leave), most value at risk first."""
+def leaving_audience(
+    actions: pd.DataFrame, scores: pd.DataFrame, currency: str | None, outcome: Outcome | None = None
+) -> Audience:
+    """The action list's customers (valuable and likely to leave, or to say yes: named for the `outcome`), most
+    value at stake first."""
+    outcome = outcome or Outcome(LEAVE)
     keep = [c for c in ("customer_id", "predicted_value") if c in actions]
     members = actions[keep].merge(scores.drop(columns="predicted_value", errors="ignore"), on="customer_id", how="left")
     worth = money(actions["predicted_value"].sum(), currency) if len(actions) else None
     action = None
     if len(actions):
-        action = f"call these first: {plural(len(actions), 'customer')} worth about {worth}"
+        action = outcome.english("audience_action", people=plural(len(actions), "customer"), worth=worth)
         gap, since = _rhythm(members)
-        if gap is not None:
+        if gap is not None and outcome.leaving:
             action += f"; then a win-back offer: their usual gap is {gap:.0f} days and it has been {since:.0f}"
-    return Audience(
-        "likely-to-leave-worth-the-most",
-        "Likely to leave and worth the most",
-        "likely to leave",
-        "leaving",
-        members,
-        _sentence(action),
-    )
+    name = outcome.english("audience")
+    key = slug(name.replace(" and ", " "))  # likely-to-leave-worth-the-most
+    return Audience(key, name, outcome.english("audience_tag"), "leaving", members, _sentence(action))
 
 
 def offer_audiences(offers: pd.DataFrame, scores: pd.DataFrame) -> list[Audience]:

@@ -53,6 +53,7 @@ SCORES = {
     "segment": ("Segment", None),
     "offer": ("Offer", None),
     "churn_risk": ("Churn risk", 2),
+    "chance_yes": ("Chance of yes", 2),  # an outcome that is not leaving (a campaign's reply)
     "value_12m": ("Predicted 12-month value", 2),
     "predicted_value": ("Predicted value", 2),
     "p_alive": ("Chance still buying", 2),

@@ -72,4 +72,6 @@ st.session_state.pop("waiting_for", None)
 page.run()
 if active_dataset() is not shown:
     sidebar_status(status)
+    if active_dataset().outcome.say("page") != titles["app_pages/predict.py"]:
+        st.rerun()  # the navigation names the Value page for the new data's outcome (churn, campaign replies …)
 refresh_when_ready()

@@ -51,6 +51,8 @@ def describe_reason(feature: str, value: Any, typical: Any, row: pd.Series) -> s
         return f"customer for {plural(v, 'day')} (typical {t:.0f})"
     if feature == "purchase_rate_30d":
         return f"{v:.2f} orders a month (typical {t:.2f})"
+    if {v, t} <= {0.0, 1.0}:  # a yes/no column (HasCrCard, AcceptedCmp3): yes or no, not 1 or 0
+        return f"{nice_name(feature)}: {'yes' if v else 'no'} (typically {'yes' if t else 'no'})"
     direction = "higher" if v > t else "lower"
     return f"{nice_name(feature)} {fmt_number(v)}, {direction} than the typical {fmt_number(t)}"
 

@@ -38,6 +38,8 @@ def revenue_note(headline: dict[str, Any]) -> str | None:
     column = headline.get("revenue_column")
     if headline.get("revenue") is None or not column:
         return None
+    if " × " in column:  # no amount column: each line's quantity times its unit price
+        return f"Revenue is {column} on every order line; unpaid, cancelled and closed orders are left out."
     if headline.get("refunded") is not None:
         return f"Revenue is what was paid ('{column}'); net revenue takes off the refunds."
     return f"Revenue is what was paid ('{column}'); unpaid, cancelled and closed orders are left out."

@@ -22,6 +22,10 @@ from ui import (  # noqa: E402
     share_panel,
     sidebar_status,
 )
+from ui_language import apply_language, language_switch  # noqa: E402
+
+apply_language()  # this run's language, before anything is drawn
+language_switch()
 
 if secret("data_dir"):
     os.environ.setdefault(DATA_DIR_ENV, secret("data_dir"))
@@ -30,10 +34,6 @@ for key in ("dataset", "data_files", "data_roles", "data_kinds", "data_cleaning"
 housekeeper()  # expired links and stale cache entries are purged hourly, visitors or not
 
 password_gate()
-
-pages = {
-    path: st.Page(path, title=title, icon=icon, default=i == 0) for i, (path, (title, icon)) in enumerate(PAGES.items())
-}
 
 try:
     token = st.query_params.get("view")
@@ -45,6 +45,14 @@ except InsightError as exc:
     st.error(safe_md(exc), icon="🔒")
     st.stop()
 
+titles = {
+    **{path: title for path, (title, _) in PAGES.items()},
+    "app_pages/predict.py": active_dataset().outcome.say("page"),
+}
+pages = {
+    path: st.Page(path, title=titles[path], icon=icon, default=i == 0)
+    for i, (path, (_, icon)) in enumerate(PAGES.items())
+}
 page = st.navigation(list(pages.values()))
 target = st.session_state.pop("shared_page", None)
 # A link opens the page it was made on; a shared view reopened on another page (a reload, a bookmark) stays there.
@@ -64,4 +72,6 @@ st.session_state.pop("waiting_for", None)
 page.run()
 if active_dataset() is not shown:
     sidebar_status(status)
+    if active_dataset().outcome.say("page") != titles["app_pages/predict.py"]:
+        st.rerun()  # the navigation names the Value page for the new data's outcome (churn, campaign replies …)
 refresh_when_ready()

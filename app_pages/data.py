@@ -9,7 +9,7 @@ from insight import charts
 from insight.data.cleaning import CleaningOptions
 from insight.data.customers import too_few
 from insight.data.dataset import draft_tables
-from insight.data.editor import ROLE_CHOICES, editor_rows, roles_from_rows
+from insight.data.editor import ROLE_CHOICES, edit_roles, editor_rows, roles_from_rows
 from insight.data.roles import KINDS
 from insight.errors import InsightError
 from insight.labels import RFM_GROUP_HELP, friendly_columns, rounded, safe_label, safe_md
@@ -78,6 +78,24 @@ failed = bool(files) and st.session_state.get("dataset") is None
 roles_now, kinds_now = st.session_state.get("data_roles"), st.session_state.get("data_kinds")
 tables = draft_tables(files, roles_now, kinds_now) if failed else ds.tables  # fix the upload, not the demo
 editor_key = "draft_" + str(abs(hash(tuple(n for n, _ in files)))) if failed else ds.fingerprint[:16]
+for table in [t for t in tables if t.questions.get("label") and not locked]:
+    tied = table.questions["label"]
+    st.warning(
+        safe_md(f"{table.name}: {', '.join(tied)} could each be the outcome, so none was picked yet."), icon="❓"
+    )
+    choice = st.radio(
+        "Which column is the outcome you care about?",
+        [*tied, ""],
+        index=None,
+        format_func=lambda c: safe_label(c) if c else "None of them",
+        key=f"data_outcome_{editor_key}_{table.name}",
+    )
+    if choice is not None:
+        chosen = edit_roles(table, {choice: "label"}) if choice else {**table.roles}
+        st.session_state["data_roles"] = {**(st.session_state.get("data_roles") or {}), table.name: chosen}
+        rebuild()
+        st.rerun()
+
 new_roles, new_kinds, conflicts = {}, {}, False
 for i, table in enumerate(tables):
     with st.expander(f"{safe_label(table.name)} — {table.kind}, {table.rows_raw:,} rows", expanded=i == 0):

@@ -8,13 +8,19 @@ import streamlit as st
 
 from insight import charts
 from insight.errors import InsightError
+from insight.formats import share
+from insight.i18n import _
 from insight.labels import friendly_columns, rounded, safe_md
+from insight.report import words
 from ui import download_csv, pipeline, show_error, show_verdict
 
 st.title("Feedback")
 st.caption(
-    "How customers feel, scored with VADER (a rule-based sentiment model for short English texts): "
-    "-1 is very negative, +1 very positive; above 0.05 counts as positive, below -0.05 as negative."
+    _(
+        "How customers feel, from -1 (very negative) to +1 (very positive); above 0.05 counts as positive, below "
+        "-0.05 as negative. Which model scored which texts, and how well each did on labelled reviews, is said "
+        "under the figures."
+    )
 )
 
 pipe = pipeline()
@@ -53,9 +59,13 @@ shares = result.shares().set_index("label")["share"]
 # --- headline ---------------------------------------------------------------------
 cols = st.columns(5)
 cols[0].metric("Texts scored", f"{len(valid):,}", help=f"of {result.texts:,} feedback rows")
-cols[1].metric("Positive", f"{shares['positive']:.0%}")
-cols[2].metric("Neutral", f"{shares['neutral']:.0%}")
-cols[3].metric("Negative", f"{shares['negative']:.0%}")
+people = result.people_shares()  # the shares the people gave, when they labelled the texts
+for col, side in zip(cols[1:4], ("positive", "neutral", "negative"), strict=True):
+    model = share(shares[side])
+    if people is not None:
+        said = share(people.set_index("label").at[side, "share"])
+        model = _("{model} (people: {people})").format(model=model, people=said)
+    col.metric(side.capitalize(), model)
 cols[4].metric(
     "Average feeling", f"{valid['compound'].mean():+.2f}", help="From -1 (very negative) to +1 (very positive)."
 )
@@ -94,10 +104,12 @@ if not ratings.empty:
     st.dataframe(rounded(friendly_columns(result.disagreements(10))), hide_index=True, width="stretch")
 labelled = result.label_agreement()
 if labelled:
-    st.info(
-        f"Your file has its own positive/negative label: VADER agrees with it on {labelled['accuracy']:.1%} "
-        f"of {labelled['texts']:,} texts."
-    )
+    st.subheader(_("Do the scores match the people's labels?"))
+    st.markdown(safe_md(words.labels_sentence(labelled, table.roles.get("label"))))
+    left, right = st.columns(2)
+    left.altair_chart(charts.shares_beside_people(result.people_shares()), width="stretch")
+    right.markdown(_("**What the people said (rows) and what the model says (columns)**"))
+    right.dataframe(result.label_confusion().rename_axis(index=_("the people said")), width="stretch")
 
 # --- quotes ----------------------------------------------------------------------------
 st.subheader("In their own words")
@@ -106,14 +118,14 @@ left, right = st.columns(2)
 for column, side, title in ((left, "positive", "Most positive"), (right, "negative", "Most negative")):
     column.markdown(f"**{title}**")
     quotes = result.extremes(side, n_quotes)
-    for _, row in quotes.iterrows():
+    for _index, row in quotes.iterrows():
         who = f" — {row['customer_id']}" if "customer_id" in row and pd.notna(row["customer_id"]) else ""
         column.text(f"“{row['text']}”{who}  ({row['compound']:+.2f})")
 
 # --- themes ----------------------------------------------------------------------------
 st.subheader("What they talk about")
 if result.themes.empty:
-    st.info("Themes need at least a few positive and a few negative English texts.")
+    st.info(_("Themes need at least a few positive and a few negative texts in English or in Chinese."))
 else:
     st.caption(
         "Words and two-word phrases found far more often in negative than in positive texts (and the reverse). "

@@ -4,6 +4,7 @@ import streamlit as st
 
 from insight import charts, report
 from insight.errors import InsightError
+from insight.i18n import keep_language
 from insight.labels import safe_md
 from insight.pipeline import THRESHOLD, collect, overview_findings, sections
 from insight.report import words
@@ -19,6 +20,9 @@ for start in range(0, len(figures), 3):  # three to a row, each as wide as its v
     row = figures[start : start + 3]
     for col, (label, value) in zip(st.columns([max(len(value), 9) for _, value in row]), row, strict=True):
         col.metric(label, value)
+
+if note := words.revenue_note(pipe.headline()):
+    st.caption(safe_md(note))
 
 found_slot = st.container()
 done: list[bool] = []
@@ -79,11 +83,11 @@ card(
     lambda: st.markdown(safe_md(words.segments_sentence(pipe.segmentation()))),
 )
 card(
-    "Who is about to leave",
+    safe_md(ds.outcome.say("card")),
     "predict",
     "churn",
     sections.churn,
-    "Comparing churn models",
+    safe_md(ds.outcome.say("fitting")),
     lambda: st.markdown(safe_md(words.churn_sentence(pipe.churn_data(), pipe.churn_risk(), THRESHOLD))),
 )
 card(
@@ -126,7 +130,7 @@ with found_slot:
             right.page_link(f"app_pages/{f.page}.py", label="Show me", icon=":material/arrow_forward:")
         st.download_button(
             "Download the report (HTML, opens offline)",
-            lambda: report.build_html(pipe, analyses).encode("utf-8"),
+            keep_language(lambda: report.build_html(pipe, analyses).encode("utf-8")),  # made on click, elsewhere
             file_name="customer-insight-report.html",
             mime="text/html",
             key="dl_report",

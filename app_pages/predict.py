@@ -1,4 +1,5 @@
-"""Value & churn page: whom to call first, then who is about to leave and why, and what customers are worth."""
+"""Value page: whom to call first, then who is about to leave (or to say yes: the words follow the outcome) and why,
+and what customers are worth."""
 
 import functools
 
@@ -7,23 +8,21 @@ import streamlit as st
 
 from insight import charts
 from insight.errors import InsightError
-from insight.labels import column_label, friendly_columns, money, nice_name, rounded, safe_md, share
+from insight.labels import column_label, friendly_columns, money, nice_name, rounded, safe_label, safe_md, share
 from insight.pipeline import HORIZON_DAYS, THRESHOLD, sections
 from insight.report import words
+from insight.verdict import Withheld
 from ui import computed, download_csv, personal_data, pipeline, refresh_when_ready, show_error, show_verdict
-
-st.title("Value & churn")
-st.caption("Whom to call first, who is about to leave and why, and what each customer is worth.")
+from ui_audiences import audience_panel, with_next_order
 
 pipe = pipeline()
 ds = pipe.ds
+outcome = ds.outcome
+st.title(safe_md(outcome.say("page")))
+st.caption(safe_md(outcome.say("page_caption")))
 source = pipe.churn_source()
 if source is None:
-    st.info(
-        safe_md(pipe.customer_gap() or "")
-        or "Churn needs a column saying who left (like 'Churn' Yes/No) in the customer file, or an orders file with "
-        "dates. Add one on the Data page."
-    )
+    st.info(safe_md(pipe.customer_gap() or outcome.say("missing")))
     st.stop()
 
 with st.expander("Settings: horizon, what the models learn from, which model"):
@@ -44,14 +43,14 @@ with st.expander("Settings: horizon, what the models learn from, which model"):
     features = mid.multiselect(
         "Learn from", full.features, default=full.features, format_func=column_label, key="pred_features"
     )
-    model_choice = right.selectbox("Churn model", ["best by ranking", *pipe.churn_models()], key="pred_model")
+    model_choice = right.selectbox("Model", ["best by ranking", *pipe.churn_models()], key="pred_model")
 model = None if model_choice == "best by ranking" else model_choice
 
 
 wanted = {"horizon": horizon, "features": sorted(features), "model": model}
 section = functools.partial(sections.value_and_churn, horizon=horizon, features=features, model=model)
 try:
-    ready = computed(f"value-churn:{wanted}", section, "Fitting the churn models")
+    ready = computed(f"value-churn:{wanted}", section, outcome.say("fitting"))
 except InsightError as exc:
     show_error(exc)
     st.stop()
@@ -70,9 +69,8 @@ fitted = pipe.churn_model(horizon, features, model)
 verdict = pipe.churn_verdict(horizon, features)
 show_verdict(verdict)
 
-threshold = st.slider(
-    "Call customers whose churn risk is at least", 0.05, 0.95, THRESHOLD, step=0.05, key="pred_threshold"
-)
+threshold = st.slider(safe_label(outcome.say("threshold")), 0.05, 0.95, THRESHOLD, step=0.05, key="pred_threshold")
+chance = {"churn_risk": outcome.say("chance"), "value_at_risk": outcome.say("value_at_stake")}
 try:
     actions, tier_rule = pipe.action_list(threshold, horizon, features, model)
 except InsightError as exc:  # withheld (a model that cannot be trusted) or no value for each customer
@@ -83,41 +81,49 @@ except InsightError as exc:  # withheld (a model that cannot be trusted) or no v
         st.info(safe_md(f"No action list: {exc}"))
 if actions is not None:
     value = nice_name(pipe.spend(horizon).target)
-    st.markdown(f"### {safe_md(words.action_sentence(actions, ds.currency, threshold, value))}")
+    st.markdown(f"### {safe_md(words.action_sentence(actions, ds.currency, threshold, value, outcome))}")
     lookup = personal_data(ds)
+    actions, next_note = with_next_order(pipe, actions)
     table = actions.merge(lookup, on="customer_id", how="left") if lookup is not None else actions
     shown_columns = [c for c in table.columns if c not in ("tier", "reason_features")]
     st.dataframe(
-        rounded(friendly_columns(table[shown_columns])),
+        rounded(friendly_columns(table[shown_columns].rename(columns=chance))),
         hide_index=True,
         width="stretch",
         column_config={
             column_label(c): st.column_config.ProgressColumn(format="percent", max_value=1)
-            for c in ("churn_risk", "p_alive")
+            for c in (chance["churn_risk"], "p_alive")
         },
     )
-    download_csv(friendly_columns(actions), "customers_to_contact.csv", "Download the action list", key="dl_actions")
+    actions_csv = friendly_columns(actions.rename(columns=chance))
+    download_csv(actions_csv, "customers_to_contact.csv", "Download the action list", key="dl_actions")
     st.caption(safe_md(f"Value tiers: {tier_rule}"))
+    st.caption(safe_md(next_note or ""))
+
+settings = {"threshold": threshold, "horizon": horizon, "features": features, "model": model}
+audience_panel(pipe, "predict", ("leaving", "offers"), **settings)
 
 view = pipe.threshold_view(threshold, horizon, features, model) if verdict.usable else None
 with st.expander("How good are these models?"):
     if view is not None:
         scores = comparison.metrics.loc[fitted.name]
-        for sentence in words.metric_sentences(scores, view.precision, view.recall, threshold, comparison.folds):
+        folds = comparison.folds
+        for sentence in words.metric_sentences(scores, view.precision, view.recall, threshold, folds, outcome):
             st.markdown(f"- {safe_md(sentence)}")
     for note in comparison.notes:
         st.caption(safe_md(note))
     metrics = comparison.metrics.rename(columns={"seconds": "seconds to train"}).rename_axis("Model")
     st.dataframe(friendly_columns(rounded(metrics.reset_index(), 3)), hide_index=True, width="stretch")
-    st.altair_chart(charts.churn_auc_bar(comparison.metrics, comparison.best), width="stretch")
+    st.altair_chart(charts.churn_auc_bar(comparison.metrics, comparison.best, outcome), width="stretch")
     roc, pr = pipe.churn_curves(horizon, features)
     left, right = st.columns(2)
-    left.altair_chart(charts.roc_curve_chart(roc), width="stretch")
-    right.altair_chart(charts.pr_curve_chart(pr), width="stretch")
+    left.altair_chart(charts.roc_curve_chart(roc, outcome), width="stretch")
+    right.altair_chart(charts.pr_curve_chart(pr, outcome), width="stretch")
     if view is not None:
-        left.altair_chart(charts.confusion_chart(view.confusion), width="stretch")
+        left.altair_chart(charts.confusion_chart(view.confusion, outcome), width="stretch")
 
-tab_churn, tab_value, tab_clv, tab_fair = st.tabs(["Who may leave, and why", "Value", "Lifetime value", "Fairness"])
+tabs = [safe_label(outcome.say("tab")), "Value", "Lifetime value", "Fairness"]
+tab_churn, tab_value, tab_clv, tab_fair = st.tabs(tabs)
 with tab_churn:
     if data.source == "derived":
         st.markdown(
@@ -126,24 +132,31 @@ with tab_churn:
             f"{len(data.X):,} customers left. Today's risk applies the same models to everyone's orders to date."
         )
     else:
-        dropped = f" ({data.dropped_unlabelled:,} without an answer left out)" if data.dropped_unlabelled else ""
+        dropped = f" ({data.dropped_unlabelled:,} without an answer not counted)" if data.dropped_unlabelled else ""
         st.markdown(
-            f"Who left comes from the column **{safe_md(data.label_column)}**: {share(data.churn_rate)} of "
-            f"{len(data.X):,} customers{dropped}. No customer's risk comes from a model that saw their answer."
+            outcome.say(
+                "from_column",
+                column=safe_md(data.label_column),
+                share=share(data.churn_rate),
+                customers=f"{len(data.X):,}",
+                dropped=dropped,
+            )
         )
-    st.altair_chart(charts.importance_bar(pipe.churn_importance(horizon, features, model).importance), width="stretch")
+    importance = pipe.churn_importance(horizon, features, model).importance
+    st.altair_chart(charts.importance_bar(importance, outcome=outcome), width="stretch")
     if verdict.usable:
         risk = pipe.churn_risk(horizon, features, model)
         reasons = pipe.churn_reasons(horizon, features, model)
         table = pd.DataFrame({"churn_risk": risk, "reasons": reasons}).sort_values("churn_risk", ascending=False)
+        bar = st.column_config.ProgressColumn(format="%.2f", max_value=1)
         st.dataframe(
-            friendly_columns(table.head(300).rename_axis("customer_id").reset_index()),
+            friendly_columns(table.head(300).rename_axis("customer_id").reset_index().rename(columns=chance)),
             hide_index=True,
             width="stretch",
-            column_config={column_label("churn_risk"): st.column_config.ProgressColumn(format="%.2f", max_value=1)},
+            column_config={column_label(chance["churn_risk"]): bar},
         )
     else:
-        st.info("Each customer's risk is withheld: the models do no better than the baseline above.")
+        st.info("Each customer's chance is withheld: the models do no better than the baseline above.")
 
 with tab_value:
     try:
@@ -168,6 +181,8 @@ with tab_clv:
     try:
         lifetime = pipe.lifetime_value(horizon)
         show_verdict(lifetime.verdict)
+        if not lifetime.verdict.usable:  # nothing of an unreliable fit is shown as a figure
+            raise Withheld(lifetime.verdict, "Lifetime value")
         st.markdown(safe_md(words.value_sentence(lifetime, ds.currency)))
         for note in lifetime.warnings:
             st.warning(safe_md(note))
@@ -179,19 +194,19 @@ with tab_clv:
         clv_table = lifetime.table.sort_values(order, ascending=False).rename(columns={"frequency": "repeat_orders"})
         st.dataframe(rounded(friendly_columns(clv_table)), hide_index=True, width="stretch")
     except InsightError as exc:
-        st.info(safe_md(f"No lifetime value for this data: {exc}"))
+        st.info(safe_md(exc if isinstance(exc, Withheld) else f"No lifetime value for this data: {exc}"))
 
 with tab_fair:
     table, warnings = pipe.fairness(threshold, horizon, features, model) if verdict.usable else (None, [])
     if table is None:
-        st.info("No fairness check: the churn models do no better than the baseline, so there is nothing to check.")
+        st.info("No fairness check: the models do no better than the baseline, so there is nothing to check.")
     elif table.empty:
-        st.info("No columns describing people (gender, age …) to check the churn model against.")
+        st.info("No columns describing people (gender, age …) to check the model against.")
     else:
         for warning in warnings:
             st.warning(safe_md(warning))
         if not warnings:
             st.success("The model finds and flags customers at similar rates across groups (within 10 points).")
         for attribute in table["attribute"].unique():
-            st.altair_chart(charts.fairness_bar(table, attribute), width="stretch")
+            st.altair_chart(charts.fairness_bar(table, attribute, outcome), width="stretch")
         st.dataframe(rounded(friendly_columns(table)), hide_index=True, width="stretch")

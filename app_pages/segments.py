@@ -5,10 +5,12 @@ import streamlit as st
 
 from insight import charts
 from insight.errors import InsightError
+from insight.i18n import language
 from insight.labels import column_label, friendly_columns, nice_name, rounded, safe_label, safe_md
 from insight.pipeline import LINKAGES, SILHOUETTE_SAMPLE, stability_word
 from insight.store import cache_key
 from ui import download_csv, pipeline, read_only, show_error, show_verdict
+from ui_audiences import audience_panel, with_next_order
 
 SCALING_LABELS = {
     "zscore": "Z-score (mean 0, spread 1)",
@@ -144,7 +146,7 @@ with tab_who:
             new = st.text_input(
                 f"Segment {p.segment + 1 if p.segment >= 0 else '(no group)'}: {safe_label(p.name)}",
                 value=names[p.segment],
-                key=f"seg_name_{view[:12]}_{p.segment}",
+                key=f"seg_name_{view[:12]}_{language()}_{p.segment}",  # the name shown changes with the language
                 disabled=read_only(),
             ).strip()
             if new and new != names[p.segment]:
@@ -204,8 +206,13 @@ with tab_odd:
 
 with tab_all:
     table = st.session_state["segments"].merge(customers[["customer_id", *scaler.numeric]], on="customer_id")
+    table, next_note = with_next_order(pipe, table)
     table = friendly_columns(table)
     st.dataframe(rounded(table.head(1000)), hide_index=True, width="stretch")
     if len(table) > 1000:
         st.caption(f"The first 1,000 of {len(table):,} customers; the download has all of them.")
+    st.caption(safe_md(next_note or ""))
     download_csv(table, "customer_segments.csv", label="Download customers with their segment (CSV)", key="dl_segments")
+
+segments = st.session_state["segments"].set_index("customer_id")["segment"]
+audience_panel(pipe, "segments", ("segments",), segments=segments, segments_verdict=seg.verdict)

@@ -1,25 +1,32 @@
-"""`python -m insight analyze FILE [FILE ...] --json OUT.json`: what the app shows, headless.
+"""`python -m insight analyze FILE [FILE ...] --json OUT.json`: what the app shows, headless; and
+`python -m insight audiences FILE [FILE ...] --format klaviyo --out DIR`: one import file per audience.
 
 The JSON keys are a public contract documented in the README; `insight.report.summary` writes them from
-the pipeline's results, and the HTML report reads the same results, so each model is fitted once. On a terminal
-each section's progress goes to stderr as it runs: its name, then its seconds, with an estimate of the time left
-(`insight.progress`); `--quiet`, or output that is not a terminal, prints none of it.
+the pipeline's results, and the HTML report reads the same results, so each model is fitted once. The CLI runs
+on the owner's own files, so the audience files carry the clear emails and names the platforms match by. On a
+terminal each section's progress goes to stderr as it runs: its name, then its seconds, with an estimate of the
+time left (`insight.progress`); `--quiet`, or output that is not a terminal, prints none of it.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextvars
 import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
-from insight.data import Dataset, Roles, build_dataset, load_demo
-from insight.data.dataset import draft_tables
+import pandas as pd
+
+from insight.data import Dataset, Roles
+from insight.data.dataset import DEMO_NAME, build_dataset_with_lookup, demo_files, draft_tables
 from insight.data.editor import check_kind, edit_roles
 from insight.errors import InsightError
-from insight.pipeline import Pipeline, Runner, store_runner
+from insight.i18n import LANGUAGES, set_language
+from insight.language_choice import files_language
+from insight.pipeline import AUDIENCE_FORMATS, Pipeline, Runner, store_runner
 from insight.progress import StepClock, about
 
 T = TypeVar("T")
@@ -48,26 +55,42 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m insight", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     analyze = sub.add_parser("analyze", help="analyze customer export files and write JSON / HTML")
-    analyze.add_argument("files", nargs="*", type=Path, help="CSV, TSV, Excel, Parquet or JSON-lines files")
-    analyze.add_argument("--demo", action="store_true", help="analyze the built-in demo shop")
+    _data_arguments(analyze)
     analyze.add_argument("--json", type=Path, dest="json_out", help="write the results as JSON here")
     analyze.add_argument("--html", type=Path, dest="html_out", help="write a self-contained HTML report here")
     analyze.add_argument("--k", type=int, default=None, help="number of customer segments (default: suggested)")
     analyze.add_argument(
         "--algorithm", default="kmeans", help="segmentation algorithm (kmeans, agglomerative, dbscan, gmm)"
     )
-    analyze.add_argument(
+    audiences = sub.add_parser("audiences", help="write one import file per audience (segment, likely to leave ...)")
+    _data_arguments(audiences)
+    audiences.add_argument(
+        "--format", default="csv", choices=AUDIENCE_FORMATS, help="the tool to import into (default: csv)"
+    )
+    audiences.add_argument("--out", type=Path, required=True, help="folder to write the files into")
+    return parser
+
+
+def _data_arguments(command: argparse.ArgumentParser) -> None:
+    """The files (or --demo) and the role and kind corrections, as every command reads them."""
+    command.add_argument("files", nargs="*", type=Path, help="CSV, TSV, Excel, Parquet or JSON-lines files")
+    command.add_argument("--demo", action="store_true", help="use the built-in demo shop")
+    command.add_argument(
         "--role",
         action="append",
         default=[],
         metavar="FILE:COLUMN=ROLE",
         help="correct a guessed role (repeatable); an empty ROLE means no role, e.g. --role orders.csv:Email=",
     )
-    analyze.add_argument(
+    command.add_argument(
+        "--lang",
+        choices=list(LANGUAGES),
+        help="language of the report and messages (default: zh for Chinese headers or mostly Chinese texts, else en)",
+    )
+    command.add_argument(
         "--kind", action="append", default=[], metavar="FILE=KIND", help="correct a guessed table kind (repeatable)"
     )
-    analyze.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
-    return parser
+    command.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
 
 
 def _split(flag: str, value: str, sep: str) -> tuple[str, str]:
@@ -105,9 +128,10 @@ def _corrections(
     return roles or None, kinds or None
 
 
-def _load(args: argparse.Namespace) -> Dataset:
+def _load(args: argparse.Namespace) -> tuple[Dataset, pd.DataFrame | None]:
+    """The dataset, and the owner's clear personal data by customer (the CLI runs on the owner's files)."""
     if args.demo:
-        return load_demo()
+        return build_dataset_with_lookup(demo_files(), name=DEMO_NAME)
     if not args.files:
         raise InsightError("Give one or more files to analyze, or --demo for the built-in demo shop.")
     files = []
@@ -117,7 +141,30 @@ def _load(args: argparse.Namespace) -> Dataset:
         except OSError as exc:
             raise InsightError(f"Cannot open {path}: {exc.strerror}. Check the path and try again.") from exc
     roles, kinds = _corrections(args, files)
-    return build_dataset(files, roles=roles, kinds=kinds)
+    return build_dataset_with_lookup(files, roles=roles, kinds=kinds)
+
+
+def _audiences(pipe: Pipeline, lookup: pd.DataFrame | None, fmt: str, out: Path) -> None:
+    """Write each audience's file into `out`; say what each holds, what to do, and what was left out and why."""
+    formats, gap = pipe.audience_formats(lookup, shared=False)
+    if fmt not in formats:
+        print(f"note: {gap}", file=sys.stderr)
+        fmt = "csv"
+    result = pipe.audiences()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for audience in result.items:
+            written = pipe.audience_file(audience, fmt, lookup)
+            (out / written.name).write_bytes(written.data)
+            print(f"wrote {out / written.name} ({written.rows:,} customers): {audience.name}")
+            if audience.action:
+                print(f"  {audience.action}")
+            if written.note:
+                print(f"  note: {written.note}")
+    except OSError as exc:
+        raise InsightError(f"Cannot write into {out}: {exc.strerror}. Choose another --out folder.") from exc
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
 
 
 class Progress:
@@ -181,7 +228,11 @@ class Progress:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point; returns the process exit code."""
+    """Entry point; returns the process exit code. Runs in a context of its own, so its language stays there."""
+    return contextvars.copy_context().run(_main, argv)
+
+
+def _main(argv: list[str] | None) -> int:
     from insight.report import build_html, summary
 
     args = _parser().parse_args(argv)
@@ -189,11 +240,18 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if progress:
             progress.start("loading")
-        ds = _load(args)
+        ds, lookup = _load(args)
+        set_language(args.lang or files_language(t.frame for t in ds.tables))
         run = store_runner(ds.fingerprint)
         pipe = Pipeline(ds, progress.runner(run) if progress else run)
         if progress:
             progress.expect(pipe)
+        if args.command == "audiences":
+            if progress:
+                pipe.audiences()  # the work, with its progress lines, before the files are listed on stdout
+                progress.finish()
+            _audiences(pipe, lookup, args.format, args.out)
+            return 0
         report = summary.report(pipe, k=args.k, algorithm=args.algorithm)
     except InsightError as exc:
         if progress:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from insight.outcome_words import LEAVE, Outcome
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -26,7 +28,8 @@ class Finding:
 
 @dataclass
 class Evidence:
-    """What the rules look at. `customers` may carry `segment`, `churn_risk` and `value` columns."""
+    """What the rules look at. `customers` may carry `segment`, `churn_risk` and `value` columns; `outcome` says
+    what `churn_risk` is the chance of (leaving, saying yes …), so the sentences say it in its words."""
 
     customers: pd.DataFrame
     monthly: pd.DataFrame | None = None
@@ -34,6 +37,7 @@ class Evidence:
     feedback: pd.DataFrame | None = None
     themes: pd.DataFrame | None = None
     offers: pd.DataFrame | None = None
+    outcome: Outcome = Outcome(LEAVE)
 
 
 def _pct(x: float) -> str:
@@ -112,7 +116,7 @@ def risky_segment(ev: Evidence) -> Finding | None:
     lift = by.at[name, "mean"] / overall
     if lift < SEGMENT_RISK_LIFT:
         return None
-    text = f"'{name}' ({int(by.at[name, 'size']):,} customers) carry {lift:.1f}× the average churn risk"
+    text = ev.outcome.english("segment_lift", name=name, customers=f"{int(by.at[name, 'size']):,}", lift=f"{lift:.1f}")
     if ev.themes is not None and not ev.themes.empty:
         negative = ev.themes[ev.themes["side"] == "negative"]
         if not negative.empty:
@@ -226,8 +230,7 @@ def offer_for_at_risk(ev: Evidence) -> Finding | None:
         return None
     return Finding(
         "offer_for_at_risk",
-        f"Top offer for your {len(risky)} most valuable at-risk customers: {counts.index[0]} "
-        f"(first pick for {int(counts.iloc[0])} of them).",
+        ev.outcome.english("top_offer", n=len(risky), item=counts.index[0], k=int(counts.iloc[0])),
         "recommend",
         float(counts.iloc[0]),
     )

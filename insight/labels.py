@@ -35,6 +35,10 @@ NICE_NAMES = {  # internal column names in words, as they read inside a sentence
     "value_at_risk": "value at risk",
     "clv_12m": "value, next 12 months",
     "p_alive": "chance still active",
+    "next_order": "expected next order",
+    "usual_gap_days": "usual days between orders",
+    "days_to_next": "days to next order",
+    "no_date_because": "why no date",
     "expected_purchases": "expected orders",
     "expected_spend_per_purchase": "spend per order",
     "monetary_value": "average repeat order",
@@ -105,20 +109,88 @@ RFM_GROUP_HELP = (
 )
 
 
+# Common abbreviations in column names, as words (HasCrCard, AcceptedCmp1, Dt_Customer)
+ABBREVIATIONS = {
+    "acct": "account",
+    "addr": "address",
+    "amt": "amount",
+    "avg": "average",
+    "bal": "balance",
+    "cmp": "campaign",
+    "cnt": "count",
+    "cr": "credit",
+    "cust": "customer",
+    "dept": "department",
+    "dt": "date",
+    "est": "estimated",
+    "freq": "frequency",
+    "mgr": "manager",
+    "mo": "month",
+    "mth": "month",
+    "pct": "percent",
+    "prev": "previous",
+    "prod": "product",
+    "prods": "products",
+    "qty": "quantity",
+    "tot": "total",
+    "tx": "transaction",
+    "txn": "transaction",
+    "yr": "year",
+    "yrs": "years",
+}
+_COUNT_WORDS = ("num", "number", "no", "nr", "n", "cnt", "count")
+_NOT_NOUNS = ("a", "an", "the", "there", "it", "this", "that", "not", "no", "any", "some")
+_PHRASES = {"year birth": "year of birth", "date customer": "date they became a customer"}
+
+
+def _split(name: str) -> list[str]:
+    """A column name as lowercase words: camelCase, `_`, spaces, hyphens and digits apart (AcceptedCmp1)."""
+    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])", " ", name)
+    return [w for w in re.split(r"[\W_]+", spaced.lower()) if w]
+
+
+def _singular(word: str) -> str:
+    return word[:-3] + "y" if word.endswith("ies") else word[:-1] if word.endswith("s") and len(word) > 3 else word
+
+
+def _in_words(parts: list[str]) -> str:
+    """Split words read as a phrase: abbreviations expanded, spend per category (`mnt wines` -> 'wine spend'),
+    counts ('num web purchases' -> 'number of web purchases'), flags ('has cr card' -> 'has a credit card')."""
+    head, rest = parts[0], [ABBREVIATIONS.get(w, w) for w in parts[1:]]
+    if head == "mnt" and rest:  # the marketing-campaign lists' amount spent per category
+        return " ".join([*rest[:-1], _singular(rest[-1]), "spend"])
+    if head in _COUNT_WORDS and rest:
+        rest = rest[1:] if rest[0] == "of" else rest
+        return " ".join(["number of", *rest]) if rest else "number"
+    noun = 0 < len(rest) <= 3 and rest[0] not in _NOT_NOUNS and not rest[-1].endswith("s")
+    if noun and (head == "has" or (head == "is" and len(rest) > 1)):  # 'is active' is no noun: no article
+        article = "an" if rest[0][0] in "aeiou" else "a"
+        return " ".join([head, article, *rest])
+    return " ".join([ABBREVIATIONS.get(head, head), *rest])
+
+
 def nice_name(feature: str) -> str:
-    """A column name in words: `recency_days` -> `days since last order`, `Annual Income (k$)` -> `annual income`."""
+    """A column name in words: `recency_days` -> `days since last order`, `MntWines` -> `wine spend`,
+    `NumOfProducts` -> `number of products`, `HasCrCard` -> `has a credit card`, `Annual Income (k$)` ->
+    `annual income`; a name that cannot be read as words (宝贝种类) is quoted as it is."""
     if feature in NICE_NAMES:
         return NICE_NAMES[feature]
     if "=" in feature:
         return feature.split("=", 1)[1]
-    base = feature.split("(")[0].replace("_", " ").strip()
-    base = re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", base)  # MonthlyCharges, HasCrCard
-    return (base or feature).lower()
+    base = feature.split("(")[0].strip() or feature
+    parts = _split(base)
+    if not parts or not base.isascii():
+        return f"'{feature}'"
+    words = _in_words(parts)
+    return _PHRASES.get(words, words)
 
 
 def column_label(name: str) -> str:
-    """A table header: the column in words with a capital (`clv_12m` -> `Value, next 12 months`)."""
+    """A table header: the column in words with a capital (`clv_12m` -> `Value, next 12 months`), or its own name
+    when it cannot be read as words."""
     words = nice_name(str(name))
+    if words == f"'{name}'":
+        return str(name)
     return words[:1].upper() + words[1:]
 
 
@@ -128,10 +200,23 @@ def friendly_columns(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def fmt_number(v: float) -> str:
-    """Rounding that fits the size: 1,234 / 12.3 / 0.42."""
+    """Rounding that fits the size, never scientific notation, whole numbers without decimals: 30,400 / 12.3 /
+    3 / 0.42."""
     if pd.isna(v):
         return "n/a"
-    return f"{v:,.0f}" if abs(v) >= 10 else f"{v:.1f}" if abs(v) >= 1 else f"{v:.2f}"
+    if abs(v) >= 10 or float(v).is_integer():
+        return f"{v:,.0f}"
+    return f"{v:.1f}" if abs(v) >= 1 else f"{v:.2f}"
+
+
+def ratio_words(ratio: float) -> str:
+    """How many times the usual, capped in words: '3.1× their usual gap', beyond 10 'far longer than usual'."""
+    if not np.isfinite(ratio) or ratio >= RATIO_IN_WORDS:
+        return "far longer than usual"
+    return f"{ratio:.1f}× their usual gap"
+
+
+RATIO_IN_WORDS = 10  # from ten times the usual a ratio says no more than "far longer"
 
 
 _PREFIX_SYMBOLS = ("$", "£", "¥", "₹", "￥")

@@ -23,10 +23,11 @@ HOLDOUT_MONTHS = 3
 ACTIVE_DAYS = 90  # a customer who bought in the last 90 days of the data counts as active
 
 
-def headline(customers: pd.DataFrame, tx: pd.DataFrame | None) -> dict[str, Any]:
-    """The figures a founder looks at first, straight from the tables (no model): customers, orders, revenue,
-    the period the orders cover, customers active in its last `ACTIVE_DAYS` days, and the repeat-purchase rate
-    (share of buyers with 2+ orders). A figure the data cannot give is None."""
+def headline(customers: pd.DataFrame, tx: pd.DataFrame | None, revenue_column: str | None = None) -> dict[str, Any]:
+    """The figures a founder looks at first, straight from the tables (no model): customers, orders, revenue
+    (what was paid, from `revenue_column`; with a refund column also `refunded` and `net_revenue`), the period the
+    orders cover, customers active in its last `ACTIVE_DAYS` days, and the repeat-purchase rate (share of buyers
+    with 2+ orders). A figure the data cannot give is None."""
     out: dict[str, Any] = {
         "customers": float(len(customers)) if len(customers) else None,
         "orders": None,
@@ -35,11 +36,14 @@ def headline(customers: pd.DataFrame, tx: pd.DataFrame | None) -> dict[str, Any]
         "last_date": None,
         "active_customers": None,
         "repeat_rate": None,
+        "revenue_column": None,
+        "refunded": None,
+        "net_revenue": None,
     }
     if tx is not None:
         out["orders"] = float(_order_count(tx))
         if "amount" in tx:
-            out["revenue"] = float(tx["amount"].sum())
+            out |= _revenue(tx, revenue_column)
         if "timestamp" in tx and tx["timestamp"].notna().any():
             first, last = tx["timestamp"].min(), tx["timestamp"].max()
             out["first_date"], out["last_date"] = first, last
@@ -49,6 +53,16 @@ def headline(customers: pd.DataFrame, tx: pd.DataFrame | None) -> dict[str, Any]
     if "frequency" in customers:
         buyers = customers["frequency"] > 0
         out["repeat_rate"] = float((customers.loc[buyers, "frequency"] >= 2).mean()) if buyers.any() else None
+    return out
+
+
+def _revenue(tx: pd.DataFrame, column: str | None) -> dict[str, Any]:
+    """Revenue (the paid amounts), the column it was counted from, and, with a refund column, what was given back
+    and the net."""
+    out: dict[str, Any] = {"revenue": float(tx["amount"].sum()), "revenue_column": column}
+    if "refund" in tx and tx["refund"].notna().any():
+        out["refunded"] = float(tx["refund"].abs().sum())  # some exports write refunds as negative numbers
+        out["net_revenue"] = out["revenue"] - out["refunded"]
     return out
 
 
@@ -86,13 +100,14 @@ def _orders(tx: pd.DataFrame) -> tuple[pd.Series, str]:
     return pd.Series(tx.index.astype(str), index=tx.index, dtype="string"), "row"
 
 
-def orders_overview(tx: pd.DataFrame) -> dict[str, Any]:
+def orders_overview(tx: pd.DataFrame, revenue_column: str | None = None) -> dict[str, Any]:
     """Orders, revenue and average order value per month, refunds, first and last date: the answers an orders
     export gives even without a customer column (`customers` is None then).
 
     Returns `orders`, `orders_counted_by`, `revenue` (None without amounts), `average_order_value`,
     `refunds` `{rows, amount}` (negative amounts or quantities, C-invoices), `customers`, `first_date`,
-    `last_date` and `monthly` `[{month, orders, revenue, average_order_value}]`.
+    `last_date` and `monthly` `[{month, orders, revenue, average_order_value}]`, plus `revenue_column` (what was
+    counted as revenue), `refunded` and `net_revenue` (with a refund column; else None).
     """
     dated = tx[tx["timestamp"].notna()] if "timestamp" in tx else tx.iloc[0:0]
     if dated.empty:
@@ -127,6 +142,9 @@ def orders_overview(tx: pd.DataFrame) -> dict[str, Any]:
             "amount": abs(float(amount[refunds & amount.lt(0)].sum())) if amount is not None else None,
         },
         "customers": int(dated["customer_id"].nunique()) if has_customers else None,
+        "revenue_column": revenue_column,
+        "refunded": _revenue(dated, None).get("refunded") if amount is not None else None,
+        "net_revenue": _revenue(dated, None).get("net_revenue") if amount is not None else None,
         "first_date": dated["timestamp"].min().date().isoformat(),
         "last_date": dated["timestamp"].max().date().isoformat(),
         "monthly": monthly,

@@ -249,3 +249,58 @@ def test_the_overview_shows_its_first_figures_while_the_churn_comparison_is_held
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_an_audience_downloads_as_a_shopify_import_file(server: str, browser) -> None:
+    """The real download of the "Send to a marketing tool" panel: the file the browser saves is Shopify's
+    customer template with the owner's emails, UTF-8 with a BOM."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page.goto(f"{server}/segments")
+    _done(page, "Unusual customers")
+    page.get_by_text("Send to a marketing tool").click()
+    panel = page.locator('[data-testid="stExpander"]', has_text="Send to a marketing tool")
+    panel.locator('[data-testid="stSelectbox"]').click()
+    page.get_by_role("option", name="Shopify").click()
+    panel.get_by_role("button", name="Prepare the audiences").click()
+    button = panel.get_by_role("button", name=re.compile(r"Download segment-.*_shopify\.csv")).first
+    button.wait_for(timeout=WAIT_MS)
+    with page.expect_download(timeout=WAIT_MS) as download:
+        button.click()
+    data = Path(download.value.path()).read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    header, first = data.decode("utf-8-sig").splitlines()[:2]
+    assert header.startswith("First Name,Last Name,Email,Accepts Email Marketing,") and header.endswith(",Tax Exempt")
+    assert "@example.com" in first
+    _check(page, "segments_audiences")
+    page.close()
+
+
+def test_the_browsers_language_the_switch_and_a_link_in_its_viewers_language(server: str, browser) -> None:
+    """A Chinese browser reads Chinese (st.context.locale is navigator.language), the sidebar switch changes it both
+    ways, and a link made in a Chinese session opens in the language of whoever opens it."""
+    chinese, english = "条文本由VADER评分", "texts were scored by VADER"
+    owner = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
+    page = owner.new_page()
+    page.goto(f"{server}/feedback")
+    _done(page, PAGES["app_pages/feedback.py"][1])
+    assert chinese in _check(page, "feedback_zh") and english not in page.inner_text("body")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text("English", exact=True).click()
+    page.get_by_text(english).first.wait_for(timeout=WAIT_MS)
+    sidebar.get_by_text("简体中文", exact=True).click()
+    page.get_by_text(chinese).first.wait_for(timeout=WAIT_MS)
+    sidebar.get_by_text("Share this view").click()
+    sidebar.get_by_text("I agree to store a copy of this data for the link").click()
+    sidebar.get_by_role("button", name="Create link").click()
+    link = sidebar.locator('[data-testid="stCode"]').first
+    link.wait_for(timeout=WAIT_MS)
+    url = re.search(r"https?://\S+view=\S+", link.inner_text()).group(0)
+    owner.close()
+    for locale, shown, hidden in (("en-GB", english, chinese), ("zh-TW", chinese, english)):
+        viewer = browser.new_context(locale=locale, viewport={"width": 1400, "height": 1000})
+        page = viewer.new_page()
+        page.goto(url)
+        _done(page, PAGES["app_pages/feedback.py"][1])
+        body = _check(page, f"shared_feedback_{locale}")
+        assert shown in body and hidden not in body and "read-only" in body
+        viewer.close()

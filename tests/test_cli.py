@@ -11,6 +11,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from insight.cli import main
@@ -23,6 +25,7 @@ FITS = {  # (owner, attribute): every model-fitting step the analyze command run
     ("insight.predict", "fit_churn_model"),
     ("insight.predict", "compare_spend_models"),
     ("insight.predict.clv", "lifetime_value"),
+    ("insight.predict.next_order", "next_order"),
     ("insight.sentiment", "analyze"),
     ("insight.recommend", "compare_models"),
     ("insight.recommend", "recommend_all"),
@@ -99,6 +102,7 @@ def test_json_and_html_together_fit_each_model_once(demo_run: tuple[dict, str, C
 def test_the_json_keys_are_the_documented_contract(demo_report: dict) -> None:
     assert list(demo_report) == [
         "tables",
+        "notes",
         "quality",
         "cleaning_log",
         "customers",
@@ -107,6 +111,7 @@ def test_the_json_keys_are_the_documented_contract(demo_report: dict) -> None:
         "churn",
         "spend",
         "clv",
+        "next_order",
         "sentiment",
         "recommendations",
     ]
@@ -125,6 +130,14 @@ def test_the_json_keys_are_the_documented_contract(demo_report: dict) -> None:
         "horizons",
         "verdict",
     }
+
+
+def test_next_order_in_the_json_has_its_verdict_and_backtest(demo_report: dict) -> None:
+    out = demo_report["next_order"]
+    assert {"customers", "median_days", "backtest", "verdict"} <= set(out)
+    assert out["verdict"]["trust"] == "reliable" and out["customers"] > 500 and 0 < out["median_days"] < 60
+    test = out["backtest"]
+    assert test["rhythm"]["when_error_days"] < test["baseline"]["when_error_days"]
 
 
 def test_demo_report_has_the_foundation_keys(demo_report: dict) -> None:
@@ -194,3 +207,49 @@ def test_analyze_real_files(shared_data: Path, tmp_path: Path) -> None:
         "dollar_value",
     }
     assert kinds["mall_customers.csv"]["kind"] == "customers"
+
+
+def _shop_files(folder: Path, emails: bool = True, n: int = 120) -> list[str]:
+    """A small shop: n customers (name, email) ordering every 10 to 60 days for a year; a third stop halfway."""
+    rng = np.random.default_rng(0)
+    people = pd.DataFrame({"customer_id": [f"K{i:03d}" for i in range(n)]})
+    people["name"] = [f"Ann{i} Lee" if i % 2 else f"=cmd|' /C calc'!A{i}" for i in range(n)]
+    people["email"] = [f"k{i}@example.com" for i in range(n)]
+    rows = []
+    for i, cid in enumerate(people["customer_id"]):
+        gap, stop = 10 + i % 6 * 10, 365 if i % 3 else 180
+        for day in np.arange(int(rng.integers(0, 30)), stop, gap):
+            rows.append((cid, pd.Timestamp("2025-01-01") + pd.Timedelta(days=int(day)), round(rng.gamma(3, 10), 2)))
+    orders = pd.DataFrame(rows, columns=["customer_id", "order_date", "total"])
+    paths = [folder / "orders.csv"]
+    orders.to_csv(paths[0], index=False)
+    if emails:
+        paths.append(folder / "customers.csv")
+        people.to_csv(paths[1], index=False)
+    return [str(p) for p in paths]
+
+
+@pytest.mark.slow
+def test_audiences_command_writes_each_audience_in_the_platform_format(tmp_path: Path, capsys) -> None:
+    """End to end with the churn models fitted (slow); the quick tests check the formats in tests/test_audiences.py."""
+    out = tmp_path / "aud"
+    assert main(["audiences", *_shop_files(tmp_path), "--format", "shopify", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    files = sorted(out.glob("*_shopify.csv"))
+    assert files and printed.count("wrote ") == len(files)
+    table = pd.read_csv(files[0], encoding="utf-8-sig", dtype=str)
+    assert table.columns[:3].tolist() == ["First Name", "Last Name", "Email"] and table.columns[-1] == "Tax Exempt"
+    assert files[0].read_bytes().startswith(b"\xef\xbb\xbf")
+    assert not table["First Name"].str.startswith("=").any()  # the formula name is neutralised
+    assert table["Email"].str.endswith("@example.com").all()
+
+
+def test_audiences_without_emails_fall_back_to_csv_and_say_which_column(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "aud"
+    files = _shop_files(tmp_path, emails=False, n=24)  # too few customers for churn: quick
+    assert main(["audiences", *files, "--format", "klaviyo", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "no email or phone column" in err
+    files = list(out.glob("*.csv"))
+    assert files and all(f.name.endswith("_csv.csv") for f in files)
+    assert pd.read_csv(files[0], encoding="utf-8-sig").columns[0] == "Customer ID"

@@ -244,3 +244,23 @@ def test_runaway_spend_model_falls_back_to_average_orders(monkeypatch):
     assert one_time.eq(table.loc[repeat, "monetary_value"].mean()).all()
     total = result.summary()["total_clv_12m"]
     assert 0 < total < orders["amount"].sum() * 2  # a year ahead is of the order of the history, not 1e23
+
+
+@pytest.mark.parametrize("trust", ["unreliable", "rough"])
+def test_an_unreliable_lifetime_value_is_withheld_in_words_and_a_usable_one_is_stated(trust):
+    from types import SimpleNamespace
+
+    from insight.report import words
+    from insight.verdict import Verdict
+
+    reason = "The purchase model ran into an extreme corner: it sees nobody ever leave."
+    lifetime = SimpleNamespace(
+        verdict=Verdict(trust, reason, "each customer keeps buying at their past rate"),
+        summary=lambda: {"total_clv_12m": 603_543.0, "mean_p_alive": 0.998},
+        table=pd.DataFrame(index=range(40)),
+    )
+    text = words.value_sentence(lifetime, "GBP")
+    if trust == "unreliable":
+        assert text == f"Lifetime value withheld: {reason}" and "603" not in text
+    else:
+        assert text.startswith("Your 40 customers should bring about £603,543 in the next 12 months;")

@@ -37,11 +37,22 @@ def test_a_cleared_role_means_no_role_and_rebuilds(cleared):
     assert ds.tables[0].ignored()["amount"] == "not used by any analysis"
 
 
-def test_a_single_role_on_two_columns_is_refused_with_the_fix():
+def test_a_single_role_given_to_another_column_moves_there():
     table = _table()
     rows = editor_rows(table)
-    rows.loc[rows["Column"] == "email", "Role"] = "customer_id"
-    with pytest.raises(SchemaError, match="'customer id' is on two columns, 'customer_id' and 'email': keep it on one"):
+    rows.loc[rows["Column"] == "email", "Role"] = "customer id"  # as the editor shows it; customer_id still holds it
+    mapping = roles_from_rows(table, rows)
+    assert mapping["customer_id"] == "email" and "email" in mapping["pii"]
+
+
+def test_a_single_role_newly_given_to_two_columns_is_refused_with_the_fix():
+    table = _table()
+    rows = editor_rows(table)
+    rows.loc[rows["Column"].isin(["email", "date"]), "Role"] = "amount"
+    rows.loc[rows["Column"] == "amount", "Role"] = ""
+    with pytest.raises(
+        SchemaError, match=r"'amount \(what was paid\)' is on two columns, 'email' and 'date': keep it on one"
+    ):
         roles_from_rows(table, rows)
 
 

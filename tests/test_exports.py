@@ -95,3 +95,70 @@ def test_real_export_is_understood_and_nothing_is_invented(expected: dict) -> No
     removed = sum(e["rows_removed"] for e in ds.cleaning_log)
     assert invented_values(typed, table.frame, removed, table.roles.get("pii", [])) == []
     assert not [e for e in ds.cleaning_log if e["step"].startswith("fill")]
+
+
+def _dataset(name: str):
+    return build_dataset([(name, (EXPORTS / name).read_bytes())], pii_key=b"test-key")
+
+
+def _no_money(ds) -> bool:
+    """Nothing here is revenue, and there is no value to predict."""
+    from insight.errors import InsightError
+    from insight.pipeline import Pipeline
+
+    pipe = Pipeline(ds)
+    try:
+        pipe.default_spend_target()
+    except InsightError:
+        return pipe.headline()["revenue"] is None
+    return False
+
+
+def _revenue(ds) -> tuple[float | None, float | None]:
+    from insight.pipeline import Pipeline
+
+    head = Pipeline(ds).headline()
+    return head["revenue"], head["orders"]
+
+
+def _people(ds, side: str) -> float:
+    from insight.pipeline import Pipeline
+
+    return float(Pipeline(ds).feedback().people_shares().set_index("label").at[side, "share"])
+
+
+# What each file's notes in expected.json say beyond its roles: what revenue is, what the outcome is and what it
+# is called, what must take no role, and that there is nothing to predict where there is no money.
+NOTES = {
+    "amazon_in_sale_report_head.csv": lambda ds: (
+        _revenue(ds) == (pytest.approx(429_217.00), 652)  # cancelled lines left out: not 466,959.04 over 755 orders
+        and any(
+            e["step"] == "leave out unpaid or cancelled orders" and e["rows_removed"] == 108 for e in ds.cleaning_log
+        )
+    ),
+    "zh_taobao_orders_mingribooks.xls": lambda ds: (
+        _revenue(ds)[1] == 674  # 30 交易关闭 orders are no orders
+        and ds.revenue_column == "买家实际支付金额"
+    ),
+    "bank_marketing_uci.csv": lambda ds: (
+        ds.outcome.name == "y" and ds.outcome.say("page") == "Value & campaign replies" and _no_money(ds)
+    ),
+    "mall_customers_renamed_headers.csv": lambda ds: _no_money(ds) and ds.outcome.kind == "none",
+    "mortgage_lender_reviews.xlsx": lambda ds: _no_money(ds) and len(ds.customers) == 0,
+    "ulta_skincare_reviews.csv": lambda ds: _no_money(ds) and len(ds.customers) == 0,
+    "zh_jd_washer_comments_gbk.csv": lambda ds: (
+        _no_money(ds) and _people(ds, "negative") == pytest.approx(0.022, abs=0.005)
+    ),
+    "zh_taobao_earphone_comments.xlsx": lambda ds: _no_money(ds) and "label" not in ds.tables[0].roles,
+    "sxsw_brand_emotions_latin1.csv": lambda ds: (  # "I can't tell" is no sentiment: 570 of 8,937 negative
+        _people(ds, "negative") == pytest.approx(570 / (9093 - 156), abs=0.005) and len(ds.customers) == 0
+    ),
+    "gym_churn_us.csv": lambda ds: ds.outcome.name == "churn" and ds.outcome.say("page") == "Value & churn",
+    "ecommerce_customer_churn.xlsx": lambda ds: ds.outcome.name == "churn",
+}
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize("name", sorted(NOTES))
+def test_the_notes_of_each_file_are_honoured(name: str) -> None:
+    assert NOTES[name](_dataset(name))

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from insight.store import default_store
 from tests.apptest import app
-from tests.conftest import SHARED_DATA
+from tests.conftest import SHARED_DATA, plain
 
 
 def _upload(name: str, data: bytes, mime: str = "text/csv") -> AppTest:
@@ -117,6 +117,7 @@ def test_uploaded_labelled_sentences_show_label_accuracy() -> None:
     path = SHARED_DATA / "sentiment_labelled_sentences" / "yelp_labelled.txt"
     at = _upload(path.name, path.read_bytes(), "text/plain")
     assert not at.exception and not at.error
-    info = " ".join(i.value for i in at.info)
-    accuracy = float(info.split("agrees with it on ")[1].split("%")[0])
+    said = plain(" ".join(m.value for m in at.markdown))
+    accuracy = float(said.split("The model puts ")[1].split("%")[0])
     assert accuracy == pytest.approx(81.0, abs=1.0)
+    assert {m.label: m.value for m in at.metric}["Positive"].endswith("(people: 50%)")  # yelp: 500 of 1,000

@@ -37,6 +37,7 @@ def test_demo_opens_on_whom_to_call_first_and_explains_the_models() -> None:
     )
     assert len(actions) > 0 and actions["Value at risk"].is_monotonic_decreasing
     assert (actions["Churn risk"] >= 0.5).all() and {"Name", "Email"} <= set(actions.columns)
+    assert {"Expected next order", "Usual days between orders", "Why no date"} <= set(actions.columns)
     data = predict.churn_data(load_demo())
     planted = demo.generate().truth.set_index("customer_id")["churned"].reindex(data.X.index)
     assert abs(data.churn_rate - planted.mean()) < 0.1  # the derived label tracks the planted truth
@@ -89,7 +90,7 @@ def test_uploaded_customer_file_with_a_churn_column() -> None:
     assert len(errors) == 2 and errors[0].startswith("The action list withheld")
     assert "Unreliable" in errors[1] and "monthly" in errors[1]
     text = _text(at)
-    assert "comes from the column **Churn**" in text and "595 customers (5 without an answer left out)" in text
+    assert "comes from the column **Churn**" in text and "595 customers (5 without an answer not counted)" in text
     assert all(n.key != "pred_horizon" for n in at.number_input)  # no horizon: the label is given
     assert _frame(at, "ROC AUC")["ROC AUC"].max() > 0.8
     risk = _risk_table(at)

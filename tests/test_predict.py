@@ -161,7 +161,13 @@ def test_importance_finds_the_planted_drivers_and_reasons_name_them(compared):
 @pytest.mark.parametrize(
     ("feature", "value", "typical", "row", "expected"),
     [
-        ("recency_days", 140.0, 30.0, {"days_between_orders": 45.0}, "no purchase for 140 days, 3.1x their usual gap"),
+        ("recency_days", 140.0, 30.0, {"days_between_orders": 45.0}, "no purchase for 140 days, 3.1× their usual gap"),
+        ("recency_days", 700.0, 30.0, {"days_between_orders": 0.5}, "no purchase for 700 days, far longer than usual"),
+        ("monetary", -35.0, 120.0, {}, "returned more than they bought (typical spend 120)"),
+        ("Balance", 30400.0, 0.5, {}, "balance 30,400, higher than the typical 0.50"),
+        ("NumOfProducts", 3.0, 1.0, {}, "number of products 3, higher than the typical 1"),
+        ("HasCrCard", 0.0, 1.0, {}, "has a credit card: no (typically yes)"),
+        ("AcceptedCmp3", 1.0, 0.0, {}, "accepted campaign 3: yes (typically no)"),
         ("recency_days", 140.0, 30.0, {"days_between_orders": np.nan}, "no purchase for 140 days (typical 30)"),
         ("return_share", 0.25, 0.0, {}, "returned 25% of what they bought (typical 0%)"),
         ("frequency", 1.0, 4.0, {}, "only 1 order (typical 4)"),
@@ -219,7 +225,9 @@ def test_action_list_keeps_valuable_customers_at_risk_sorted_by_value_at_risk():
 def test_value_tiers_rule():
     tiers, rule = predict.value_tiers(pd.Series(np.arange(100, dtype=float)))
     assert tiers.value_counts().to_dict() == {"ordinary": 50, "potential": 30, "high value": 20}
-    assert "at least 79 (the top 20%)" in rule and "at least 50 (the next 30%)" in rule
+    assert "at least 79.20 (the top 20%)" in rule and "at least 49.50 (the next 30%)" in rule
+    rule = predict.value_tiers(pd.Series(np.arange(100, dtype=float) * 1000), currency="GBP")[1]
+    assert "at least £79,200 (the top 20%)" in rule  # money with its currency, never 7.92e+04
 
 
 def test_spend_models_on_a_numeric_target():
@@ -269,7 +277,9 @@ def test_report_keys_for_a_label_file_and_an_orders_file():
     assert set(churn["metrics"]) == set(predict.CHURN_MODELS)
     assert set(churn["metrics"]["SVM"]) == {"accuracy", "precision", "recall", "f1", "roc_auc"}
     assert churn["top_features"][0] in {"tenure", "contract"}
-    assert summary.spend(Pipeline(ds))["target"] == "usage_score"
+    assert summary.spend(Pipeline(ds)) is None  # a score on an unstated scale is no money paid to the shop
+    charges = build_dataset([("customers.csv", flat_customers(300).to_csv(index=False).encode())])
+    assert summary.spend(Pipeline(charges))["target"] == "monthly_charges"
 
     orders = _orders(PATTERN, copies=15).rename(columns={"timestamp": "date", "order_id": "invoice"})
     ds = build_dataset([("orders.csv", orders.to_csv(index=False).encode())])
@@ -308,10 +318,40 @@ def test_cdnow_derived_label_uses_only_pre_cutoff_events(shared_data):
     assert not data.y.equals(again.y)  # the label does depend on what happens after the cutoff
 
 
-def test_value_target_of_a_bank_table_is_the_balance_not_the_credit_score():
+def test_a_bank_table_has_no_value_target_its_balance_salary_and_score_are_not_money_paid_to_the_shop():
     df = pd.DataFrame({"CreditScore": [600, 700], "Balance": [0.0, 1200.5], "EstimatedSalary": [5e4, 6e4]})
     roles = {"numeric": ["CreditScore", "Balance", "EstimatedSalary"], "categorical": [], "pii": []}
-    assert predict.suggest_spend_target(df, roles) == "Balance"
+    assert predict.suggest_spend_target(df, roles) is None
+    reason = predict.spend.missing_value(df, roles)
+    assert "orders file with amounts" in reason
+    assert "'CreditScore', 'Balance', 'EstimatedSalary' are not money" in reason
+
+
+@pytest.mark.parametrize(
+    ("columns", "target"),
+    [
+        (["Income", "MntWines", "MntFruits", "MntMeatProducts", "NumWebPurchases"], "total spend"),
+        (["Annual_Income", "Spending_Score", "Age"], None),
+        (["tenure", "MonthlyCharges", "TotalCharges"], "TotalCharges"),
+        (["OrderCount", "CashbackAmount", "OrderAmountHikeFromlastYear", "total_spend"], "total_spend"),
+        (["Avg_additional_charges_total", "Lifetime"], None),
+        (["年收入", "消费金额"], "消费金额"),
+    ],
+)
+def test_the_value_target_is_money_paid_to_the_shop(columns, target):
+    df = pd.DataFrame({c: np.arange(1.0, 41.0) * (i + 1) for i, c in enumerate(columns)})
+    roles = {"numeric": columns, "categorical": [], "pii": []}
+    assert predict.suggest_spend_target(df, roles) == target
+
+
+def test_spend_per_category_is_summed_and_its_parts_are_no_inputs():
+    df = flat_customers(200)
+    rng = np.random.default_rng(3)
+    df["MntWines"], df["MntFruits"] = rng.integers(0, 900, 200), rng.integers(0, 90, 200)
+    roles = {**ROLES, "numeric": [*ROLES["numeric"], "MntWines", "MntFruits"]}
+    data = predict.spend_data(df, roles, target=predict.TOTAL_SPEND)
+    assert data.y.tolist() == (df["MntWines"] + df["MntFruits"]).astype(float).tolist()
+    assert not {"MntWines", "MntFruits"} & set(data.features)
 
 
 def test_classification_metrics_equal_sklearns() -> None:

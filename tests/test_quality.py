@@ -268,9 +268,9 @@ def test_failed_and_cancelled_payments_are_left_out_and_counted():
     statuses = ["Paid", "Paid", "Failed", "Paid", "canceled"]
     rows += [f"ch_{i},cus_{i % 9},2024-0{1 + i % 9}-10 10:00,{10 + i}.00,{statuses[i % 5]}" for i in range(100)]
     ds = build_dataset([("payments.csv", ("\n".join(rows) + "\n").encode())])
-    step = [e for e in ds.cleaning_log if e["step"] == "leave out failed payments"]
-    assert len(step) == 1 and step[0]["rows_removed"] == 40 and step[0]["column"] == "Status"
-    assert step[0]["detail"] == "never paid or cancelled: Failed, canceled"
+    step = [e for e in ds.cleaning_log if e["step"] == "leave out unpaid or cancelled orders"]
+    assert len(step) == 1 and step[0]["rows_removed"] == 40
+    assert step[0]["detail"].endswith("(Status: Failed, canceled)")
     paid = sum(10 + i for i in range(100) if statuses[i % 5] == "Paid")
     assert ds.customers["monetary"].sum() == pytest.approx(paid)
 
@@ -279,4 +279,4 @@ def test_a_status_without_failures_removes_nothing():
     df = pd.DataFrame({"customer_id": ["a", "b", "a"], "amount": [1.0, 2.0, 3.0], "order_status": ["delivered"] * 3})
     roles = {"customer_id": "customer_id", "amount": "amount", "categorical": ["order_status"]}
     out, log = clean("orders.csv", df, roles, "transactions", CleaningOptions())
-    assert len(out) == 3 and not [e for e in log if e["step"] == "leave out failed payments"]
+    assert len(out) == 3 and not [e for e in log if e["step"] == "leave out unpaid or cancelled orders"]

@@ -264,7 +264,19 @@ def test_personas_name_rfm_groups() -> None:
 
 @pytest.mark.parametrize(
     ("column", "words"),
-    [("MonthlyCharges", "monthly charges"), ("HasCrCard", "has cr card"), ("Annual Income (k$)", "annual income")],
+    [
+        ("MonthlyCharges", "monthly charges"),
+        ("HasCrCard", "has a credit card"),
+        ("Annual Income (k$)", "annual income"),
+        ("MntWines", "wine spend"),
+        ("MntMeatProducts", "meat product spend"),
+        ("NumOfProducts", "number of products"),
+        ("NumWebPurchases", "number of web purchases"),
+        ("AcceptedCmp3", "accepted campaign 3"),
+        ("IsActiveMember", "is an active member"),
+        ("is_active", "is active"),
+        ("宝贝种类", "'宝贝种类'"),
+    ],
 )
 def test_column_names_in_words(column: str, words: str) -> None:
     assert sg.nice_name(column) == words

@@ -304,11 +304,15 @@ def test_vader_accuracy_on_labelled_sentences(nltk_analyzer):
     assert result.skipped == {} and result.non_english == 0
     _assert_same_as_nltk(data["text"].tolist(), result.scored, nltk_analyzer)
     agreement = sentiment.label_agreement(result.scored)
-    assert agreement == {
+    assert {k: agreement[k] for k in ("accuracy", "roc_auc", "texts", "majority")} == {
         "accuracy": pytest.approx(0.812, abs=0.01),
         "roc_auc": pytest.approx(0.891, abs=0.01),
         "texts": 3000,
+        "majority": 0.5,
     }
+    per_class = agreement["per_class"]
+    assert set(per_class) == {"positive", "negative"}
+    assert (per_class["positive"] + per_class["negative"]) / 2 == pytest.approx(0.812, abs=0.01)  # balanced classes
     by_source = {
         s: sentiment.label_agreement(result.scored[data["source"] == s])["accuracy"] for s in ("amazon", "imdb", "yelp")
     }

@@ -13,9 +13,10 @@ import pytest
 from insight.data.cleaning import CleaningOptions
 from insight.data.dataset import build_dataset
 from insight.data.read import read_table
-from insight.data.roles import infer_roles, outcome_name
+from insight.data.roles import infer_roles
 from insight.data.types import parse_types
 from insight.errors import ReadError
+from insight.outcome_words import outcome_of
 from insight.pipeline import Pipeline
 from insight.report import summary
 
@@ -155,7 +156,8 @@ def test_marketing_campaign_constant_columns_spend_categories_and_response():
     assert roles["customer_id"] == "ID"
     assert "Z_Revenue" not in roles.get("numeric", []) and roles.get("amount") != "Z_Revenue"  # one value: no role
     assert roles.get("item_id") != "MntMeatProducts" and "MntMeatProducts" in roles["numeric"]
-    assert roles["label"] == "Response" and outcome_name("Response") == "Response" and outcome_name("Exited") == "churn"
+    assert roles["label"] == "Response"
+    assert outcome_of("Response").name == "Response" and outcome_of("Exited").name == "churn"
     assert "Year_Birth" in roles["numeric"] and "Year_Birth" not in roles["pii"]  # an age, not personal data
     ds = build_dataset([("marketing_campaign.csv", _campaign())], pii_key=KEY)
     assert ds.tables[0].ignored()["Z_Revenue"] == "the same value in every row"

@@ -237,6 +237,15 @@ def test_a_degenerate_purchase_model_is_unreliable() -> None:
     assert corner.trust == "unreliable" and "nobody ever leave" in corner.reason
     everyone_alive = judge_lifetime({"a": 0.5, "b": 2.0}, np.full(100, 0.9999), False, None)
     assert everyone_alive.trust == "unreliable"
+    near_zero = judge_lifetime({"a": 0.003, "b": 1.5}, np.linspace(0.9, 1.0, 100), False, None)  # a retail log's fit
+    assert near_zero.trust == "unreliable"
+    test = {"mae": 0.3, "baseline_mae": 0.4, "total_error": 0.1, "days": 90.0}
+    lapsing = judge_lifetime({"a": 0.4, "b": 2.0}, np.full(100, 0.98), False, test, lapsed=0.43)
+    assert lapsing.trust == "unreliable" and "while 43% of the customers bought nothing in the last 90 days" in (
+        lapsing.reason
+    )
+    staying = judge_lifetime({"a": 0.4, "b": 2.0}, np.full(100, 0.98), False, test, lapsed=0.05)
+    assert staying.trust == "reliable"  # nearly everyone alive, and nearly everyone still buying: no corner
 
 
 # --- segments ---------------------------------------------------------------------------------------------

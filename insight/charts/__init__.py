@@ -28,6 +28,7 @@ __getattr__, __dir__, __all__ = lazy_exports(
             "sentiment_distribution",
             "sentiment_shares_bar",
             "sentiment_trend",
+            "shares_beside_people",
             "themes_bar",
         ],
         "overview": ["cohort_heatmap", "monthly_forecast_chart"],

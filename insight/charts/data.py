@@ -5,17 +5,23 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from insight.i18n import _
 
-def missing_values_bar(missing: pd.Series, title: str = "Missing values per column") -> alt.Chart:
+
+def missing_values_bar(missing: pd.Series, title: str | None = None) -> alt.Chart:
     """Bar chart of missing-value counts per column (only columns with any)."""
+    title = title or _("Missing values per column")
     df = missing[missing > 0].rename("missing").rename_axis("column").reset_index()
     return (
         alt.Chart(df, title=title)
         .mark_bar()
         .encode(
-            x=alt.X("missing:Q", title="Missing values"),
+            x=alt.X("missing:Q", title=_("Missing values")),
             y=alt.Y("column:N", sort="-x", title=None),
-            tooltip=[alt.Tooltip("column:N", title="Column"), alt.Tooltip("missing:Q", title="Missing", format=",")],
+            tooltip=[
+                alt.Tooltip("column:N", title=_("Column")),
+                alt.Tooltip("missing:Q", title=_("Missing"), format=","),
+            ],
         )
     )
 
@@ -28,15 +34,15 @@ def rfm_groups_bar(customers: pd.DataFrame) -> alt.Chart:
         .reset_index()
     )
     return (
-        alt.Chart(df, title="Customers per RFM group")
+        alt.Chart(df, title=_("Customers per RFM group"))
         .mark_bar()
         .encode(
-            x=alt.X("customers:Q", title="Customers"),
+            x=alt.X("customers:Q", title=_("Customers")),
             y=alt.Y("rfm_group:N", sort="-x", title=None),
             tooltip=[
-                alt.Tooltip("rfm_group:N", title="Group"),
-                alt.Tooltip("customers:Q", title="Customers", format=","),
-                alt.Tooltip("revenue:Q", title="Revenue", format=",.0f"),
+                alt.Tooltip("rfm_group:N", title=_("Group")),
+                alt.Tooltip("customers:Q", title=_("Customers"), format=","),
+                alt.Tooltip("revenue:Q", title=_("Revenue"), format=",.0f"),
             ],
         )
     )

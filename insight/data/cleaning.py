@@ -14,6 +14,8 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from insight.data import values as v
+from insight.data.hints import not_spend, paid_name, value_hint
 from insight.data.roles import Roles
 from insight.data.standard import normalize_ids
 from insight.errors import InsightError
@@ -66,19 +68,52 @@ def return_rows(df: pd.DataFrame, roles: Roles) -> pd.Series:
     return mask
 
 
-_FAILED = {"failed", "declined", "void", "voided", "canceled", "cancelled", "abandoned", "expired", "unpaid", "blocked"}
+_STATUS_NAME = re.compile(r"status|stage|result|状态|狀態|estado|statut|stato|zustand|situação", re.I)
+# Statuses of orders or payments that brought no money: unpaid, pending, cancelled, closed, refunded, failed
+_LEFT_OUT = re.compile(
+    r"cancel|void|fail|declin|unpaid|not paid|pending|awaiting payment|expired|abandon|blocked|closed|refunded|"
+    r"待付款|未付款|等待.{0,4}付款|交易关闭|已关闭|取消|退款成功|已退款|全额退款|"
+    r"storn|annul|rembours|anulad|cancelad|reembolsad|nicht bezahlt|impayé|no pagado",
+    re.I,
+)
+_PARTIAL = re.compile(r"partial|partly|部分", re.I)
+MAX_STATUSES = 50  # a status column holds a few values, not one per order
 
 
-def _failed_rows(df: pd.DataFrame, roles: Roles) -> tuple[pd.Series, str | None]:
-    """Payments or orders that never happened: a status column (Stripe's Status, Olist's order_status) saying
-    failed, declined, void or cancelled. Returns the rows and the column."""
-    columns = [roles.get("label"), *roles.get("categorical", [])]
-    for col in [c for c in columns if c and re.search(r"status|result", c, re.I)]:
-        values = df[col].astype("string").str.strip().str.lower()
-        failed = values.isin(_FAILED).fillna(False).astype(bool)
-        if failed.any():
-            return failed, col
-    return pd.Series(False, index=df.index), None
+def _status_columns(df: pd.DataFrame) -> list[str]:
+    """Text columns named as a status (Status, Financial Status, 订单状态) with a few values."""
+    return [
+        c
+        for c in df.columns
+        if _STATUS_NAME.search(str(c)) and v.is_text(df[c]) and 1 < df[c].nunique() <= MAX_STATUSES
+    ]
+
+
+def unpaid_rows(df: pd.DataFrame, roles: Roles) -> tuple[pd.Series, str]:
+    """Orders or payments that brought no money, and why in words: a status saying unpaid, pending,
+    cancelled, closed, refunded or failed (partly refunded ones stay), or nothing in the paid amount where the
+    order total is above zero (a closed Taobao order: 0 paid of 59.80)."""
+    mask = pd.Series(False, index=df.index)
+    why = []
+    for col in _status_columns(df):
+        text = df[col].astype("string").str.strip()
+        hit = (text.str.contains(_LEFT_OUT) & ~text.str.contains(_PARTIAL)).fillna(False).astype(bool)
+        if hit.any():
+            mask |= hit
+            why.append(f"{col}: " + ", ".join(sorted(set(df.loc[hit, col].astype(str)))))
+    paid = roles.get("amount")
+    if paid and paid_name(paid):
+        totals = [
+            c
+            for c in df.columns
+            if c != paid and v.is_number(df[c]) and value_hint("amount", c) and not not_spend(c) and not paid_name(c)
+        ]
+        for total in totals[:1]:
+            nothing = (pd.to_numeric(df[paid], errors="coerce").fillna(0) == 0) & df[total].gt(0).fillna(False)
+            if nothing.any():
+                mask |= nothing
+                why.append(f"nothing paid in '{paid}' though '{total}' is above 0")
+    return mask, "; ".join(why)
 
 
 def log_entry(
@@ -123,11 +158,17 @@ def clean(
                 )
             )
     if kind == "transactions":
-        failed, status = _failed_rows(out, roles)
-        if failed.any():
-            detail = "never paid or cancelled: " + ", ".join(sorted(set(out.loc[failed, status])))
-            out = out[~failed]
-            log.append(log_entry(name, "leave out failed payments", status, rows_removed=failed.sum(), detail=detail))
+        unpaid, why = unpaid_rows(out, roles)
+        if unpaid.any():
+            out = out[~unpaid]
+            log.append(
+                log_entry(
+                    name,
+                    "leave out unpaid or cancelled orders",
+                    rows_removed=unpaid.sum(),
+                    detail=f"no money came in; left out of revenue and order counts ({why})",
+                )
+            )
         returns = return_rows(out, roles)
         if returns.any():
             if options.returns == "drop":

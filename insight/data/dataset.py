@@ -22,14 +22,16 @@ from insight import demo
 from insight.data.assemble import assemble_customers, customer_groups
 from insight.data.cleaning import CleaningOptions, clean, log_entry
 from insight.data.dialect import ReadReport
-from insight.data.kinds import borrow_customer_ids, infer_kind, link_items, validate_roles
+from insight.data.kinds import borrow_customer_ids, ignored_columns, infer_kind, link_items, validate_roles
+from insight.data.outcome import outcome_question
 from insight.data.privacy import deployment_key, pseudonymise
 from insight.data.quality import QualityReport, quality_report
 from insight.data.read import read_table
-from insight.data.roles import KINDS, Roles, ignored_columns, infer_roles
+from insight.data.roles import KINDS, Roles, infer_roles
 from insight.data.standard import standardize
 from insight.data.types import TypeReport, parse_types
 from insight.errors import InsightError, ReadError
+from insight.outcome_words import Outcome, outcome_of
 from insight.store import default_data_dir
 
 Progress = Callable[[float, str], None]
@@ -48,6 +50,7 @@ class Table:
     read_report: ReadReport
     currency: dict[str, str] = field(default_factory=dict)  # money columns: the symbol they were written with
     in_use: bool = True  # False: its customers are not those analysed (see `Dataset.customer_groups`)
+    questions: dict[str, list[str]] = field(default_factory=dict)  # role: the columns the founder must choose from
     _standard: pd.DataFrame | None = field(default=None, repr=False)
 
     def standard(self) -> pd.DataFrame:
@@ -110,6 +113,34 @@ class Dataset:
                         return codes.iloc[0]
         return None
 
+    @property
+    def outcome(self) -> Outcome:
+        """What the churn models predict, in words: the customer table's label column, else leaving derived from
+        dated orders, else none yet."""
+        tx = self.transactions()
+        derived = tx is not None and {"customer_id", "timestamp"} <= set(tx.columns)
+        return outcome_of(self.customer_roles.get("label"), derived=derived)
+
+    @property
+    def revenue_column(self) -> str | None:
+        """The column counted as revenue in the orders files: the amount (what was paid), or quantity x unit price
+        when there is no amount; None without orders or money."""
+        names = []
+        for t in self.tables_of("transactions"):
+            amount, price, quantity = (t.roles.get(r) for r in ("amount", "unit_price", "quantity"))
+            names.append(amount or (f"{quantity} × {price}" if quantity and price else price))
+        return ", ".join(dict.fromkeys(n for n in names if n)) or None
+
+    def notes(self) -> list[str]:
+        """What the upload leaves open for the founder to decide (the JSON's `notes`)."""
+        return [
+            f"{t.name}: two or more columns could be the outcome ({', '.join(repr(c) for c in t.questions['label'])});"
+            " none was picked. Which column is the outcome you care about? Choose it on the Data page, or with "
+            f"--role '{t.name}:COLUMN=label'."
+            for t in self.tables
+            if t.questions.get("label")
+        ]
+
     def transactions(self) -> pd.DataFrame | None:
         """Every orders / payments file as one standard frame (an orders file and its order lines together,
         as the customer table counts them), or None without one. Analyses of orders read this; it is built
@@ -168,6 +199,17 @@ def _join_order_lines(parsed: list[tuple]) -> tuple[list[tuple], dict[str, str |
     return out, notes
 
 
+def _given(roles: dict[str, Roles] | None, *names: str) -> bool:
+    """Whether the founder set this file's roles (then nothing is asked again)."""
+    return any((roles or {}).get(name) for name in names)
+
+
+def _questions(typed: pd.DataFrame, roles: Roles, kind: str, asked: bool) -> dict[str, list[str]]:
+    """What the guess could not decide for a customer list: the columns that could equally be the outcome."""
+    tied = outcome_question(typed, roles) if asked and kind == "customers" else []
+    return {"label": tied} if tied else {}
+
+
 def _understand(
     file_name: str, data: bytes, roles: dict[str, Roles] | None
 ) -> tuple[ReadReport, pd.DataFrame, Roles, TypeReport]:
@@ -199,7 +241,9 @@ def draft_tables(
         except InsightError:
             continue
         kind = (kinds or {}).get(report.file) or infer_kind(typed, file_roles)
-        out.append(Table(report.file, kind, typed, file_roles, len(typed), report))
+        table = Table(report.file, kind, typed, file_roles, len(typed), report)
+        table.questions = _questions(typed, file_roles, kind, asked=not _given(roles, file_name, report.file))
+        out.append(table)
     return out
 
 
@@ -323,7 +367,9 @@ def build_dataset_with_lookup(
                 log_entry(report.file, "no customer id column", detail="one row per customer: numbered row-1, row-2, …")
             )
         log.extend(read_steps + entries)
-        tables.append(Table(report.file, kind, cleaned, file_roles, len(typed), report, types.currency))
+        table = Table(report.file, kind, cleaned, file_roles, len(typed), report, types.currency)
+        table.questions = _questions(typed, file_roles, kind, asked=not _given(roles, file_name, report.file))
+        tables.append(table)
     step(0.9, "Building the customer table")
     groups, notes = _choose_customers(tables, options.customer_file)
     log.extend(notes)

@@ -18,10 +18,11 @@ ROLE_LABELS = {  # each role as the editor shows it
     "item_name": "item name",
     "quantity": "quantity",
     "unit_price": "unit price",
-    "amount": "amount",
+    "amount": "amount (what was paid)",
+    "refund": "refund (money given back)",
     "rating": "rating (stars)",
     "text": "text (feedback)",
-    "label": "outcome (who left)",
+    "label": "outcome (what you want to predict)",
     "numeric": "number about the customer",
     "categorical": "category about the customer",
     "pii": "personal data",
@@ -91,8 +92,18 @@ def _mapping(pairs: list[tuple[str, str]], personal: set[str]) -> Roles:
 
 
 def roles_from_rows(table: Table, rows: pd.DataFrame) -> Roles:
-    """The role mapping an edited table gives; a customer id that was personal data stays pseudonymised."""
+    """The role mapping an edited table gives; a customer id that was personal data stays pseudonymised.
+
+    A single role given to a second column moves there: the column that held it before the edit gives it up
+    (choosing `Response` as the outcome takes it from the column guessed first). Two columns newly given the
+    same role are a conflict the founder must settle."""
     pairs = [(col, _role(role)) for col, role in zip(rows["Column"], rows["Role"], strict=True)]
+    before = _assigned(table)
+    for role in SINGLE_ROLES:
+        holders = [col for col, r in pairs if r == role]
+        moved = [col for col in holders if before.get(col) != role]
+        if len(holders) > 1 and len(moved) == 1:
+            pairs = [(col, "" if r == role and col != moved[0] else r) for col, r in pairs]
     return _mapping(pairs, set(table.roles.get("pii", [])))
 
 

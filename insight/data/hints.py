@@ -21,6 +21,7 @@ SINGLE_ROLES = (
     "quantity",
     "unit_price",
     "amount",
+    "refund",
     "rating",
     "text",
     "label",
@@ -103,19 +104,6 @@ _VALUE_HINTS = {
         r"日期|时间|時間|日付|日時|下单|创建|成交",
     ),
 }
-# Outcome names that mean "this customer left": only these make a churn label.
-LEAVING = re.compile(
-    r"churn|attrition|exited|cancel|(^|[\W_])(left|lost|leaver)($|[\W_])|gek[uü]ndigt|abandono|r[ée]sili|baja|"
-    r"opzegging|disdetta|流失|退会|解約",
-    re.I,
-)
-# Other two-valued outcomes worth predicting: a response to a campaign, a recommendation, a positive review.
-OUTCOME = re.compile(
-    r"churn|attrition|exited|cancel|left|lost|outcome|target|label|is.?active|retained|response|responded|"
-    r"converted|conversion|accepted|feedback|sentiment|polarity|positive|recommend|satisf|continue|return|"
-    r"repurchase|renew|loyal|class|流失|是否|标签",
-    re.I,
-)
 # Numbers about a customer or an item, never an id or the amount: counts, averages, shares.
 COUNT_NAME = re.compile(
     r"(^|[\W_])(n|num|count|counts|cnt|nb)([\W_]|$)|num.?of|number.?of|_count|count_|counts?$|^count|reviews$|"
@@ -134,6 +122,18 @@ _NOT_SPEND_STEMS = re.compile(
 _NOT_SPEND_WORDS = r"porto|tax|taxes|vat|gst|fee|fees|tip|tips|balance|saldo|steuer|mwst|iva|tva"
 
 
+# Money given back to the customer (退款金额, Refunded Amount): taken off the paid amount as net revenue
+REFUND = re.compile(r"refund|退款|退货金额|erstatt|rembours|reembols|rimbors|terugbetaal", re.I)
+_PAID_CJK = re.compile(r"实付|实收|实际支付|已付|支付金额|付款金额|実際の支払")
+
+
+def paid_name(name: str) -> bool:
+    """A name that says the money was paid (Amount paid, Paid, 实付, 买家实际支付金额), not merely owed (Total)."""
+    return _word_hit(r"paid|payé|payée|bezahlt|pagado|pago|pagato|betaald|collected|received", name) or bool(
+        _PAID_CJK.search(name)
+    )
+
+
 def not_spend(name: str) -> bool:
     """Shipping, tax, fees, discounts, refunds, a running balance: money, but not what was spent on the goods."""
     return _NOT_SPEND_STEMS.search(name) is not None or _word_hit(_NOT_SPEND_WORDS, name)
@@ -141,7 +141,7 @@ def not_spend(name: str) -> bool:
 
 # Event times that are not the event: when a record was last changed or scraped, or a product was published
 SNAPSHOT_TIME = re.compile(
-    r"update|updated|modified|changed|scraped|crawl|fetched|exported|publish|published|release|更新|修改|发布|上架",
+    r"update|updated|modified|changed|scrape|crawl|fetched|exported|publish|published|release|更新|修改|发布|上架",
     re.I,
 )
 _TIME_TIERS = (
@@ -160,10 +160,10 @@ OTHER_ENTITY = re.compile(
 )
 # A line's position within an order (LINE_ITEM_ID, Pos, lfd. Nr): never an item id
 LINE_NUMBER = re.compile(r"(^|[\W_])(line|lines|position|pos|row|seq|sequence|lfd|zeile)([\W_]|$)|^line|行号", re.I)
-# Attributes of an item (productColor, productSize): never an id
+# Attributes of an item or a customer (productColor, ship-service-level, userLevelName's level): never an id or a name
 ATTRIBUTE = re.compile(
     r"(color|colour|size|category|categories|type|group(?!e)|brand|weight|dimension|variant|variation|model|"
-    r"颜色|尺寸|规格|类别|品牌)$",
+    r"level|tier|status|mode|method|channel|颜色|尺寸|规格|类别|品牌|等级|状态)$",
     re.I,
 )
 # A scraper's or a tool's made-up header (selection1_selection2_name, field3, column_2): it says nothing
@@ -224,6 +224,11 @@ def id_name(entity: str, name: str) -> bool:
         return len(parts) == 1 or (suffixed and len(parts) <= 3) or re.fullmatch(_CODE_WORD, head) is not None
     compound = re.fullmatch(rf"\w*({_STEMS[entity]})\w*?({ID_SUFFIX})?", head)  # Kundennummer, Bestellnr
     return compound is not None and len(parts) == 1
+
+
+def id_like_name(name: str) -> bool:
+    """A name ending in an id word (ACCOUNT_MGR_ID, Order No, LocationCode): never a number about a customer."""
+    return re.search(r"(^|[\W_])(id|code|nr|no|number)$|^id", name, re.I) is not None
 
 
 def bare_id(name: str) -> bool:

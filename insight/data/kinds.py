@@ -7,7 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from insight.data.hints import MULTI_ROLES, SINGLE_ROLES, Roles, question
+from insight.data import values as v
+from insight.data.hints import MULTI_ROLES, SINGLE_ROLES, Roles, bare_id, id_like_name, question
 from insight.data.standard import normalize_ids
 from insight.data.values import few_values, is_number, is_text
 from insight.errors import SchemaError
@@ -15,10 +16,10 @@ from insight.errors import SchemaError
 _LINE = ("item_id", "item_name", "order_id", "quantity")  # what makes a row one line of an order
 # Roles a kind has no use for; a guessed one moves to the numeric or categorical attributes
 _UNUSED = {
-    "customers": ("order_id", "item_id", "item_name", "quantity", "unit_price", "amount", "rating"),
-    "items": ("order_id", "quantity", "amount", "rating", "timestamp", "label"),
-    "feedback": ("amount", "quantity", "unit_price"),
-    "ratings": ("amount", "quantity", "unit_price", "label"),
+    "customers": ("order_id", "item_id", "item_name", "quantity", "unit_price", "amount", "refund", "rating"),
+    "items": ("order_id", "quantity", "amount", "refund", "rating", "timestamp", "label"),
+    "feedback": ("amount", "refund", "quantity", "unit_price"),
+    "ratings": ("amount", "refund", "quantity", "unit_price", "label"),
     "transactions": ("label",),
 }
 SURVEY_QUESTIONS = 3  # question headers ("5. How often do you visit?") that make a table a survey
@@ -176,3 +177,30 @@ def validate_roles(df: pd.DataFrame, roles: Roles, kind: str) -> None:
         problems.append("a transactions table needs a date or an amount (or a unit price)")
     if problems:
         raise SchemaError("; ".join(problems) + ".")
+
+
+def ignored_columns(df: pd.DataFrame, roles: Roles) -> dict[str, str]:
+    """The columns given no role, each with the reason in a few words (for the Data page and the JSON)."""
+    used: set[str] = set()
+    for cols in roles.values():
+        used.update([cols] if isinstance(cols, str) else cols or [])
+    out = {}
+    for c in df.columns:
+        if c in used:
+            continue
+        s = df[c]
+        if not s.notna().any():
+            out[c] = "empty in every row"
+        elif v.constant(s):
+            out[c] = "the same value in every row"
+        elif pd.api.types.is_datetime64_any_dtype(s):
+            out[c] = f"another date ({roles['timestamp']} is the date used)" if roles.get("timestamp") else "a date"
+        elif bare_id(str(c)) or id_like_name(str(c)) or (v.is_text(s) and s.dropna().is_unique and v.code_like(s)):
+            out[c] = "an identifier no analysis uses"
+        elif v.is_text(s) and v.words_per_value(s) >= 4:
+            out[c] = "free text that is not the feedback text"
+        elif v.is_text(s):
+            out[c] = "too many different values to group by"
+        else:
+            out[c] = "not used by any analysis"
+    return out

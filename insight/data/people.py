@@ -12,7 +12,7 @@ import re
 import pandas as pd
 
 from insight.data import values as v
-from insight.data.hints import COUNT_NAME, GENERIC_HEADER
+from insight.data.hints import COUNT_NAME, GENERIC_HEADER, words
 
 PERSON_NAME = re.compile(
     r"name$|^name|^nome|^nombre|^nom$|^naam|^vorname|^nachname|^surname|first.?name|last.?name|full.?name|"
@@ -23,8 +23,9 @@ PERSON_NAME = re.compile(
 THING_NAME = re.compile(
     r"(product|item|article|artikel|file|brand|category|store|shop|host|company|business|plan|service|stock|sku|"
     r"movie|film|book|course|city|country|state|region|event|campaign|column|table|sheet|seller|vendor|supplier|"
-    r"attribute|download|meta|option|variant|tag|app|place|venue|hotel|restaurant|merchant|bank|"
-    r"lineitem|商品|宝贝|产品|店|书)[\W_\d]*name$",
+    r"attribute|download|meta|option|variant|tag|app|place|venue|hotel|restaurant|merchant|bank|lender|"
+    r"division|department|dept|class|level|tier|grade|province|region|genre|team|group|"
+    r"lineitem|商品|宝贝|产品|店|书|等级|部门|省)[\W_\d]*name$",
     re.I,
 )
 CONTACT_NAME = re.compile(
@@ -64,12 +65,20 @@ def personal(name: str, s: pd.Series) -> bool:
 
 
 def author(s: pd.Series, name: str) -> bool:
-    """Who wrote a text: a person hint on short non-code values (names, handles), not a scraper's header."""
+    """Who wrote a text: a name whose last word is a person hint (reviewerName, comprador, not userProvince nor
+    BankName), on short non-code values that tell people apart (not Yes/No, not a small set repeated over many
+    rows, not masked `j***e`), never a scraper's header."""
+    parts = words(name)
     return (
-        PERSON_HINT.search(name) is not None
+        bool(parts)
+        and PERSON_HINT.search(parts[-1]) is not None
+        and not THING_NAME.search(name)
         and not GENERIC_HEADER.match(name)
         and v.is_text(s)
         and s.notna().any()
         and v.person_like(s)
         and not v.uniform_codes(s)
+        and not (v.binary_values(s) and v.flags(v.sample(s)))
+        and not v.categories(s)
+        and not v.masked(s)
     )

@@ -24,27 +24,29 @@ from insight.data.hints import (
     COUNT_NAME,
     GENERIC_HEADER,
     KINDS,
-    LEAVING,
     MULTI_ROLES,
     OTHER_ENTITY,
-    OUTCOME,
+    REFUND,
     SINGLE_ROLES,
     SNAPSHOT_TIME,
     Roles,
     bare_id,
     entity_hint,
+    id_like_name,
     id_name,
     not_spend,
+    paid_name,
     question,
     time_tier,
     value_hint,
     words,
 )
 from insight.data.kinds import infer_kind, prune_roles
-from insight.data.people import PERSON_HINT, author
+from insight.data.outcome import choose_outcome, feedback_label
+from insight.data.people import PERSON_HINT, THING_NAME, author
 from insight.data.people import personal as personal_data
 
-__all__ = ["KINDS", "MULTI_ROLES", "SINGLE_ROLES", "Roles", "ignored_columns", "infer_roles", "outcome_name"]
+__all__ = ["KINDS", "MULTI_ROLES", "SINGLE_ROLES", "Roles", "infer_roles"]
 
 ORDER_LEVEL_EVIDENCE = 3  # orders with several lines needed before money is called an order's, not a line's
 TEXTS_PER_AUTHOR = 1.5  # below this the "authors" are one-off names (es buyers), not customers to follow
@@ -56,10 +58,6 @@ _PRICE_TIERS = (
 )
 _WEAK_AMOUNT = re.compile(r"sub.?total|gross|value|应收|应付|原价|标价", re.I)
 _ITEM_NAME_FIRST = re.compile(r"product.?name|item.?name|商品名|产品名|宝贝标题|书名|^title$|^name$|标题|名称", re.I)
-
-
-def _id_like_name(name: str) -> bool:
-    return re.search(r"(^|[\W_])(id|code|nr|no|number)$|^id", name, re.I) is not None
 
 
 def _line_number(name: str) -> bool:
@@ -144,13 +142,16 @@ def _timestamp(g: _Guess) -> None:
     dates = [
         c
         for c in g.cols
-        if g.free(c)
+        if c not in g.taken
+        and g.present[c]
+        and (not g.constant[c] or value_hint("timestamp", c))  # a one-day export's date still dates its orders
         and pd.api.types.is_datetime64_any_dtype(df[c])
         and not SNAPSHOT_TIME.search(c)
         and not re.search(r"birth|geburt|出生|生日", c, re.I)
     ]
     if dates:
-        g.assign("timestamp", min(dates, key=lambda c: (time_tier(c), -v.fill(df[c]), g.order(c))))
+        key = lambda c: (g.constant[c], time_tier(c), -v.fill(df[c]), g.order(c))  # noqa: E731
+        g.assign("timestamp", min(dates, key=key))
 
 
 def _ids(g: _Guess) -> None:
@@ -168,6 +169,8 @@ def _ids(g: _Guess) -> None:
                 continue
             if entity == "customer" and OTHER_ENTITY.search(" ".join(words(c))) and not entity_hint("customer", c):
                 continue
+            if entity == "customer" and v.masked(s):
+                continue  # j***e: masked names collide, so they follow no one
             few_ok = entity == "item" and s.nunique() >= 3  # a bakery's six product groups are items
             if not (v.id_values(s) or (few_ok and (v.is_text(s) or v.is_integral(s)))):
                 continue
@@ -227,8 +230,12 @@ def _values(g: _Guess) -> None:
         and not re.search(r"score|rank|index|percent|pct|%|rate", c, re.I)
         and not _order_level(g, c)
     ]
-    if amounts:
-        g.assign("amount", min(amounts, key=lambda c: (bool(_WEAK_AMOUNT.search(c)), -v.fill(df[c]), g.order(c))))
+    if amounts:  # what was paid (实付, Amount paid) before what was owed (Total, 总金额)
+        key = lambda c: (not paid_name(c), bool(_WEAK_AMOUNT.search(c)), -v.fill(df[c]), g.order(c))  # noqa: E731
+        g.assign("amount", min(amounts, key=key))
+    refunds = [c for c in g.cols if g.free(c) and v.is_number(df[c]) and REFUND.search(c) and not COUNT_NAME.search(c)]
+    if refunds and "amount" in g.roles:
+        g.assign("refund", refunds[0])
     ratings = [c for c in numbers("rating") if df[c].min() >= 0 and df[c].max() <= 10]
     if ratings:
         g.assign("rating", min(ratings, key=lambda c: (len(words(c)), -v.fill(df[c]), g.order(c))))
@@ -255,11 +262,15 @@ def _item_name(g: _Guess, catalogue: bool) -> None:
         hinted = value_hint("item_name", c) or (entity_hint("item", c) and not v.code_like(s))
         if (ATTRIBUTE.search(c) and len(words(c)) > 1) or v.sample(s).str.match(r"^#?\d+$").mean() > 0.9:
             continue  # productColor is an attribute of the product, #1030 an order number
+        if v.binary_values(s) or entity_hint("customer", c):
+            continue  # Standard/Expedited is a choice, userLevelName the customer's tier: not the things sold
         if feedback:
             repeated = len(s.dropna()) / max(s.nunique(), 1) >= 3
-            short = v.words_per_value(s) <= 5
+            titled = _ITEM_NAME_FIRST.search(c) is not None and v.words_per_value(s) <= 30  # a listing's title
+            short = v.words_per_value(s) <= 5 or titled
             generic = GENERIC_HEADER.match(c) is not None
-            if not (repeated and short and (hinted or generic)) or (PERSON_HINT.search(c) and not generic):
+            person = PERSON_HINT.search(c) and not THING_NAME.search(c)  # reviewerName, not BankName
+            if not (repeated and short and (hinted or generic)) or (person and not generic):
                 continue
         elif not hinted or v.words_per_value(s) > 30:
             continue
@@ -269,14 +280,16 @@ def _item_name(g: _Guess, catalogue: bool) -> None:
 
 
 def _label(g: _Guess) -> None:
-    """A two-valued outcome named as one (Churn, Exited, Response, feedback 0/1, 'Will you continue …?')."""
+    """The outcome (`insight.data.outcome`): in feedback, the people's sentiment classes; elsewhere the two-valued
+    column named most surely as a result, none when two are equally plausible (the Data page asks)."""
     df = g.df
-    labels = [c for c in g.cols if g.free(c) and v.binary_values(df[c])]
-    hinted = [c for c in labels if OUTCOME.search(c)]
-    if hinted:
-        g.assign("label", min(hinted, key=lambda c: (not LEAVING.search(c), g.order(c))))
-    elif labels and "text" in g.roles and g.unnamed:
-        g.assign("label", labels[0])
+    free = [c for c in g.cols if g.free(c)]
+    if "text" in g.roles:
+        g.assign("label", feedback_label(df, free))
+        if "label" not in g.roles and g.unnamed:
+            g.assign("label", next((c for c in free if v.binary_values(df[c])), None))
+    else:
+        g.assign("label", choose_outcome(df, free)[0])
 
 
 def _order_numbers(g: _Guess) -> None:
@@ -305,7 +318,7 @@ def _table_ids(g: _Guess, catalogue: bool, personal: dict[str, bool]) -> None:
             g.assign("item_id", col)
         elif "timestamp" in g.roles and money and df[col].dropna().is_unique:
             g.taken.add(col)  # a row key of a dated log (1307011 = date + group)
-        elif "customer_id" not in g.roles and "order_id" not in g.roles:
+        elif "customer_id" not in g.roles and "order_id" not in g.roles and not v.categories(df[col]):
             g.assign("customer_id", col)
     if "customer_id" not in g.roles and "text" in g.roles:
         authors = [c for c in g.cols if author(df[c], c) and c != g.roles.get("item_name") and _follows(g, c)]
@@ -327,7 +340,7 @@ def _fallback_ids(g: _Guess, pii: list[str]) -> None:
     email use the email."""
     df = g.df
     ids = [c for c in g.cols if g.free(c) and v.id_values(df[c]) and not COUNT_NAME.search(c)]
-    many = [c for c in ids if v.many_values(df[c])]
+    many = [c for c in ids if v.many_values(df[c]) and not v.categories(df[c]) and not v.masked(df[c])]
     if "customer_id" not in g.roles and g.unnamed:
         g.assign("customer_id", next(iter(many), None))
     if "customer_id" not in g.roles:
@@ -346,6 +359,24 @@ def _unnamed_values(g: _Guess) -> None:
         g.assign("item_id", next(iter(many), None))
         short = [c for c in g.cols if g.free(c) and v.is_text(df[c]) and df[c].nunique() > 0.5 * len(df)]
         g.assign("item_name", next(iter(short), None))
+
+
+def _reviewed_item(g: _Guess) -> None:
+    """What the reviews are about when the file names it by an id (JD's referenceId, one product for every
+    review): an id-shaped column of codes that repeat over the texts, naming no customer or order."""
+    if "text" not in g.roles or "item_id" in g.roles:
+        return
+    df = g.df
+    for c in g.cols:
+        s = df[c].dropna()
+        parts = words(str(c))
+        if c in g.taken or s.empty or bare_id(str(c)) or len(parts) < 2 or parts[-1] not in ("id", "ids"):
+            continue
+        if entity_hint("customer", c) or entity_hint("order", c) or OTHER_ENTITY.search(" ".join(parts)):
+            continue
+        if (v.is_integral(df[c]) or v.code_like(df[c])) and len(s) >= 3 * s.nunique():
+            g.assign("item_id", c)
+            return
 
 
 def _drop_line_ids(g: _Guess) -> None:
@@ -381,20 +412,21 @@ def infer_roles(df: pd.DataFrame) -> Roles:
     _order_numbers(g)
     _values(g)
     _timestamp(g)
+    _label(g)
     _item_name(g, catalogue)
     _table_ids(g, catalogue, personal)
     _item_name(g, catalogue)
     pii = [c for c in g.cols if personal[c]]
     _fallback_ids(g, pii)
     _unnamed_values(g)
-    _label(g)
+    _reviewed_item(g)
     _drop_line_ids(g)
     if catalogue or ("item_name" in g.roles and not any(g.roles.get(r) for r in ("customer_id", "order_id"))):
         name = g.roles.get("item_name")
         pii = [c for c in pii if c != name]  # a catalogue's Name is the product's
     roles: dict[str, object] = dict(g.roles)
     free = [c for c in g.cols if c not in g.taken and c not in pii and g.present[c] and not g.constant[c]]
-    roles["numeric"] = [c for c in free if v.is_number(df[c]) and not _id_like_name(c)]
+    roles["numeric"] = [c for c in free if v.is_number(df[c]) and not id_like_name(c)]
     roles["categorical"] = [
         c
         for c in free
@@ -402,36 +434,3 @@ def infer_roles(df: pd.DataFrame) -> Roles:
     ]
     roles["pii"] = pii  # may hold the customer id itself (an email, a handle): the id is then pseudonymised too
     return prune_roles(df, roles, infer_kind(df, roles))  # type: ignore[arg-type]
-
-
-def outcome_name(column: str) -> str:
-    """What to call a label column's outcome: 'churn' only when its name says the customer left (Churn,
-    Exited, 流失); any other outcome (Response, Converted) by its own column name."""
-    return "churn" if LEAVING.search(column) else column
-
-
-def ignored_columns(df: pd.DataFrame, roles: Roles) -> dict[str, str]:
-    """The columns given no role, each with the reason in a few words (for the Data page and the JSON)."""
-    used: set[str] = set()
-    for cols in roles.values():
-        used.update([cols] if isinstance(cols, str) else cols or [])
-    out = {}
-    for c in df.columns:
-        if c in used:
-            continue
-        s = df[c]
-        if not s.notna().any():
-            out[c] = "empty in every row"
-        elif v.constant(s):
-            out[c] = "the same value in every row"
-        elif pd.api.types.is_datetime64_any_dtype(s):
-            out[c] = f"another date ({roles['timestamp']} is the date used)" if roles.get("timestamp") else "a date"
-        elif bare_id(str(c)) or _id_like_name(str(c)) or (v.is_text(s) and s.dropna().is_unique and v.code_like(s)):
-            out[c] = "an identifier no analysis uses"
-        elif v.is_text(s) and v.words_per_value(s) >= 4:
-            out[c] = "free text that is not the feedback text"
-        elif v.is_text(s):
-            out[c] = "too many different values to group by"
-        else:
-            out[c] = "not used by any analysis"
-    return out

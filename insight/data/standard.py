@@ -27,7 +27,8 @@ def normalize_ids(s: pd.Series) -> pd.Series:
 
 
 def to_binary(s: pd.Series) -> pd.Series:
-    """Yes/No, 1/0, True/False, churned/active … as 1.0 / 0.0 (the positive value is the rarer or 'yes'-like one)."""
+    """Yes/No, 1/0, True/False, churned/active, positive/negative … as 1.0 / 0.0 (the positive value is the
+    'yes'-like one, else the rarer)."""
     text = s.astype(object).map(lambda v: None if pd.isna(v) else str(v).strip().lower().removesuffix(".0"))
     positive = {
         "1",
@@ -47,6 +48,12 @@ def to_binary(s: pd.Series) -> pd.Series:
         "si",
         "sí",
         "sim",
+        "positive",
+        "pos",
+        "好评",
+        "正面",
+        "是",
+        "流失",
     }
     values = [v for v in text.dropna().unique()]
     if len(values) > 2:
@@ -70,10 +77,11 @@ def standardize(df: pd.DataFrame, roles: Roles) -> pd.DataFrame:
             out[role] = normalize_ids(s)
         elif role == "timestamp":
             out[role] = s if pd.api.types.is_datetime64_any_dtype(s) else pd.to_datetime(s, errors="coerce")
-        elif role in ("quantity", "unit_price", "amount", "rating"):
+        elif role in ("quantity", "unit_price", "amount", "refund", "rating"):
             out[role] = pd.to_numeric(s, errors="coerce").astype(float)
-        elif role == "label":
-            out[role] = to_binary(s)
+        elif role == "label":  # two values as 1/0; a feedback label's three or more classes as they are
+            two = s.dropna().astype(str).str.strip().str.lower().nunique() <= 2
+            out[role] = to_binary(s) if two else s.astype(object).where(s.notna(), None)
         else:
             out[role] = s.astype(object).where(s.notna(), None)
     if "amount" not in out and "unit_price" in out:  # one unit per line when there is no quantity

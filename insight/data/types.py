@@ -25,7 +25,7 @@ _DECIMAL_COMMA = re.compile(r"^[-+]?(\d{1,3}(\.\d{3})+|\d+)(,\d{1,2}|,\d{4,})$")
 _DECIMAL_POINT = re.compile(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)\.\d+$")
 _ID_NAME = re.compile(
     r"(^|[\W_])(id|ids|code|sku|ean|upc|gtin|isbn|asin|barcode|zip|postal|postcode|plz|phone|tel)($|[\W_])"
-    r"|(id|nr|no|number|nummer|num|#|isbn|asin)$|^(invoice|order|receipt|ticket|rechnung|bestellung|factura|facture|pedido)s?$"
+    r"|((?<!pa)(?<!vo)(?<!ali)id|nr|no|number|nummer|num|#|isbn|asin)$|^(invoice|order|receipt|ticket|rechnung|bestellung|factura|facture|pedido)s?$"
     r"|编号|编码|货号|条码|卡号|单号|号码|手机|电话|邮编|番号|コード",
     re.I,
 )

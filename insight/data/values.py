@@ -105,6 +105,25 @@ def few_values(s: pd.Series) -> bool:
     return 1 < s.nunique() <= max(12, min(50, 0.05 * len(s)))
 
 
+CATEGORY_MAX_VALUES = 25  # at most this many distinct values ...
+CATEGORY_MIN_REPEATS = 20  # ... each on this many rows on average: the groups a row belongs to, not who it is
+
+
+def categories(s: pd.Series) -> bool:
+    """A small set of values repeated over many rows (7 lenders over 505 reviews, a membership tier, a
+    department): the group a row belongs to, never an id or a person."""
+    present = s.dropna()
+    n = present.nunique()
+    return 0 < n <= CATEGORY_MAX_VALUES and len(present) >= CATEGORY_MIN_REPEATS * n
+
+
+def masked(s: pd.Series) -> bool:
+    """Values masked for privacy (`j***e`, `1***********`): different people share one value, so they name no
+    one."""
+    values = sample(s, 300)
+    return bool(len(values)) and bool(values.str.contains(r"\*{2,}|＊").mean() >= 0.5)
+
+
 def id_values(s: pd.Series) -> bool:
     """Codes with several distinct values: text or whole numbers, not sentences, dates or yes/no."""
     v = s.dropna()

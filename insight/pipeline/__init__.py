@@ -6,6 +6,8 @@ packages themselves, so every result they show comes through the pipeline.
 
 from insight.lazy import lazy_exports
 from insight.pipeline import sections
+from insight.pipeline.acting import FORMATS as AUDIENCE_FORMATS
+from insight.pipeline.acting import prepare_audiences
 from insight.pipeline.core import HORIZON_DAYS, THRESHOLD, Pipeline
 from insight.pipeline.overview import Analyses, collect, overview_findings
 from insight.pipeline.runner import MemoRunner, Runner, store_runner
@@ -19,9 +21,11 @@ __getattr__, __dir__, _lazy = lazy_exports(
     },
 )
 __all__ = [
+    "AUDIENCE_FORMATS",
     "Analyses",
     "collect",
     "overview_findings",
+    "prepare_audiences",
     "BASIS_MODEL",
     "HORIZON_DAYS",
     "LINKAGES",

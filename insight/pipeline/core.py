@@ -15,6 +15,7 @@ import pandas as pd
 from insight import overview, predict, recommend, segment, sentiment
 from insight.data.assemble import missing_customers
 from insight.errors import InsightError, NotEnoughData, SchemaError
+from insight.pipeline.acting import Acting
 from insight.pipeline.runner import MemoRunner, Runner
 from insight.pipeline.verdicts import Verdicts
 from insight.verdict import Withheld
@@ -23,7 +24,7 @@ HORIZON_DAYS = 90  # the churn horizon and lifetime-value window the app starts 
 THRESHOLD = 0.5  # churn risk from which a customer is flagged, until the founder moves the slider
 
 
-class Pipeline(Verdicts):
+class Pipeline(Verdicts, Acting):
     """The analyses of one dataset, computed through `run` (default: remembered in this object only), each
     with its verdict (`Verdicts`); what rests on an unreliable result raises `Withheld` with the reason."""
 
@@ -42,7 +43,7 @@ class Pipeline(Verdicts):
         tx = self.transactions()
         if tx is None:
             raise NotEnoughData("The orders overview needs an orders or payments file.")
-        return self.run("overview.orders", None, lambda: overview.orders_overview(tx))
+        return self.run("overview.orders", None, lambda: overview.orders_overview(tx, self.ds.revenue_column))
 
     def customer_gap(self) -> str | None:
         """When no customer can be told apart, the sentence saying which file would unlock the customer pages
@@ -54,7 +55,8 @@ class Pipeline(Verdicts):
     def headline(self) -> dict[str, float | None]:
         """Customers, revenue and repeat-purchase rate: cheap, straight from the tables (kept, as every page's
         first figures)."""
-        return self.run("overview.headline", None, lambda: overview.headline(self.ds.customers, self.transactions()))
+        figures = lambda: overview.headline(self.ds.customers, self.transactions(), self.ds.revenue_column)  # noqa: E731
+        return self.run("overview.headline", None, figures)
 
     def monthly(self) -> pd.DataFrame:
         """Revenue, orders and active customers per month (NotEnoughData without dated orders)."""
@@ -199,7 +201,7 @@ class Pipeline(Verdicts):
     ) -> pd.Series:
         """Each customer's churn probability today (out-of-fold for labelled customers); Withheld when the
         models do not predict who leaves."""
-        self.require_churn(horizon, features, "Churn risks")
+        self.require_churn(horizon, features, self.ds.outcome.english("risks"))
         data, key = self._churn_key(horizon, features)
         comparison = self.churn_comparison(horizon, features)
         fitted = self.churn_model(horizon, features, model)
@@ -213,7 +215,7 @@ class Pipeline(Verdicts):
         self, horizon: int = HORIZON_DAYS, features: list[str] | None = None, model: str | None = None
     ) -> pd.Series:
         """Why each customer is at risk, in words (Withheld when the models do not predict who leaves)."""
-        self.require_churn(horizon, features, "Churn reasons")
+        self.require_churn(horizon, features, self.ds.outcome.english("reasons"))
         data, key = self._churn_key(horizon, features)
         fitted = self.churn_model(horizon, features, model)
         return self.run(
@@ -246,16 +248,17 @@ class Pipeline(Verdicts):
         customers = self.ds.customers
         attrs = customers.set_index(customers["customer_id"].astype(str))
         attrs = attrs[~attrs.index.duplicated()]
-        return predict.fairness.fairness(attrs, data.y, comparison.oof[name], threshold)
+        return predict.fairness.fairness(attrs, data.y, comparison.oof[name], threshold, data.outcome)
 
     # --- value ----------------------------------------------------------------------------------------
 
     def spend_targets(self) -> list[str]:
-        """Numeric customer columns the founder may pick as the value to predict."""
-        return [c for c in self.ds.customer_roles.get("numeric", []) if c in self.ds.customers]
+        """Numeric customer columns (and the total of spend per category) the founder may pick as the value."""
+        total = [predict.TOTAL_SPEND] if predict.spend_columns(self.ds.customers, self.ds.customer_roles) else []
+        return total + [c for c in self.ds.customer_roles.get("numeric", []) if c in self.ds.customers]
 
     def default_spend_target(self, horizon: int = HORIZON_DAYS) -> str | None:
-        """None when the next-period spend after the churn cutoff is the target, else a money-like column.
+        """None when the next-period spend after the churn cutoff is the target, else the money customers paid.
 
         Raises SchemaError when there is nothing to predict.
         """
@@ -266,10 +269,7 @@ class Pipeline(Verdicts):
             pass
         target = predict.suggest_spend_target(self.ds.customers, self.ds.customer_roles)
         if target is None:
-            raise SchemaError(
-                "Customer value needs orders with amounts, or a money column in the customer list (total spend, "
-                "balance …) to predict."
-            )
+            raise SchemaError(predict.spend.missing_value(self.ds.customers, self.ds.customer_roles))
         return target
 
     def spend(self, horizon: int = HORIZON_DAYS, target: str | None = None) -> predict.SpendComparison:
@@ -286,7 +286,7 @@ class Pipeline(Verdicts):
         return self.run(
             "predict.spend",
             params,
-            lambda: predict.compare_spend_models(predict.spend_data(customers, roles, churn, target)),
+            lambda: predict.compare_spend_models(predict.spend_data(customers, roles, churn, target, self.ds.currency)),
         )
 
     def _has_clv_columns(self) -> bool:
@@ -320,14 +320,14 @@ class Pipeline(Verdicts):
         risk = self.churn_risk(horizon, features, model)
         reasons = self.churn_reasons(horizon, features, model)
         spend = self.spend(horizon, target)
-        if data.source == "column":
+        if data.source == "column" and data.outcome.leaving:  # who already said yes may say yes again
             risk = risk.drop(data.y.index[data.y == 1])
         extra = None
         if self._has_clv_columns():
             try:
-                table = self.lifetime_value(horizon).table
-                if "clv_12m" in table:
-                    extra = table.set_index("customer_id")[["clv_12m", "p_alive"]]
+                lifetime = self.lifetime_value(horizon)
+                if "clv_12m" in lifetime.table and lifetime.verdict.usable:
+                    extra = lifetime.table.set_index("customer_id")[["clv_12m", "p_alive"]]
             except NotEnoughData:
                 pass
         try:

@@ -72,7 +72,7 @@ def collect(pipe: Pipeline, progress: Progress | None = None) -> Analyses:
         out.verdicts["segments"] = out.segmentation.verdict
     step(0.4, "Churn models")
     if pipe.churn_source() is None:
-        notes["churn"] = "Churn needs a column saying who left, or an orders file with dates."
+        notes["churn"] = pipe.ds.outcome.say("missing")
     else:
         out.churn = attempt(notes, "churn", pipe.churn_data)
         if out.churn is not None:
@@ -134,6 +134,7 @@ def evidence(pipe: Pipeline, a: Analyses) -> Evidence:
         feedback=fb.valid if fb is not None else None,  # the feedback rules rest on the scores: withheld with them
         themes=fb.themes if fb is not None else None,
         offers=offers,
+        outcome=pipe.ds.outcome,
     )
 
 

@@ -46,7 +46,7 @@ class Verdicts:
                     continue
                 models = (*QUICK_MODELS, predict.trust.RULE) if predict.churn.recency_column(data) else QUICK_MODELS
                 if horizon == default:  # its full comparison is fitted anyway (the Overview, the report): reused
-                    quick = predict.churn.comparison_of(self.churn_comparison(horizon), models, data.source)
+                    quick = predict.churn.comparison_of(self.churn_comparison(horizon), models, data)
                 else:
                     quick = predict.compare_churn_models(data, models=models, folds=3)
                 auc = float(quick.metrics.at[quick.best, "roc_auc"])

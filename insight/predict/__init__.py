@@ -24,9 +24,12 @@ __getattr__, __dir__, __all__ = lazy_exports(
         "label": ["ChurnData", "churn_data", "derive_label", "label_from_column", "label_source"],
         "spend": [
             "SPEND_MODELS",
+            "TOTAL_SPEND",
             "SpendComparison",
             "SpendData",
             "compare_spend_models",
+            "missing_value",
+            "spend_columns",
             "spend_data",
             "suggest_spend_target",
             "value_tiers",

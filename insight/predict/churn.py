@@ -204,25 +204,25 @@ def compare_churn_models(
         )
     if folds < 5:
         notes.append(f"{folds}-fold cross-validation (a large table or a small class).")
-    return _judged(metrics, oof, y, folds, notes, data.source)
+    return _judged(metrics, oof, y, folds, notes, data)
 
 
 def _judged(
-    metrics: pd.DataFrame, oof: dict[str, np.ndarray], y: np.ndarray, folds: int, notes: list[str], source: str
+    metrics: pd.DataFrame, oof: dict[str, np.ndarray], y: np.ndarray, folds: int, notes: list[str], data: ChurnData
 ) -> ChurnComparison:
     """The comparison with its pick (the best model by ROC AUC, unless it does not beat the one rule) and verdict."""
     real = metrics.drop(index=RULE, errors="ignore")
     best = str((real if len(real) else metrics)["roc_auc"].idxmax())
-    best, verdict = judge_churn(y, oof, best, source)
+    best, verdict = judge_churn(y, oof, best, data.source, data.outcome)
     return ChurnComparison(metrics, oof, y, best, folds, notes, verdict)
 
 
-def comparison_of(comparison: ChurnComparison, models: tuple[str, ...], source: str) -> ChurnComparison:
+def comparison_of(comparison: ChurnComparison, models: tuple[str, ...], data: ChurnData) -> ChurnComparison:
     """The comparison of some of the models already compared, from their out-of-fold scores as they are, judged
     again: what comparing only those models would say, with nothing fitted twice."""
     kept = [m for m in models if m in comparison.oof]
     oof = {m: comparison.oof[m] for m in kept}
-    return _judged(comparison.metrics.loc[kept], oof, comparison.y, comparison.folds, [], source)
+    return _judged(comparison.metrics.loc[kept], oof, comparison.y, comparison.folds, [], data)
 
 
 @dataclass

@@ -347,7 +347,8 @@ def lifetime_value(
         table["clv_12m"] = discounted_value(bg, spend, rft, months=months, time_unit_days=time_unit_days)
     test = backtest(transactions, end, horizon_days, time_unit_days) if history_days >= 3 * horizon_days else None
     params = {"a": bg.a_, "b": bg.b_}
-    verdict = judge_lifetime(params, table.loc[repeat, "p_alive"].to_numpy(), shrunk, test)
+    lapsed = float(((rft["T"] - rft["recency"]) * time_unit_days > horizon_days).mean())  # no order in the horizon
+    verdict = judge_lifetime(params, table.loc[repeat, "p_alive"].to_numpy(), shrunk, test, lapsed, horizon_days)
     return LifetimeValue(table, bg, gg, end, history_days, horizon_days, notes, test, verdict)
 
 

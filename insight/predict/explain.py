@@ -17,27 +17,24 @@ from sklearn.metrics import (
     roc_curve,
 )
 
-from insight.labels import plural
+from insight.labels import fmt_number, nice_name, plural, ratio_words
 from insight.predict.label import ChurnData
 
 
-def _words(column: str) -> str:
-    return column.replace("_", " ")
-
-
 def describe_reason(feature: str, value: Any, typical: Any, row: pd.Series) -> str:
-    """One reason in plain words, e.g. 'no purchase for 140 days, 3.1x their usual gap'."""
+    """One reason in plain words, e.g. 'no purchase for 140 days, 3.1× their usual gap' (ratios past 10 in
+    words), with the column in words and numbers rounded as a person reads them."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
-        return f"{_words(feature)} unknown"
+        return f"{nice_name(feature)} unknown"
     if isinstance(value, str) or not isinstance(value, (int, float, np.number)):
-        return f"{_words(feature)} is {value}"
+        return f"{nice_name(feature)} is {value}"
     v, t = float(value), float(typical)
     if feature == "recency_days":
         gap = row.get("days_between_orders")
         own = gap is not None and not pd.isna(gap) and gap > 0
         base = f"no purchase for {plural(v, 'day')}"
         if own:
-            return f"{base}, {v / gap:.1f}x their usual gap"
+            return f"{base}, {ratio_words(v / gap)}"
         return f"{base} (typical {t:.0f})"
     if feature == "days_between_orders":
         return f"{v:.0f} days between orders (typical {t:.0f})"
@@ -46,14 +43,18 @@ def describe_reason(feature: str, value: Any, typical: Any, row: pd.Series) -> s
     if feature == "frequency":
         return f"{'only ' if v < t else ''}{plural(v, 'order')} (typical {t:.0f})"
     if feature in ("monetary", "avg_order_value"):
+        if v < 0:  # returns worth more than the purchases in these dates: no negative spend is shown
+            return f"returned more than they bought (typical {'spend' if feature == 'monetary' else 'order'} {t:,.0f})"
         label = "spent" if feature == "monetary" else "average order of"
         return f"{label} {v:,.0f} (typical {t:,.0f})"
     if feature == "tenure_days":
         return f"customer for {plural(v, 'day')} (typical {t:.0f})"
     if feature == "purchase_rate_30d":
         return f"{v:.2f} orders a month (typical {t:.2f})"
+    if {v, t} <= {0.0, 1.0}:  # a yes/no column (HasCrCard, AcceptedCmp3): yes or no, not 1 or 0
+        return f"{nice_name(feature)}: {'yes' if v else 'no'} (typically {'yes' if t else 'no'})"
     direction = "higher" if v > t else "lower"
-    return f"{_words(feature)} {v:,.4g}, {direction} than the typical {t:,.4g}"
+    return f"{nice_name(feature)} {fmt_number(v)}, {direction} than the typical {fmt_number(t)}"
 
 
 def churn_reasons(
@@ -100,13 +101,14 @@ class ThresholdView:
 
 
 def threshold_view(y: np.ndarray, proba: np.ndarray, risk_now: pd.Series, threshold: float) -> ThresholdView:
-    """Precision / recall of flagging customers with out-of-fold risk >= threshold, and today's flag count."""
+    """Precision / recall of flagging customers with out-of-fold risk >= threshold, and today's flag count (the
+    confusion table holds keys, no / yes and say_no / say_yes, which the chart writes in the outcome's words)."""
     pred = (proba >= threshold).astype(int)
     tn, fp, fn, tp = confusion_matrix(y, pred, labels=[0, 1]).ravel()
     confusion = pd.DataFrame(
         {
-            "actual": ["stayed", "stayed", "churned", "churned"],
-            "predicted": ["stay", "churn", "stay", "churn"],
+            "actual": ["no", "no", "yes", "yes"],
+            "predicted": ["say_no", "say_yes", "say_no", "say_yes"],
             "customers": [int(tn), int(fp), int(fn), int(tp)],
         }
     )

@@ -7,6 +7,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from insight.outcome_words import LEAVE, Outcome
+
 FAIRNESS_GAP = 0.10
 MIN_GROUP = 20
 _GROUP_WORDS = {"gender", "sex", "genre", "age", "senior", "seniorcitizen", "agegroup", "agebracket"}
@@ -42,7 +44,7 @@ def _differs(p1: float, n1: float, p2: float, n2: float) -> bool:
 
 
 def fairness(
-    attributes: pd.DataFrame, y: pd.Series, proba: np.ndarray, threshold: float
+    attributes: pd.DataFrame, y: pd.Series, proba: np.ndarray, threshold: float, outcome: Outcome | None = None
 ) -> tuple[pd.DataFrame, list[str]]:
     """Recall and flag rate per group of each people-describing column, and warnings for big gaps.
 
@@ -71,23 +73,26 @@ def fairness(
     table = pd.DataFrame(
         rows, columns=["attribute", "group", "customers", "churners", "churn_rate", "flag_rate", "recall"]
     )
+    outcome = outcome or Outcome(LEAVE)
+    checks = (("recall", "churners", "fairness_recall"), ("flag_rate", "customers", "fairness_flags"))
     for col, part in table.groupby("attribute", sort=False):
         big = part[part["customers"] >= MIN_GROUP]
-        for metric, size, words in (("recall", "churners", "finds churners"), ("flag_rate", "customers", "flags")):
+        for metric, size, key in checks:
             vals = big[[metric, size]].dropna()
             if len(vals) < 2:
                 continue
             lo, hi = vals[metric].idxmin(), vals[metric].idxmax()
             if _differs(vals.loc[lo, metric], vals.loc[lo, size], vals.loc[hi, metric], vals.loc[hi, size]):
-                context = (
-                    f", while they actually churn at {big.loc[lo, 'churn_rate']:.0%} and "
-                    f"{big.loc[hi, 'churn_rate']:.0%}"
-                    if metric == "flag_rate"
-                    else ""
-                )
                 warnings.append(
-                    f"By {col}: the model {words} at very different rates ({big.loc[lo, 'group']}: "
-                    f"{vals.loc[lo, metric]:.0%}, {big.loc[hi, 'group']}: {vals.loc[hi, metric]:.0%}){context}. "
-                    "Check whether that is fair before acting on the list."
+                    outcome.english(
+                        key,
+                        attribute=col,
+                        low=big.loc[lo, "group"],
+                        low_share=f"{vals.loc[lo, metric]:.0%}",
+                        high=big.loc[hi, "group"],
+                        high_share=f"{vals.loc[hi, metric]:.0%}",
+                        low_rate=f"{big.loc[lo, 'churn_rate']:.0%}",
+                        high_rate=f"{big.loc[hi, 'churn_rate']:.0%}",
+                    )
                 )
     return table, warnings

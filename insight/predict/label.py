@@ -14,6 +14,7 @@ import pandas as pd
 
 from insight.data.standard import to_binary
 from insight.errors import NotEnoughData, SchemaError
+from insight.outcome_words import NONE, Outcome, outcome_of
 
 MIN_PER_CLASS = 10
 # Bookkeeping columns of the customer table that are not predictors (dates, RFM scores derived from others).
@@ -40,6 +41,11 @@ class ChurnData:
     horizon_days: int | None = None
     spend_next: pd.Series | None = None
     dropped_unlabelled: int = 0
+
+    @property
+    def outcome(self) -> Outcome:
+        """What the label means, in words: leaving for a derived label, else by the label column's name."""
+        return outcome_of(self.label_column, derived=self.source == "derived")
 
     @property
     def churn_rate(self) -> float:
@@ -87,7 +93,9 @@ def label_from_column(customers: pd.DataFrame, roles: dict[str, Any]) -> ChurnDa
     y = to_binary(customers[column])
     numeric, categorical = _attribute_columns(customers, roles, set())
     if not numeric and not categorical:
-        raise SchemaError("The customer table has no columns to learn churn from besides the label. Add attributes.")
+        raise SchemaError(
+            f"The customer table has no columns to learn '{column}' from besides the outcome itself. Add attributes."
+        )
     frame = customers.set_index(customers["customer_id"].astype(str))[numeric + categorical]
     known = y.notna().to_numpy()
     data = ChurnData(
@@ -100,7 +108,7 @@ def label_from_column(customers: pd.DataFrame, roles: dict[str, Any]) -> ChurnDa
         label_column=column,
         dropped_unlabelled=int((~known).sum()),
     )
-    _check_classes(data.y)
+    _check_classes(data.y, column)
     return data
 
 
@@ -194,17 +202,19 @@ def churn_data(ds: Any, *, horizon_days: int = 90) -> ChurnData:
     if source == "column":
         return label_from_column(ds.customers, ds.customer_roles)
     if source is None:
-        raise SchemaError(
-            "Churn needs either a column saying who left (like 'Churn' Yes/No) in the customer file, "
-            "or an orders file with dates. Upload one of them or mark the label column on the Data page."
-        )
+        raise SchemaError(Outcome(NONE).english("missing"))
     static = {c for t in ds.tables_of("customers") for c in t.frame.columns}
     customers = ds.customers[[c for c in ds.customers.columns if c in static or c == "customer_id"]]
     return derive_label(ds.transactions(), customers, ds.customer_roles, horizon_days=horizon_days)
 
 
-def _check_classes(y: pd.Series) -> None:
+def _check_classes(y: pd.Series, column: str | None = None) -> None:
     churned, kept = int(y.sum()), int((1 - y).sum())
+    if min(churned, kept) < MIN_PER_CLASS and column is not None and not outcome_of(column).leaving:
+        raise NotEnoughData(
+            f"The models need at least {MIN_PER_CLASS} customers on each side of '{column}'; this data has "
+            f"{churned} yes and {kept} no. Upload more customers."
+        )
     if min(churned, kept) < MIN_PER_CLASS:
         raise NotEnoughData(
             f"Churn models need at least {MIN_PER_CLASS} churned and {MIN_PER_CLASS} staying customers; "

@@ -21,8 +21,9 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
+from insight.data.hints import words
 from insight.errors import NotEnoughData, SchemaError
-from insight.labels import fmt_number
+from insight.labels import money
 from insight.predict.churn import preprocessor
 from insight.predict.label import NOT_FEATURES, ChurnData, _attribute_columns
 from insight.predict.trust import judge_spend, refuse_target
@@ -43,6 +44,7 @@ class SpendData:
     numeric: list[str]
     categorical: list[str]
     future: bool = False  # the target is spend after the churn cutoff: it cannot be a copy of an input
+    currency: str | None = None  # the money's currency, for the verdict and the tiers in words
 
     @property
     def features(self) -> list[str]:
@@ -50,25 +52,32 @@ class SpendData:
 
 
 def spend_data(
-    customers: pd.DataFrame, roles: dict[str, Any], churn: ChurnData | None = None, target: str | None = None
+    customers: pd.DataFrame,
+    roles: dict[str, Any],
+    churn: ChurnData | None = None,
+    target: str | None = None,
+    currency: str | None = None,
 ) -> SpendData:
-    """Next-period spend after the churn cutoff (derived label), else a numeric column the user picked."""
+    """Next-period spend after the churn cutoff (derived label), else a numeric column the user picked, or
+    `TOTAL_SPEND` (the spend per category summed; those columns are then no inputs)."""
     if churn is not None and churn.spend_next is not None and target is None:
         name = f"spend in the {churn.horizon_days} days after the cutoff"
-        return SpendData(name, churn.X, churn.spend_next, churn.X_now, churn.numeric, churn.categorical, future=True)
-    if target is None or target not in customers:
+        X, X_now = churn.X, churn.X_now
+        return SpendData(name, X, churn.spend_next, X_now, churn.numeric, churn.categorical, True, currency)
+    parts = spend_columns(customers, roles) if target == TOTAL_SPEND else [target]
+    if target is None or not parts or any(p not in customers for p in parts):
         raise SchemaError("Pick a numeric column to predict as customer value (for example total spend).")
-    if not pd.api.types.is_numeric_dtype(customers[target]):
+    if not all(pd.api.types.is_numeric_dtype(customers[p]) for p in parts):
         raise SchemaError(f"The value target '{target}' is not numeric; pick a column of amounts.")
-    numeric, categorical = _attribute_columns(customers, roles, {target})
+    numeric, categorical = _attribute_columns(customers, roles, set(parts))
     if not numeric and not categorical:
         raise SchemaError(f"There are no columns besides '{target}' to predict it from. Add customer attributes.")
     frame = customers.set_index(customers["customer_id"].astype(str))
     frame = frame[~frame.index.duplicated()]
-    y = frame[target].astype(float)
+    y = frame[parts].astype(float).sum(axis=1, min_count=1).rename(target)
     known = y.notna().to_numpy()
     X_now = frame[numeric + categorical]
-    return SpendData(target, X_now[known], y[known], X_now, numeric, categorical)
+    return SpendData(target, X_now[known], y[known], X_now, numeric, categorical, currency=currency)
 
 
 def spend_estimator(name: str, seed: int = 0) -> Any:
@@ -94,6 +103,7 @@ class SpendComparison:
     predicted: pd.Series
     pipeline: Pipeline
     verdict: Verdict | None = None
+    currency: str | None = None
 
     def _usable(self) -> None:
         if self.verdict is not None and not self.verdict.usable:
@@ -103,13 +113,13 @@ class SpendComparison:
     def tiers(self) -> pd.Series:
         """'high value' / 'potential' / 'ordinary' per customer by predicted value (Withheld when unreliable)."""
         self._usable()
-        return value_tiers(self.predicted)[0]
+        return value_tiers(self.predicted, currency=self.currency)[0]
 
     @property
     def tier_rule(self) -> str:
         """The value-tier rule in words (Withheld when the value model is unreliable)."""
         self._usable()
-        return value_tiers(self.predicted)[1]
+        return value_tiers(self.predicted, currency=self.currency)[1]
 
 
 def compare_spend_models(
@@ -146,16 +156,20 @@ def compare_spend_models(
         )
     metrics = pd.DataFrame(rows).T.rename_axis("model")
     best = str(metrics.drop(index=MEAN_BASELINE)["rmse"].idxmin())
-    verdict = judge_spend(metrics, best, data.target, len(y_test))
+    verdict = judge_spend(metrics, best, data.target, len(y_test), data.currency)
     pipe = Pipeline([("prep", preprocessor(data.numeric, data.categorical)), ("model", spend_estimator(best))])
     with threadpool_limits(1, user_api="openmp"):
         pipe.fit(data.X, data.y)
     predicted = pd.Series(np.maximum(pipe.predict(data.X_now), 0.0), index=data.X_now.index, name="predicted_value")
-    return SpendComparison(data.target, metrics, pd.concat(held, ignore_index=True), best, predicted, pipe, verdict)
+    held_out = pd.concat(held, ignore_index=True)
+    return SpendComparison(data.target, metrics, held_out, best, predicted, pipe, verdict, data.currency)
 
 
-def value_tiers(values: pd.Series, *, high: float = 0.8, potential: float = 0.5) -> tuple[pd.Series, str]:
-    """'high value' / 'potential' / 'ordinary' by predicted value quantiles, with the rule in words."""
+def value_tiers(
+    values: pd.Series, *, high: float = 0.8, potential: float = 0.5, currency: str | None = None
+) -> tuple[pd.Series, str]:
+    """'high value' / 'potential' / 'ordinary' by predicted value quantiles, with the rule in words (money with
+    its currency)."""
     hi, mid = float(values.quantile(high)), float(values.quantile(potential))
     tiers = pd.Series(
         np.select([values >= hi, values >= mid], ["high value", "potential"], "ordinary"),
@@ -163,26 +177,65 @@ def value_tiers(values: pd.Series, *, high: float = 0.8, potential: float = 0.5)
         name="tier",
     )
     rule = (
-        f"High value: predicted value at least {fmt_number(hi)} (the top {1 - high:.0%}). "
-        f"Potential: at least {fmt_number(mid)} (the next {high - potential:.0%}). Ordinary: the rest."
+        f"High value: predicted value at least {money(hi, currency)} (the top {1 - high:.0%}). "
+        f"Potential: at least {money(mid, currency)} (the next {high - potential:.0%}). Ordinary: the rest."
     )
     return tiers, rule
 
 
-# Column-name hints for a customer value, strongest first.
-_MONEY_WORDS = (
-    r"spend|spent|revenue|sales|ltv|lifetime|monetary",
-    r"total|amount|value|balance",
-    r"charge|income",
-    r"score",  # a usage score beats nothing, but never a balance (CreditScore)
+# Value is money the customer paid the shop. Column names for it, strongest first (whole words of the name):
+_SPEND_WORDS = (
+    r"spend|spent|spending|revenue|sales|monetary|paid|purchases?|消费|实付|消费额",
+    r"charges?|amount|amt|mnt|total|value|金额",
 )
+# ... never what the customer earns or holds, a credit line, a count, an age, a score on an unstated scale, an
+# average or a change, or money the shop gives back
+_NOT_SPEND = re.compile(
+    r"income|salary|salaries|wage|earn|balance|credit|limit|loan|debt|score|rating|count|number|num|age|year|"
+    r"tenure|days?|recency|frequency|per|avg|average|mean|median|rate|ratio|share|pct|percent|hike|cashback|"
+    r"discount|coupon|refund|z",
+)
+_NOT_SPEND_CJK = re.compile(r"收入|工资|薪|余额|额度|评分|次数|年龄|平均|返现|优惠|退款")
+TOTAL_SPEND = "total spend"  # the sum of spend per category (MntWines + MntFruits + …), when the list has several
+
+
+def _spend_tier(name: str) -> int | None:
+    parts = words(name)
+    if not parts or any(_NOT_SPEND.fullmatch(p) for p in parts) or _NOT_SPEND_CJK.search(name):
+        return None
+    for tier, pattern in enumerate(_SPEND_WORDS):
+        if any(re.fullmatch(pattern, p) for p in parts) or re.search(pattern, name) and not name.isascii():
+            return tier
+    return None
+
+
+def spend_columns(customers: pd.DataFrame, roles: dict[str, Any]) -> list[str]:
+    """The customer list's spend per category (MntWines, MntFruits …; spend_food, spend_drinks): several
+    money columns whose names start with the same spend word, summed into `TOTAL_SPEND`."""
+    candidates = [c for c in roles.get("numeric") or [] if c in customers and _spend_tier(str(c)) is not None]
+    groups: dict[str, list[str]] = {}
+    for c in candidates:
+        groups.setdefault(words(str(c))[0], []).append(c)
+    return max(groups.values(), key=len) if groups and max(map(len, groups.values())) >= 2 else []
 
 
 def suggest_spend_target(customers: pd.DataFrame, roles: dict[str, Any]) -> str | None:
-    """A numeric customer column that looks like money (for data without orders), or None."""
+    """The money each customer paid the shop, for a list without orders: `TOTAL_SPEND` when spend comes per
+    category, else the column named most surely as spend, else None (income, a balance or a score are no value)."""
+    if spend_columns(customers, roles):
+        return TOTAL_SPEND
     candidates = [c for c in roles.get("numeric") or [] if c in customers and c not in NOT_FEATURES]
-    for pattern in _MONEY_WORDS:
-        found = [c for c in candidates if re.search(pattern, str(c), re.I)]
-        if found:
-            return found[0]
-    return None
+    tiers = {c: _spend_tier(str(c)) for c in candidates}
+    summed = {c: re.search(r"total|sum|lifetime|overall|累计|总", str(c), re.I) is None for c in candidates}
+    ranked = sorted((t, summed[c], i, c) for i, (c, t) in enumerate(tiers.items()) if t is not None)
+    return ranked[0][-1] if ranked else None  # a total (TotalCharges) before a rate (MonthlyCharges)
+
+
+def missing_value(customers: pd.DataFrame, roles: dict[str, Any]) -> str:
+    """Why there is no customer value, and which file would unlock it (money columns that are not spend named)."""
+    money = [c for c in roles.get("numeric") or [] if re.search(r"income|salary|balance|credit|score", str(c), re.I)]
+    named = f" ({', '.join(repr(c) for c in money[:3])} {'is' if len(money) == 1 else 'are'} not money paid to you)"
+    return (
+        "Customer value needs money the customers paid you: upload an orders file with amounts, or a customer list "
+        f"with each customer's total spend{named if money else ''}."
+    )

@@ -1,5 +1,5 @@
-"""How far to trust the predictions: churn against a coin and a one-rule baseline, value against the mean,
-lifetime value against each customer's past buying rate. Each rule keeps its thresholds beside it."""
+"""How far to trust the predictions: churn (or any outcome) against a coin and a one-rule baseline, value against
+the mean, lifetime value against each customer's past buying rate. Each rule keeps its thresholds beside it."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
+from insight.labels import fmt_number, money
+from insight.outcome_words import LEAVE, Outcome
 from insight.verdict import RELIABLE, ROUGH, UNRELIABLE, Verdict, Withheld, bootstrap_auc, interval
 
 RULE = "One rule: days since last order"
@@ -19,42 +21,37 @@ COIN = "a coin (ROC AUC 0.5)"
 CHURN_RELIABLE_LOW = 0.70  # reliable when even the low end of the 95% interval of ROC AUC is at least 0.70
 
 
-def judge_churn(y: np.ndarray, oof: dict[str, np.ndarray], best: str, source: str) -> tuple[str, Verdict]:
+def judge_churn(
+    y: np.ndarray, oof: dict[str, np.ndarray], best: str, source: str, outcome: Outcome | None = None
+) -> tuple[str, Verdict]:
     """The model to use and how far to trust it, from out-of-fold ROC AUC with a bootstrap interval.
 
     When the one-rule baseline is among `oof` and the best model does not beat it on paired bootstrap
     resamples (the 95% interval of the difference reaches 0), the rule is used instead. When the interval of
-    the chosen model's ROC AUC includes 0.5, the data does not predict who leaves.
+    the chosen model's ROC AUC includes 0.5, the data does not predict the outcome. The reason is worded for
+    the `outcome` (default: leaving).
     """
+    outcome = outcome or Outcome(LEAVE)
     has_rule = RULE in oof
     names = [best, RULE] if has_rule and best != RULE else [best]
     samples = bootstrap_auc(y, *(oof[n] for n in names))
     aucs = {n: float(roc_auc_score(y, oof[n])) for n in names}
-    what = "the orders" if source == "derived" else "these columns"
+    what = "The orders" if source == "derived" else "These columns"
     rule_note = ""
     if len(names) == 2 and interval(samples[:, 0] - samples[:, 1])[0] <= 0:
-        rule_note = (
-            f" No model beats the simple rule 'longest since the last order = most likely to leave' "
-            f"(ROC AUC {aucs[RULE]:.2f} vs {aucs[best]:.2f} for {best}), so churn risk uses that rule."
-        )
+        rule_note = outcome.english("rule_wins", rule_auc=f"{aucs[RULE]:.2f}", auc=f"{aucs[best]:.2f}", best=best)
         best, samples = RULE, samples[:, 1:]
     low, high = interval(samples[:, 0])
     auc = aucs[best]
     baseline = COIN + (f" and the one rule 'days since last order' (ROC AUC {aucs[RULE]:.2f})" if has_rule else "")
     if has_rule and best == RULE and not rule_note:
-        rule_note = " The simple rule 'longest since the last order = most likely to leave' ranks best, so it is used."
+        rule_note = outcome.english("rule_best")
     figures = f"ROC AUC {auc:.2f}, 95% interval {low:.2f}–{high:.2f}"
     if low <= 0.5:
-        reason = (
-            f"{what.capitalize()} do not predict who leaves: the best model ranks leavers no better than a coin "
-            f"({figures}). Churn risks, reasons and the action list are withheld."
-        )
-        return best, Verdict(UNRELIABLE, reason, baseline)
+        return best, Verdict(UNRELIABLE, outcome.english("unreliable", what=what, figures=figures), baseline)
     if low < CHURN_RELIABLE_LOW:
-        reason = f"{what.capitalize()} predict who leaves only weakly ({figures}): use the risks as a rough order."
-        return best, Verdict(ROUGH, reason + rule_note, baseline)
-    reason = f"{what.capitalize()} predict who leaves well ({figures}; 0.5 would be a coin)."
-    return best, Verdict(RELIABLE, reason + rule_note, baseline)
+        return best, Verdict(ROUGH, outcome.english("rough", what=what, figures=figures) + rule_note, baseline)
+    return best, Verdict(RELIABLE, outcome.english("reliable", what=what, figures=figures) + rule_note, baseline)
 
 
 # --- value ------------------------------------------------------------------------------------------------
@@ -72,7 +69,7 @@ def refuse_target(y: pd.Series, target: str, X: pd.DataFrame, numeric: list[str]
     baseline = "predicting the mean"
     values = pd.to_numeric(y, errors="coerce").dropna()
     if values.nunique() <= 1:
-        shown = f" ({values.iloc[0]:,.4g})" if len(values) else ""
+        shown = f" ({fmt_number(values.iloc[0])})" if len(values) else ""
         raise Withheld(
             Verdict(
                 UNRELIABLE, f"Every customer has the same '{target}'{shown}, so there is nothing to predict.", baseline
@@ -82,7 +79,7 @@ def refuse_target(y: pd.Series, target: str, X: pd.DataFrame, numeric: list[str]
     if len(values) >= MIN_ROWS_FOR_CHECKS and top_share >= NEAR_CONSTANT_SHARE:
         common = values.mode().iloc[0]
         reason = (
-            f"{top_share:.0%} of customers have the same '{target}' ({common:,.4g}): too little variation to "
+            f"{top_share:.0%} of customers have the same '{target}' ({fmt_number(common)}): too little variation to "
             "predict or to rank customers by."
         )
         raise Withheld(Verdict(UNRELIABLE, reason, baseline))
@@ -111,13 +108,14 @@ SPEND_TOO_GOOD_R2 = 0.995  # near-perfect predictions on held-out customers mean
 SPEND_MIN_TEST = 50  # fewer held-out customers than this: at most rough
 
 
-def judge_spend(metrics: pd.DataFrame, best: str, target: str, test_rows: int) -> Verdict:
-    """Held-out R² and MAE skill of the best spend model against predicting the training mean (row 'Mean')."""
+def judge_spend(metrics: pd.DataFrame, best: str, target: str, test_rows: int, currency: str | None = None) -> Verdict:
+    """Held-out R² and MAE skill of the best spend model against predicting the training mean (row 'Mean'); the
+    errors are money, written with its `currency`."""
     r2 = float(metrics.at[best, "r2"])
     mae, mae_mean = float(metrics.at[best, "mae"]), float(metrics.at["Mean", "mae"])
     skill = 1 - mae / mae_mean if mae_mean > 0 else 0.0
-    baseline = f"predicting the mean for everyone (typical error {mae_mean:,.4g})"
-    figures = f"R² {r2:.2f}, typical error {mae:,.4g} vs {mae_mean:,.4g} for the mean"
+    baseline = f"predicting the mean for everyone (typical error {money(mae_mean, currency)})"
+    figures = f"R² {r2:.2f}, typical error {money(mae, currency)} vs {money(mae_mean, currency)} for the mean"
     if r2 >= SPEND_TOO_GOOD_R2:
         reason = (
             f"'{target}' is predicted almost perfectly on customers the model never saw (R² {r2:.3f}): it is "
@@ -138,22 +136,42 @@ def judge_spend(metrics: pd.DataFrame, best: str, target: str, test_rows: int) -
 
 # --- lifetime value ---------------------------------------------------------------------------------------
 
-DEGENERATE_PARAM = 1e-3  # BG/NBD's a or b this close to 0 is a fit that ran into a corner
+DEGENERATE_PARAM = 0.01  # BG/NBD's a or b this close to 0 is a fit that ran into the corner where nobody leaves
 ALL_ALIVE = 0.99  # P(alive) above 0.99 for 99% of repeat buyers: the model sees no one leave
+MOSTLY_ALIVE = 0.97  # a mean P(alive) above this ...
+MANY_LAPSED = 0.20  # ... while a fifth or more of the customers bought nothing in the last horizon: a corner
 CLV_AGGREGATE_ERROR = 0.25  # reliable when the backtest's total purchases are within 25% of what happened
 CLV_WORSE_THAN_PAST = 1.10  # unreliable when its error per customer is over 10% above the past-rate baseline's
 
 
 def judge_lifetime(
-    params: dict[str, float], p_alive_repeat: np.ndarray, shrunk: bool, backtest: dict[str, float] | None
+    params: dict[str, float],
+    p_alive_repeat: np.ndarray,
+    shrunk: bool,
+    backtest: dict[str, float] | None,
+    lapsed: float | None = None,
+    horizon_days: int = 90,
 ) -> Verdict:
-    """BG/NBD against each customer's past buying rate on a held-out stretch of the order history."""
+    """BG/NBD against each customer's past buying rate on a held-out stretch of the order history.
+
+    A fit in the corner where nobody leaves is unreliable: a or b near 0, (almost) everyone 100% alive, or a
+    mean P(alive) above 97% while `lapsed` (the share of customers who bought nothing in the last
+    `horizon_days`) says many have gone."""
     baseline = "each customer keeps buying at their past rate"
     alive = np.asarray(p_alive_repeat, dtype=float)
-    if min(params["a"], params["b"]) < DEGENERATE_PARAM or (len(alive) and (alive > ALL_ALIVE).mean() >= ALL_ALIVE):
+    alive = alive[np.isfinite(alive)]
+    mean_alive = float(alive.mean()) if len(alive) else None
+    everyone = bool(len(alive)) and (alive > ALL_ALIVE).mean() >= ALL_ALIVE
+    corner = min(params["a"], params["b"]) < DEGENERATE_PARAM or everyone
+    lapsed_note = ""
+    if mean_alive is not None and mean_alive > MOSTLY_ALIVE and lapsed is not None and lapsed >= MANY_LAPSED:
+        corner = True
+        lapsed_note = f" while {lapsed:.0%} of the customers bought nothing in the last {horizon_days} days"
+    if corner:
+        shown = f"{mean_alive:.1%} on average" if mean_alive is not None else "about 100%"
         reason = (
-            "The purchase model ran into an extreme corner (it sees nobody ever leave: P(alive) is about 100% for "
-            "everyone), so P(alive), expected purchases and lifetime value are not meaningful here."
+            f"The purchase model ran into an extreme corner: it sees nobody ever leave (P(alive) {shown}"
+            f"{lapsed_note}), so P(alive), expected purchases and lifetime value are withheld."
         )
         return Verdict(UNRELIABLE, reason, baseline)
     if backtest is None:

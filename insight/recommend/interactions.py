@@ -166,7 +166,8 @@ def item_catalog(ds: Any) -> pd.DataFrame:
         by_item = frame.groupby(ids[ids.notna()])
         names = by_item[cols[0]].first().astype(str) if roles.get("item_name") in cols else None
         constant = [c for c in cols if (by_item[c].nunique() > 1).mean() <= 0.05]  # item-level descriptions
-        text = by_item[constant].first().astype(str).agg(" ".join, axis=1) if constant else None
+        first = by_item[constant].first()
+        text = first.astype(object).where(first.notna(), "").astype(str).agg(" ".join, axis=1) if constant else None
         if names is not None or text is not None:
             index = (names if names is not None else text).index
             parts.append(

@@ -13,7 +13,8 @@ from datetime import datetime
 import altair as alt
 import pandas as pd
 
-from insight.labels import safe_html
+from insight.i18n import language_tag
+from insight.labels import fmt_number, safe_html
 from insight.verdict import Verdict
 
 _CSS = """
@@ -60,7 +61,7 @@ def chart_svg(chart: alt.TopLevelMixin) -> str:
 
 def _table(caption: str, df: pd.DataFrame, max_rows: int = 25) -> str:
     shown = df.head(max_rows)
-    body = shown.to_html(index=False, escape=True, float_format=lambda v: f"{v:,.3g}", border=0, na_rep="")
+    body = shown.to_html(index=False, escape=True, float_format=fmt_number, border=0, na_rep="")
     more = f'<p class="note">First {max_rows} of {len(df):,} rows.</p>' if len(df) > max_rows else ""
     return f"<h3>{safe_html(caption)}</h3>{body}{more}"
 
@@ -95,7 +96,7 @@ def render(title: str, dataset_name: str, sections: list[Section], generated: da
     toc = " · ".join(f'<a href="#{e(s.title.lower().replace(" ", "-"))}">{e(s.title)}</a>' for s in sections)
     body = "\n".join(render_section(s) for s in sections)
     return (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<!DOCTYPE html><html lang='{language_tag()}'><head><meta charset='utf-8'>"
         f"<meta name='viewport' content='width=device-width, initial-scale=1'><title>{e(title)}</title>"
         f"<style>{_CSS}</style></head><body><h1>{e(title)}</h1>"
         f'<p class="meta">{e(dataset_name)} · made {when} with Customer Insight</p><p>{toc}</p>{body}</body></html>'

@@ -20,7 +20,8 @@ def headline_figures(a: Analyses, currency: str | None = None) -> dict[str, str]
     feedback's tone, which the Overview gives in its sections."""
     figures = words.headline_figures(a.headline, currency)
     if a.headline.get("churn_rate") is not None:
-        figures["Churn rate"] = _share(a.headline["churn_rate"])
+        label = a.churn.outcome.say("rate") if a.churn is not None else "Churn rate"
+        figures[label] = _share(a.headline["churn_rate"])
     if a.headline.get("mean_sentiment") is not None:
         figures["Tone of the feedback (-1 to +1)"] = f"{a.headline['mean_sentiment']:+.2f}"
     return figures
@@ -58,14 +59,14 @@ def sections(a: Analyses, found: list[Any], currency: str | None = None) -> list
             )
         )
     if a.churn_comparison is not None:
-        comp = a.churn_comparison
+        comp, outcome = a.churn_comparison, a.churn.outcome
         metrics = comp.metrics.reset_index().rename(columns={"index": "model"})
         section = Section(
-            "Value and churn",
+            outcome.say("section"),
             verdict=a.verdicts.get("churn"),
-            figures={"Churn rate": _share(a.churn.churn_rate), "Best model": comp.best},
-            charts=[charts.churn_auc_bar(comp.metrics, comp.best)],
-            tables=[("Churn models compared (cross-validated)", metrics)],
+            figures={outcome.say("rate"): _share(a.churn.churn_rate), "Best model": comp.best},
+            charts=[charts.churn_auc_bar(comp.metrics, comp.best, outcome)],
+            tables=[("Models compared (cross-validated)", metrics)],
         )
         for part, words in (("spend", "Value model"), ("clv", "Lifetime value")):
             if part in a.verdicts:
@@ -84,7 +85,7 @@ def sections(a: Analyses, found: list[Any], currency: str | None = None) -> list
             "Feedback",
             verdict=a.verdicts.get("sentiment"),
             figures={"Texts scored": f"{len(fb.valid):,}"},
-            paragraphs=[fb.measure_reason],
+            paragraphs=[fb.models_note(), fb.measure_reason],  # which model scored what, how well
             charts=[charts.sentiment_shares_bar(shares)],
         )
         for side in ("negative", "positive"):

@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 
 from insight import recommend
-from insight.data.roles import outcome_name
 from insight.errors import InsightError
 from insight.pipeline import HORIZON_DAYS, Pipeline
 from insight.verdict import Withheld
@@ -50,13 +49,21 @@ def _section(compute: Callable[[], Any]) -> Any:
 
 
 def foundation(pipe: Pipeline) -> dict[str, Any]:
-    """The keys `tables`, `quality`, `cleaning_log` and `customers`."""
+    """The keys `tables`, `notes` (what the founder must decide), `quality`, `cleaning_log` and `customers`."""
     ds = pipe.ds
     return {
         "tables": [
-            {"file": t.name, "kind": t.kind, "rows": t.rows_raw, "roles": t.roles, "ignored": t.ignored()}
+            {
+                "file": t.name,
+                "kind": t.kind,
+                "rows": t.rows_raw,
+                "roles": t.roles,
+                "ignored": t.ignored(),
+                "questions": t.questions,
+            }
             for t in ds.tables
         ],
+        "notes": ds.notes(),
         "quality": [q.summary() for q in ds.quality],
         "cleaning_log": ds.cleaning_log,
         "customers": {"count": len(ds.customers), "columns": list(ds.customers.columns)},
@@ -94,7 +101,7 @@ def churn(pipe: Pipeline) -> dict[str, Any] | None:
     return {
         "label_source": data.source,
         "label_column": data.label_column,
-        "outcome": outcome_name(data.label_column) if data.label_column else "churn",
+        "outcome": data.outcome.name,
         "cutoff": data.cutoff.date().isoformat() if data.cutoff is not None else None,
         "horizon_days": data.horizon_days,
         "customers": len(data.X),
@@ -130,6 +137,8 @@ def lifetime_value(pipe: Pipeline) -> dict[str, Any] | None:
     if not pipe._has_clv_columns():
         return None
     result = pipe.lifetime_value()
+    if not result.verdict.usable:
+        return {"skipped": f"Lifetime value withheld: {result.verdict.reason}", "verdict": result.verdict.summary()}
     return {
         **result.summary(),
         "customers": len(result.table),
@@ -167,15 +176,18 @@ def sentiment(pipe: Pipeline) -> dict[str, Any]:
         out["agreement"] = result.agreement
     out["models"] = result.models
     out["unreadable_languages"] = result.unreadable
-    labelled = sent.label_agreement(result.scored)
+    labelled = result.label_agreement()
     if labelled is not None:
         out["label_accuracy"] = labelled["accuracy"]
         table = pipe.ds.table("feedback")
+        people = result.people_shares()
         out["labels"] = {
             "column": table.roles.get("label") if table is not None else None,
             "n": labelled["texts"],
             "accuracy": labelled["accuracy"],
             "roc_auc": labelled["roc_auc"],
+            "per_class": labelled["per_class"],
+            "people_shares": dict(zip(people["label"], people["share"].astype(float), strict=True)),
         }
     out["verdict"] = pipe.feedback_verdict().summary()
     return out
@@ -214,6 +226,7 @@ def report(pipe: Pipeline, k: int | None = None, algorithm: str = "kmeans") -> d
     out["churn"] = _section(lambda: churn(pipe))
     out["spend"] = _section(lambda: spend(pipe))
     out["clv"] = _section(lambda: lifetime_value(pipe))
+    out["next_order"] = _section(lambda: pipe.next_order().summary()) if pipe.transactions() is not None else None
     if pipe.ds.table("feedback") is not None:
         out["sentiment"] = _section(lambda: sentiment(pipe))
     if pipe.rec_sources():

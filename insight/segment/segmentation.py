@@ -40,14 +40,17 @@ class Segmentation:
     fitted_on: int
     eps: float | None = None
     reference_silhouette: float | None = None  # what k groups score on a crowd with no structure
-    names: dict[int, str] = field(init=False)
     verdict: Verdict = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "names", {p.segment: p.name for p in self.personas})
         object.__setattr__(
             self, "verdict", segment_verdict(self.silhouette, self.n_segments, self.reference_silhouette)
         )
+
+    @property
+    def names(self) -> dict[int, str]:
+        """Each segment's persona name, in the active language."""
+        return {p.segment: p.name for p in self.personas}
 
     @property
     def n_segments(self) -> int:

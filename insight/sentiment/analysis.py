@@ -7,14 +7,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from insight.errors import NotEnoughData, SchemaError
-from insight.sentiment.language import language_name
-from insight.sentiment.scoring import VADER_MODEL, Progress, score
-from insight.sentiment.themes import themes
-from insight.sentiment.vader import NEGATIVE_AT, POSITIVE_AT
+from insight.formats import count, language_name, number
+from insight.i18n import _, join
+from insight.sentiment.labels import label_agreement, label_confusion, people_shares
+from insight.sentiment.language import LANGUAGE_NAMES
+from insight.sentiment.language import language_name as english_language_name
+from insight.sentiment.scoring import Progress, score
+from insight.sentiment.themes import by_language
+from insight.sentiment.vader import NEGATIVE_AT
 
 
 @dataclass
@@ -23,17 +26,17 @@ class FeedbackAnalysis:
 
     `scored` is the standard feedback frame (`text` and, when present, `customer_id`, `timestamp`,
     `rating`) with the `score` columns. `measure` names the score used per customer (`compound` or
-    `sentence_compound`) and `measure_reason` says why; `agreement` holds each one's Spearman
+    `sentence_compound`) and `measure_reason` says why (in the active language); `agreement` holds each one's Spearman
     correlation with the star ratings (None without ratings); `themes` the complaint and praise themes
-    (English texts); `models` how many texts each model scored; `unreadable` how many texts are in a
-    language no model here reads, by language name.
+    (per language, see `themes.by_language`); `models` how many texts each model scored; `unreadable` how many
+    texts are in a language no model here reads, by English language name. It holds no translated text: the
+    notes are written when they are read, in the reader's language.
     """
 
     scored: pd.DataFrame
     skipped: dict[str, int]
     non_english: int
     measure: str
-    measure_reason: str
     agreement: dict[str, float] | None = None
     themes: pd.DataFrame = field(default_factory=pd.DataFrame)
     models: dict[str, int] = field(default_factory=dict)
@@ -70,9 +73,17 @@ class FeedbackAnalysis:
         """The texts whose stars and words disagree most."""
         return disagreements(self.scored, n)
 
-    def label_agreement(self) -> dict[str, float] | None:
-        """How often the scores agree with the file's own two-valued label, or None without one."""
+    def label_agreement(self) -> dict[str, Any] | None:
+        """How far the scores agree with the people's own labels (per class too), or None without them."""
         return label_agreement(self.scored)
+
+    def people_shares(self) -> pd.DataFrame | None:
+        """The shares the people gave (positive, neutral, negative) beside the model's, or None without labels."""
+        return people_shares(self.scored)
+
+    def label_confusion(self) -> pd.DataFrame | None:
+        """Texts per (what the people said, what the model says), or None without labels."""
+        return label_confusion(self.scored)
 
     def extremes(self, side: str = "negative", n: int = 5) -> pd.DataFrame:
         """The n most positive or negative distinct texts."""
@@ -83,18 +94,45 @@ class FeedbackAnalysis:
         return per_customer(self.valid, self.measure)
 
     def models_note(self) -> str:
-        """Which model scored how many texts, in words."""
-        return "Scored by " + "; ".join(f"{model}: {n:,} texts" for model, n in self.models.items()) + "."
+        """Which model scored how many texts, what each is and how well it did on labelled reviews, in words."""
+        from insight.sentiment.cards import models_note
+
+        return models_note(self.models)
+
+    @property
+    def measure_reason(self) -> str:
+        """Why the per-customer figures use `measure`, in the active language."""
+        if self.agreement is None:
+            return _("No star ratings to compare with, so each text is scored as a whole.")
+        best = number(self.agreement[self.measure])
+        other = number(self.agreement["sentence_compound" if self.measure == "compound" else "compound"])
+        if self.measure == "compound":
+            reason = _(
+                "Whole-text scores agree better with the star ratings (Spearman {best} vs {other} for sentence-level "
+                "scores), so per-customer figures use them."
+            )
+        else:
+            reason = _(
+                "Sentence-level scores agree better with the star ratings (Spearman {best} vs {other} for whole-text "
+                "scores), so per-customer figures use them."
+            )
+        return reason.format(best=best, other=other)
 
     def unreadable_note(self) -> str | None:
         """The texts in a language no model here reads, with the languages named; None when there are none."""
         if not self.non_english:
             return None
-        parts = [f"{n:,} in {language}" for language, n in self.unreadable.items()]
-        return (
-            f"{self.non_english:,} of the texts are in a language no model here reads ({', '.join(parts)}). Their "
-            "scores are unreliable; they are left out of the themes and the quotes below."
-        )
+        codes = {name: code for code, name in LANGUAGE_NAMES.items()}
+        parts = [
+            _("{n} in {language}").format(
+                n=count(n), language=language_name(codes.get(name)) or _("an unidentified language")
+            )
+            for name, n in self.unreadable.items()
+        ]
+        return _(
+            "{n} of the texts are in a language no model here reads ({languages}). Their scores are unreliable; "
+            "they are left out of the themes and the quotes below."
+        ).format(n=count(self.non_english), languages=join(parts))
 
 
 def analyze(feedback: pd.DataFrame, *, progress: Progress | None = None, n_jobs: int | None = None) -> FeedbackAnalysis:
@@ -104,7 +142,7 @@ def analyze(feedback: pd.DataFrame, *, progress: Progress | None = None, n_jobs:
             "The feedback file has no text column. On the Data page, mark the column that holds the comments as 'text'."
         )
     scores = score(feedback["text"], progress=progress, n_jobs=n_jobs)
-    base = feedback.reset_index(drop=True).rename(columns={"label": "label_value"})  # a file's own 0/1 label
+    base = feedback.reset_index(drop=True).rename(columns={"label": "label_value"})  # the people's own label
     scored = pd.concat([base.drop(columns=scores.columns, errors="ignore"), scores], axis=1)
     valid = scored[scored["skipped"].isna()]
     if valid.empty:
@@ -113,27 +151,17 @@ def analyze(feedback: pd.DataFrame, *, progress: Progress | None = None, n_jobs:
             "Check on the Data page that the 'text' role points at the column holding the comments."
         )
     agreement = _agreement(valid)
-    if agreement is None:
-        measure, reason = "compound", "No star ratings to compare with, so each text is scored as a whole."
-    else:
-        measure = max(agreement, key=lambda k: (agreement[k], k == "compound"))
-        other = "sentence_compound" if measure == "compound" else "compound"
-        words = {"compound": "whole-text scores", "sentence_compound": "sentence-level scores"}
-        reason = (
-            f"{words[measure].capitalize()} agree better with the star ratings (Spearman {agreement[measure]:.2f} "
-            f"vs {agreement[other]:.2f} for {words[other]}), so per-customer figures use them."
-        )
+    measure = "compound" if agreement is None else max(agreement, key=lambda k: (agreement[k], k == "compound"))
     skipped = scored["skipped"].value_counts().to_dict()
     foreign = valid[valid["non_english"]]
-    unreadable = foreign["language"].astype(object).map(language_name).value_counts().to_dict()
+    unreadable = foreign["language"].astype(object).map(english_language_name).value_counts().to_dict()
     return FeedbackAnalysis(
         scored=scored,
         skipped={str(k): int(v) for k, v in skipped.items()},
         non_english=len(foreign),
         measure=measure,
-        measure_reason=reason,
         agreement=agreement,
-        themes=themes(valid[~valid["non_english"] & (valid["model"] == VADER_MODEL)]),
+        themes=by_language(valid),
         models={str(k): int(v) for k, v in valid["model"].value_counts().items()},
         unreadable={str(k): int(v) for k, v in unreadable.items()},
     )
@@ -203,23 +231,6 @@ def extremes(scored: pd.DataFrame, side: str = "negative", n: int = 5) -> pd.Dat
     )
     order = order.drop_duplicates("text")
     return order.head(n)[[c for c in ("customer_id", "timestamp", "rating", "compound", "text") if c in order.columns]]
-
-
-def label_agreement(scored: pd.DataFrame) -> dict[str, float] | None:
-    """How far the scores agree with a two-valued label column (0/1 reviews): `accuracy` of "positive iff
-    compound >= 0.05", `roc_auc` of the compound against the label (None when only one class has texts),
-    and `texts` (rows with a label); None when there is no two-valued label."""
-    from sklearn.metrics import roc_auc_score
-
-    if "label_value" not in scored.columns:
-        return None
-    valid = scored[scored["skipped"].isna()].dropna(subset=["label_value"])
-    values = pd.to_numeric(valid["label_value"], errors="coerce")
-    if values.isna().any() or values.nunique() != 2:
-        return None
-    predicted = np.where(valid["compound"] >= POSITIVE_AT, values.max(), values.min())
-    auc = float(roc_auc_score(values == values.max(), valid["compound"]))
-    return {"accuracy": float((predicted == values).mean()), "roc_auc": auc, "texts": len(valid)}
 
 
 def per_customer(scored: pd.DataFrame, measure: str = "compound") -> pd.DataFrame:

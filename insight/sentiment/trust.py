@@ -23,13 +23,6 @@ CHANCE_Z = 2.0  # and, on few texts, at least two standard errors above what cha
 MOSTLY_FOREIGN = 0.5  # half the texts or more in a language the scorer does not read, and nothing to check it on
 
 
-def _majority_share(scored: pd.DataFrame) -> float | None:
-    if "label_value" not in scored:
-        return None
-    values = scored.loc[scored["skipped"].isna(), "label_value"].dropna()
-    return float(values.value_counts(normalize=True).iloc[0]) if len(values) else None
-
-
 def sentiment_verdict(analysis: Any) -> Verdict:
     """The verdict on a `FeedbackAnalysis`: star ratings first, else a label column, else unchecked (rough)."""
     agreement = analysis.agreement
@@ -48,26 +41,26 @@ def sentiment_verdict(analysis: Any) -> Verdict:
         return Verdict(RELIABLE, f"The sentiment scores agree with the customers' own stars ({figures}).", baseline)
     labels = analysis.label_agreement()
     if labels:
-        majority = _majority_share(analysis.scored)
+        majority = float(labels.get("majority", 0.5))
         auc = labels.get("roc_auc")
         accuracy = float(labels["accuracy"])
+        classes = ", ".join(f"{c} {share:.0%}" for c, share in labels.get("per_class", {}).items())
         if auc is not None:
-            baseline = "the file's own labels (ROC AUC 0.5 = a coin)"
+            baseline = "the people's own labels (ROC AUC 0.5 = a coin)"
             figures = f"ROC AUC {auc:.2f}, {accuracy:.0%} agreement on {int(labels.get('texts', 0)):,} labelled texts"
             level = RELIABLE if auc >= LABEL_AUC_RELIABLE else ROUGH if auc >= LABEL_AUC_ROUGH else UNRELIABLE
         else:
-            majority = majority if majority is not None else 0.5
-            baseline = f"the file's own labels (always guessing the commoner one: {majority:.0%} right)"
-            figures = f"{accuracy:.0%} agreement vs {majority:.0%} by always guessing the commoner label"
+            baseline = f"the people's own labels (always guessing the commonest one: {majority:.0%} right)"
+            figures = f"{accuracy:.0%} agreement vs {majority:.0%} by always guessing the commonest label"
             gain, texts = accuracy - majority, max(int(labels.get("texts", 0)), 1)
             floor = max(LABEL_GAIN_ROUGH, CHANCE_Z * np.sqrt(majority * (1 - majority) / texts))
             level = RELIABLE if gain >= max(LABEL_GAIN_RELIABLE, floor) else ROUGH if gain >= floor else UNRELIABLE
         words = {
-            RELIABLE: "The sentiment scores agree with the file's own labels",
-            ROUGH: "The sentiment scores agree only roughly with the file's own labels",
-            UNRELIABLE: "The sentiment scores do not agree with the file's own labels; do not rely on them",
+            RELIABLE: "The sentiment scores agree with the labels people gave the texts",
+            ROUGH: "The sentiment scores agree only roughly with the labels people gave the texts",
+            UNRELIABLE: "The sentiment scores do not agree with the labels people gave the texts; do not rely on them",
         }
-        return Verdict(level, f"{words[level]} ({figures}).", baseline)
+        return Verdict(level, f"{words[level]} ({figures}; agreement per class: {classes}).", baseline)
     baseline = "none in this upload (no star ratings or labels)"
     scored = max(len(analysis.valid), 1)
     if analysis.non_english / scored >= MOSTLY_FOREIGN:

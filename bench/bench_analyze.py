@@ -102,9 +102,13 @@ def main() -> None:
     found = json.loads(timings.read_text())
     seconds, cpu, peak = found["seconds"], found["cpu"], found["peak_mb"]
     print(f"\npython -m insight analyze {log.name} (empty cache):   wall s  share   CPU s (all threads)")
-    for name, value in seconds.items():
-        share = f"{value / wall:5.0%}" if name != "total in Python" else "     "
-        print(f"  {name:18s} {value:7.1f} s {share} {cpu[name]:7.1f} s")
+    sections = [name for name in seconds if name != "total in Python"]
+    seconds["the rest"] = seconds["total in Python"] - sum(seconds[n] for n in sections)
+    cpu["the rest"] = cpu["total in Python"] - sum(cpu[n] for n in sections)
+    for name in [*sections, "the rest", "total in Python"]:
+        share = f"{seconds[name] / wall:5.0%}" if name != "total in Python" else "     "
+        print(f"  {name:18s} {seconds[name]:7.1f} s {share} {cpu[name]:7.1f} s")
+    print("  (the rest: imports, the overview and next-order figures, writing the JSON)")
     print(f"  {'process total':18s} {wall:7.1f} s   peak {peak:,.0f} MB")
     print(f"ratio to the notebook: {wall / nb_wall:.1f}x (target <= 8x); peak memory target <= 2,048 MB")
 

@@ -35,6 +35,7 @@ SECTIONS = {
     "segment": "segments",
     "predict.spend": "value",
     "predict.clv": "value",
+    "predict.next_order": "next orders",
     "predict": "churn",
     "sentiment": "feedback",
     "recommend": "offers",
@@ -46,6 +47,7 @@ LABELS = {
     "segments": "Segments",
     "churn": "Churn models",
     "value": "Value and lifetime value",
+    "next orders": "Next orders",
     "feedback": "Feedback",
     "offers": "Recommendations",
 }
@@ -180,7 +182,7 @@ class Progress:
         ds = pipe.ds
         sections = ["months"] if pipe.transactions() is not None else []
         if not pipe.customer_gap():
-            sections += ["segments", "churn", "value"]
+            sections += ["segments", "churn", "value"] + (["next orders"] if sections else [])
         sections += ["feedback"] if ds.table("feedback") is not None else []
         sections += ["offers"] if pipe.rec_sources() else []
         self.clock.steps += [s for s in sections if s not in self.clock.steps]

@@ -17,6 +17,7 @@ WEIGHTS = {
     "segments": 2.5,
     "churn": 8.0,
     "value": 1.1,
+    "next orders": 1.1,
     "feedback": 3.0,
     "offers": 6.0,
     "findings": 0.5,
@@ -25,8 +26,8 @@ WEIGHTS = {
 """CPU seconds of each step on a year of orders (bench/order_log.py: 500,000 lines, 4,074 customers; loading as
 `python -m insight analyze` reads it, the others as the Overview's sections run them), and of the feedback section
 on a review export of 3,694 texts (ulta_skincare_reviews.csv). Only their ratios matter: the pace of the steps
-measured scales them. The names are the Overview's sections (`insight.pipeline.sections`) plus "loading"; a step
-not listed counts as 1."""
+measured scales them. The names are the Overview's sections (`insight.pipeline.sections`) plus "loading" and
+the CLI's "next orders"; a step not listed counts as 1."""
 
 
 def weight(step: str) -> float:

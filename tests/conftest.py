@@ -58,16 +58,23 @@ def demo_results(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 
 @pytest.fixture(scope="session")
-def demo_pipeline(demo_results: Any) -> Any:
-    """The demo's pipeline over the shared store of `demo_results` (its personal data pseudonymised with that
-    directory's key, as the pages of a test marked `demo_results` see it)."""
-    from insight.data.dataset import load_demo
-    from insight.pipeline import Pipeline
+def demo_lookup(demo_results: Any) -> tuple[Any, Any]:
+    """The demo's dataset and its owner's clear personal data by customer, pseudonymised with the key of the shared
+    directory of `demo_results`, as the pages of a test marked `demo_results` see them."""
+    from insight.data.dataset import DEMO_NAME, build_dataset_with_lookup, demo_files
     from insight.store import DATA_DIR_ENV
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(DATA_DIR_ENV, str(demo_results.root))
-        ds = load_demo()
+        return build_dataset_with_lookup(demo_files(), name=DEMO_NAME)
+
+
+@pytest.fixture(scope="session")
+def demo_pipeline(demo_results: Any, demo_lookup: tuple[Any, Any]) -> Any:
+    """The demo's pipeline over the shared store of `demo_results`."""
+    from insight.pipeline import Pipeline
+
+    ds = demo_lookup[0]
 
     def run(step: str, params: dict[str, Any] | None, compute: Any) -> Any:
         return demo_results.get_or_compute(ds.fingerprint, step, params, compute)

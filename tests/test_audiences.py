@@ -81,9 +81,8 @@ def _check_platform_files(pipe: Pipeline, lookup: pd.DataFrame, audience: A.Audi
 
 
 @pytest.fixture(scope="module")
-def demo_data() -> tuple[Pipeline, pd.DataFrame]:
-    ds, lookup = build_dataset_with_lookup(demo_files())
-    return Pipeline(ds, MemoRunner()), lookup
+def demo_data(demo_pipeline: Pipeline, demo_lookup) -> tuple[Pipeline, pd.DataFrame]:
+    return demo_pipeline, demo_lookup[1]
 
 
 @pytest.fixture(scope="module")

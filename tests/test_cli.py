@@ -72,11 +72,11 @@ def demo_report(demo_run: tuple[dict, str, Counter, str]) -> dict:
 def test_progress_on_a_terminal_is_one_line_per_section_with_its_seconds(demo_run) -> None:
     shown = [line.rsplit("\r\x1b[K", 1)[-1] for line in demo_run[3].split("\n")[:-1]]  # what stays on the screen
     sections = ["Reading the files", "Monthly figures", "Segments", "Churn models", "Value and lifetime value"]
-    sections += ["Feedback", "Recommendations"]
+    sections += ["Next orders", "Feedback", "Recommendations"]
     for section in sections:
         assert sum(re.fullmatch(rf"  {section}: \d+\.\d s", line) is not None for line in shown) >= 1, section
     assert re.fullmatch(r"  done in \d+\.\d s", shown[-1])
-    assert "[3 of 7] Segments…" in demo_run[3] and "left)" in demo_run[3]  # the estimate, once a step was timed
+    assert "[3 of 8] Segments…" in demo_run[3] and "left)" in demo_run[3]  # the estimate, once a step was timed
 
 
 def test_quiet_prints_no_progress_even_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -192,6 +192,7 @@ def test_unreadable_input_exits_non_zero_with_the_message(tmp_path: Path) -> Non
 
 
 @pytest.mark.shared_data
+@pytest.mark.slow
 def test_analyze_real_files(shared_data: Path, tmp_path: Path) -> None:
     out = tmp_path / "real.json"
     files = [shared_data / "cdnow" / "cdnow_master.csv", shared_data / "mall_customers.csv"]

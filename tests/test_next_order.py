@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from insight import demo
-from insight.data import build_dataset, load_demo
+from insight.data import build_dataset
 from insight.pipeline import MemoRunner, Pipeline
 from insight.predict import next_order as no
 from insight.report import summary
@@ -125,8 +125,8 @@ def test_without_repeat_buyers_there_is_nothing_to_date() -> None:
         no.next_order(_log([(f"c{i}", i) for i in range(30)]))
 
 
-def test_the_demo_planted_rhythms_come_out_reliable() -> None:
-    pipe = Pipeline(load_demo(), MemoRunner())
+def test_the_demo_planted_rhythms_come_out_reliable(demo_pipeline: Pipeline) -> None:
+    pipe = demo_pipeline
     result = pipe.next_order()
     assert result.verdict.trust == "reliable" and result.method == no.RHYTHM
     test = result.backtest

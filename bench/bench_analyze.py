@@ -51,7 +51,7 @@ def child(log: str, out: str, timings: str, profile: str | None) -> None:
     for name in SECTIONS:
         if hasattr(summary, name):
             setattr(summary, name, timed(name, getattr(summary, name)))
-    cli.build_dataset = timed("loading", cli.build_dataset)
+    cli._load = timed("loading", cli._load)  # reading the files and building the dataset
     argv = ["analyze", log, "--json", out]  # stderr is not a terminal here: no progress lines
     if profile:
         import cProfile

@@ -20,7 +20,7 @@ import pandas as pd
 
 from insight.data.charset import _utf16_without_bom, decode, strip_nul
 from insight.data.containers import Extent, check_parquet, check_workbook
-from insight.data.dialect import MAX_COLUMNS, ReadReport, read_text, too_wide
+from insight.data.dialect import MAX_COLUMNS, ReadReport, check_lines, read_text, too_wide
 from insight.errors import ReadError
 
 MAX_BYTES = 200 * 1024 * 1024  # per file, before and after decompression
@@ -303,6 +303,8 @@ def _read_parquet(name: str, data: bytes) -> pd.DataFrame:
 
 def _read_json(name: str, data: bytes) -> pd.DataFrame:
     text, _ = decode(data, name)
+    if not text.lstrip().startswith("["):
+        check_lines(name, text.split("\n"))
     try:
         df = pd.read_json(io.StringIO(text), lines=not text.lstrip().startswith("["))
     except ValueError as exc:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from xml.etree import ElementTree
 
 from insight.errors import ReadError
+from insight.formats import count
 from insight.i18n import _
 
 MAX_CELLS = 50_000_000  # rows x columns of one file, as declared (every sheet together)
@@ -60,7 +61,7 @@ def _too_many(name: str, what: str) -> ReadError:
             "{name} {what}; the limit is {cells} cells ({rows} rows) per file, so it was not read. Export only the "
             "rows and columns of your table (a shorter date range, fewer columns), or save it as CSV, and upload it "
             "again."
-        ).format(name=name, what=what, cells=f"{MAX_CELLS:,}", rows=f"{MAX_ROWS:,}")
+        ).format(name=name, what=what, cells=count(MAX_CELLS), rows=count(MAX_ROWS))
     )
 
 
@@ -188,12 +189,12 @@ def check_workbook(name: str, data: bytes) -> dict[str, Extent]:
         if extent.cells > MAX_CELLS:
             where = _("{name} (sheet '{sheet}')").format(name=name, sheet=sheet)
             what = _("reaches row {row} and column {column}: {cells} cells to allocate").format(
-                row=f"{extent.rows:,}", column=f"{extent.columns:,}", cells=f"{extent.cells:,}"
+                row=count(extent.rows), column=count(extent.columns), cells=count(extent.cells)
             )
             raise _too_many(where, what)
     total = sum(e.cells for e in extents.values())
     if total > MAX_CELLS:
-        what = _("has {sheets} sheets of {cells} cells in all").format(sheets=f"{len(extents):,}", cells=f"{total:,}")
+        what = _("has {sheets} sheets of {cells} cells in all").format(sheets=count(len(extents)), cells=count(total))
         raise _too_many(name, what)
     return extents
 
@@ -213,7 +214,7 @@ def check_parquet(name: str, data: bytes) -> None:
     rows, columns = meta.num_rows, meta.num_columns
     if rows > MAX_ROWS or rows * columns > MAX_CELLS:
         raise _too_many(
-            name, _("declares {rows} rows × {columns} columns").format(rows=f"{rows:,}", columns=f"{columns:,}")
+            name, _("declares {rows} rows × {columns} columns").format(rows=count(rows), columns=count(columns))
         )
     size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
     if size > MAX_UNCOMPRESSED:
@@ -221,5 +222,5 @@ def check_parquet(name: str, data: bytes) -> None:
             _(
                 "{name} unpacks to {size} MB, over the {limit} MB limit for one file, so it was not read. Export a "
                 "shorter date range or fewer columns and upload it again."
-            ).format(name=name, size=f"{size / 1024**2:,.0f}", limit=MAX_UNCOMPRESSED // 1024**2)
+            ).format(name=name, size=count(size / 1024**2), limit=MAX_UNCOMPRESSED // 1024**2)
         )

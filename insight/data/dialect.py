@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from insight.errors import ReadError
+from insight.formats import count as format_count
 from insight.i18n import _
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -66,7 +67,7 @@ def _too_long_cell(name: str) -> ReadError:
             "{name} has a quoted cell of more than {limit} characters spanning many lines, so it was not read (its "
             "lines would have become rows of junk). Check the quotes around that text in a spreadsheet, or shorten "
             "it, and export the file again as CSV."
-        ).format(name=name, limit=f"{MAX_LINE_CHARS:,}")
+        ).format(name=name, limit=format_count(MAX_LINE_CHARS))
     )
 
 

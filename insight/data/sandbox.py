@@ -27,6 +27,7 @@ import pandas as pd
 from insight.data.dialect import ReadReport
 from insight.data.read import EXCEL_SUFFIXES, read_table
 from insight.errors import InsightError, ReadError
+from insight.formats import count
 from insight.i18n import _, language, set_language
 from insight.store.jobs import _no_main_script
 
@@ -114,7 +115,7 @@ def _unsafe(name: str, why: str) -> ReadError:
 
 def _why(kind: str, exitcode: int | None, memory: int, cpu: int) -> str:
     if kind == "memory" or exitcode in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS):
-        return _("reading it needed more than {mb} MB of memory").format(mb=f"{memory // 1024**2:,}")
+        return _("reading it needed more than {mb} MB of memory").format(mb=count(memory // 1024**2))
     if kind == "time" or exitcode == -signal.SIGXCPU:
         return _("reading it took more than {seconds} seconds").format(seconds=cpu)
     return _("the reader stopped (exit status {code})").format(code=exitcode)

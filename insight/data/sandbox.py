@@ -37,7 +37,14 @@ MEMORY_MB = 2_560
 CPU_SECONDS = 300
 IN_PLACE_BYTES = 5 * 1024 * 1024  # plain text up to this size is read in the calling process
 _MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"PAR1", b"\x1f\x8b")
-_PRELOAD = ["insight.data.read", "insight.data.containers", "pyarrow.parquet", "python_calamine"]
+# what the readers import on first use, imported once in the readers' server instead of in every child
+_PRELOAD = [
+    "insight.data.sandbox",
+    "insight.data.containers",
+    "pyarrow.parquet",
+    "pyarrow.csv",
+    "pyarrow.pandas_compat",
+]
 _lock = threading.Lock()
 
 

@@ -90,11 +90,17 @@ def _status(field: str) -> int:
     return 0
 
 
+def _lower(limit: int, value: int) -> None:
+    """Set a resource limit to `value`, never above the hard limit the process already has (a parent's own cap)."""
+    _, hard = resource.getrlimit(limit)
+    value = value if hard == resource.RLIM_INFINITY else min(value, hard)
+    resource.setrlimit(limit, (value, hard))
+
+
 def _child(conn, fn: Callable[..., Any], args: tuple, lang: str, memory: int, cpu: int) -> None:
     """Runs in the child: set the ceilings, call `fn`, send back ("ok" | "error" | "memory", payload, peak)."""
-    ceiling = _status("VmSize") + memory
-    resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+    _lower(resource.RLIMIT_AS, _status("VmSize") + memory)
+    _lower(resource.RLIMIT_CPU, cpu)
     set_language(lang)
     try:
         reply = ("ok", fn(*args))

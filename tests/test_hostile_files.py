@@ -77,15 +77,23 @@ def xlsx(far_cell: str | None, sheets: tuple[str, ...] = ("Orders",)) -> bytes:
     return buf.getvalue()
 
 
-def ods(sheets: int, rows_repeated: int, columns_repeated: int) -> bytes:
-    """An .ods of `sheets` sheets, each one row of a numbered cell repeated as told."""
+def ods(sheets: int, rows_repeated: int, columns_repeated: int, filled: bool = True) -> bytes:
+    """An .ods of `sheets` sheets, each one row of a numbered cell repeated as told; with `filled=False`, a
+    table of two rows followed by empty repeated cells, as spreadsheet programs end a sheet."""
     cell = (
         f'<table:table-cell table:number-columns-repeated="{columns_repeated}" office:value-type="float" '
         'office:value="1"><text:p>1</text:p></table:table-cell>'
     )
+    if not filled:
+        text = '<table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell>'
+        head = "".join(
+            f"<table:table-row>{text.format(a)}{text.format(b)}</table:table-row>"
+            for a, b in (("customer", "amount"), ("C1", "12.5"))
+        )
+        cell = f'<table:table-cell table:number-columns-repeated="{columns_repeated}"/>'
     tables = "".join(
-        f'<table:table table:name="S{i}"><table:table-row table:number-rows-repeated="{rows_repeated}">{cell}'
-        "</table:table-row></table:table>"
+        f'<table:table table:name="S{i}">{"" if filled else head}'
+        f'<table:table-row table:number-rows-repeated="{rows_repeated}">{cell}</table:table-row></table:table>'
         for i in range(sheets)
     )
     content = (
@@ -147,6 +155,13 @@ def test_forty_sheets_of_repeated_cells_are_refused_by_their_total():
 def test_a_sheet_of_repeated_cells_is_refused_by_its_extent():
     with pytest.raises(ReadError, match="reaches row 1,048,576 and column 1,024"):
         check_workbook("orders.ods", ods(1, 1_048_576, 1_024))
+
+
+def test_empty_repeated_cells_at_the_end_of_a_sheet_cost_nothing():
+    data = ods(1, 1_048_574, 1_024, filled=False)
+    assert check_workbook("orders.ods", data)["S0"].cells == 4
+    df, _ = read_upload("orders.ods", data)
+    assert df.to_dict("list") == {"customer": ["C1"], "amount": ["12.5"]}
 
 
 @pytest.mark.parametrize("rows", [100_000_000, 20_000_000])

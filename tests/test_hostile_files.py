@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from insight.data import sandbox
-from insight.data.containers import MAX_CELLS, check_workbook
+from insight.data.containers import MAX_CELLS, Extent, check_workbook
 from insight.data.read import read_table
 from insight.data.sandbox import read_upload, run_isolated
 from insight.errors import ReadError
@@ -30,8 +30,9 @@ _OFFICE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 _ODS = "application/vnd.oasis.opendocument.spreadsheet"
 
 
-def xlsx(far_cell: str | None, sheets: tuple[str, ...] = ("Orders",)) -> bytes:
-    """A workbook whose sheets hold A1:B3 (a header and two orders) and, on the first, one cell at `far_cell`."""
+def xlsx(far_cell: str | None, sheets: tuple[str, ...] = ("Orders",), styled: bool = False) -> bytes:
+    """A workbook whose sheets hold A1:B3 (a header and two orders) and, on the first, one cell at `far_cell`
+    (with `styled`, an empty styled cell there, and the dimension declared up to it)."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         overrides = "".join(
@@ -68,11 +69,13 @@ def xlsx(far_cell: str | None, sheets: tuple[str, ...] = ("Orders",)) -> bytes:
                 f'<c r="B{r}" t="inlineStr"><is><t>{b}</t></is></c></row>'
                 for r, (a, b) in enumerate(values, 1)
             )
+            far = f'<c r="{far_cell}" s="1"/>' if styled else f'<c r="{far_cell}"><v>1</v></c>'
             if far_cell and i == 1:
-                rows += f'<row r="{far_cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")}"><c r="{far_cell}"><v>1</v></c></row>'
+                rows += f'<row r="{far_cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")}">{far}</row>'
             z.writestr(
                 f"xl/worksheets/sheet{i}.xml",
-                f'{_XML}<worksheet xmlns="{_MAIN}"><dimension ref="A1:B3"/><sheetData>{rows}</sheetData></worksheet>',
+                f'{_XML}<worksheet xmlns="{_MAIN}"><dimension ref="A1:{far_cell if styled else "B3"}"/>'
+                f"<sheetData>{rows}</sheetData></worksheet>",
             )
     return buf.getvalue()
 
@@ -144,6 +147,16 @@ def test_a_two_kilobyte_workbook_naming_the_last_cell_is_refused_unread():
 
 def test_a_cell_at_column_2000_of_the_last_row_is_refused():
     _refused_in_the_child("orders.xlsx", xlsx("BXX1048576"), "reaches row 1,048,576 and column 2,000")
+
+
+def test_a_stray_value_far_from_a_small_table_is_refused_with_the_way_out():
+    _refused_in_the_child("orders.xlsx", xlsx("GR100000"), "for 7 values: a value far outside the table")
+
+
+def test_styled_empty_cells_and_the_declared_dimension_cost_nothing():
+    data = xlsx("XFD1048576", styled=True)
+    assert check_workbook("orders.xlsx", data)["Orders"] == Extent(3, 2, 6)
+    assert read_upload("orders.xlsx", data)[0]["customer"].tolist() == ["C1", "D1"]
 
 
 def test_forty_sheets_of_repeated_cells_are_refused_by_their_total():

@@ -24,11 +24,11 @@ from insight.i18n import _
 
 MAX_CELLS = 50_000_000  # rows x columns of one file, as declared (every sheet together)
 MAX_ROWS = 10_000_000  # about what 200 MB of text can hold: a longer table is not an export of that size
+SPARSE_FROM, SPARSE_RATIO = 5_000_000, 100  # a sheet this large with 1 value per 100 cells is mostly one stray cell
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a Parquet file's columns once decompressed (the limit for text)
 _CHUNK = 1024 * 1024
-_CELL_REF = re.compile(rb'\sr="([A-Z]{0,3})([0-9]{1,9})"')
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([^"]*)"')
-_RANGE_END = re.compile(r"([A-Z]{1,3})([0-9]{1,9})$")
+_CELL = re.compile(rb"<(?:\w+:)?c\s([^>]*?)(/?)>")
+_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,9})"')
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _DOC_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -38,10 +38,12 @@ _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 
 @dataclass(frozen=True)
 class Extent:
-    """A sheet's rows x columns up to its last value (the rectangle a reader allocates)."""
+    """A sheet's rows x columns up to its last value (the rectangle a reader allocates), and its cells that hold
+    a value."""
 
     rows: int
     columns: int
+    values: int
 
     @property
     def cells(self) -> int:
@@ -75,27 +77,27 @@ def _damaged(name: str, exc: Exception) -> ReadError:
 
 
 def _scan_xlsx_sheet(archive: zipfile.ZipFile, part: str) -> Extent:
-    """The last row and column any cell or row of a worksheet part names, and its declared dimension, streaming."""
-    rows = columns = 0
+    """The last row and column holding a value in a worksheet part, and how many cells hold one, streaming.
+
+    Only cells with content count: a styled empty cell (`<c r="Z9" s="1"/>`) and the declared dimension are
+    not read into the table, so they cost nothing and are no reason to refuse a file."""
+    rows = columns = values = 0
     tail = b""
     with archive.open(part) as stream:
-        while piece := stream.read(_CHUNK):
+        while True:
+            piece = stream.read(_CHUNK)
             text = tail + piece
-            cut = max(text.rfind(b"<"), len(text) - 64, 0)  # a reference may straddle the chunk boundary
-            for match in _CELL_REF.finditer(text, 0, cut):
-                rows = max(rows, int(match.group(2)))
-                if match.group(1):
-                    columns = max(columns, _column_number(match.group(1).decode()))
-            for match in _DIMENSION.finditer(text, 0, cut):
-                end = _RANGE_END.search(match.group(1).decode("ascii", "replace"))
-                if end:
-                    rows = max(rows, int(end.group(2)))
-                    columns = max(columns, _column_number(end.group(1)))
+            last = text.rfind(b"<")
+            cut = last if piece and last > len(text) - 4096 else len(text)  # a tag may straddle two chunks
+            for match in _CELL.finditer(text, 0, cut):
+                ref = _REF.search(match.group(1))
+                if ref and not match.group(2):
+                    values += 1
+                    rows = max(rows, int(ref.group(2)))
+                    columns = max(columns, _column_number(ref.group(1).decode()))
             tail = text[cut:]
-    for match in _CELL_REF.finditer(tail):
-        rows = max(rows, int(match.group(2)))
-        columns = max(columns, _column_number(match.group(1).decode()) if match.group(1) else 0)
-    return Extent(rows, columns)
+            if not piece:
+                return Extent(rows, columns, values)
 
 
 def _xlsx_sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -141,7 +143,7 @@ def ods_extents(archive: zipfile.ZipFile) -> dict[str, Extent]:
     reader expands those; trailing empty repeats, as spreadsheet programs write them, cost nothing)."""
     parser = ElementTree.XMLPullParser(events=("start", "end"))
     out: dict[str, Extent] = {}
-    sheet, row, column, rows, columns, row_last = "", 0, 0, 0, 0, 0
+    sheet, row, column, rows, columns, row_last, row_values, values = "", 0, 0, 0, 0, 0, 0, 0
     stack: list[ElementTree.Element] = []
     with archive.open("content.xml") as stream:
         while piece := stream.read(_CHUNK):
@@ -151,21 +153,24 @@ def ods_extents(archive: zipfile.ZipFile) -> dict[str, Extent]:
                 if event == "start":
                     stack.append(element)
                     if tag == f"{_TABLE}table":
-                        sheet, row, rows, columns = element.get(f"{_TABLE}name", f"sheet {len(out) + 1}"), 0, 0, 0
+                        sheet, row, rows, columns, values = element.get(f"{_TABLE}name", f"S{len(out) + 1}"), 0, 0, 0, 0
                     elif tag == f"{_TABLE}table-row":
-                        column, row_last = 0, 0
+                        column, row_last, row_values = 0, 0, 0
                     continue
                 stack.pop()
                 if tag in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
-                    column += _repeat(element, "number-columns-repeated")
+                    repeat = _repeat(element, "number-columns-repeated")
+                    column += repeat
                     if element.get(f"{_OFFICE}value-type") or len(element) or (element.text or "").strip():
-                        row_last = column
+                        row_last, row_values = column, row_values + repeat
                 elif tag == f"{_TABLE}table-row":
-                    row += _repeat(element, "number-rows-repeated")
+                    repeat = _repeat(element, "number-rows-repeated")
+                    row += repeat
+                    values += row_values * repeat
                     if row_last:
                         rows, columns = row, max(columns, row_last)
                 elif tag == f"{_TABLE}table":
-                    out[sheet] = Extent(rows, columns)
+                    out[sheet] = Extent(rows, columns, values)
                 if stack and tag in (f"{_TABLE}table-cell", f"{_TABLE}table-row", f"{_TABLE}covered-table-cell"):
                     stack[-1].remove(element)  # keep memory flat however long the sheet
     return out
@@ -186,12 +191,20 @@ def check_workbook(name: str, data: bytes) -> dict[str, Extent]:
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ElementTree.ParseError) as exc:
         raise _damaged(name, exc) from exc
     for sheet, extent in extents.items():
+        where = _("{name} (sheet '{sheet}')").format(name=name, sheet=sheet)
+        what = _("reaches row {row} and column {column}: {cells} cells to allocate").format(
+            row=count(extent.rows), column=count(extent.columns), cells=count(extent.cells)
+        )
         if extent.cells > MAX_CELLS:
-            where = _("{name} (sheet '{sheet}')").format(name=name, sheet=sheet)
-            what = _("reaches row {row} and column {column}: {cells} cells to allocate").format(
-                row=count(extent.rows), column=count(extent.columns), cells=count(extent.cells)
-            )
             raise _too_many(where, what)
+        if extent.cells > SPARSE_FROM and extent.cells > SPARSE_RATIO * extent.values:
+            raise ReadError(
+                _(
+                    "{where} {what}, for {values} values: a value far outside the table (a stray entry, often "
+                    "forgotten) makes it that large. Delete the rows and columns after your table, save, and upload "
+                    "it again."
+                ).format(where=where, what=what, values=count(extent.values))
+            )
     total = sum(e.cells for e in extents.values())
     if total > MAX_CELLS:
         what = _("has {sheets} sheets of {cells} cells in all").format(sheets=count(len(extents)), cells=count(total))

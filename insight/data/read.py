@@ -245,7 +245,7 @@ def _sheet_order(sheets: list[str], extents: dict[str, Extent]) -> list[str]:
     container declared nothing: an old .xls)."""
     if not extents:
         return sheets
-    with_cells = [s for s in sheets if extents.get(s, Extent(0, 0)).cells]
+    with_cells = [s for s in sheets if extents.get(s, Extent(0, 0, 0)).cells]
     return sorted(with_cells, key=lambda s: (bool(_NOT_DATA_SHEET.search(s)), -extents[s].cells, sheets.index(s)))
 
 
@@ -278,7 +278,7 @@ def _read_excel(name: str, data: bytes, report: ReadReport, extents: dict[str, E
     data_sheets = {s: t for s, t in filled.items() if not _looks_like_dictionary(s, t)} or filled
     sheet = max(data_sheets, key=lambda s: (data_sheets[s].shape[0] * data_sheets[s].shape[1], -list(filled).index(s)))
     report.sheet = sheet
-    unread = [s for s in sheets if s not in tables and extents.get(s, Extent(0, 0)).cells]
+    unread = [s for s in sheets if s not in tables and extents.get(s, Extent(0, 0, 0)).cells]
     others = [s for s in filled if s != sheet] + unread
     if others:
         shown = ", ".join(f"'{s}'" for s in others)

@@ -92,7 +92,7 @@ def _status(field: str) -> int:
 
 def _lower(limit: int, value: int) -> None:
     """Set a resource limit to `value`, never above the hard limit the process already has (a parent's own cap)."""
-    _, hard = resource.getrlimit(limit)
+    hard = resource.getrlimit(limit)[1]
     value = value if hard == resource.RLIM_INFINITY else min(value, hard)
     resource.setrlimit(limit, (value, hard))
 

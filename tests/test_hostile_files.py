@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import os
+import pickle
 import zipfile
 
 import pandas as pd
@@ -19,6 +20,8 @@ from insight.data.containers import MAX_CELLS, Extent, check_workbook
 from insight.data.read import read_table
 from insight.data.sandbox import read_upload, run_isolated
 from insight.errors import ReadError
+from insight.memory import resident_size
+from insight.store import Store
 
 MB = 1024 * 1024
 GB = 1024 * MB
@@ -250,3 +253,13 @@ def test_a_reader_past_its_cpu_time_is_stopped(monkeypatch):
 def _spin(name: str, data: bytes) -> None:
     while True:
         pd.Series(range(1000)).sum()
+
+
+def test_the_store_counts_frames_of_text_by_the_memory_they_hold():
+    frame = pd.DataFrame({"customer": [f"C{i:06d}" for i in range(100_000)]}, dtype=object)  # as read
+    held, pickled = resident_size({"tables": [frame]}), len(pickle.dumps(frame))
+    assert held > 4 * pickled  # a text cell is a Python object of ~56 bytes; pickled, its 7 characters
+    store = Store(None, memory_bytes=(held + pickled) // 2)
+    assert store.get_or_compute("fp", "frame", None, lambda: frame) is frame
+    assert store._memory_used == 0  # over the budget once counted as held: not kept in memory
+    assert resident_size(object()) == 0 and resident_size([1, "a", {"b": None}]) == 0

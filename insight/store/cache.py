@@ -32,6 +32,7 @@ from typing import Any, TypeVar
 import joblib
 
 from insight.errors import InsightError
+from insight.memory import resident_size
 from insight.store.files import write_private
 
 T = TypeVar("T")
@@ -117,6 +118,7 @@ class Store:
         return self._folder(fingerprint) / f"{key}.joblib"
 
     def _remember(self, fingerprint: str, key: str, value: Any, size: int) -> None:
+        size = max(size, resident_size(value))  # frames of text hold about five times their pickled size
         if size > self.memory_bytes:
             return
         with self._lock:

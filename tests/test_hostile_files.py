@@ -229,6 +229,17 @@ def _allocate(name: str, data: bytes) -> bytes:
     return b"x" * (8 * GB)
 
 
+def _fail(name: str, data: bytes) -> None:
+    raise ValueError("no sheet data")
+
+
+def test_a_reader_failing_unexpectedly_says_so_for_that_file():
+    outcome = run_isolated("orders.ods", _fail, "orders.ods", b"")
+    assert str(outcome.error) == (
+        "orders.ods could not be read (ValueError: no sheet data). Export it again as CSV and upload that."
+    )
+
+
 def test_a_reader_that_aborts_becomes_a_clear_message_for_that_file():
     outcome = run_isolated("orders.xlsx", _abort, "orders.xlsx", b"")
     assert isinstance(outcome.error, ReadError)

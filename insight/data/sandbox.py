@@ -97,7 +97,7 @@ def _lower(limit: int, value: int) -> None:
     resource.setrlimit(limit, (value, hard))
 
 
-def _child(conn, fn: Callable[..., Any], args: tuple, lang: str, memory: int, cpu: int) -> None:
+def _child(conn, name: str, fn: Callable[..., Any], args: tuple, lang: str, memory: int, cpu: int) -> None:
     """Runs in the child: set the ceilings, call `fn`, send back ("ok" | "error" | "memory", payload, peak)."""
     _lower(resource.RLIMIT_AS, _status("VmSize") + memory)
     _lower(resource.RLIMIT_CPU, cpu)
@@ -109,7 +109,15 @@ def _child(conn, fn: Callable[..., Any], args: tuple, lang: str, memory: int, cp
     except MemoryError:
         reply = ("memory", None)
     except Exception as exc:  # noqa: BLE001 - any failure of a reader is the file's, reported as text
-        reply = ("error", ReadError(f"{type(exc).__name__}: {exc}"))
+        problem = f"{type(exc).__name__}: {exc}"
+        reply = (
+            "error",
+            ReadError(
+                _("{name} could not be read ({problem}). Export it again as CSV and upload that.").format(
+                    name=name, problem=problem
+                )
+            ),
+        )
     try:
         conn.send((*reply, _status("VmHWM")))
     except MemoryError:
@@ -139,7 +147,7 @@ def run_isolated(name: str, fn: Callable[..., Any], *args: Any) -> Outcome:
     memory, cpu = limits()
     started = time.monotonic()
     parent, child = multiprocessing.Pipe(duplex=False)
-    process = _context().Process(target=_child, args=(child, fn, args, language(), memory, cpu), daemon=True)
+    process = _context().Process(target=_child, args=(child, name, fn, args, language(), memory, cpu), daemon=True)
     with _no_main_script():  # the child must not run the page script (or a test's) again
         process.start()
     child.close()
@@ -151,6 +159,7 @@ def run_isolated(name: str, fn: Callable[..., Any], *args: Any) -> Outcome:
                 reply = parent.recv()
                 break
             if not process.is_alive():
+                reply = parent.recv() if parent.poll(0) else None  # sent just before it ended
                 break
             if time.monotonic() > deadline:
                 process.kill()

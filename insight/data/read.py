@@ -242,8 +242,8 @@ def _looks_like_dictionary(sheet: str, table: pd.DataFrame) -> bool:
 
 def _sheet_order(sheets: list[str], extents: dict[str, Extent]) -> list[str]:
     """The sheets to try, largest declared first and notes-like names last (all of them, as listed, when the
-    container declared nothing: an old .xls)."""
-    if not extents:
+    container declared nothing: an old .xls, or sheets it names otherwise)."""
+    if not set(sheets) & set(extents):
         return sheets
     with_cells = [s for s in sheets if extents.get(s, Extent(0, 0, 0)).cells]
     return sorted(with_cells, key=lambda s: (bool(_NOT_DATA_SHEET.search(s)), -extents[s].cells, sheets.index(s)))
@@ -261,9 +261,10 @@ def _read_excel(name: str, data: bytes, report: ReadReport, extents: dict[str, E
             if width > MAX_COLUMNS:
                 raise too_wide(f"{name} (sheet '{sheet}')", width)
         tables: dict[str, pd.DataFrame] = {}
+        sized = bool(set(sheets) & set(extents))
         for sheet in _sheet_order(sheets, extents):
             tables[sheet] = _table_of(_cell_text(pd.read_excel(book, sheet_name=sheet, header=None, dtype=str)))
-            if extents and not tables[sheet].empty and not _looks_like_dictionary(sheet, tables[sheet]):
+            if sized and not tables[sheet].empty and not _looks_like_dictionary(sheet, tables[sheet]):
                 break
     except ReadError:
         raise

@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
+from insight import memory
+from insight.data import sandbox
 from insight.data.cleaning import CleaningOptions
 from insight.data.dataset import DEMO_NAME, Dataset, Progress, build_dataset_with_lookup, demo_files, fingerprint
 from insight.data.export import to_safe_csv
@@ -85,6 +87,8 @@ def load_files(
         return ds
 
     ds = default_store().get_or_compute(key, "dataset", None, build)
+    if built:  # what reading and building held goes back to the system, not to this process's heap
+        memory.release()
     if keep_personal and "lookup" in built:
         st.session_state["personal_data"] = (key, built["lookup"])
     return ds
@@ -147,6 +151,8 @@ def prepare_server() -> None:
     meanwhile), the demo shop's dataset in the store, and in this process the libraries that the fitted results
     and the charts need. Nothing is fitted: a model is fitted only when a page asks for it."""
     background_jobs()
+    sandbox.prepare()
+    memory.keep_releasing()
     demo = load_files(None, keep_personal=False)
     Pipeline(demo, store_runner(demo.fingerprint)).headline()
     import_packages((*HEAVY_PACKAGES, "insight.charts", "insight.report"))

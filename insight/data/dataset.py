@@ -26,8 +26,8 @@ from insight.data.kinds import borrow_customer_ids, ignored_columns, infer_kind,
 from insight.data.outcome import outcome_question
 from insight.data.privacy import deployment_key, pseudonymise
 from insight.data.quality import QualityReport, quality_report
-from insight.data.read import read_table
 from insight.data.roles import KINDS, Roles, infer_roles
+from insight.data.sandbox import read_upload
 from insight.data.standard import standardize
 from insight.data.types import TypeReport, parse_types
 from insight.errors import InsightError, ReadError
@@ -215,7 +215,7 @@ def _understand(
 ) -> tuple[ReadReport, pd.DataFrame, Roles, TypeReport]:
     """Read, type and guess one file (roles given by upload name or by the name read, e.g. without '.gz');
     anything unexpected becomes a ReadError naming the file, never a crash."""
-    raw, report = read_table(file_name, data)
+    raw, report = read_upload(file_name, data)
     given = (roles or {}).get(file_name) or (roles or {}).get(report.file)
     try:
         typed, types = parse_types(raw)

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from insight.errors import ReadError
+from insight.formats import count as format_count
+from insight.i18n import _
 
 DELIMITERS = (",", ";", "\t", "|")
 MAX_COLUMNS = 2_000  # wider than any export we know; 50,000 header names took minutes before this check
@@ -49,6 +51,26 @@ def too_wide(name: str, width: int) -> ReadError:
     )
 
 
+def check_lines(name: str, lines: list[str]) -> None:
+    """Refuse a text whose longest line passes `MAX_LINE_CHARS` (every text format: CSV, TSV, JSON lines)."""
+    longest = max(map(len, lines), default=0)
+    if longest > MAX_LINE_CHARS:
+        raise ReadError(
+            f"{name} has a line of {longest:,} characters; the limit is {MAX_LINE_CHARS:,}. This is not a "
+            "table export (or its line breaks are missing): export it again as CSV with one row per line."
+        )
+
+
+def _too_long_cell(name: str) -> ReadError:
+    return ReadError(
+        _(
+            "{name} has a quoted cell of more than {limit} characters spanning many lines, so it was not read (its "
+            "lines would have become rows of junk). Check the quotes around that text in a spreadsheet, or shorten "
+            "it, and export the file again as CSV."
+        ).format(name=name, limit=format_count(MAX_LINE_CHARS))
+    )
+
+
 def _records(lines: list[str], delimiter: str, quoting: int) -> list[tuple[int, int]]:
     """(fields, physical lines spanned) per record: a quoted cell may span lines."""
     reader = csv.reader(lines, delimiter=delimiter, quoting=quoting)
@@ -67,8 +89,8 @@ def _consistency(records: list[tuple[int, int]]) -> tuple[float, int, int]:
     for count, span in records:
         lines_per_count[count] += span
     mode, hits = max(lines_per_count.items(), key=lambda kv: (kv[1], kv[0]))  # ties: the wider table
-    first = next(i for i, (count, _) in enumerate(records) if count == mode)
-    return hits / sum(span for _, span in records[first:]), hits, mode
+    first = next(i for i, record in enumerate(records) if record[0] == mode)
+    return hits / sum(record[1] for record in records[first:]), hits, mode
 
 
 def sniff_delimiter(lines: list[str]) -> tuple[str | None, int]:
@@ -92,7 +114,7 @@ def sniff_delimiter(lines: list[str]) -> tuple[str | None, int]:
                 best = key
     if best[4] is not None and best[0] >= 0.6:
         return best[4], best[3]
-    score, _, mode = _consistency([(len(line.split()), 1) for line in lines])
+    score, _hits, mode = _consistency([(len(line.split()), 1) for line in lines])
     if mode >= 2 and score >= 0.9:
         return None, mode
     return None, 1
@@ -140,12 +162,15 @@ def _trailing_delimiter(lines: list[str], delimiter: str, n_fields: int) -> bool
     return len(full) >= 2 and all(row[-1] == "" for row in full) and any(len(row) == n_fields - 1 for row in rows[:20])
 
 
-def _well_quoted(body: str, delimiter: str, n_fields: int) -> bool:
-    """True when every record parses cleanly with quotes honoured (cells may then span lines)."""
+def _well_quoted(name: str, body: str, delimiter: str, n_fields: int) -> bool:
+    """True when every record parses cleanly with quotes honoured (cells may then span lines); a quoted cell
+    past the line limit is refused, as a line would be."""
     try:
         records = csv.reader(io.StringIO(body), delimiter=delimiter, strict=True)
         return all(len(row) == n_fields for row in records if row)
-    except csv.Error:
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise _too_long_cell(name) from exc
         return False
 
 
@@ -261,12 +286,7 @@ def _drop_repeated_headers(df: pd.DataFrame, report: ReadReport) -> pd.DataFrame
 def read_text(text: str, report: ReadReport) -> pd.DataFrame:
     """The table in decoded text: delimiter, header and rows found, checked against the limits."""
     all_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    longest = max(map(len, all_lines))
-    if longest > MAX_LINE_CHARS:
-        raise ReadError(
-            f"{report.file} has a line of {longest:,} characters; the limit is {MAX_LINE_CHARS:,}. This is not a "
-            "table export (or its line breaks are missing): export it again as CSV with one row per line."
-        )
+    check_lines(report.file, all_lines)
     lines = _sample(all_lines)
     if not lines:
         raise ReadError(f"{report.file} is empty. Export the file again with its rows, then upload it.")
@@ -349,7 +369,7 @@ def _read_body(
         report.notes.append("some rows had more fields than the header; the extra fields were left out")
     if df is not None and (len(df) == expected or delimiter is None):
         return df
-    if df is not None and delimiter is not None and _well_quoted(body, delimiter, n_fields):
+    if df is not None and delimiter is not None and _well_quoted(report.file, body, delimiter, n_fields):
         return df  # quoted cells spanning several lines
     if delimiter is not None:
         try:  # unbalanced quotes in text cells: fields never span lines, so read quotes as plain text

@@ -19,7 +19,8 @@ import zlib
 import pandas as pd
 
 from insight.data.charset import _utf16_without_bom, decode, strip_nul
-from insight.data.dialect import MAX_COLUMNS, ReadReport, read_text, too_wide
+from insight.data.containers import Extent, check_parquet, check_workbook
+from insight.data.dialect import MAX_COLUMNS, ReadReport, check_lines, read_text, too_wide
 from insight.errors import ReadError
 
 MAX_BYTES = 200 * 1024 * 1024  # per file, before and after decompression
@@ -137,10 +138,13 @@ def read_table(name: str, data: bytes, max_bytes: int = MAX_BYTES) -> tuple[pd.D
     suffix = "." + lower.rsplit(".", 1)[-1] if "." in lower else ""
     report = ReadReport(file=name, format=suffix.lstrip(".") or "text")
     if data[:4] == b"PK\x03\x04" or data[:4] == b"\xd0\xcf\x11\xe0" or suffix in EXCEL_SUFFIXES:
+        extents = {}
         if data[:4] == b"PK\x03\x04":
             check_zip(name, data, max_bytes)
-        df = _read_excel(name, data, report)
+            extents = check_workbook(name, data)
+        df = _read_excel(name, data, report, extents)
     elif data[:4] == b"PAR1" or suffix == ".parquet":
+        check_parquet(name, data)
         df = _read_parquet(name, data)
     elif suffix in (".json", ".jsonl", ".ndjson"):
         df = _read_json(name, data)
@@ -236,20 +240,32 @@ def _looks_like_dictionary(sheet: str, table: pd.DataFrame) -> bool:
     return sum(bool(_DICTIONARY_HEADER.match(n.strip())) for n in names) >= 2 and len(names) <= 6
 
 
-def _read_excel(name: str, data: bytes, report: ReadReport) -> pd.DataFrame:
-    """The data sheet of a workbook, every cell as text (leading zeros and codes kept)."""
+def _sheet_order(sheets: list[str], extents: dict[str, Extent]) -> list[str]:
+    """The sheets to try, largest declared first and notes-like names last (all of them, as listed, when the
+    container declared nothing: an old .xls, or sheets it names otherwise)."""
+    if not set(sheets) & set(extents):
+        return sheets
+    with_cells = [s for s in sheets if extents.get(s, Extent(0, 0, 0)).cells]
+    return sorted(with_cells, key=lambda s: (bool(_NOT_DATA_SHEET.search(s)), -extents[s].cells, sheets.index(s)))
+
+
+def _read_excel(name: str, data: bytes, report: ReadReport, extents: dict[str, Extent]) -> pd.DataFrame:
+    """The data sheet of a workbook, every cell as text (leading zeros and codes kept). With the sheets'
+    declared extents, sheets are read largest first and reading stops at the first data table."""
     try:
         book = pd.ExcelFile(io.BytesIO(data), engine="calamine")
         visible = [m.name for m in book.book.sheets_metadata if str(m.visible).endswith("Visible")]
         sheets = visible or list(book.sheet_names)
         for sheet in sheets:
-            width = book.book.get_sheet_by_name(sheet).width
+            width = extents[sheet].columns if sheet in extents else book.book.get_sheet_by_name(sheet).width
             if width > MAX_COLUMNS:
                 raise too_wide(f"{name} (sheet '{sheet}')", width)
-        tables = {
-            sheet: _table_of(_cell_text(pd.read_excel(book, sheet_name=sheet, header=None, dtype=str)))
-            for sheet in sheets
-        }
+        tables: dict[str, pd.DataFrame] = {}
+        sized = bool(set(sheets) & set(extents))
+        for sheet in _sheet_order(sheets, extents):
+            tables[sheet] = _table_of(_cell_text(pd.read_excel(book, sheet_name=sheet, header=None, dtype=str)))
+            if sized and not tables[sheet].empty and not _looks_like_dictionary(sheet, tables[sheet]):
+                break
     except ReadError:
         raise
     except Exception as exc:  # noqa: BLE001 - calamine raises its own types for every kind of damage
@@ -263,9 +279,11 @@ def _read_excel(name: str, data: bytes, report: ReadReport) -> pd.DataFrame:
     data_sheets = {s: t for s, t in filled.items() if not _looks_like_dictionary(s, t)} or filled
     sheet = max(data_sheets, key=lambda s: (data_sheets[s].shape[0] * data_sheets[s].shape[1], -list(filled).index(s)))
     report.sheet = sheet
-    if len(filled) > 1:
-        others = ", ".join(f"'{s}'" for s in filled if s != sheet)
-        report.notes.append(f"read sheet '{sheet}', the largest table; {others} left out (upload them as CSV)")
+    unread = [s for s in sheets if s not in tables and extents.get(s, Extent(0, 0, 0)).cells]
+    others = [s for s in filled if s != sheet] + unread
+    if others:
+        shown = ", ".join(f"'{s}'" for s in others)
+        report.notes.append(f"read sheet '{sheet}', the largest table; {shown} left out (upload them as CSV)")
     return filled[sheet]
 
 
@@ -286,6 +304,8 @@ def _read_parquet(name: str, data: bytes) -> pd.DataFrame:
 
 def _read_json(name: str, data: bytes) -> pd.DataFrame:
     text, _ = decode(data, name)
+    if not text.lstrip().startswith("["):
+        check_lines(name, text.split("\n"))
     try:
         df = pd.read_json(io.StringIO(text), lines=not text.lstrip().startswith("["))
     except ValueError as exc:

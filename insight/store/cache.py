@@ -32,13 +32,14 @@ from typing import Any, TypeVar
 import joblib
 
 from insight.errors import InsightError
+from insight.memory import resident_size
 from insight.store.files import write_private
 
 T = TypeVar("T")
 
 DATA_DIR_ENV = "INSIGHT_DATA_DIR"
 DISK_BUDGET = 2 * 1024**3  # results on disk, least recently used evicted past it
-MEMORY_BUDGET = 512 * 1024**2  # results in memory (their pickled size), least recently used dropped past it
+MEMORY_BUDGET = 512 * 1024**2  # results in memory (pickled size or frames' memory), least recently used dropped past it
 UNKNOWN_SHARE = 4  # a result that cannot be pickled has no known size: it counts as a quarter of the budget
 _MAGIC = b"INSIGHT1"
 MAX_AGE_DAYS = 14  # an entry nobody has read for two weeks is deleted by `purge` (the budget may go first)
@@ -84,7 +85,8 @@ class Store:
     ----------
     root : directory for the cache files; `None` keeps everything in memory.
     budget_bytes : disk budget; least recently used entries are evicted past it.
-    memory_bytes : memory budget, measured as each result's pickled size; least recently used results are
+    memory_bytes : memory budget, measured as each result's pickled size or, when larger, the memory its frames
+        hold (`insight.memory.resident_size`); least recently used results are
         dropped from memory past it (they stay on disk), and a result larger than the budget is not kept.
     """
 
@@ -98,7 +100,7 @@ class Store:
         self.root = Path(root) if root is not None else None
         self.budget_bytes = budget_bytes
         self.memory_bytes = memory_bytes
-        self._memory: OrderedDict[str, tuple[Any, int]] = OrderedDict()  # key -> (result, pickled size)
+        self._memory: OrderedDict[str, tuple[Any, int]] = OrderedDict()  # key -> (result, size counted)
         self._memory_used = 0
         self._clock = 0  # last access stamp given to a disk entry (ns), strictly increasing
         self._fingerprint_of: dict[str, str] = {}  # memory key -> its fingerprint, so `forget` finds the keys
@@ -117,6 +119,7 @@ class Store:
         return self._folder(fingerprint) / f"{key}.joblib"
 
     def _remember(self, fingerprint: str, key: str, value: Any, size: int) -> None:
+        size = max(size, resident_size(value))  # frames of text hold about five times their pickled size
         if size > self.memory_bytes:
             return
         with self._lock:

@@ -15,8 +15,10 @@ import streamlit as st
 async def prepare(_app: st.App) -> AsyncIterator[None]:
     """Prepare the server before it answers (a Starlette lifespan)."""
     from ui import prepare_server, stop_server
+    from ui_errors import apply_secret_setting
 
-    prepare_server()
+    if apply_secret_setting() is None:  # else nothing is prepared: every page says what to fix
+        prepare_server()
     yield
     stop_server()
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import joblib
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from insight.data.privacy import pseudonym
 from insight.errors import InsightError
@@ -20,6 +21,7 @@ from insight.store import ShareRegistry, Store, cache_key
 from insight.store import secret as secret_module
 from insight.store.files import UnsafeFolder, secure_tree
 from insight.store.secret import MIN_KEY_BYTES, SECRET_ENV, SecretKeyError, check_secret_setting, deployment_key
+from tests.conftest import ROOT
 
 
 class Planted:
@@ -165,3 +167,16 @@ def test_a_full_disk_never_leaves_an_empty_key(tmp_path: Path, monkeypatch) -> N
     deployment_key.cache_clear()
     after = deployment_key(tmp_path)  # the restart, with space again
     assert len((tmp_path / "secret.key").read_bytes()) == MIN_KEY_BYTES == len(after)
+
+
+@pytest.mark.parametrize("where", ["environment", "secrets"])
+def test_the_app_stops_with_the_reason_on_an_empty_key_setting(monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    monkeypatch.setenv(SECRET_ENV, "")  # restored after the test, whichever way it is set below
+    at = AppTest.from_file(str(ROOT / "main.py"), default_timeout=120)
+    if where == "secrets":
+        monkeypatch.delenv(SECRET_ENV)
+        at.secrets["secret_key"] = ""
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error if f"at least {MIN_KEY_BYTES}" in e.value]
+    assert not at.metric and not at.dataframe  # nothing was read, pseudonymised or cached with it

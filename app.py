@@ -10,12 +10,16 @@ from collections.abc import AsyncIterator
 
 import streamlit as st
 
+from ui_settings import apply_proxy_setting
+
+apply_proxy_setting()  # before the server starts: X-Forwarded-For believed only from the configured proxies
+
 
 @contextlib.asynccontextmanager
 async def prepare(_app: st.App) -> AsyncIterator[None]:
     """Prepare the server before it answers (a Starlette lifespan)."""
     from ui import prepare_server, stop_server
-    from ui_errors import apply_secret_setting
+    from ui_settings import apply_secret_setting
 
     if apply_secret_setting() is None:  # else nothing is prepared: every page says what to fix
         prepare_server()

@@ -22,8 +22,9 @@ from ui import (  # noqa: E402
     share_panel,
     sidebar_status,
 )
-from ui_errors import error_boundary, stop_on_unsafe_secret  # noqa: E402
+from ui_errors import error_boundary  # noqa: E402
 from ui_language import apply_language, language_switch  # noqa: E402
+from ui_settings import stop_on_unsafe_secret  # noqa: E402
 
 apply_language()  # this run's language, before anything is drawn
 language_switch()

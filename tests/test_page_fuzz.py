@@ -79,6 +79,7 @@ def test_colliding_names_get_headers_of_their_own_and_export() -> None:
     assert to_safe_csv(duplicate).decode("utf-8-sig").splitlines() == ["Note,Note", "'=1+1,ok"]
 
 
+@pytest.mark.page_failure
 def test_a_page_that_fails_shows_an_error_id_not_a_traceback(caplog: pytest.LogCaptureFixture) -> None:
     script = """
 import streamlit as st

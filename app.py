@@ -10,13 +10,19 @@ from collections.abc import AsyncIterator
 
 import streamlit as st
 
+from ui_settings import apply_proxy_setting
+
+apply_proxy_setting()  # before the server starts: X-Forwarded-For believed only from the configured proxies
+
 
 @contextlib.asynccontextmanager
 async def prepare(_app: st.App) -> AsyncIterator[None]:
     """Prepare the server before it answers (a Starlette lifespan)."""
     from ui import prepare_server, stop_server
+    from ui_settings import apply_secret_setting
 
-    prepare_server()
+    if apply_secret_setting() is None:  # else nothing is prepared: every page says what to fix
+        prepare_server()
     yield
     stop_server()
 

@@ -22,11 +22,14 @@ from ui import (  # noqa: E402
     share_panel,
     sidebar_status,
 )
+from ui_errors import error_boundary  # noqa: E402
 from ui_language import apply_language, language_switch  # noqa: E402
+from ui_settings import stop_on_unsafe_secret  # noqa: E402
 
 apply_language()  # this run's language, before anything is drawn
 language_switch()
 
+stop_on_unsafe_secret()  # an empty or short secret key would make pseudonyms reversible
 if secret("data_dir"):
     os.environ.setdefault(DATA_DIR_ENV, secret("data_dir"))
 for key in ("dataset", "data_files", "data_roles", "data_kinds", "data_cleaning"):
@@ -69,7 +72,8 @@ current = next((path for path, p in pages.items() if p.url_path == page.url_path
 share_panel(current, page.url_path)
 st.session_state["pending_jobs"] = []
 st.session_state.pop("waiting_for", None)
-page.run()
+with error_boundary():  # a visitor never sees a traceback: an error id here, the details in the server log
+    page.run()
 if active_dataset() is not shown:
     sidebar_status(status)
     if active_dataset().outcome.say("page") != titles["app_pages/predict.py"]:

@@ -195,8 +195,19 @@ def column_label(name: str) -> str:
 
 
 def friendly_columns(df: pd.DataFrame) -> pd.DataFrame:
-    """The frame with headers a founder reads (the values untouched)."""
-    return df.rename(columns={c: column_label(c) for c in df.columns})
+    """The frame with headers a founder reads (the values untouched), each header once: columns whose words
+    coincide (`Total_Spend`, `Total Spend`) keep their own names beside the words, then a number if need be."""
+    labels = [column_label(c) for c in df.columns]
+    counts = pd.Series(labels).value_counts()
+    labels = [f"{label} ({col})" if counts[label] > 1 else label for label, col in zip(labels, df.columns, strict=True)]
+    seen: dict[str, int] = {}
+    unique = []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        unique.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
+    out = df.copy(deep=False)
+    out.columns = unique
+    return out
 
 
 def fmt_number(v: float) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import sys
 import tempfile
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -126,6 +128,22 @@ def _finish_background_jobs() -> None:
     jobs = background_jobs()
     jobs.wait(timeout=600)
     jobs.shutdown()
+
+
+@pytest.fixture(autouse=True)
+def _no_page_failures(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A page failure that the error boundary (ui_errors.py) caught fails the test that caused it: the visitor saw
+    an error id instead of a traceback, and `at.exception` stays empty, but it is still a bug."""
+    failures: list[logging.LogRecord] = []
+    handler = logging.Handler(level=logging.ERROR)
+    handler.emit = failures.append  # type: ignore[method-assign]
+    pages = logging.getLogger("customer_insight.pages")
+    pages.addHandler(handler)
+    yield
+    pages.removeHandler(handler)
+    if failures and not request.node.get_closest_marker("page_failure"):
+        details = "".join(traceback.format_exception(*failures[0].exc_info)) if failures[0].exc_info else ""
+        pytest.fail(f"a page failed behind the error boundary: {failures[0].getMessage()}\n{details}")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

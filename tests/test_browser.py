@@ -38,7 +38,7 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-ERROR_WORDS = ("Traceback", "Exception", "Error:")
+ERROR_WORDS = ("Traceback", "Exception", "Error:", "Something went wrong")  # the last: the pages' error boundary
 BUSY = '[data-testid="stExpanderIconSpinner"], [data-testid="stSpinner"]'
 # A page is done when its last section is there: (url path, text that only the finished page shows).
 PAGES = {

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
+import uvicorn
 from streamlit.testing.v1 import AppTest
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 import ui
-from insight.store.throttle import CLIENT_FREE, FIRST_WAIT, MAX_WAIT, SERVER_FREE, PasswordThrottle
+from insight.store.throttle import CLIENT_FREE, FIRST_WAIT, SERVER_FREE, SERVER_MAX_WAIT, PasswordThrottle
 from tests.conftest import ROOT
+from ui_settings import PROXIES_ENV, apply_proxy_setting
 
 PASSWORD = "open sesame"
 
@@ -53,7 +58,7 @@ def test_many_addresses_together_wait_too_and_the_wait_is_bounded() -> None:
         clock.now += waits[-1]
         throttle.failed(f"10.0.1.{i}")
     assert waits[:4] == [FIRST_WAIT, 2 * FIRST_WAIT, 4 * FIRST_WAIT, 8 * FIRST_WAIT]
-    assert max(waits) == MAX_WAIT  # growing, up to a quarter of an hour, never more
+    assert max(waits) == SERVER_MAX_WAIT  # growing, up to a minute for everyone together, never more
 
 
 def _session() -> AppTest:
@@ -93,3 +98,48 @@ def test_the_right_password_opens_the_app(frozen_throttle: PasswordThrottle) -> 
     at.text_input(key="password_input").input(PASSWORD).run()
     assert at.session_state["password_ok"] is True and not at.exception
     assert frozen_throttle.wait_seconds("local") == 0
+
+
+def _seen_address(peer: str, forwarded: str) -> str:
+    """The address the password limit counts for a connection from `peer` sending `X-Forwarded-For: forwarded`:
+    uvicorn's proxy handling configured as the server starts it, then `ui.client_address`'s local stand-in."""
+    seen: dict[str, tuple[str, int]] = {}
+
+    async def app(scope: dict, receive: object, send: object) -> None:
+        seen["client"] = scope["client"]
+
+    config = uvicorn.Config(app)  # reads FORWARDED_ALLOW_IPS, as the server does
+    middleware = ProxyHeadersMiddleware(app, trusted_hosts=config.forwarded_allow_ips)
+    scope = {"type": "websocket", "client": (peer, 50_000), "headers": [(b"x-forwarded-for", forwarded.encode())]}
+    asyncio.run(middleware(scope, None, None))
+    host = seen["client"][0]
+    return "local" if host in ("127.0.0.1", "::1") else host
+
+
+def test_rotating_forwarded_addresses_neither_evade_the_limit_nor_lock_out_the_owner(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(PROXIES_ENV, "set by the test, then removed")  # restored after the test
+    monkeypatch.delenv(PROXIES_ENV)
+    assert apply_proxy_setting() == ""  # no proxy configured: X-Forwarded-For is believed from nobody
+    clock = Clock()
+    throttle = PasswordThrottle(clock=clock)
+    seen = set()
+    for i in range(20):  # a guesser on the server's own machine, a new forwarded address each time
+        address = _seen_address("127.0.0.1", f"203.0.113.{i}")
+        seen.add(address)
+        clock.now += throttle.wait_seconds(address)  # it waits as long as it is told, then guesses wrong
+        throttle.failed(address)
+    assert seen == {"local"}  # one address: its own limit holds
+    assert throttle.wait_seconds("local") > SERVER_MAX_WAIT
+
+    owner = _seen_address("198.51.100.7", "10.9.9.9")  # the owner, from their own connection
+    assert owner == "198.51.100.7"
+    wait = throttle.wait_seconds(owner)
+    assert wait <= 60
+    clock.now += wait
+    assert throttle.wait_seconds(owner) == 0  # the right password is checked within a minute
+    throttle.succeeded(owner)
+
+    monkeypatch.setenv(PROXIES_ENV, "127.0.0.1")  # behind a proxy on the same machine, named as such
+    assert _seen_address("127.0.0.1", "203.0.113.5") == "203.0.113.5"

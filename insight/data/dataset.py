@@ -26,6 +26,7 @@ from insight.data.kinds import borrow_customer_ids, ignored_columns, infer_kind,
 from insight.data.outcome import outcome_question
 from insight.data.privacy import deployment_key, pseudonymise
 from insight.data.quality import QualityReport, quality_report
+from insight.data.redact import mask_column
 from insight.data.roles import KINDS, Roles, infer_roles
 from insight.data.sandbox import read_upload
 from insight.data.standard import standardize
@@ -175,6 +176,24 @@ def _pseudonymise_personal_columns(table: Table, key: bytes) -> None:
     if pii:
         table.frame = pseudonymise(table.frame, pii, key)
         table._standard = None
+
+
+def _mask_free_text(file_name: str, frame: pd.DataFrame, roles: Roles) -> list[dict[str, Any]]:
+    """Emails, phones and card numbers typed in the text (a review, a note) are masked in place, before the
+    customer table, the caches and the pages see it; ids, names, dates and the personal-data columns (made
+    pseudonyms later) are left as they are."""
+    kept = {col for role, col in roles.items() if isinstance(col, str) and role != "text"} | set(roles.get("pii", []))
+    entries = []
+    for i, col in enumerate(frame.columns):
+        values = frame.iloc[:, i]
+        if col in kept or not (values.dtype == object or pd.api.types.is_string_dtype(values)):
+            continue
+        masked, n = mask_column(values)
+        if n:
+            frame.isetitem(i, masked)
+            detail = "emails, phone and card numbers typed in the text"
+            entries.append(log_entry(file_name, "personal details masked", str(col), values_changed=n, detail=detail))
+    return entries
 
 
 def _pseudonymise_personal_id(file_name: str, frame: pd.DataFrame, roles: Roles, key: bytes) -> list[dict[str, Any]]:
@@ -359,6 +378,7 @@ def build_dataset_with_lookup(
         step(0.6 + 0.3 * len(tables) / len(parsed), f"Cleaning {report.file}")
         cleaned, entries = clean(report.file, typed, file_roles, kind, options)
         entries += _pseudonymise_personal_id(report.file, cleaned, file_roles, key)
+        entries += _mask_free_text(report.file, cleaned, file_roles)
         read_steps = _read_log(report, types)
         if borrowed[report.file]:
             read_steps.append(log_entry(report.file, "joined to its orders", detail=borrowed[report.file]))

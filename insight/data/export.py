@@ -18,12 +18,12 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of `df` whose column names and text cells that a spreadsheet would run as a formula start with a
     quote."""
     out = df.copy()
-    for col in out.columns:
-        s = out[col]
+    for i in range(out.shape[1]):  # by position: two columns may share a name
+        s = out.iloc[:, i]
         if s.dtype == object or pd.api.types.is_string_dtype(s):
             text = s.astype(object)
             risky = text.map(_is_formula)
-            out[col] = text.where(~risky, "'" + text.astype(str))
+            out.isetitem(i, text.where(~risky, "'" + text.astype(str)))
     out.columns = ["'" + c if _is_formula(c) else c for c in out.columns]
     return out
 

@@ -1,26 +1,21 @@
 """Personal data: pseudonymise the `pii` columns with a keyed hash before analysis and export.
 
-The key is secret to the deployment (`$INSIGHT_SECRET_KEY`, else a random
-key kept in the data directory), so a pseudonym cannot be reversed by
-hashing guesses, yet the same email always gets the same pseudonym.
+The key is secret to the deployment (`insight.store.secret.deployment_key`: `$INSIGHT_SECRET_KEY`, else a
+random key kept in the data directory, never empty or short), so a pseudonym cannot be reversed by hashing
+guesses, yet the same email always gets the same pseudonym.
 """
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import hashlib
 import hmac
-import os
-import secrets
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from insight.store.files import private_dir
+from insight.store.secret import SECRET_ENV, deployment_key
 
-SECRET_ENV = "INSIGHT_SECRET_KEY"
+__all__ = ["SECRET_ENV", "deployment_key", "pseudonym", "pseudonymise"]
 
 
 def pseudonym(value: object, key: bytes) -> str | None:
@@ -48,28 +43,3 @@ def pseudonymise(df: pd.DataFrame, columns: list[str], key: bytes) -> pd.DataFra
             names = np.array([name(v) for v in distinct] + [None], dtype=object)
             out[col] = pd.Series(names[codes], index=out.index, dtype=object)  # code -1 (missing) reads None
     return out
-
-
-@functools.cache
-def deployment_key(data_dir: Path) -> bytes:
-    """The pseudonymisation key: from the environment, else created once in the data directory."""
-    env = os.environ.get(SECRET_ENV)
-    if env:
-        return env.encode()
-    path = data_dir / "secret.key"
-    try:
-        return path.read_bytes()
-    except OSError:
-        pass
-    key = secrets.token_bytes(32)
-    try:
-        private_dir(data_dir)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(key)
-    except FileExistsError:  # another process wrote it first (or the data directory is a file)
-        with contextlib.suppress(OSError):
-            return path.read_bytes()
-    except OSError:
-        pass  # read-only or full disk: a per-process key still pseudonymises
-    return key

@@ -164,7 +164,10 @@ def item_catalog(ds: Any) -> pd.DataFrame:
         ids = table.standard()["item_id"]  # the same clean ids the recommender uses ("123", not "123.0")
         frame = table.frame[ids.notna()]
         by_item = frame.groupby(ids[ids.notna()])
-        names = by_item[cols[0]].first().astype(str) if roles.get("item_name") in cols else None
+        names = None
+        if roles.get("item_name") in cols:  # an item whose lines all lack a name (a short row) goes by its id
+            first_name = by_item[cols[0]].first()
+            names = first_name.astype(object).where(first_name.notna(), first_name.index.to_series()).astype(str)
         constant = [c for c in cols if (by_item[c].nunique() > 1).mean() <= 0.05]  # item-level descriptions
         first = by_item[constant].first()
         text = first.astype(object).where(first.notna(), "").astype(str).agg(" ".join, axis=1) if constant else None

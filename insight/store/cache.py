@@ -2,10 +2,14 @@
 
 A result is computed once per key: moving a slider back, reloading the page
 or restarting the server reads it back instead of refitting. Disk entries
-are written atomically with a checksum, so a failed or partial write is
-never loaded; a failing disk degrades to memory caching with a warning.
+are written atomically and signed with an HMAC keyed by the deployment's
+secret (`insight.store.secret`): the signature is checked before anything is
+unpickled, so a partial write or a file planted by someone else is dropped,
+never loaded. A data folder others could write to is tightened to 0700 (or
+the disk is not used, with the reason); a failing disk degrades to memory
+caching with a warning.
 
-On disk an entry lives at `cache/<code version>/<hash of the fingerprint>/<key>.joblib` (mode 0600), so
+On disk an entry lives at `cache/<code version>-<key id>/<hash of the fingerprint>/<key>.joblib` (mode 0600), so
 everything computed from one dataset can be deleted at once (`forget`, when a share link is revoked) and
 what older code stored is deleted by `purge` instead of waiting for the budget.
 """
@@ -17,6 +21,7 @@ import functools
 import hashlib
 import io
 import json
+import logging
 import os
 import shutil
 import threading
@@ -33,15 +38,17 @@ import joblib
 
 from insight.errors import InsightError
 from insight.memory import resident_size
-from insight.store.files import write_private
+from insight.store.files import UnsafeFolder, secure_tree, write_private
+from insight.store.secret import sign, signing_key, verify
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 DATA_DIR_ENV = "INSIGHT_DATA_DIR"
 DISK_BUDGET = 2 * 1024**3  # results on disk, least recently used evicted past it
 MEMORY_BUDGET = 512 * 1024**2  # results in memory (pickled size or frames' memory), least recently used dropped past it
 UNKNOWN_SHARE = 4  # a result that cannot be pickled has no known size: it counts as a quarter of the budget
-_MAGIC = b"INSIGHT1"
+_MAGIC = b"INSIGHT2"  # then the body's HMAC-SHA256 (32 bytes), then the compressed pickle
 MAX_AGE_DAYS = 14  # an entry nobody has read for two weeks is deleted by `purge` (the budget may go first)
 
 
@@ -84,6 +91,7 @@ class Store:
     Parameters
     ----------
     root : directory for the cache files; `None` keeps everything in memory.
+    key : the key that signs the files; by default derived from the deployment's secret for `root`.
     budget_bytes : disk budget; least recently used entries are evicted past it.
     memory_bytes : memory budget, measured as each result's pickled size or, when larger, the memory its frames
         hold (`insight.memory.resident_size`); least recently used results are
@@ -96,8 +104,21 @@ class Store:
         *,
         budget_bytes: int = DISK_BUDGET,
         memory_bytes: int = MEMORY_BUDGET,
+        key: bytes | None = None,
     ) -> None:
         self.root = Path(root) if root is not None else None
+        self.disk_error: str | None = None
+        self._key, self._version = b"", code_version()
+        if self.root is not None:
+            try:
+                secure_tree(self.root)
+            except UnsafeFolder as exc:
+                self.disk_error = f"Results are kept in memory only: {exc}"
+                log.warning(self.disk_error)
+                self.root = None
+            else:
+                self._key = key if key is not None else signing_key(self.root)
+                self._version = f"{code_version()}-{sign(self._key, b'key id').hex()[:8]}"  # another key: not read
         self.budget_bytes = budget_bytes
         self.memory_bytes = memory_bytes
         self._memory: OrderedDict[str, tuple[Any, int]] = OrderedDict()  # key -> (result, size counted)
@@ -109,11 +130,10 @@ class Store:
         self._inflight: dict[str, list] = {}  # key -> [lock held while computing, callers waiting]
         self.computed: Counter[str] = Counter()
         self.disk_hits: Counter[str] = Counter()
-        self.disk_error: str | None = None
 
     def _folder(self, fingerprint: str) -> Path:
         assert self.root is not None
-        return self.root / "cache" / code_version() / hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
+        return self.root / "cache" / self._version / hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
 
     def _path(self, fingerprint: str, key: str) -> Path:
         return self._folder(fingerprint) / f"{key}.joblib"
@@ -169,8 +189,10 @@ class Store:
             return False, None, 0
         digest, body = raw[len(_MAGIC) : len(_MAGIC) + 32], raw[len(_MAGIC) + 32 :]
         value, pickled = None, b""
-        found = raw.startswith(_MAGIC) and hashlib.sha256(body).digest() == digest
-        if found:
+        found = raw.startswith(_MAGIC) and verify(self._key, digest, key.encode(), body)
+        if not found:
+            log.warning("The cache file %s is not signed by this server: dropped unread", path)
+        else:
             try:
                 pickled = zlib.decompress(body)
                 value = joblib.load(io.BytesIO(pickled))
@@ -199,7 +221,7 @@ class Store:
         path = self._path(fingerprint, key)
         try:
             body = zlib.compress(pickled, 3)
-            write_private(path, _MAGIC + hashlib.sha256(body).digest() + body)
+            write_private(path, _MAGIC + sign(self._key, key.encode(), body) + body)
             self._touch(path)
         except Exception as exc:  # disk full, permissions: memory still works
             self.disk_error = f"Could not save a result to disk ({exc}); results are kept in memory only."
@@ -244,7 +266,7 @@ class Store:
             return 0
         removed = 0
         for version in (self.root / "cache").iterdir():
-            if version.name != code_version():
+            if version.name != self._version:
                 removed += sum(1 for p in version.rglob("*") if p.is_file())
                 shutil.rmtree(version, ignore_errors=True)
         cutoff = (time.time() if now is None else now) - max_age_days * 86400
@@ -252,7 +274,7 @@ class Store:
             if stat.st_mtime < cutoff:
                 path.unlink(missing_ok=True)
                 removed += 1
-        for folder in (self.root / "cache" / code_version()).glob("*"):
+        for folder in (self.root / "cache" / self._version).glob("*"):
             if folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
         return removed

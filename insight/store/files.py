@@ -1,9 +1,11 @@
-"""Files only this server's user can read: folders 0700, files 0600, written whole or not at all."""
+"""Files only this server's user can read: folders 0700, files 0600, written whole or not at all; a data
+directory others could write to is tightened or refused."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import threading
 from pathlib import Path
 
@@ -40,3 +42,42 @@ def write_private(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+class UnsafeFolder(PermissionError):
+    """A folder of the data directory that someone else could write to and that cannot be made private."""
+
+
+def _secure(folder: Path, st: os.stat_result) -> None:
+    if st.st_uid != os.getuid():
+        raise UnsafeFolder(
+            f"The data folder {folder} belongs to another user, who could plant files the app would read. "
+            "Point INSIGHT_DATA_DIR (or the data_dir secret) at a folder of the server's own user."
+        )
+    if st.st_mode & 0o022:
+        try:
+            os.chmod(folder, 0o700)
+        except OSError as exc:
+            raise UnsafeFolder(
+                f"The data folder {folder} can be written by other users and could not be made private ({exc}). "
+                "Run `chmod 700` on it, or point INSIGHT_DATA_DIR at another folder."
+            ) from exc
+
+
+def secure_tree(root: Path) -> None:
+    """Make the data directory and every folder in it this user's alone: a folder others can write to is
+    tightened to 0700; one owned by another user (or that cannot be tightened) raises `UnsafeFolder` with the
+    reason. A missing `root` is fine (it is created 0700 when first written)."""
+    try:
+        st = os.stat(root)
+    except FileNotFoundError:
+        return
+    if not stat.S_ISDIR(st.st_mode):
+        return  # not a folder: the callers report that when they write
+    _secure(root, st)
+    for parent, folders, _ in os.walk(root):
+        for name in folders:
+            folder = Path(parent) / name
+            st = os.lstat(folder)
+            if stat.S_ISDIR(st.st_mode):
+                _secure(folder, st)

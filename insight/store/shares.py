@@ -1,10 +1,12 @@
 """Share links: a saved view (the dataset's files and choices plus the page's settings) behind a token.
 
 The catalog is a SQLite file in the data directory; each share's files live in a folder of their own
-(folders 0700, files 0600). Revoking a link, or its expiry, deletes its files, its description in the
-catalog and every cached result computed from its data; only the hashed token and its dates stay, so an
-old link can still say "revoked" or "expired". A disk that fails (read-only, full, a damaged or deleted
-catalog, a data directory that is a file) raises `SharingUnavailable`: the app goes on without sharing.
+(folders 0700, files 0600), each signed with an HMAC keyed by the deployment's secret and checked before
+it is read: a file changed or planted on disk is refused, never parsed. Revoking a link, or its expiry,
+deletes its files, its description in the catalog and every cached result computed from its data; only the
+hashed token and its dates stay, so an old link can still say "revoked" or "expired". A disk that fails
+(read-only, full, a damaged or deleted catalog, a data directory that is a file) raises `SharingUnavailable`:
+the app goes on without sharing.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import contextlib
 import errno
 import hashlib
 import json
+import logging
 import os
 import re
 import secrets
@@ -26,16 +29,18 @@ from typing import Any
 
 from insight.errors import InsightError
 from insight.store.cache import Store
-from insight.store.files import private_dir, write_private
+from insight.store.files import private_dir, secure_tree, write_private
+from insight.store.secret import sign, signing_key, verify
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 DEFAULT_SHARE_DAYS = 30
+_SIGNED = b"ISHARE1"  # a share file: this, its HMAC-SHA256 (32 bytes), then the uploaded bytes
 ORPHAN_GRACE_SECONDS = 3600  # a share folder with no catalog row is deleted once this old (a create may be midway)
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS shares (token TEXT PRIMARY KEY, created REAL, expires REAL, "
     "revoked INTEGER DEFAULT 0, meta TEXT, dataset TEXT, sealed TEXT)"
 )
-
+log = logging.getLogger(__name__)
 
 # What a visitor opening a link is told when the disk fails (the owner's share panel says what is wrong).
 UNAVAILABLE_TO_VIEWER = (
@@ -99,14 +104,17 @@ class ShareRegistry:
     """Share links in a SQLite catalog, with each share's files in a folder of their own.
 
     Tokens carry 256 bits from `secrets`; an unknown, expired or revoked token opens nothing. `store`, when
-    given, is the results cache whose entries for a share's data go when the share goes.
+    given, is the results cache whose entries for a share's data go when the share goes. `key` signs the
+    share files (by default derived from the deployment's secret for `root`).
     """
 
-    def __init__(self, root: Path | str, store: Store | None = None) -> None:
+    def __init__(self, root: Path | str, store: Store | None = None, key: bytes | None = None) -> None:
         self.root = Path(root)
         self.store = store
         self._db = self.root / "catalog.sqlite"
         with self._disk():
+            secure_tree(self.root)
+            self._key = key if key is not None else signing_key(self.root)
             private_dir(self.root / "shares")
         with self._catalog():
             pass
@@ -208,7 +216,8 @@ class ShareRegistry:
         try:
             with self._disk():
                 for i, (_, data) in enumerate(files or []):
-                    write_private(self._folder(key) / f"{i}.bin", data)
+                    signature = sign(self._key, key.encode(), str(i).encode(), data)
+                    write_private(self._folder(key) / f"{i}.bin", _SIGNED + signature + data)
             with self._catalog() as con:
                 con.execute(
                     "INSERT INTO shares (token, created, expires, meta, dataset, sealed) VALUES (?, ?, ?, ?, ?, ?)",
@@ -271,14 +280,22 @@ class ShareRegistry:
         key = _key(token)
         try:
             with self._disk():
-                files = (
-                    None
-                    if meta["demo"]
-                    else [(name, (self._folder(key) / f"{i}.bin").read_bytes()) for i, name in enumerate(meta["names"])]
-                )
+                files = None if meta["demo"] else [(name, self._read(key, i)) for i, name in enumerate(meta["names"])]
         except SharingUnavailable as exc:
             raise SharingUnavailable(UNAVAILABLE_TO_VIEWER) from exc
         return Share(token, created, expires, meta["view"], files, meta["roles"], meta["kinds"], meta["cleaning"])
+
+    def _read(self, key: str, i: int) -> bytes:
+        """One share file's bytes, once its signature holds; else the link is refused (and the server logs why)."""
+        path = self._folder(key) / f"{i}.bin"
+        raw = path.read_bytes()
+        signature, data = raw[len(_SIGNED) : len(_SIGNED) + 32], raw[len(_SIGNED) + 32 :]
+        if not (raw.startswith(_SIGNED) and verify(self._key, signature, key.encode(), str(i).encode(), data)):
+            log.warning("The share file %s is not signed by this server: refused unread", path)
+            raise InsightError(
+                "This share link's data was changed on the server and is not opened. Ask the owner for a new link."
+            )
+        return data
 
     def revoke(self, token: str) -> None:
         """Revoke a link and delete everything it stored: its files, its view and the results cached from it."""

@@ -12,7 +12,8 @@ from tests.conftest import ROOT
 
 ANALYSES = ("insight.segment", "insight.predict", "insight.sentiment", "insight.recommend", "insight.overview")
 ANALYSES += ("insight.findings", "insight.report.sections", "insight.report.summary", "insight.act")
-ENTRY_POINTS = [ROOT / name for name in ("app.py", "main.py", "ui.py", "insight/cli.py")]
+ENTRY_POINTS = [ROOT / name for name in ("app.py", "main.py", "insight/cli.py")]
+ENTRY_POINTS += sorted(ROOT.glob("ui/*.py"))
 ENTRY_POINTS += sorted(ROOT.glob("app_pages/*.py"))
 
 

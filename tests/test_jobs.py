@@ -45,7 +45,7 @@ def _run_in_worker(jobs: Jobs, store: Store, ds, name: str) -> None:
         ds.fingerprint,
         section,
         None,
-        in_process=True,
+        in_worker=True,
         on_result=on_result,
     )
     jobs.wait(WAIT)
@@ -83,7 +83,7 @@ def test_a_worker_process_does_not_run_the_page_script_again(tmp_path: Path, job
     page.__file__ = str(script)  # what Streamlit installs as __main__ while a page script runs
     real, sys.modules["__main__"] = sys.modules["__main__"], page
     try:
-        pid = jobs.submit("pid", os.getpid, in_process=True).result(timeout=WAIT)
+        pid = jobs.submit("pid", os.getpid, in_worker=True).result(timeout=WAIT)
     finally:
         sys.modules["__main__"] = real
     assert pid != os.getpid()
@@ -131,7 +131,7 @@ def test_a_worker_running_other_code_than_the_server_refuses_the_job(tmp_path: P
         ds.fingerprint,
         sections.segments,
         None,
-        in_process=True,
+        in_worker=True,
     )
     with pytest.raises(RuntimeError, match="restart the server"):
         job.result(timeout=WAIT)

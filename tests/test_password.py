@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import ui
+import ui.password
 from insight.store.throttle import CLIENT_FREE, FIRST_WAIT, MAX_WAIT, SERVER_FREE, PasswordThrottle
 from tests.conftest import ROOT
 
@@ -66,7 +66,7 @@ def _session() -> AppTest:
 def frozen_throttle(monkeypatch: pytest.MonkeyPatch) -> PasswordThrottle:
     """The server's count, with a clock that does not move: a wait never runs out during the test."""
     throttle = PasswordThrottle(clock=Clock())
-    monkeypatch.setattr(ui, "password_throttle", lambda: throttle)
+    monkeypatch.setattr(ui.password, "password_throttle", lambda: throttle)
     return throttle
 
 

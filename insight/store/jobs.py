@@ -80,10 +80,10 @@ class Jobs:
         key: str,
         func: Callable[..., Any],
         *args: Any,
-        in_process: bool = False,
+        in_worker: bool = False,
         on_result: Callable[[Any], None] | None = None,
     ) -> Future:
-        """The running job for `key`, or a new one running `func(*args)` (in a worker process when `in_process`
+        """The running job for `key`, or a new one running `func(*args)` (in a worker process when `in_worker`
         and this registry has them, else in a thread). `on_result` gets its result before the job counts as
         finished; the result itself is not kept here."""
         with self._lock:
@@ -91,7 +91,7 @@ class Jobs:
             if job is not None:
                 return job
             self._failed.pop(key, None)
-            if in_process and self._processes is not None:
+            if in_worker and self._processes is not None:
                 with _no_main_script():  # a submit may start a worker process
                     job = self._processes.submit(func, *args)
             else:

@@ -1,5 +1,5 @@
 """The layout holds: the core never imports streamlit, pages and the CLI reach analyses only through the
-pipeline, and no file grows into a room of its own (insight/ files at most 450 lines, pages at most 220)."""
+pipeline, and no file grows into a room of its own (insight/ files at most 400 lines, pages at most 180)."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def _lines(path: Path) -> int:
 @pytest.mark.parametrize("path", sorted((ROOT / "insight").rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT)))
 def test_the_core_never_imports_streamlit_and_stays_small(path: Path) -> None:
     assert not any(name == "streamlit" or name.startswith("streamlit.") for name in _imports(path))
-    assert _lines(path) <= 450
+    assert _lines(path) <= 400
 
 
 @pytest.mark.parametrize("path", ENTRY_POINTS, ids=lambda p: str(p.relative_to(ROOT)))
@@ -44,7 +44,7 @@ def test_pages_and_cli_reach_analyses_only_through_the_pipeline(path: Path) -> N
     reached = sorted(name for name in _imports(path) if name.startswith(ANALYSES))
     assert reached == [] or path.name == "cli.py" and set(reached) <= {"insight.report.summary"}
     if path.parent.name == "app_pages":
-        assert _lines(path) <= 220
+        assert _lines(path) <= 180
 
 
 def test_the_rule_sees_a_forbidden_import(tmp_path: Path) -> None:

@@ -161,7 +161,8 @@ def test_modules_that_translate_never_rebind_the_underscore() -> None:
 
 # Modules whose every sentence a person reads is in the catalogue; phase 2 of issue 23 adds the others here.
 CONVERTED = ("insight/charts/*.py", "insight/segment/naming.py", "insight/sentiment/cards.py", "ui_language.py")
-CONVERTED += ("ui/*.py",)
+# ui/panels.py holds page text moved out of app_pages/, converted with the pages (issue 23)
+CONVERTED += ("ui/__init__.py", "ui/background.py", "ui/display.py", "ui/password.py", "ui/session.py", "ui/sharing.py")
 _SENTENCE = re.compile(r"[A-Za-z]{3,} [A-Za-z]{2,}")
 _PROGRAMMER_ERRORS = {"ValueError", "TypeError", "KeyError"}  # for the developer who called it wrong: English
 

@@ -20,7 +20,7 @@ import pandas as pd
 
 from insight import demo
 from insight.data.assemble import assemble_customers, customer_groups
-from insight.data.cleaning import CleaningOptions, clean, log_entry
+from insight.data.cleaning import CleaningOptions, clean, log_entry, read_log
 from insight.data.dialect import ReadReport
 from insight.data.kinds import borrow_customer_ids, ignored_columns, infer_kind, link_items, validate_roles
 from insight.data.outcome import outcome_question
@@ -247,33 +247,6 @@ def draft_tables(
     return out
 
 
-def _read_log(report: ReadReport, types: TypeReport) -> list[dict[str, Any]]:
-    """What reading and typing did to a file, as cleaning-log lines."""
-    steps = [log_entry(report.file, "read", detail=note) for note in [*report.notes, *types.notes]]
-    if report.skipped_lines:
-        steps.append(
-            log_entry(
-                report.file,
-                "malformed lines left out",
-                rows_removed=len(report.skipped_lines),
-                detail="wrong number of fields",
-            )
-        )
-    for col, n in types.unparsed.items():
-        examples = ", ".join(f"'{x}'" for x in types.examples.get(col, []))
-        detail = f"not a {'date' if types.kinds[col] == 'datetime' else 'number'} like the rest"
-        steps.append(
-            log_entry(
-                report.file,
-                "unreadable values set to missing",
-                col,
-                values_changed=n,
-                detail=f"{detail}, e.g. {examples}" if examples else detail,
-            )
-        )
-    return steps
-
-
 def _choose_customers(tables: list[Table], chosen: str | None) -> tuple[list[list[str]], list[dict[str, Any]]]:
     """Group the tables by shared customers; tables outside the chosen group (default: the first) are set
     aside, and the log says why."""
@@ -359,7 +332,7 @@ def build_dataset_with_lookup(
         step(0.6 + 0.3 * len(tables) / len(parsed), f"Cleaning {report.file}")
         cleaned, entries = clean(report.file, typed, file_roles, kind, options)
         entries += _pseudonymise_personal_id(report.file, cleaned, file_roles, key)
-        read_steps = _read_log(report, types)
+        read_steps = read_log(report, types)
         if borrowed[report.file]:
             read_steps.append(log_entry(report.file, "joined to its orders", detail=borrowed[report.file]))
         if kind == "customers" and not file_roles.get("customer_id"):

@@ -17,11 +17,21 @@ __getattr__, __dir__, _lazy = lazy_exports(
     __name__,
     {
         "insight.recommend": ["BASIS_MODEL", "MODELS", "POPULARITY", "model_names"],
-        "insight.segment": ["LINKAGES", "SILHOUETTE_SAMPLE", "stability_word"],
+        "insight.segment": [
+            "ALGORITHM_LABELS",
+            "LINKAGES",
+            "LOG_LABELS",
+            "SCALING_LABELS",
+            "SILHOUETTE_SAMPLE",
+            "stability_word",
+        ],
     },
 )
 __all__ = [
+    "ALGORITHM_LABELS",
     "AUDIENCE_FORMATS",
+    "LOG_LABELS",
+    "SCALING_LABELS",
     "Analyses",
     "collect",
     "overview_findings",

@@ -3,10 +3,10 @@
 import streamlit as st
 
 from insight import charts, report
-from insight.errors import InsightError
+from insight.errors import InsightError, Withheld
 from insight.i18n import keep_language
 from insight.labels import safe_md
-from insight.pipeline import THRESHOLD, collect, overview_findings, sections
+from insight.pipeline import THRESHOLD, overview_findings, sections
 from insight.report import words
 from ui import computed, pipeline, show_verdict
 
@@ -74,13 +74,24 @@ def months() -> None:
 
 
 card("Revenue and customers by month", None, "months", sections.months, "Adding up the months", months)
+
+
+def with_verdict(verdict, sentence) -> None:
+    """A card's verdict, then its sentence; a result the verdict withholds shows why instead (as in the report)."""
+    show_verdict(verdict)
+    if verdict.usable:
+        st.markdown(safe_md(sentence()))
+    else:
+        st.info(safe_md(Withheld(verdict, "The figures")))
+
+
 card(
     "Segments",
     "segments",
     "segments",
     sections.segments,
     "Finding groups of customers",
-    lambda: st.markdown(safe_md(words.segments_sentence(pipe.segmentation()))),
+    lambda: with_verdict(pipe.segmentation().verdict, lambda: words.segments_sentence(pipe.segmentation())),
 )
 card(
     safe_md(ds.outcome.say("card")),
@@ -88,7 +99,7 @@ card(
     "churn",
     sections.churn,
     safe_md(ds.outcome.say("fitting")),
-    lambda: st.markdown(safe_md(words.churn_sentence(pipe.churn_data(), pipe.churn_risk(), THRESHOLD))),
+    lambda: st.markdown(safe_md(words.churn_sentence(pipe.churn_data(), pipe.likely_leavers(THRESHOLD)))),
 )
 card(
     "What customers are worth",
@@ -96,7 +107,9 @@ card(
     "value",
     sections.value,
     "Estimating lifetime value",
-    lambda: st.markdown(safe_md(words.value_sentence(pipe.lifetime_value(), ds.currency))),
+    lambda: with_verdict(
+        pipe.lifetime_value().verdict, lambda: words.value_sentence(pipe.lifetime_value(), ds.currency)
+    ),
 )
 card(
     "What customers say",
@@ -104,7 +117,7 @@ card(
     "feedback",
     sections.feedback,
     "Reading the feedback",
-    lambda: st.markdown(safe_md(words.feedback_sentence(pipe.feedback()))),
+    lambda: with_verdict(pipe.feedback_verdict(), lambda: words.feedback_sentence(pipe.feedback())),
 )
 card(
     "What to offer next",
@@ -120,7 +133,7 @@ with found_slot:
     if not all(done):
         st.caption("The findings come once the analyses below are done; the figures above are ready now.")
     elif computed("findings", sections.findings, "Looking for what stands out"):
-        analyses = collect(pipe)
+        analyses = pipe.answers()
         found = overview_findings(pipe, analyses)
         if not found:
             st.info("Nothing stands out strongly in this data yet. The pages on the left show the detail.")

@@ -43,3 +43,8 @@ class SharingUnavailable(InsightError):
 
 class NotReady(Exception):
     """A step's result is not cached yet (raised by `peek_runner`, which never computes)."""
+
+
+class JobFailed(InsightError):
+    """A background analysis that failed for a reason other than the data (its worker died twice, it hung, the
+    server's code changed); the message says what happened and what to do."""

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from insight import predict, recommend
+from insight import predict, recommend, segment
 from insight.errors import NotEnoughData, Withheld
 from insight.pipeline.acting import Acting
+from insight.pipeline.answers import Answers, Choices, Progress, compute_answers
 from insight.pipeline.base import HORIZON_DAYS, THRESHOLD
 from insight.pipeline.verdicts import Verdicts
 
@@ -26,6 +27,25 @@ __all__ = ["HORIZON_DAYS", "THRESHOLD", "Pipeline"]
 class Pipeline(Verdicts, Acting):
     """The analyses of one dataset, computed through `run` (default: remembered in this object only), each
     with its verdict (`Verdicts`); what rests on an unreliable result raises `Withheld` with the reason."""
+
+    def answers(self, choices: Choices | None = None, progress: Progress | None = None) -> Answers:
+        """Every analysis at `choices` (default: the app's defaults) as one read-only object: what the Overview,
+        the report and the CLI's JSON render. Assembled from the runner's results (nothing is fitted twice)."""
+        return compute_answers(self, choices or Choices(), progress)
+
+    def likely_leavers(self, threshold: float = THRESHOLD, horizon: int = HORIZON_DAYS) -> int:
+        """Customers whose churn risk today is at least `threshold` (Withheld when the risks are): the one count
+        of likely leavers the Overview, the report and the JSON give."""
+        return int((self.churn_risk(horizon) >= threshold).sum())
+
+    def segments_at(self, choices: Choices) -> tuple[segment.Segmentation, int | None]:
+        """The segmentation at `choices` (k, algorithm) and the sweep's suggested k (None for DBSCAN)."""
+        params = self.segment_params(k=choices.k, algorithm=choices.algorithm)
+        suggested = None
+        if choices.algorithm != "dbscan":
+            keys = ("features", "scaling", "log", "algorithm", "linkage")
+            suggested = self.segment_sweep(*(params[key] for key in keys)).suggested_k
+        return self.segmentation(**params), suggested
 
     def churn_risk(
         self, horizon: int = HORIZON_DAYS, features: list[str] | None = None, model: str | None = None

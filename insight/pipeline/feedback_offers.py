@@ -23,6 +23,10 @@ class FeedbackAndOffers(Models):
             raise SchemaError("Sentiment needs a feedback or reviews file with a text column.")
         return self.run("sentiment", None, lambda: sentiment.analyze(table.standard(), progress=progress))
 
+    def feedback_by_rating(self) -> pd.DataFrame:
+        """Mean sentiment per star rating (empty without stars beside the texts)."""
+        return sentiment.rating_table(self.feedback().scored)
+
     def customers_with_sentiment(self) -> pd.DataFrame:
         """The customer table with each customer's mean sentiment and number of texts."""
         return sentiment.join_customers(self.ds.customers, self.feedback().per_customer())

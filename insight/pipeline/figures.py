@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
@@ -21,11 +23,11 @@ class Figures(Base):
             raise NotEnoughData("The orders overview needs an orders or payments file.")
         return self.run("overview.orders", None, lambda: overview.orders_overview(tx, self.ds.revenue_column))
 
-    def headline(self) -> dict[str, float | None]:
+    def headline(self) -> Mapping[str, Any]:
         """Customers, revenue and repeat-purchase rate: cheap, straight from the tables (kept, as every page's
-        first figures)."""
+        first figures). Read-only: the store hands the same figures to every session."""
         figures = lambda: overview.headline(self.ds.customers, self.transactions(), self.ds.revenue_column)  # noqa: E731
-        return self.run("overview.headline", None, figures)
+        return MappingProxyType(self.run("overview.headline", None, figures))
 
     def monthly(self) -> pd.DataFrame:
         """Revenue, orders and active customers per month (NotEnoughData without dated orders)."""

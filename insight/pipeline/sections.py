@@ -13,7 +13,6 @@ from typing import Any
 
 from insight.errors import InsightError
 from insight.pipeline.core import Pipeline
-from insight.pipeline.overview import collect
 
 
 def _each(*parts: Callable[[], Any]) -> None:
@@ -57,7 +56,7 @@ def offers(p: Pipeline) -> None:
 
 def findings(p: Pipeline) -> None:
     """Everything the findings and the report read, at the defaults."""
-    collect(p)
+    p.answers()
 
 
 def value_and_churn(p: Pipeline, horizon: int, features: list[str], model: str | None) -> None:

@@ -7,7 +7,7 @@
 - `display`: verdicts, user-fixable errors, safe downloads
 """
 
-from ui.background import background_jobs, computed, prepare_server, refresh_when_ready, stop_server
+from ui.background import PENDING, ask, background_jobs, computed, prepare_server, refresh_when_ready, stop_server
 from ui.display import download_csv, show_error, show_verdict
 from ui.password import client_address, password_gate, password_throttle, secret
 from ui.session import active_dataset, load_files, personal_data, pipeline, read_only
@@ -27,6 +27,8 @@ from ui.sharing import (
 
 __all__ = [
     "PAGES",
+    "PENDING",
+    "ask",
     "VIEW_PREFIXES",
     "active_dataset",
     "background_jobs",

@@ -64,13 +64,21 @@ def _hold() -> Hold | None:
     return (held, os.environ.get(HOLD_RELEASE_ENV, "")) if held else None
 
 
-def computed(name: str, section: Callable[[Pipeline], Any], label: str) -> bool:
-    """True when everything `section(pipeline)` needs is cached; else it starts `section` (one of
-    `insight.pipeline.sections`, picklable) as a background job and shows `label` with how long it has been
-    running, and the page should render the rest meanwhile.
+PENDING = object()  # what `ask` returns while the result is being computed
 
-    `name` identifies the work within the dataset (with its parameters). A job's user-fixable failure is
-    raised here as the InsightError it was, so the page shows the message.
+
+def computed(name: str, section: Callable[[Pipeline], Any], label: str) -> bool:
+    """True when everything `section(pipeline)` needs is cached (see `ask`)."""
+    return ask(name, section, label) is not PENDING
+
+
+def ask(name: str, section: Callable[[Pipeline], Any], label: str) -> Any:
+    """What `section(pipeline)` returns, read from the store, when everything it needs is cached; else `PENDING`:
+    it starts `section` (one of `insight.pipeline.sections`, picklable) as a background job and shows `label`
+    with how long it has been running and about how long is left, and the page renders the rest meanwhile.
+
+    `name` identifies the work within the dataset (with its parameters). A job's failure is raised here as the
+    InsightError it was (the data's own problem, or `JobFailed` with what happened), so the page shows the message.
     """
     ds = active_dataset()
     store = default_store()
@@ -78,11 +86,11 @@ def computed(name: str, section: Callable[[Pipeline], Any], label: str) -> bool:
     measured = st.session_state.setdefault("job_seconds", {}).setdefault(ds.fingerprint, {})
     step = getattr(section, "func", section).__name__  # its name among insight.progress.WEIGHTS
     try:
-        section(Pipeline(ds, peek_runner(store, ds.fingerprint)))
+        result = section(Pipeline(ds, peek_runner(store, ds.fingerprint)))
         started = st.session_state.get("job_started", {}).pop(key, None)
         if started is not None:  # this session waited for it: how long it took sets the pace of the others
             measured[step] = time.monotonic() - started
-        return True
+        return result
     except NotReady:
         pass
     jobs = background_jobs()
@@ -115,7 +123,7 @@ def computed(name: str, section: Callable[[Pipeline], Any], label: str) -> bool:
     else:
         shown = _("{label}… ({seconds} s so far)").format(label=label, seconds=f"{seconds:.0f}")
     st.status(shown, state="running")
-    return False
+    return PENDING
 
 
 def refresh_when_ready() -> None:

@@ -7,6 +7,7 @@ import streamlit as st
 st.set_page_config(page_title="Customer Insight", page_icon=":material/insights:", layout="wide")
 
 from insight.errors import InsightError  # noqa: E402  (set_page_config must run first)
+from insight.i18n import _  # noqa: E402
 from insight.labels import safe_md  # noqa: E402
 from insight.store import DATA_DIR_ENV  # noqa: E402
 from ui import (  # noqa: E402
@@ -49,12 +50,12 @@ except InsightError as exc:
     st.stop()
 
 titles = {
-    **{path: title for path, (title, _) in PAGES.items()},
+    **{path: _(title) for path, (title, _icon) in PAGES.items()},
     "app_pages/predict.py": active_dataset().outcome.say("page"),
 }
 pages = {
     path: st.Page(path, title=titles[path], icon=icon, default=i == 0)
-    for i, (path, (_, icon)) in enumerate(PAGES.items())
+    for i, (path, (_title, icon)) in enumerate(PAGES.items())
 }
 page = st.navigation(list(pages.values()))
 target = st.session_state.pop("shared_page", None)

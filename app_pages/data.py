@@ -14,6 +14,7 @@ from insight.data.roles import KINDS
 from insight.errors import InsightError
 from insight.labels import RFM_GROUP_HELP, friendly_columns, rounded, safe_label, safe_md
 from ui import active_dataset, download_csv, load_files, personal_data, read_only, show_error
+from ui.panels import quality_panel
 
 st.title("Your data")
 st.caption(
@@ -141,26 +142,7 @@ if not locked and st.button("Apply these roles and kinds", key="data_apply_roles
     st.rerun()
 
 st.header("Data quality")
-for q in ds.quality:
-    with st.expander(f"{safe_label(q.file)}: {q.rows:,} rows as uploaded", expanded=False):
-        cols = st.columns(4)
-        cols[0].metric("Duplicate rows", f"{q.duplicate_rows:,}")
-        cols[1].metric("Returns / cancellations", f"{q.negative_quantity_rows:,}")
-        cols[2].metric("Rows without customer id", f"{q.rows_without_customer_id:,}")
-        cols[3].metric("Repeated customer ids", f"{q.duplicate_ids:,}")
-        if q.missing:
-            st.altair_chart(charts.missing_values_bar(pd.Series(q.missing)), width="stretch")
-        problems = {
-            "Constant columns": ", ".join(q.constant_columns),
-            "Values that are not numbers/dates like the rest": ", ".join(
-                f"{c} ({n})" for c, n in q.type_problems.items()
-            ),
-            "Outliers (IQR)": ", ".join(f"{c} ({n})" for c, n in q.outliers_iqr.items()),
-            "Outliers (z > 3)": ", ".join(f"{c} ({n})" for c, n in q.outliers_z.items()),
-        }
-        for label, text in problems.items():
-            if text:
-                st.markdown(f"**{label}:** {safe_md(text)}")
+quality_panel(ds.quality)
 
 st.header("Cleaning")
 with st.form("data_cleaning_form", enter_to_submit=False):

@@ -3,12 +3,12 @@
 import streamlit as st
 
 from insight import charts, report
-from insight.errors import InsightError
+from insight.errors import InsightError, Withheld
 from insight.i18n import keep_language
 from insight.labels import safe_md
-from insight.pipeline import THRESHOLD, collect, overview_findings, sections
+from insight.pipeline import overview_findings, sections
 from insight.report import words
-from ui import computed, pipeline, show_verdict
+from ui import PENDING, ask, pipeline, show_verdict
 
 st.title("Overview")
 pipe = pipeline()
@@ -36,17 +36,17 @@ def card(title: str, page: str | None, name: str, section, label: str, render) -
         if page:
             right.page_link(f"app_pages/{page}.py", label="Show me", icon=":material/arrow_forward:")
         try:
-            ready = computed(name, section, label)
+            result = ask(name, section, label)  # what `section` returns, once the worker has put it in the store
         except InsightError as exc:
             st.info(safe_md(exc))
             done.append(True)
             return
-        done.append(ready)
-        if ready:
-            render()
+        done.append(result is not PENDING)
+        if result is not PENDING:
+            render(result)
 
 
-def months() -> None:
+def months(_result=None) -> None:
     monthly = pipe.monthly()
     left, right = st.columns(2)
     for col, column, title, axis in (
@@ -74,13 +74,24 @@ def months() -> None:
 
 
 card("Revenue and customers by month", None, "months", sections.months, "Adding up the months", months)
+
+
+def with_verdict(verdict, sentence) -> None:
+    """A card's verdict, then its sentence; a result the verdict withholds shows why instead (as in the report)."""
+    show_verdict(verdict)
+    if verdict.usable:
+        st.markdown(safe_md(sentence()))
+    else:
+        st.info(safe_md(Withheld(verdict, "The figures")))
+
+
 card(
     "Segments",
     "segments",
     "segments",
     sections.segments,
     "Finding groups of customers",
-    lambda: st.markdown(safe_md(words.segments_sentence(pipe.segmentation()))),
+    lambda seg: with_verdict(seg.verdict, lambda: words.segments_sentence(seg)),
 )
 card(
     safe_md(ds.outcome.say("card")),
@@ -88,7 +99,7 @@ card(
     "churn",
     sections.churn,
     safe_md(ds.outcome.say("fitting")),
-    lambda: st.markdown(safe_md(words.churn_sentence(pipe.churn_data(), pipe.churn_risk(), THRESHOLD))),
+    lambda churn: st.markdown(safe_md(words.churn_sentence(*churn))),
 )
 card(
     "What customers are worth",
@@ -96,7 +107,7 @@ card(
     "value",
     sections.value,
     "Estimating lifetime value",
-    lambda: st.markdown(safe_md(words.value_sentence(pipe.lifetime_value(), ds.currency))),
+    lambda lifetime: with_verdict(lifetime.verdict, lambda: words.value_sentence(lifetime, ds.currency)),
 )
 card(
     "What customers say",
@@ -104,7 +115,7 @@ card(
     "feedback",
     sections.feedback,
     "Reading the feedback",
-    lambda: st.markdown(safe_md(words.feedback_sentence(pipe.feedback()))),
+    lambda fb: with_verdict(fb[1], lambda: words.feedback_sentence(fb[0])),
 )
 card(
     "What to offer next",
@@ -112,15 +123,14 @@ card(
     "offers",
     sections.offers,
     "Comparing recommendation models",
-    lambda: st.markdown(safe_md(words.recommendations_sentence(pipe.rec_comparison(), pipe.recommendations()))),
+    lambda offers: st.markdown(safe_md(words.recommendations_sentence(*offers))),
 )
 
 with found_slot:
     st.subheader("What stands out")
     if not all(done):
         st.caption("The findings come once the analyses below are done; the figures above are ready now.")
-    elif computed("findings", sections.findings, "Looking for what stands out"):
-        analyses = collect(pipe)
+    elif (analyses := ask("findings", sections.findings, "Looking for what stands out")) is not PENDING:
         found = overview_findings(pipe, analyses)
         if not found:
             st.info("Nothing stands out strongly in this data yet. The pages on the left show the detail.")

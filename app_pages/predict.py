@@ -8,11 +8,11 @@ import streamlit as st
 
 from insight import charts
 from insight.errors import InsightError
-from insight.labels import column_label, friendly_columns, money, nice_name, rounded, safe_label, safe_md, share
+from insight.labels import column_label, friendly_columns, nice_name, rounded, safe_label, safe_md, share
 from insight.pipeline import HORIZON_DAYS, THRESHOLD, sections
 from insight.report import words
-from insight.verdict import Withheld
 from ui import computed, download_csv, personal_data, pipeline, refresh_when_ready, show_error, show_verdict
+from ui.panels import fairness_tab, lifetime_tab, value_tab
 from ui_audiences import audience_panel, with_next_order
 
 pipe = pipeline()
@@ -159,54 +159,8 @@ with tab_churn:
         st.info("Each customer's chance is withheld: the models do no better than the baseline above.")
 
 with tab_value:
-    try:
-        spend = pipe.spend(horizon)
-        show_verdict(spend.verdict)
-        st.markdown(
-            f"Predicting **{safe_md(column_label(spend.target))}**; the best on customers it did not learn from: "
-            f"**{spend.best}**, off by {money(spend.metrics.loc[spend.best, 'mae'], ds.currency)} per customer "
-            "on average."
-        )
-        st.altair_chart(charts.predicted_vs_actual(spend.holdout, spend.best), width="stretch")
-        if spend.verdict.usable:
-            values = pd.DataFrame({"predicted_value": spend.predicted, "tier": spend.tiers})
-            title = "Predicted value per customer"
-            hist = charts.value_histogram(values, "predicted_value", title, "Predicted value")
-            st.altair_chart(hist, width="stretch")
-    except InsightError as exc:
-        show_verdict(getattr(exc, "verdict", None))
-        st.info(safe_md(f"No value model for this data: {exc}"))
-
+    value_tab(pipe, horizon)
 with tab_clv:
-    try:
-        lifetime = pipe.lifetime_value(horizon)
-        show_verdict(lifetime.verdict)
-        if not lifetime.verdict.usable:  # nothing of an unreliable fit is shown as a figure
-            raise Withheld(lifetime.verdict, "Lifetime value")
-        st.markdown(safe_md(words.value_sentence(lifetime, ds.currency)))
-        for note in lifetime.warnings:
-            st.warning(safe_md(note))
-        if "clv_12m" in lifetime.table:
-            hist = charts.value_histogram(lifetime.table, "clv_12m", "Value over the next 12 months", "Value")
-            st.altair_chart(hist, width="stretch")
-        st.caption(lifetime.describe_fit())
-        order = "clv_12m" if "clv_12m" in lifetime.table else "p_alive"
-        clv_table = lifetime.table.sort_values(order, ascending=False).rename(columns={"frequency": "repeat_orders"})
-        st.dataframe(rounded(friendly_columns(clv_table)), hide_index=True, width="stretch")
-    except InsightError as exc:
-        st.info(safe_md(exc if isinstance(exc, Withheld) else f"No lifetime value for this data: {exc}"))
-
+    lifetime_tab(pipe, horizon)
 with tab_fair:
-    table, warnings = pipe.fairness(threshold, horizon, features, model) if verdict.usable else (None, [])
-    if table is None:
-        st.info("No fairness check: the models do no better than the baseline, so there is nothing to check.")
-    elif table.empty:
-        st.info("No columns describing people (gender, age …) to check the model against.")
-    else:
-        for warning in warnings:
-            st.warning(safe_md(warning))
-        if not warnings:
-            st.success("The model finds and flags customers at similar rates across groups (within 10 points).")
-        for attribute in table["attribute"].unique():
-            st.altair_chart(charts.fairness_bar(table, attribute, outcome), width="stretch")
-        st.dataframe(rounded(friendly_columns(table)), hide_index=True, width="stretch")
+    fairness_tab(pipe, threshold, horizon, features, model, verdict.usable)

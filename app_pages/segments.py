@@ -3,27 +3,14 @@
 import pandas as pd
 import streamlit as st
 
-from insight import charts
 from insight.errors import InsightError
-from insight.i18n import language
+from insight.i18n import _, language
 from insight.labels import column_label, friendly_columns, nice_name, rounded, safe_label, safe_md
-from insight.pipeline import LINKAGES, SILHOUETTE_SAMPLE, stability_word
+from insight.pipeline import ALGORITHM_LABELS, LINKAGES, LOG_LABELS, SCALING_LABELS, stability_word
 from insight.store import cache_key
 from ui import download_csv, pipeline, read_only, show_error, show_verdict
+from ui.panels import k_tab, profile_tab, segment_map_tab, unusual_tab
 from ui_audiences import audience_panel, with_next_order
-
-SCALING_LABELS = {
-    "zscore": "Z-score (mean 0, spread 1)",
-    "minmax": "Min-max (0 to 1)",
-    "robust": "Robust (median and quartiles)",
-}
-LOG_LABELS = {"auto": "Log very skewed columns", "on": "Log all skewed columns", "off": "No log transform"}
-ALGORITHM_LABELS = {
-    "kmeans": "K-Means",
-    "agglomerative": "Agglomerative (hierarchical)",
-    "dbscan": "DBSCAN (finds its own number of groups)",
-    "gmm": "Gaussian mixture",
-}
 
 st.title("Segments")
 st.caption("Groups of customers who behave alike: how many to make, what sets each apart, and who fits none.")
@@ -53,14 +40,24 @@ with st.expander("Settings: columns, scaling, algorithm"):
         key="seg_features",
         help="Default: recency, frequency, spend and basket size, plus numeric attributes. Never ids or personal data.",
     )
-    scaling = left.selectbox("Scaling", list(SCALING_LABELS), format_func=SCALING_LABELS.get, key="seg_scaling")
-    log = left.selectbox("Log transform", list(LOG_LABELS), format_func=LOG_LABELS.get, key="seg_log")
-    algorithm = right.selectbox(
-        "Algorithm", list(ALGORITHM_LABELS), format_func=ALGORITHM_LABELS.get, key="seg_algorithm"
-    )
-    linkage = "ward"
+    choice = {}  # each choice starts from the pipeline's default
+    for name, column, label, labels in (
+        ("scaling", left, "Scaling", SCALING_LABELS),
+        ("log", left, "Log transform", LOG_LABELS),
+        ("algorithm", right, "Algorithm", ALGORITHM_LABELS),
+    ):
+        values = list(labels)
+        choice[name] = column.selectbox(
+            label,
+            values,
+            index=values.index(defaults[name]),
+            format_func=lambda v, ls=labels: _(ls[v]),
+            key=f"seg_{name}",
+        )
+    scaling, log, algorithm = choice["scaling"], choice["log"], choice["algorithm"]
+    linkage = defaults["linkage"]
     if algorithm == "agglomerative":
-        linkage = right.selectbox("Linkage", list(LINKAGES), key="seg_linkage")
+        linkage = right.selectbox("Linkage", list(LINKAGES), index=LINKAGES.index(linkage), key="seg_linkage")
 
 base = {"features": features, "scaling": scaling, "log": log, "algorithm": algorithm, "linkage": linkage}
 try:
@@ -154,55 +151,13 @@ with tab_who:
                 st.rerun()
 
 with tab_k:
-    if sweep is not None:
-        st.altair_chart(charts.segment_sweep(sweep.table, sweep.suggested_k, k))
-        st.caption(
-            f"Dashed: suggested k = {sweep.suggested_k}; solid: your choice. The elbow of the inertia curve is at "
-            f"k = {sweep.knee_k}. Silhouette is computed on up to {SILHOUETTE_SAMPLE:,} customers."
-        )
-        st.dataframe(rounded(friendly_columns(sweep.table), 3), hide_index=True, width="stretch")
-    else:
-        frame = pd.DataFrame({"rank": range(len(curve)), "distance": curve})
-        st.altair_chart(charts.kdistance_curve(frame, eps), width="stretch")
-        st.caption("DBSCAN finds its own number of groups; customers in no dense area are shown as 'Fit no group'.")
-
+    k_tab(sweep, k, curve, eps)
 with tab_map:
-    points = seg_map.points.assign(
-        segment=[names[s] for s in seg.labels[seg_map.points["row"]]],
-        customer_id=customers["customer_id"].to_numpy()[seg_map.points["row"]],
-    )
-    shown = [f for f in scaler.numeric][:4]
-    for f in shown:
-        points[f] = pd.to_numeric(customers[f], errors="coerce").to_numpy()[points["row"]]
-    st.altair_chart(charts.segment_map(points, seg_map.explained, shown), width="stretch")
-    sample = f" (a sample of {len(points):,})" if len(points) < len(customers) else ""
-    st.caption(f"Each point is a customer{sample}; the two axes explain {sum(seg_map.explained):.0%} of the spread.")
-
+    segment_map_tab(seg, seg_map, names, customers, scaler.numeric)
 with tab_profile:
-    sizes = seg.profile.sizes.assign(segment=seg.profile.sizes["segment"].map(names))
-    st.altair_chart(charts.segment_sizes(sizes), width="stretch")
-    stats = seg.profile.stats.assign(
-        segment=seg.profile.stats["segment"].map(names),
-        feature=seg.profile.stats["feature"].map(lambda f: f if "=" in f else nice_name(f)),
-    )
-    st.altair_chart(charts.segment_heatmap(stats), width="stretch")
-    top = pd.DataFrame(
-        {"segment": names[s], "stands out by": ", ".join(nice_name(f) for f in fs)}
-        for s, fs in seg.profile.top_features.items()
-    )
-    st.dataframe(top, hide_index=True, width="stretch")
-
+    profile_tab(seg, names)
 with tab_odd:
-    odd = seg.unusual.assign(segment=seg.unusual["segment"].map(names))
-    if odd.empty:
-        st.info("No customer sits more than three times further from their group's centre than is typical.")
-    else:
-        st.caption(
-            "Customers far from every group: possible data errors, fraud, or a different kind of customer "
-            "(a wholesale buyer among retail ones). Score: distance to the group's centre over the typical distance."
-        )
-        odd = odd.rename(columns={"score": "times further than typical", "unusual": "what is unusual"})
-        st.dataframe(rounded(friendly_columns(odd)), hide_index=True, width="stretch")
+    unusual_tab(seg, names)
 
 with tab_all:
     table = st.session_state["segments"].merge(customers[["customer_id", *scaler.numeric]], on="customer_id")

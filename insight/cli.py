@@ -26,7 +26,7 @@ from insight.data.editor import check_kind, edit_roles
 from insight.errors import InsightError
 from insight.i18n import LANGUAGES, set_language
 from insight.language_choice import files_language
-from insight.pipeline import AUDIENCE_FORMATS, Pipeline, Runner, store_runner
+from insight.pipeline import AUDIENCE_FORMATS, Choices, Pipeline, Runner, store_runner
 from insight.progress import StepClock, about
 
 T = TypeVar("T")
@@ -254,7 +254,8 @@ def _main(argv: list[str] | None) -> int:
                 progress.finish()
             _audiences(pipe, lookup, args.format, args.out)
             return 0
-        report = summary.report(pipe, k=args.k, algorithm=args.algorithm)
+        answers = pipe.answers(Choices(k=args.k, algorithm=args.algorithm))  # one set of answers for JSON and HTML
+        report = summary.report(pipe, answers)
     except InsightError as exc:
         if progress:
             progress.out.write("\n")
@@ -264,7 +265,7 @@ def _main(argv: list[str] | None) -> int:
     if args.json_out:
         args.json_out.write_text(text, encoding="utf-8")
     if args.html_out:
-        args.html_out.write_text(build_html(pipe), encoding="utf-8")
+        args.html_out.write_text(build_html(pipe, answers), encoding="utf-8")
     if progress:
         progress.finish()
     if args.json_out:

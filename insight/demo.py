@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from insight import demo_text as text
+
 START = pd.Timestamp("2024-10-01")
 END = pd.Timestamp("2026-09-30")
 SEGMENTS = ("Big spenders", "Regulars", "Bargain hunters", "Drifting away")
@@ -94,49 +96,6 @@ _CATEGORIES = {
         "Tea Sampler",
     ],
 }
-
-# fmt: off
-_FIRST = [
-    "Anna", "Ben", "Chloe", "David", "Emma", "Felix", "Grace", "Hugo", "Iris", "Jack", "Kara", "Liam", "Mia",
-    "Noah", "Olivia", "Paul", "Quinn", "Rosa", "Sam", "Tara", "Umar", "Vera", "Will", "Xena", "Yusuf", "Zoe"
-]
-_LAST = [
-    "Smith", "Jones", "Brown", "Garcia", "Müller", "Rossi", "Dubois", "Kowalski", "Nguyen", "Okafor", "Silva",
-    "Jensen", "Novak", "Kim", "Patel", "Hughes", "Murphy", "Costa", "Weber", "Larsen"
-]
-# fmt: on
-_COUNTRIES = ["United Kingdom", "Germany", "France", "Netherlands", "Ireland", "Spain"]
-_CHANNELS = ["Search", "Instagram", "Friend referral", "Newsletter", "Marketplace"]
-
-_PRAISE = [
-    "The {item} tastes amazing, I love it.",
-    "Great quality and lovely packaging.",
-    "Excellent {item}, fresh and full of flavour.",
-    "Friendly customer service, they answered within an hour.",
-    "Best {item} I have tried, highly recommend.",
-    "Really good value for the price.",
-    "My new favourite shop, wonderful selection.",
-    "The {item} is perfect, thank you!",
-]
-_COMPLAINTS = [
-    "The delivery was late again and the box arrived damaged.",
-    "Delivery took two weeks, very disappointing.",
-    "The courier lost my parcel and delivery support was useless.",
-    "Terrible delivery experience, the package was crushed.",
-    "Delivery was delayed three times, I am frustrated.",
-    "The {item} arrived broken because of careless delivery.",
-]
-_OTHER_NEG = [
-    "The {item} was stale and bitter, not good.",
-    "Too expensive for what you get.",
-    "The website checkout is confusing and slow.",
-]
-_NEUTRAL = [
-    "Ordered the {item} for my office.",
-    "It is a {item}, does the job.",
-    "Second order this year.",
-    "Bought it as a gift for my sister.",
-]
 
 
 @dataclass(frozen=True)
@@ -290,18 +249,18 @@ def _feedback(rng, orders: pd.DataFrame, truth: pd.DataFrame, n: int) -> pd.Data
         _Choice([1, 2, 2, 3]),
         _Choice([3, 3, 4]),
         _Choice([4, 5, 5]),
-        _Choice(_NEUTRAL),
+        _Choice(text.NEUTRAL),
     )
     stars, comments, later = [], [], []
     for cid, product in zip(picks["customer_id"].tolist(), picks["product"].tolist(), strict=True):
         mood = moods[0.55 if cid in unhappy else 0.15](rng)
         item = product.lower()
         if mood == "neg":
-            pool, star = (_COMPLAINTS if rng.random() < 0.7 else _OTHER_NEG), neg_stars(rng)
+            pool, star = (text.COMPLAINTS if rng.random() < 0.7 else text.OTHER_NEG), neg_stars(rng)
         elif mood == "neu":
-            pool, star = _NEUTRAL, neu_stars(rng)
+            pool, star = text.NEUTRAL, neu_stars(rng)
         else:
-            pool, star = _PRAISE, pos_stars(rng)
+            pool, star = text.PRAISE, pos_stars(rng)
         count = min(len(pool), 1 + int(rng.poisson(0.6)))
         sentences = [pool[j].format(item=item) for j in rng.choice(len(pool), count, replace=False)]
         if mood != "neu" and rng.random() < 0.3:
@@ -349,9 +308,9 @@ def generate(seed: int = 0, n_customers: int = 2000) -> DemoShop:
     names = list(_PROFILE)
     shares = np.array([_PROFILE[s][0] for s in names])
     segments = rng.choice(names, size=n_customers, p=shares / shares.sum())
-    first_name, last_name, channel = _Choice(_FIRST), _Choice(_LAST), _Choice(_CHANNELS)
+    first_name, last_name, channel = _Choice(text.FIRST), _Choice(text.LAST), _Choice(text.CHANNELS)
     gender = _Choice(["female", "male", "non-binary"], [0.52, 0.45, 0.03])
-    country = _Choice(_COUNTRIES, [0.4, 0.2, 0.15, 0.1, 0.1, 0.05])
+    country = _Choice(text.COUNTRIES, [0.4, 0.2, 0.15, 0.1, 0.1, 0.05])
     customers, truth, lines, counter = [], [], _Lines(), [0]
     churned_before = _END_NS - 90 * _NS_PER_DAY
     for i, segment in enumerate(segments.tolist()):

@@ -1,4 +1,12 @@
-"""The few exception types the app raises for problems a user can cause and fix."""
+"""Every exception type the app defines: the problems a user can cause and fix (`InsightError` and its kinds), a
+result withheld as untrustworthy, a share link the disk cannot hold, and a result not computed yet."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from insight.verdict import Verdict
 
 
 class InsightError(Exception):
@@ -15,3 +23,28 @@ class SchemaError(InsightError):
 
 class NotEnoughData(InsightError):
     """Too few rows, customers or classes for the analysis asked for."""
+
+
+class Withheld(InsightError):
+    """A result not shown because what it rests on cannot be trusted; `verdict` says why."""
+
+    def __init__(self, verdict: Verdict, what: str = "") -> None:
+        self.verdict, self.what = verdict, what
+        super().__init__(f"{what} withheld: {verdict.reason}" if what else verdict.reason)
+
+    def __reduce__(self) -> tuple[type, tuple[Verdict, str]]:
+        """Pickle by the constructor's arguments (a worker process sends it back to the server)."""
+        return type(self), (self.verdict, self.what)
+
+
+class SharingUnavailable(InsightError):
+    """The data directory cannot hold share links right now; everything else keeps working."""
+
+
+class NotReady(Exception):
+    """A step's result is not cached yet (raised by `peek_runner`, which never computes)."""
+
+
+class JobFailed(InsightError):
+    """A background analysis that failed for a reason other than the data (its worker died twice, it hung, the
+    server's code changed); the message says what happened and what to do."""

@@ -115,6 +115,7 @@ def orders_overview(tx: pd.DataFrame, revenue_column: str | None = None) -> dict
     orders, counted_by = _orders(dated)
     amount = dated.get("amount")
     refunds = _refund_rows(dated)
+    orders = orders.mask(refunds)  # a refund invoice is not an order (as in `headline`)
     month = dated["timestamp"].dt.to_period("M")
     frame = pd.DataFrame({"month": month, "order": orders, "amount": amount if amount is not None else np.nan})
     per_month = frame.groupby("month").agg(orders=("order", "nunique"), revenue=("amount", "sum"))

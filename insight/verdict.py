@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from insight.errors import InsightError
+from insight.errors import Withheld as Withheld  # defined with the other exception types; named here beside Verdict
 
 RELIABLE, ROUGH, UNRELIABLE = "reliable", "rough", "unreliable"
 TRUST_LEVELS = (RELIABLE, ROUGH, UNRELIABLE)
@@ -38,18 +38,6 @@ class Verdict:
     def summary(self) -> dict[str, str]:
         """The JSON `verdict` key."""
         return {"trust": self.trust, "reason": self.reason, "baseline": self.baseline}
-
-
-class Withheld(InsightError):
-    """A result not shown because what it rests on cannot be trusted; `verdict` says why."""
-
-    def __init__(self, verdict: Verdict, what: str = "") -> None:
-        self.verdict, self.what = verdict, what
-        super().__init__(f"{what} withheld: {verdict.reason}" if what else verdict.reason)
-
-    def __reduce__(self) -> tuple[type, tuple[Verdict, str]]:
-        """Pickle by the constructor's arguments (a worker process sends it back to the server)."""
-        return type(self), (self.verdict, self.what)
 
 
 def weakest(*verdicts: Verdict | None) -> Verdict | None:

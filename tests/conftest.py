@@ -88,9 +88,7 @@ def demo_pipeline(demo_results: Any, demo_lookup: tuple[Any, Any]) -> Any:
 def demo_overview(demo_results: Any, demo_pipeline: Any) -> Path:
     """The shared data directory once everything the Overview shows of the demo is in it, for servers that start
     from a copy of it."""
-    from insight.pipeline import collect
-
-    collect(demo_pipeline)
+    demo_pipeline.answers()
     return demo_results.root
 
 

@@ -306,18 +306,21 @@ def test_the_browsers_language_the_switch_and_a_link_in_its_viewers_language(ser
     page.get_by_text(english).first.wait_for(timeout=WAIT_MS)
     sidebar.get_by_text("简体中文", exact=True).click()
     page.get_by_text(chinese).first.wait_for(timeout=WAIT_MS)
-    sidebar.get_by_text("Share this view").click()
-    sidebar.get_by_text("I agree to store a copy of this data for the link").click()
-    sidebar.get_by_role("button", name="Create link").click()
+    sidebar.get_by_text("分享此视图").click()  # the share panel speaks the owner's language too
+    sidebar.get_by_text("我同意为此链接保存一份数据副本").click()
+    sidebar.get_by_role("button", name="创建链接").click()
     link = sidebar.locator('[data-testid="stCode"]').first
     link.wait_for(timeout=WAIT_MS)
     url = re.search(r"https?://\S+view=\S+", link.inner_text()).group(0)
     owner.close()
-    for locale, shown, hidden in (("en-GB", english, chinese), ("zh-TW", chinese, english)):
+    for locale, shown, hidden, shared in (
+        ("en-GB", english, chinese, "read-only"),
+        ("zh-TW", chinese, english, "只读"),
+    ):
         viewer = browser.new_context(locale=locale, viewport={"width": 1400, "height": 1000})
         page = viewer.new_page()
         page.goto(url)
         _done(page, PAGES["app_pages/feedback.py"][1])
         body = _check(page, f"shared_feedback_{locale}")
-        assert shown in body and hidden not in body and "read-only" in body
+        assert shown in body and hidden not in body and shared in body
         viewer.close()

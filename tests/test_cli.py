@@ -129,6 +129,8 @@ def test_the_json_keys_are_the_documented_contract(demo_report: dict) -> None:
         "outcome",
         "horizons",
         "verdict",
+        "likely_leavers",
+        "threshold",
     }
 
 

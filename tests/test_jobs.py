@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import sys
+import time
 import types
 from pathlib import Path
 
@@ -13,7 +15,7 @@ import pandas as pd
 import pytest
 
 from insight.data.dataset import build_dataset, load_demo
-from insight.errors import InsightError
+from insight.errors import InsightError, JobFailed
 from insight.pipeline import Pipeline, sections
 from insight.pipeline.background import compute_section_in_worker, record_result
 from insight.pipeline.runner import peek_runner
@@ -45,7 +47,7 @@ def _run_in_worker(jobs: Jobs, store: Store, ds, name: str) -> None:
         ds.fingerprint,
         section,
         None,
-        in_process=True,
+        in_worker=True,
         on_result=on_result,
     )
     jobs.wait(WAIT)
@@ -83,7 +85,7 @@ def test_a_worker_process_does_not_run_the_page_script_again(tmp_path: Path, job
     page.__file__ = str(script)  # what Streamlit installs as __main__ while a page script runs
     real, sys.modules["__main__"] = sys.modules["__main__"], page
     try:
-        pid = jobs.submit("pid", os.getpid, in_process=True).result(timeout=WAIT)
+        pid = jobs.submit("pid", os.getpid, in_worker=True).result(timeout=WAIT)
     finally:
         sys.modules["__main__"] = real
     assert pid != os.getpid()
@@ -100,8 +102,10 @@ def test_every_section_can_be_sent_to_a_worker() -> None:
     import functools
 
     bound = functools.partial(sections.value_and_churn, horizon=90, features=["frequency"], model=None)
-    for section in (sections.months, sections.churn, sections.findings, bound):
-        assert pickle.loads(pickle.dumps(section)) is not None
+    for section in (sections.months, sections.churn, sections.findings):
+        assert pickle.loads(pickle.dumps(section)) is section  # by reference: the worker runs the same function
+    again = pickle.loads(pickle.dumps(bound))
+    assert again.func is sections.value_and_churn and again.keywords == bound.keywords
 
 
 def test_the_server_prepares_the_demo_before_the_first_visit_and_fits_nothing() -> None:
@@ -131,7 +135,49 @@ def test_a_worker_running_other_code_than_the_server_refuses_the_job(tmp_path: P
         ds.fingerprint,
         sections.segments,
         None,
-        in_process=True,
+        in_worker=True,
     )
-    with pytest.raises(RuntimeError, match="restart the server"):
+    with pytest.raises(JobFailed, match="restart the server"):
         job.result(timeout=WAIT)
+
+
+def test_a_killed_worker_is_replaced_and_its_job_completes(jobs: Jobs) -> None:
+    """The out-of-memory killer takes a worker mid-job: the pool is replaced, the job runs once more and finishes,
+    and later jobs run (before, every later job failed with BrokenProcessPool until the server restarted)."""
+    jobs.start_workers()
+    job = jobs.submit("slow", time.sleep, 2, in_worker=True)
+    deadline = time.monotonic() + WAIT
+    while len(jobs.worker_pids()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    killed = jobs.worker_pids()
+    assert len(killed) == 2
+    for pid in killed:
+        os.kill(pid, signal.SIGKILL)
+    assert job.result(timeout=WAIT) is None
+    assert jobs.error("slow") is None and jobs.running("slow") is None
+    assert jobs.replaced_pools == 1 and not set(jobs.worker_pids()) & set(killed)
+    assert jobs.submit("after", os.getpid, in_worker=True).result(timeout=WAIT) not in killed
+
+
+def test_a_job_that_kills_its_worker_twice_fails_with_a_message_for_its_card(jobs: Jobs) -> None:
+    job = jobs.submit("dies", os._exit, 1, in_worker=True)
+    with pytest.raises(JobFailed, match="stopped 2 times"):
+        job.result(timeout=WAIT)
+    assert isinstance(jobs.error("dies"), JobFailed) and jobs.replaced_pools == 2
+    assert jobs.submit("after", os.getpid, in_worker=True).result(timeout=WAIT) != os.getpid()
+
+
+def test_a_hung_job_times_out_with_a_message() -> None:
+    pool = Jobs(processes=True, timeout=1.0)
+    try:
+        job = pool.submit("hangs", time.sleep, 600, in_worker=True)
+        deadline = time.monotonic() + WAIT
+        while pool.running("hangs") is not None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert pool.running("hangs") is None
+        error = pool.error("hangs")
+        assert isinstance(error, JobFailed) and "longer than 1 min" in str(error)
+        with pytest.raises(JobFailed):
+            job.result(timeout=1)
+    finally:
+        pool.shutdown()

@@ -9,7 +9,7 @@ import uvicorn
 from streamlit.testing.v1 import AppTest
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-import ui
+import ui.password
 from insight.store.throttle import CLIENT_FREE, FIRST_WAIT, SERVER_FREE, SERVER_MAX_WAIT, PasswordThrottle
 from tests.conftest import ROOT
 from ui_settings import PROXIES_ENV, apply_proxy_setting
@@ -71,7 +71,7 @@ def _session() -> AppTest:
 def frozen_throttle(monkeypatch: pytest.MonkeyPatch) -> PasswordThrottle:
     """The server's count, with a clock that does not move: a wait never runs out during the test."""
     throttle = PasswordThrottle(clock=Clock())
-    monkeypatch.setattr(ui, "password_throttle", lambda: throttle)
+    monkeypatch.setattr(ui.password, "password_throttle", lambda: throttle)
     return throttle
 
 

@@ -81,12 +81,12 @@ def test_report_renders_offline_in_chromium(demo_html: str, tmp_path: Path) -> N
 
 
 def test_the_report_prints_the_overviews_headline_figures_with_the_currency() -> None:
-    from insight.pipeline.overview import Analyses
+    from insight.pipeline import Answers, Choices
     from insight.report import words
     from insight.report.sections import headline_figures
 
     headline = {"customers": 120.0, "orders": 340.0, "revenue": 8300.0, "first_date": pd.Timestamp("2025-01-03")}
     headline |= {"last_date": pd.Timestamp("2025-12-30"), "repeat_rate": 0.42, "churn_rate": 0.3}
-    figures = headline_figures(Analyses(headline=headline), "GBP")
+    figures = headline_figures(Answers(Choices(), headline), "GBP")
     assert figures.items() >= words.headline_figures(headline, "GBP").items()
     assert figures["Revenue"] == "£8,300" and figures["Churn rate"] == "30%" and "Period" in figures

@@ -12,7 +12,7 @@ from sklearn.metrics import adjusted_rand_score, silhouette_score
 
 from insight import segment as sg
 from insight.errors import InsightError, NotEnoughData, SchemaError
-from insight.pipeline import Pipeline
+from insight.pipeline import Choices, Pipeline
 from insight.report import summary
 from tests.conftest import SHARED_DATA
 
@@ -404,7 +404,9 @@ def test_demo_four_segments_match_the_planted_ones(demo) -> None:
 
 def test_demo_summary_keys(demo) -> None:
     ds, _ = demo
-    out = summary.segments(Pipeline(SimpleNamespace(customers=ds.customers, customer_roles=ds.customer_roles)), k=3)
+    out = summary.segments(
+        Pipeline(SimpleNamespace(customers=ds.customers, customer_roles=ds.customer_roles)), Choices(k=3)
+    )
     assert set(out) == {"algorithm", "k", "suggested_k", "features", "sizes", "silhouette", "personas", "verdict"}
     assert out["k"] == 3 and sum(out["sizes"]) == len(ds.customers) == 2000
     assert out["features"] == ["recency_days", "frequency", "monetary", "avg_order_value", "age"]

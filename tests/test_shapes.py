@@ -181,7 +181,7 @@ def test_orders_without_customers_still_give_the_overview():
     pipe = Pipeline(ds)
     out = summary.report(pipe)
     overview = out["overview"]
-    assert overview["orders"] == 91 and overview["customers"] is None
+    assert overview["orders"] == 90 == pipe.headline()["orders"] and overview["customers"] is None  # a refund: no order
     totals = [round(20 + i % 13 * 3.5, 2) for i in range(90)]
     assert overview["revenue"] == pytest.approx(sum(totals) - 35.0)
     assert overview["refunds"] == {"rows": 1, "amount": 35.0}
@@ -194,7 +194,7 @@ def test_orders_without_customers_still_give_the_overview():
         "2024-05",
         "2024-06",
     ]
-    assert sum(m["orders"] for m in overview["monthly"]) == 91
+    assert sum(m["orders"] for m in overview["monthly"]) == 90
     assert "customer id or email column" in out["customers"]["missing"]
     assert "orders_export.csv holds orders" in pipe.customer_gap()
 

@@ -139,7 +139,7 @@ def test_untrusted_cells_are_shown_as_text_and_exported_safely() -> None:
         assert "<script>" not in md.value
     exported = to_safe_csv(ds.customers).decode("utf-8-sig")
     assert "'=HYPERLINK" in exported and "\n=HYPERLINK" not in exported and ",=HYPERLINK" not in exported
-    for path in [ROOT / "main.py", ROOT / "ui.py", *ROOT.glob("app_pages/*.py")]:
+    for path in [ROOT / "main.py", *ROOT.glob("ui/*.py"), *ROOT.glob("app_pages/*.py")]:
         assert "unsafe_allow_html" not in path.read_text(), path
 
 

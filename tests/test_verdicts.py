@@ -12,7 +12,7 @@ from insight import recommend as R
 from insight import segment as sg
 from insight.data.dataset import build_dataset
 from insight.findings import Evidence, revenue_trend
-from insight.pipeline import Pipeline, collect
+from insight.pipeline import Pipeline
 from insight.pipeline.overview import evidence
 from insight.predict.clv import lifetime_value
 from insight.predict.trust import RULE, judge_lifetime
@@ -113,7 +113,7 @@ def test_churn_on_a_random_order_log_is_unreliable_and_nothing_built_on_it_is_sh
     out = summary.churn(pipe)
     assert out["verdict"]["trust"] == "unreliable" and set(out["verdict"]) == {"trust", "reason", "baseline"}
     assert out["metrics"] and out["best_model"]  # the comparison itself stays visible
-    analyses = collect(pipe)
+    analyses = pipe.answers()
     assert analyses.verdicts["churn"].trust == "unreliable" and analyses.churn_risk is None
     assert "withheld" in analyses.notes["churn"]
     assert "churn_risk" not in evidence(pipe, analyses).customers  # no "at-risk" finding can rest on it

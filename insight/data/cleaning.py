@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
@@ -19,6 +19,10 @@ from insight.data.hints import not_spend, paid_name, value_hint
 from insight.data.roles import Roles
 from insight.data.standard import normalize_ids
 from insight.errors import InsightError
+
+if TYPE_CHECKING:
+    from insight.data.dialect import ReadReport
+    from insight.data.types import TypeReport
 
 Outliers = Literal["keep", "cap", "remove"]
 Returns = Literal["net", "drop"]
@@ -229,3 +233,30 @@ def _handle_outliers(name, df, roles, kind, options, log) -> pd.DataFrame:
                 )
             )
     return out
+
+
+def read_log(report: ReadReport, types: TypeReport) -> list[dict[str, Any]]:
+    """What reading and typing did to a file, as cleaning-log lines."""
+    steps = [log_entry(report.file, "read", detail=note) for note in [*report.notes, *types.notes]]
+    if report.skipped_lines:
+        steps.append(
+            log_entry(
+                report.file,
+                "malformed lines left out",
+                rows_removed=len(report.skipped_lines),
+                detail="wrong number of fields",
+            )
+        )
+    for col, n in types.unparsed.items():
+        examples = ", ".join(f"'{x}'" for x in types.examples.get(col, []))
+        detail = f"not a {'date' if types.kinds[col] == 'datetime' else 'number'} like the rest"
+        steps.append(
+            log_entry(
+                report.file,
+                "unreadable values set to missing",
+                col,
+                values_changed=n,
+                detail=f"{detail}, e.g. {examples}" if examples else detail,
+            )
+        )
+    return steps

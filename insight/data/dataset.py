@@ -20,13 +20,13 @@ import pandas as pd
 
 from insight import demo
 from insight.data.assemble import assemble_customers, customer_groups
-from insight.data.cleaning import CleaningOptions, clean, log_entry
+from insight.data.cleaning import CleaningOptions, clean, log_entry, read_log
 from insight.data.dialect import ReadReport
 from insight.data.kinds import borrow_customer_ids, ignored_columns, infer_kind, link_items, validate_roles
 from insight.data.outcome import outcome_question
 from insight.data.privacy import deployment_key, pseudonymise
 from insight.data.quality import QualityReport, quality_report
-from insight.data.redact import mask_column
+from insight.data.redact import mask_free_text
 from insight.data.roles import KINDS, Roles, infer_roles
 from insight.data.sandbox import read_upload
 from insight.data.standard import standardize
@@ -178,24 +178,6 @@ def _pseudonymise_personal_columns(table: Table, key: bytes) -> None:
         table._standard = None
 
 
-def _mask_free_text(file_name: str, frame: pd.DataFrame, roles: Roles) -> list[dict[str, Any]]:
-    """Emails, phones and card numbers typed in the text (a review, a note) are masked in place, before the
-    customer table, the caches and the pages see it; ids, names, dates and the personal-data columns (made
-    pseudonyms later) are left as they are."""
-    kept = {col for role, col in roles.items() if isinstance(col, str) and role != "text"} | set(roles.get("pii", []))
-    entries = []
-    for i, col in enumerate(frame.columns):
-        values = frame.iloc[:, i]
-        if col in kept or not (values.dtype == object or pd.api.types.is_string_dtype(values)):
-            continue
-        masked, n = mask_column(values)
-        if n:
-            frame.isetitem(i, masked)
-            detail = "emails, phone and card numbers typed in the text"
-            entries.append(log_entry(file_name, "personal details masked", str(col), values_changed=n, detail=detail))
-    return entries
-
-
 def _pseudonymise_personal_id(file_name: str, frame: pd.DataFrame, roles: Roles, key: bytes) -> list[dict[str, Any]]:
     """When customers are known only by personal data (an email), the id itself becomes a pseudonym, in place."""
     cid = roles.get("customer_id")
@@ -264,33 +246,6 @@ def draft_tables(
         table.questions = _questions(typed, file_roles, kind, asked=not _given(roles, file_name, report.file))
         out.append(table)
     return out
-
-
-def _read_log(report: ReadReport, types: TypeReport) -> list[dict[str, Any]]:
-    """What reading and typing did to a file, as cleaning-log lines."""
-    steps = [log_entry(report.file, "read", detail=note) for note in [*report.notes, *types.notes]]
-    if report.skipped_lines:
-        steps.append(
-            log_entry(
-                report.file,
-                "malformed lines left out",
-                rows_removed=len(report.skipped_lines),
-                detail="wrong number of fields",
-            )
-        )
-    for col, n in types.unparsed.items():
-        examples = ", ".join(f"'{x}'" for x in types.examples.get(col, []))
-        detail = f"not a {'date' if types.kinds[col] == 'datetime' else 'number'} like the rest"
-        steps.append(
-            log_entry(
-                report.file,
-                "unreadable values set to missing",
-                col,
-                values_changed=n,
-                detail=f"{detail}, e.g. {examples}" if examples else detail,
-            )
-        )
-    return steps
 
 
 def _choose_customers(tables: list[Table], chosen: str | None) -> tuple[list[list[str]], list[dict[str, Any]]]:
@@ -378,8 +333,8 @@ def build_dataset_with_lookup(
         step(0.6 + 0.3 * len(tables) / len(parsed), f"Cleaning {report.file}")
         cleaned, entries = clean(report.file, typed, file_roles, kind, options)
         entries += _pseudonymise_personal_id(report.file, cleaned, file_roles, key)
-        entries += _mask_free_text(report.file, cleaned, file_roles)
-        read_steps = _read_log(report, types)
+        entries += mask_free_text(report.file, cleaned, file_roles)
+        read_steps = read_log(report, types)
         if borrowed[report.file]:
             read_steps.append(log_entry(report.file, "joined to its orders", detail=borrowed[report.file]))
         if kind == "customers" and not file_roles.get("customer_id"):

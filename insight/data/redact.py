@@ -10,8 +10,12 @@ nine digits), so order totals, dates, years and order numbers stay as written.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pandas as pd
+
+from insight.data.cleaning import log_entry
+from insight.data.roles import Roles
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 CARD = re.compile(r"(?<![\d.,])\d(?:[ -]?\d){12,18}(?![\d.,]\d)")
@@ -72,3 +76,21 @@ def mask_column(values: pd.Series) -> tuple[pd.Series, int]:
     hit = values.isin(list(changed))
     out = values.astype(object).where(~hit, values.map(changed))
     return out, int(hit.sum())
+
+
+def mask_free_text(file_name: str, frame: pd.DataFrame, roles: Roles) -> list[dict[str, Any]]:
+    """Emails, phones and card numbers typed in the text (a review, a note) are masked in place, before the
+    customer table, the caches and the pages see it; ids, names, dates and the personal-data columns (made
+    pseudonyms later) are left as they are."""
+    kept = {col for role, col in roles.items() if isinstance(col, str) and role != "text"} | set(roles.get("pii", []))
+    entries = []
+    for i, col in enumerate(frame.columns):
+        values = frame.iloc[:, i]
+        if col in kept or not (values.dtype == object or pd.api.types.is_string_dtype(values)):
+            continue
+        masked, n = mask_column(values)
+        if n:
+            frame.isetitem(i, masked)
+            detail = "emails, phone and card numbers typed in the text"
+            entries.append(log_entry(file_name, "personal details masked", str(col), values_changed=n, detail=detail))
+    return entries

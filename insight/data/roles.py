@@ -30,7 +30,6 @@ from insight.data.hints import (
     SINGLE_ROLES,
     SNAPSHOT_TIME,
     Roles,
-    bare_id,
     entity_hint,
     id_like_name,
     id_name,
@@ -45,12 +44,19 @@ from insight.data.kinds import infer_kind, prune_roles
 from insight.data.outcome import choose_outcome, feedback_label
 from insight.data.people import PERSON_HINT, THING_NAME, author
 from insight.data.people import personal as personal_data
+from insight.data.role_ids import (
+    drop_line_ids,
+    fallback_ids,
+    follows,
+    order_numbers,
+    reviewed_item,
+    table_ids,
+    unnamed_values,
+)
 
 __all__ = ["KINDS", "MULTI_ROLES", "SINGLE_ROLES", "Roles", "infer_roles"]
 
 ORDER_LEVEL_EVIDENCE = 3  # orders with several lines needed before money is called an order's, not a line's
-TEXTS_PER_AUTHOR = 1.5  # below this the "authors" are one-off names (es buyers), not customers to follow
-_ORDER_NUMBER = re.compile(r"^#\d+$")  # Shopify's order "Name": #1030
 _PRICE_TIERS = (
     re.compile(r"^(price|prices|unit price|unit cost|preis|prix|precio|preço|prezzo|prijs)$|单价|售价", re.I),
     re.compile(r"regular|list|base|retail|normal|standard|unit|定价", re.I),
@@ -64,7 +70,7 @@ def _line_number(name: str) -> bool:
     return bool({"line", "lines", "position", "pos", "row", "seq", "sequence", "lfd", "zeile"} & set(words(name)))
 
 
-class _Guess:
+class Guess:
     """The state of one table's guess: the frame, the roles so far and the columns already taken."""
 
     def __init__(self, df: pd.DataFrame) -> None:
@@ -95,7 +101,7 @@ class _Guess:
         return self._position[c]
 
 
-def _catalogue(g: _Guess) -> bool:
+def _catalogue(g: Guess) -> bool:
     """Prices of things, no customers, orders or quantities: a product catalogue (its descriptions are not
     reviews, its bare `id` is the item)."""
     df = g.df
@@ -108,7 +114,7 @@ def _catalogue(g: _Guess) -> bool:
     return price and not others
 
 
-def _free_text(g: _Guess) -> Iterator[tuple[str, pd.Series]]:
+def _free_text(g: Guess) -> Iterator[tuple[str, pd.Series]]:
     """The unassigned columns of words that could be a text or a name: mostly filled, not a multi-select,
     not links."""
     for c in g.cols:
@@ -120,7 +126,7 @@ def _free_text(g: _Guess) -> Iterator[tuple[str, pd.Series]]:
         yield c, s
 
 
-def _text(g: _Guess, catalogue: bool) -> None:
+def _text(g: Guess, catalogue: bool) -> None:
     """The feedback text: long, mostly distinct, mostly filled values (CJK characters counted as words)."""
     candidates = []
     for c, s in _free_text(g):
@@ -136,7 +142,7 @@ def _text(g: _Guess, catalogue: bool) -> None:
         g.assign("text", min(candidates)[-1])
 
 
-def _timestamp(g: _Guess) -> None:
+def _timestamp(g: Guess) -> None:
     """The event's own date (sale, order, created before paid, shipped), never when a record was updated."""
     df = g.df
     dates = [
@@ -154,7 +160,7 @@ def _timestamp(g: _Guess) -> None:
         g.assign("timestamp", min(dates, key=key))
 
 
-def _ids(g: _Guess) -> None:
+def _ids(g: Guess) -> None:
     """Customer, order and item ids by id-shaped names (CustomerID, Order No, Kundennummer, 商品编码) whose
     values are codes with many values; a line's position in its order is never the item."""
     df = g.df
@@ -182,7 +188,7 @@ def _ids(g: _Guess) -> None:
             g.assign(role, min(candidates)[-1])
 
 
-def _order_level(g: _Guess, col: str) -> bool:
+def _order_level(g: Guess, col: str) -> bool:
     """Money repeated on every line of an order (ORDER_TOTAL on each line): an order's figure, not the line's."""
     order = g.roles.get("order_id")
     if not order:
@@ -196,7 +202,7 @@ def _order_level(g: _Guess, col: str) -> bool:
     return bool((multi.groupby(order)[col].nunique() == 1).mean() >= 0.95)
 
 
-def _values(g: _Guess) -> None:
+def _values(g: Guess) -> None:
     """Quantity, unit price, amount and rating: hinted numbers, never counts of other things, averages, survey
     questions or money that is not the goods (shipping, tax, a running balance)."""
     df = g.df
@@ -250,7 +256,7 @@ def _price_tier(name: str) -> int:
     return len(_PRICE_TIERS)
 
 
-def _item_name(g: _Guess, catalogue: bool) -> None:
+def _item_name(g: Guess, catalogue: bool) -> None:
     """The name of the thing sold or reviewed: a hinted text column of words (not codes); in feedback, a short
     repeated one (the hotel, the product variant, the shop) reviewed by many texts."""
     feedback = "text" in g.roles
@@ -279,7 +285,7 @@ def _item_name(g: _Guess, catalogue: bool) -> None:
         g.assign("item_name", min(candidates)[-1])
 
 
-def _label(g: _Guess) -> None:
+def _label(g: Guess) -> None:
     """The outcome (`insight.data.outcome`): in feedback, the people's sentiment classes; elsewhere the two-valued
     column named most surely as a result, none when two are equally plausible (the Data page asks)."""
     df = g.df
@@ -292,106 +298,9 @@ def _label(g: _Guess) -> None:
         g.assign("label", choose_outcome(df, free)[0])
 
 
-def _order_numbers(g: _Guess) -> None:
-    """A text column of '#1030' values is the order number, whatever its name (Shopify calls it 'Name')."""
-    if "order_id" not in g.roles:
-        df = g.df
-        numbers = [
-            c
-            for c in g.cols
-            if g.free(c) and v.is_text(df[c]) and v.sample(df[c]).str.match(_ORDER_NUMBER).mean() > 0.9
-        ]
-        g.assign("order_id", numbers[0] if numbers else None)
-
-
-def _table_ids(g: _Guess, catalogue: bool, personal: dict[str, bool]) -> None:
-    """Ids found by what the table is: a bare `id` is the id of the table's own thing, and a feedback table's
-    repeat authors are its customers."""
-    df = g.df
-    bare = [c for c in g.cols if g.free(c) and bare_id(str(c)) and v.id_values(df[c])]
-    if bare:
-        col = bare[0]
-        money = "amount" in g.roles or "unit_price" in g.roles
-        if "text" in g.roles:
-            g.taken.add(col)  # a review's own id
-        elif catalogue or ("item_name" in g.roles and "unit_price" in g.roles and "customer_id" not in g.roles):
-            g.assign("item_id", col)
-        elif "timestamp" in g.roles and money and df[col].dropna().is_unique:
-            g.taken.add(col)  # a row key of a dated log (1307011 = date + group)
-        elif "customer_id" not in g.roles and "order_id" not in g.roles and not v.categories(df[col]):
-            g.assign("customer_id", col)
-    if "customer_id" not in g.roles and "text" in g.roles:
-        authors = [c for c in g.cols if author(df[c], c) and c != g.roles.get("item_name") and _follows(g, c)]
-        if authors:
-            g.assign("customer_id", authors[0])
-            personal[authors[0]] = True
-
-
-def _follows(g: _Guess, col: str) -> bool:
-    """Whether names in `col` can follow a customer: in feedback only when authors write several texts."""
-    if "text" not in g.roles:
-        return True
-    s = g.df[col].dropna()
-    return len(s) / max(s.nunique(), 1) >= TEXTS_PER_AUTHOR
-
-
-def _fallback_ids(g: _Guess, pii: list[str]) -> None:
-    """Files without names: the first many-valued code is the customer; shops that know customers only by
-    email use the email."""
-    df = g.df
-    ids = [c for c in g.cols if g.free(c) and v.id_values(df[c]) and not COUNT_NAME.search(c)]
-    many = [c for c in ids if v.many_values(df[c]) and not v.categories(df[c]) and not v.masked(df[c])]
-    if "customer_id" not in g.roles and g.unnamed:
-        g.assign("customer_id", next(iter(many), None))
-    if "customer_id" not in g.roles:
-        g.assign("customer_id", next((c for c in pii if v.emails(v.sample(df[c], 300))), None))
-
-
-def _unnamed_values(g: _Guess) -> None:
-    """Headerless files: numbers beside a customer id are a quantity (small whole numbers) and an amount."""
-    df = g.df
-    if g.unnamed and "customer_id" in g.roles:
-        free = [c for c in g.cols if g.free(c) and v.is_number(df[c]) and not v.binary_values(df[c])]
-        g.assign("quantity", next((c for c in free if v.is_integral(df[c]) and df[c].max() < 1000), None))
-        g.assign("amount", next((c for c in free if g.free(c) and not v.is_integral(df[c])), None))
-    if g.unnamed and "customer_id" not in g.roles and "text" not in g.roles:
-        many = [c for c in g.cols if g.free(c) and v.id_values(df[c]) and df[c].is_unique]
-        g.assign("item_id", next(iter(many), None))
-        short = [c for c in g.cols if g.free(c) and v.is_text(df[c]) and df[c].nunique() > 0.5 * len(df)]
-        g.assign("item_name", next(iter(short), None))
-
-
-def _reviewed_item(g: _Guess) -> None:
-    """What the reviews are about when the file names it by an id (JD's referenceId, one product for every
-    review): an id-shaped column of codes that repeat over the texts, naming no customer or order."""
-    if "text" not in g.roles or "item_id" in g.roles:
-        return
-    df = g.df
-    for c in g.cols:
-        s = df[c].dropna()
-        parts = words(str(c))
-        if c in g.taken or s.empty or bare_id(str(c)) or len(parts) < 2 or parts[-1] not in ("id", "ids"):
-            continue
-        if entity_hint("customer", c) or entity_hint("order", c) or OTHER_ENTITY.search(" ".join(parts)):
-            continue
-        if (v.is_integral(df[c]) or v.code_like(df[c])) and len(s) >= 3 * s.nunique():
-            g.assign("item_id", c)
-            return
-
-
-def _drop_line_ids(g: _Guess) -> None:
-    """An 'order' id unique on every line of a file with items and quantities numbers lines, not orders
-    (Etsy's Transaction ID): counting it as orders would make every line an order."""
-    order = g.roles.get("order_id")
-    if order and ("item_id" in g.roles or "item_name" in g.roles) and "quantity" in g.roles:
-        ids = g.df[order].dropna()
-        if len(ids) > 1 and ids.is_unique and not re.search(r"order|invoice|bestell|commande|pedido|订单", order, re.I):
-            g.drop("order_id")
-
-
 def infer_roles(df: pd.DataFrame) -> Roles:
     """Guess the role of each column of a typed table (see `insight.data.types.parse_types`)."""
-    g = _Guess(df)
+    g = Guess(df)
     personal = {c: personal_data(str(c), df[c]) for c in g.cols}
     catalogue = _catalogue(g)
     if catalogue:  # a catalogue's Name or Title is the product's
@@ -405,22 +314,22 @@ def infer_roles(df: pd.DataFrame) -> Roles:
             if c not in g.taken and author(df[c], c):
                 personal[c] = True
                 held.add(c)
-    names_as_ids = {c for c in held if entity_hint("customer", c) and v.id_values(df[c]) and _follows(g, c)}
+    names_as_ids = {c for c in held if entity_hint("customer", c) and v.id_values(df[c]) and follows(g, c)}
     g.taken.update(held - names_as_ids)  # a buyer's handle may be the customer id (and stays personal data)
     _ids(g)
     g.taken.update(names_as_ids - {g.roles.get("customer_id")})
-    _order_numbers(g)
+    order_numbers(g)
     _values(g)
     _timestamp(g)
     _label(g)
     _item_name(g, catalogue)
-    _table_ids(g, catalogue, personal)
+    table_ids(g, catalogue, personal)
     _item_name(g, catalogue)
     pii = [c for c in g.cols if personal[c]]
-    _fallback_ids(g, pii)
-    _unnamed_values(g)
-    _reviewed_item(g)
-    _drop_line_ids(g)
+    fallback_ids(g, pii)
+    unnamed_values(g)
+    reviewed_item(g)
+    drop_line_ids(g)
     if catalogue or ("item_name" in g.roles and not any(g.roles.get(r) for r in ("customer_id", "order_id"))):
         name = g.roles.get("item_name")
         pii = [c for c in pii if c != name]  # a catalogue's Name is the product's

@@ -8,8 +8,9 @@ from insight.lazy import lazy_exports
 from insight.pipeline import sections
 from insight.pipeline.acting import FORMATS as AUDIENCE_FORMATS
 from insight.pipeline.acting import prepare_audiences
+from insight.pipeline.answers import Answers, Choices
 from insight.pipeline.core import HORIZON_DAYS, THRESHOLD, Pipeline
-from insight.pipeline.overview import Analyses, collect, overview_findings
+from insight.pipeline.overview import overview_findings
 from insight.pipeline.runner import MemoRunner, Runner, store_runner
 
 # The pages' choices that live beside their analyses, imported when a page first asks (not on the Overview's path).
@@ -17,13 +18,23 @@ __getattr__, __dir__, _lazy = lazy_exports(
     __name__,
     {
         "insight.recommend": ["BASIS_MODEL", "MODELS", "POPULARITY", "model_names"],
-        "insight.segment": ["LINKAGES", "SILHOUETTE_SAMPLE", "stability_word"],
+        "insight.segment": [
+            "ALGORITHM_LABELS",
+            "LINKAGES",
+            "LOG_LABELS",
+            "SCALING_LABELS",
+            "SILHOUETTE_SAMPLE",
+            "stability_word",
+        ],
     },
 )
 __all__ = [
+    "ALGORITHM_LABELS",
     "AUDIENCE_FORMATS",
-    "Analyses",
-    "collect",
+    "LOG_LABELS",
+    "SCALING_LABELS",
+    "Answers",
+    "Choices",
     "overview_findings",
     "prepare_audiences",
     "BASIS_MODEL",

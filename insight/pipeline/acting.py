@@ -14,11 +14,12 @@ import pandas as pd
 
 from insight import act, predict
 from insight.errors import InsightError, SchemaError
+from insight.pipeline.base import HORIZON_DAYS, THRESHOLD
 from insight.verdict import Verdict, Withheld
 
 KINDS = ("segments", "leaving", "offers")
 FORMATS = act.FORMATS
-HORIZON_DAYS, THRESHOLD = 90, 0.5  # the pipeline's defaults (core.py), repeated to keep this module free of it
+
 DATE_COLUMNS = ("next_order", "days_to_next")
 RHYTHM_COLUMNS = ("usual_gap_days", "days_since_last")
 

@@ -1,110 +1,19 @@
-"""Everything at its defaults, for the overview, the HTML report and the CLI: each part or the reason it is missing."""
+"""What the answers say together: the customer table with each customer's results, and the findings' evidence."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
 import pandas as pd
 
-from insight.errors import InsightError
 from insight.findings import Evidence, Finding, findings
-from insight.pipeline.core import HORIZON_DAYS, Pipeline
-from insight.verdict import Verdict
+from insight.pipeline.answers import Answers
+from insight.pipeline.core import Pipeline
 
 Progress = Callable[[float, str], None]
 
 
-@dataclass
-class Analyses:
-    """Every analysis with its default settings; a part is None when the data cannot support it or it rests on
-    an unreliable result (see `notes`). `verdicts` holds each analysis's verdict by section name."""
-
-    headline: dict[str, float | None]
-    monthly: pd.DataFrame | None = None
-    revenue_forecast: Any = None
-    active_forecast: Any = None
-    cohorts: pd.DataFrame | None = None
-    segmentation: Any = None
-    churn: Any = None
-    churn_comparison: Any = None
-    churn_risk: pd.Series | None = None
-    lifetime: Any = None
-    feedback: Any = None
-    rec_comparison: Any = None
-    recommender: Any = None
-    offers: pd.DataFrame | None = None
-    notes: dict[str, str] = field(default_factory=dict)
-    verdicts: dict[str, Verdict] = field(default_factory=dict)
-
-    def usable(self, section: str) -> bool:
-        """Whether what is built on `section` may be shown (it ran and is not unreliable)."""
-        verdict = self.verdicts.get(section)
-        return verdict is None or verdict.usable
-
-
-def attempt(notes: dict[str, str], part: str, compute: Callable[[], Any]) -> Any:
-    """`compute()`, or None with the reason noted when the data cannot support it."""
-    try:
-        return compute()
-    except InsightError as exc:
-        notes.setdefault(part, str(exc))
-        return None
-
-
-def collect(pipe: Pipeline, progress: Progress | None = None) -> Analyses:
-    """Run (or fetch from the runner) every analysis with its defaults, noting what the data cannot support."""
-    step = progress or (lambda fraction, text: None)
-    out = Analyses(headline=pipe.headline())
-    notes = out.notes
-    step(0.05, "Monthly figures and forecast")
-    out.monthly = attempt(notes, "monthly", pipe.monthly)
-    if out.monthly is not None:
-        out.revenue_forecast = attempt(notes, "forecast", lambda: pipe.forecast("revenue"))
-        if out.revenue_forecast is not None:
-            out.verdicts["forecast"] = out.revenue_forecast.verdict
-        out.active_forecast = attempt(notes, "forecast", lambda: pipe.forecast("active_customers"))
-        out.cohorts = attempt(notes, "cohorts", pipe.cohorts)
-    step(0.2, "Segments")
-    out.segmentation = attempt(notes, "segments", pipe.segmentation)
-    if out.segmentation is not None:
-        out.verdicts["segments"] = out.segmentation.verdict
-    step(0.4, "Churn models")
-    if pipe.churn_source() is None:
-        notes["churn"] = pipe.ds.outcome.say("missing")
-    else:
-        out.churn = attempt(notes, "churn", pipe.churn_data)
-        if out.churn is not None:
-            out.churn_comparison = attempt(notes, "churn", pipe.churn_comparison)
-        if out.churn_comparison is not None:
-            out.verdicts["churn"] = attempt(notes, "churn", lambda: pipe.churn_verdict(HORIZON_DAYS))
-            out.churn_risk = attempt(notes, "churn", pipe.churn_risk)
-            out.headline["churn_rate"] = out.churn.churn_rate
-    if pipe.churn_source() is not None or pipe.ds.customer_roles.get("numeric"):
-        spend = attempt(notes, "value", lambda: pipe.spend_verdict(HORIZON_DAYS))
-        if spend is not None:
-            out.verdicts["spend"] = spend
-    step(0.6, "Lifetime value")
-    out.lifetime = attempt(notes, "lifetime value", pipe.lifetime_value)
-    if out.lifetime is not None:
-        out.verdicts["clv"] = out.lifetime.verdict
-    step(0.7, "Feedback")
-    out.feedback = attempt(notes, "feedback", pipe.feedback)
-    if out.feedback is not None:
-        out.headline["mean_sentiment"] = float(out.feedback.valid["compound"].mean())
-        out.verdicts["sentiment"] = pipe.feedback_verdict()
-    step(0.8, "Recommendations")
-    out.rec_comparison = attempt(notes, "recommendations", pipe.rec_comparison)
-    if out.rec_comparison is not None:
-        out.verdicts["recommendations"] = out.rec_comparison.verdict
-        out.recommender = pipe.recommender()
-        out.offers = attempt(notes, "recommendations", pipe.recommendations)
-    step(1.0, "Done")
-    return out
-
-
-def customers_with_results(pipe: Pipeline, a: Analyses) -> pd.DataFrame:
+def customers_with_results(pipe: Pipeline, a: Answers) -> pd.DataFrame:
     """The customer table plus segment, churn risk and value (12-month CLV, else spend) where available and
     not resting on an unreliable result."""
     c = pipe.ds.customers.copy()
@@ -112,7 +21,7 @@ def customers_with_results(pipe: Pipeline, a: Analyses) -> pd.DataFrame:
         c = c.merge(a.segmentation.labels_frame(), on="customer_id", how="left")
     if a.churn_risk is not None:
         c["churn_risk"] = c["customer_id"].map(a.churn_risk)
-    if a.lifetime is not None and "clv_12m" in a.lifetime.table and a.usable("clv"):
+    if a.lifetime_shown is not None and "clv_12m" in a.lifetime.table:
         clv_table = a.lifetime.table
         c["value"] = c["customer_id"].map(clv_table.set_index("customer_id")["clv_12m"])
     elif "monetary" in c:
@@ -120,7 +29,7 @@ def customers_with_results(pipe: Pipeline, a: Analyses) -> pd.DataFrame:
     return c
 
 
-def evidence(pipe: Pipeline, a: Analyses) -> Evidence:
+def evidence(pipe: Pipeline, a: Answers) -> Evidence:
     """The findings' inputs from the analyses."""
     offers = None
     if a.offers is not None and len(a.offers):
@@ -138,6 +47,6 @@ def evidence(pipe: Pipeline, a: Analyses) -> Evidence:
     )
 
 
-def overview_findings(pipe: Pipeline, a: Analyses) -> list[Finding]:
+def overview_findings(pipe: Pipeline, a: Answers) -> list[Finding]:
     """The overview's sentences: every finding that holds for these analyses."""
     return findings(evidence(pipe, a))

@@ -14,6 +14,8 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
+from insight.errors import NotReady
+
 T = TypeVar("T")
 
 
@@ -46,10 +48,6 @@ def store_runner(fingerprint: str) -> Runner:
         return default_store().get_or_compute(fingerprint, step, params, compute)
 
     return run
-
-
-class NotReady(Exception):
-    """A step's result is not cached yet (raised by `peek_runner`, which never computes)."""
 
 
 def peek_runner(store: Any, fingerprint: str) -> Runner:

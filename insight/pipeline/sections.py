@@ -1,6 +1,6 @@
-"""The slow sections of the pages, each a function of a `Pipeline` that computes what the section shows.
-
-A page runs one in the background the first time (`ui.computed`) and renders from the cache once it is done.
+"""The slow sections of the pages, each a function of a `Pipeline` that computes what the section shows and
+returns it: a worker runs it to fill the store; the page (`ui.ask`) runs it again through a runner that only reads
+the store and renders what it returns, so a card names what it needs once, here.
 They are module-level functions, with their settings bound by `functools.partial`, so a worker process can be
 sent one: a page's own lambda could not be pickled.
 """
@@ -13,7 +13,6 @@ from typing import Any
 
 from insight.errors import InsightError
 from insight.pipeline.core import Pipeline
-from insight.pipeline.overview import collect
 
 
 def _each(*parts: Callable[[], Any]) -> None:
@@ -29,35 +28,35 @@ def months(p: Pipeline) -> None:
     _each(lambda: p.forecast("revenue"), lambda: p.forecast("active_customers"), p.cohorts)
 
 
-def segments(p: Pipeline) -> None:
+def segments(p: Pipeline) -> Any:
     """The default segmentation."""
-    p.segmentation()
+    return p.segmentation()
 
 
-def churn(p: Pipeline) -> None:
-    """Each customer's churn risk at the default horizon (what drives the model is left to the Value & churn
-    page: the Overview does not show it)."""
-    p.churn_risk()
+def churn(p: Pipeline) -> tuple[Any, int]:
+    """The churn label at the default horizon and how many customers are likely to leave (what drives the model
+    is left to the Value & churn page: the Overview does not show it)."""
+    return p.churn_data(), p.likely_leavers()
 
 
-def value(p: Pipeline) -> None:
+def value(p: Pipeline) -> Any:
     """Lifetime value."""
-    p.lifetime_value()
+    return p.lifetime_value()
 
 
-def feedback(p: Pipeline) -> None:
-    """Sentiment of the feedback."""
-    p.feedback()
+def feedback(p: Pipeline) -> tuple[Any, Any]:
+    """Sentiment of the feedback, and its verdict."""
+    return p.feedback(), p.feedback_verdict()
 
 
-def offers(p: Pipeline) -> None:
-    """The recommendations of the best model."""
-    p.recommendations()
+def offers(p: Pipeline) -> tuple[Any, Any]:
+    """The model comparison and the recommendations of the best model."""
+    return p.rec_comparison(), p.recommendations()
 
 
-def findings(p: Pipeline) -> None:
+def findings(p: Pipeline) -> Any:
     """Everything the findings and the report read, at the defaults."""
-    collect(p)
+    return p.answers()
 
 
 def value_and_churn(p: Pipeline, horizon: int, features: list[str], model: str | None) -> None:

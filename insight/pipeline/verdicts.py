@@ -11,6 +11,8 @@ from typing import Any
 
 from insight import predict
 from insight.errors import InsightError
+from insight.pipeline.base import HORIZON_DAYS
+from insight.pipeline.feedback_offers import FeedbackAndOffers
 from insight.sentiment.trust import sentiment_verdict
 from insight.verdict import RELIABLE, ROUGH, UNRELIABLE, Verdict, Withheld
 
@@ -19,33 +21,28 @@ HORIZON_HISTORY = 2  # a horizon is tried when the orders span at least twice it
 QUICK_MODELS = ("Logistic regression", "Decision tree")  # enough to tell whether a horizon predicts at all
 
 
-class Verdicts:
-    """Verdict methods for `Pipeline` (which provides `ds`, `run` and the analyses)."""
-
-    ds: Any
-    run: Any
+class Verdicts(FeedbackAndOffers):
+    """Each analysis's verdict, and the checks that withhold what rests on an unreliable one."""
 
     def churn_horizons(self) -> list[dict[str, Any]]:
         """For a derived label: per horizon the data allows, the quick check's ROC AUC, interval and trust (two
         models and the one rule, 3-fold; at the default horizon the same models as its full comparison fitted them)."""
-        if self.churn_source() != "derived":  # type: ignore[attr-defined]
+        if self.churn_source() != "derived":
             return []
-        tx = self.transactions()  # type: ignore[attr-defined]
+        tx = self.transactions()
         span = (tx["timestamp"].max() - tx["timestamp"].min()).days
         allowed = [h for h in HORIZONS if span >= HORIZON_HISTORY * h]
-
-        from insight.pipeline.core import HORIZON_DAYS as default  # core imports this module
 
         def scan() -> list[dict[str, Any]]:
             out = []
             for horizon in allowed:
                 try:
-                    data = self.churn_data(horizon)  # type: ignore[attr-defined]
+                    data = self.churn_data(horizon)
                 except InsightError as exc:
                     out.append({"horizon_days": horizon, "trust": None, "reason": str(exc)})
                     continue
                 models = (*QUICK_MODELS, predict.trust.RULE) if predict.churn.recency_column(data) else QUICK_MODELS
-                if horizon == default:  # its full comparison is fitted anyway (the Overview, the report): reused
+                if horizon == HORIZON_DAYS:  # its full comparison is fitted anyway (the Overview, the report): reused
                     quick = predict.churn.comparison_of(self.churn_comparison(horizon), models, data)
                 else:
                     quick = predict.compare_churn_models(data, models=models, folds=3)
@@ -64,8 +61,8 @@ class Verdicts:
 
     def churn_verdict(self, horizon: int, features: list[str] | None = None) -> Verdict:
         """The churn comparison's verdict; for a derived label that does not predict, which horizon does."""
-        verdict = self.churn_comparison(horizon, features).verdict  # type: ignore[attr-defined]
-        if verdict.trust == RELIABLE or self.churn_source() != "derived":  # type: ignore[attr-defined]
+        verdict = self.churn_comparison(horizon, features).verdict
+        if verdict.trust == RELIABLE or self.churn_source() != "derived":
             return verdict
         better = [
             h for h in self.churn_horizons() if h["trust"] in (RELIABLE, ROUGH) and h["horizon_days"] != int(horizon)
@@ -85,32 +82,32 @@ class Verdicts:
 
     def require_churn(self, horizon: int, features: list[str] | None, what: str) -> None:
         """Raise `Withheld` when the churn models do not predict who leaves."""
-        verdict = self.churn_comparison(horizon, features).verdict  # type: ignore[attr-defined]
+        verdict = self.churn_comparison(horizon, features).verdict
         if verdict is not None and not verdict.usable:
             raise Withheld(self.churn_verdict(horizon, features), what)
 
     def spend_verdict(self, horizon: int, target: str | None = None) -> Verdict:
         """The value model against predicting the mean (a refused target is an unreliable verdict)."""
         try:
-            return self.spend(horizon, target).verdict  # type: ignore[attr-defined]
+            return self.spend(horizon, target).verdict
         except Withheld as exc:
             return exc.verdict
 
     def lifetime_verdict(self, horizon: int) -> Verdict:
         """BG/NBD against each customer's past buying rate."""
-        return self.lifetime_value(horizon).verdict  # type: ignore[attr-defined]
+        return self.lifetime_value(horizon).verdict
 
     def segment_verdict(self, **choices: Any) -> Verdict:
         """Whether the customers form natural groups (silhouette against no structure)."""
-        return self.segmentation(**choices).verdict  # type: ignore[attr-defined]
+        return self.segmentation(**choices).verdict
 
     def feedback_verdict(self) -> Verdict:
         """The sentiment scores against the upload's own stars or labels."""
-        return self.run("sentiment.verdict", None, lambda: sentiment_verdict(self.feedback()))  # type: ignore[attr-defined]
+        return self.run("sentiment.verdict", None, lambda: sentiment_verdict(self.feedback()))
 
     def rec_verdict(self, source: str | None = None) -> Verdict:
         """The recommendations against popularity and chance (purchases) or the baseline predictor (ratings)."""
-        return self.rec_comparison(source).verdict  # type: ignore[attr-defined]
+        return self.rec_comparison(source).verdict
 
     def require_recommendations(self, source: str | None) -> None:
         """Raise `Withheld` when nothing recommends better than chance."""

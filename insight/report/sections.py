@@ -10,12 +10,13 @@ import pandas as pd
 from insight.labels import money
 from insight.labels import share as _share
 from insight.pipeline import Pipeline
-from insight.pipeline.overview import Analyses, collect, evidence
+from insight.pipeline.answers import Answers
+from insight.pipeline.overview import evidence
 from insight.report import words
 from insight.report.html import Section, render
 
 
-def headline_figures(a: Analyses, currency: str | None = None) -> dict[str, str]:
+def headline_figures(a: Answers, currency: str | None = None) -> dict[str, str]:
     """The headline numbers of the report: the Overview's (`words.headline_figures`), and the churn rate and the
     feedback's tone, which the Overview gives in its sections."""
     figures = words.headline_figures(a.headline, currency)
@@ -27,7 +28,7 @@ def headline_figures(a: Analyses, currency: str | None = None) -> dict[str, str]
     return figures
 
 
-def sections(a: Analyses, found: list[Any], currency: str | None = None) -> list[Section]:
+def sections(a: Answers, found: list[Any], currency: str | None = None) -> list[Section]:
     """The report's sections: overview, segments, value & churn, feedback, recommendations."""
     from insight import charts
 
@@ -72,7 +73,9 @@ def sections(a: Analyses, found: list[Any], currency: str | None = None) -> list
             if part in a.verdicts:
                 v = a.verdicts[part]
                 section.paragraphs.append(f"{words}: {v.trust}. {v.reason} (Compared with {v.baseline}.)")
-        if a.lifetime is not None and a.usable("clv"):
+        if a.likely_leavers is not None and a.usable("churn"):
+            section.figures[outcome.say("audience_tag").capitalize()] = f"{a.likely_leavers:,}"
+        if a.lifetime_shown is not None:
             summary = a.lifetime.summary()
             if summary.get("total_clv_12m") is not None:
                 section.figures["Value over the next 12 months"] = money(summary["total_clv_12m"], currency)
@@ -99,16 +102,16 @@ def sections(a: Analyses, found: list[Any], currency: str | None = None) -> list
         if a.offers is not None and len(a.offers):
             first = a.offers[a.offers["rank"] == 1]
             top = first["item_name"].value_counts().head(10).rename_axis("first offer").reset_index(name="customers")
-            section.figures["Customers with offers"] = f"{first['customer_id'].nunique():,}"
+            section.figures["Customers with offers"] = f"{a.offers_coverage:,}"
             section.tables.append(("Most common first offers", top))
         out.append(section)
     return out
 
 
-def build_html(pipe: Pipeline, a: Analyses | None = None) -> str:
+def build_html(pipe: Pipeline, a: Answers | None = None) -> str:
     """The whole report for a dataset (running through the pipeline any analysis not computed yet)."""
     from insight.findings import findings
 
-    a = a or collect(pipe)
+    a = a or pipe.answers()
     found = findings(evidence(pipe, a))
     return render("Customer Insight report", pipe.ds.name, sections(a, found, pipe.ds.currency))

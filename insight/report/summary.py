@@ -12,10 +12,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from insight import recommend
 from insight.errors import InsightError
-from insight.pipeline import HORIZON_DAYS, Pipeline
+from insight.pipeline import Answers, Choices, Pipeline
 from insight.verdict import Withheld
+
+DEFAULTS = Choices()  # the app's choices, as the Overview starts from
 
 
 def jsonable(value: Any) -> Any:
@@ -70,19 +71,15 @@ def foundation(pipe: Pipeline) -> dict[str, Any]:
     }
 
 
-def segments(pipe: Pipeline, k: int | None = None, algorithm: str = "kmeans") -> dict[str, Any]:
-    """algorithm, k, suggested k, features, sizes, silhouette and personas."""
-    params = pipe.segment_params(algorithm=algorithm, k=k)
-    suggested = None
-    if algorithm != "dbscan":
-        keys = ("features", "scaling", "log", "algorithm", "linkage")
-        suggested = pipe.segment_sweep(*(params[key] for key in keys)).suggested_k
-    seg = pipe.segmentation(**params)
+def segments(pipe: Pipeline, choices: Choices = DEFAULTS) -> dict[str, Any]:
+    """algorithm, k, suggested k, features, sizes, silhouette and personas (the answers' segmentation: the
+    pipeline returns the same result for the same choices)."""
+    seg, suggested = pipe.segments_at(choices)
     return {
-        "algorithm": algorithm,
+        "algorithm": choices.algorithm,
         "k": seg.n_segments,
         "suggested_k": suggested,
-        "features": params["features"],
+        "features": list(seg.params["features"]),
         "sizes": [p.size for p in seg.personas],
         "silhouette": seg.silhouette,
         "personas": [{"name": p.name, "size": p.size, "description": p.description} for p in seg.personas],
@@ -90,13 +87,15 @@ def segments(pipe: Pipeline, k: int | None = None, algorithm: str = "kmeans") ->
     }
 
 
-def churn(pipe: Pipeline) -> dict[str, Any] | None:
-    """The churn label, its rate, the models' cross-validated metrics and what drives the best one."""
+def churn(pipe: Pipeline, choices: Choices = DEFAULTS) -> dict[str, Any] | None:
+    """The churn label, its rate, the models' cross-validated metrics, what drives the best one and how many
+    customers are likely to leave at the threshold."""
     if pipe.churn_source() is None:
         return None
-    data = pipe.churn_data()
-    comparison = pipe.churn_comparison()
-    drivers = pipe.churn_importance().importance
+    horizon = choices.horizon
+    data = pipe.churn_data(horizon)
+    comparison = pipe.churn_comparison(horizon)
+    drivers = pipe.churn_importance(horizon).importance
     metric_names = ("accuracy", "precision", "recall", "f1", "roc_auc")
     return {
         "label_source": data.source,
@@ -111,17 +110,19 @@ def churn(pipe: Pipeline) -> dict[str, Any] | None:
         "top_features": drivers.loc[drivers["importance"] > 0, "feature"].head(5).tolist(),
         "notes": comparison.notes,
         "horizons": pipe.churn_horizons(),
-        "verdict": pipe.churn_verdict(data.horizon_days or HORIZON_DAYS).summary(),
+        "likely_leavers": _or_none(lambda: pipe.likely_leavers(choices.threshold, horizon)),
+        "threshold": choices.threshold,
+        "verdict": pipe.churn_verdict(horizon).summary(),
     }
 
 
-def spend(pipe: Pipeline) -> dict[str, Any] | None:
+def spend(pipe: Pipeline, choices: Choices = DEFAULTS) -> dict[str, Any] | None:
     """The value target and the spend models' held-out metrics (None when there is nothing to predict)."""
     try:
-        pipe.default_spend_target()
+        pipe.default_spend_target(choices.horizon)
     except InsightError:
         return None
-    result = pipe.spend()
+    result = pipe.spend(choices.horizon)
     return {
         "target": result.target,
         "best_model": result.best,
@@ -132,11 +133,11 @@ def spend(pipe: Pipeline) -> dict[str, Any] | None:
     }
 
 
-def lifetime_value(pipe: Pipeline) -> dict[str, Any] | None:
+def lifetime_value(pipe: Pipeline, choices: Choices = DEFAULTS) -> dict[str, Any] | None:
     """BG/NBD and Gamma-Gamma parameters, mean P(alive), total 12-month value, warnings."""
     if not pipe._has_clv_columns():
         return None
-    result = pipe.lifetime_value()
+    result = pipe.lifetime_value(choices.horizon)
     if not result.verdict.usable:
         return {"skipped": f"Lifetime value withheld: {result.verdict.reason}", "verdict": result.verdict.summary()}
     return {
@@ -149,8 +150,6 @@ def lifetime_value(pipe: Pipeline) -> dict[str, Any] | None:
 
 def sentiment(pipe: Pipeline) -> dict[str, Any]:
     """Shares, mean scores, themes, agreement with stars or a label."""
-    from insight import sentiment as sent
-
     result = pipe.feedback()
     valid = result.valid
     shares = result.shares().set_index("label")["share"]
@@ -169,7 +168,7 @@ def sentiment(pipe: Pipeline) -> dict[str, Any]:
         "negative_themes": result.themes.loc[result.themes["side"] == "negative", "term"].tolist(),
         "positive_themes": result.themes.loc[result.themes["side"] == "positive", "term"].tolist(),
     }
-    ratings = sent.rating_table(result.scored)
+    ratings = pipe.feedback_by_rating()
     if not ratings.empty:
         keys = [int(r) if float(r).is_integer() else float(r) for r in ratings["rating"]]
         out["by_rating"] = dict(zip(keys, ratings["mean_compound"].astype(float), strict=True))
@@ -210,22 +209,32 @@ def recommendations(pipe: Pipeline) -> dict[str, Any]:
         "source": comparison.source,
         "best_model": comparison.best,
         "metrics": metrics,
-        "users_covered": int(rec.top_n(recommend.TOP_N)["customer_id"].nunique()),
+        "users_covered": _or_none(lambda: int(pipe.recommendations()["customer_id"].nunique())),
         "items": len(rec.items_),
         "verdict": comparison.verdict.summary(),
     }
 
 
-def report(pipe: Pipeline, k: int | None = None, algorithm: str = "kmeans") -> dict[str, Any]:
-    """Everything `analyze` writes, section by section, as JSON-able values."""
+def _or_none(compute: Callable[[], Any]) -> Any:
+    """`compute()`, or None when what it rests on is withheld or missing (the JSON's null)."""
+    try:
+        return compute()
+    except InsightError:
+        return None
+
+
+def report(pipe: Pipeline, a: Answers | None = None) -> dict[str, Any]:
+    """Everything `analyze` writes, section by section, as JSON-able values: a rendering of the answers `a`
+    (default: the pipeline's answers at the default choices)."""
+    a = a or pipe.answers()
     out = foundation(pipe)
     out["overview"] = _section(pipe.orders_overview) if pipe.transactions() is not None else None
     if pipe.customer_gap():
         out["customers"]["missing"] = pipe.customer_gap()
-    out["segments"] = _section(lambda: segments(pipe, k, algorithm))
-    out["churn"] = _section(lambda: churn(pipe))
-    out["spend"] = _section(lambda: spend(pipe))
-    out["clv"] = _section(lambda: lifetime_value(pipe))
+    out["segments"] = _section(lambda: segments(pipe, a.choices))
+    out["churn"] = _section(lambda: churn(pipe, a.choices))
+    out["spend"] = _section(lambda: spend(pipe, a.choices))
+    out["clv"] = _section(lambda: lifetime_value(pipe, a.choices))
     out["next_order"] = _section(lambda: pipe.next_order().summary()) if pipe.transactions() is not None else None
     if pipe.ds.table("feedback") is not None:
         out["sentiment"] = _section(lambda: sentiment(pipe))

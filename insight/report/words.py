@@ -52,10 +52,9 @@ def segments_sentence(seg: Any) -> str:
     return f"{plural(len(groups), 'group')} of customers who behave alike. The largest: {top}."
 
 
-def churn_sentence(data: Any, risk: pd.Series, threshold: float) -> str:
-    """What the label says and how many customers look likely to leave now (or to say yes: the words follow the
-    outcome, `data.outcome`)."""
-    at_risk = int((risk >= threshold).sum())
+def churn_sentence(data: Any, at_risk: int) -> str:
+    """What the label says and how many customers look likely to leave now (`Pipeline.likely_leavers`; or to say
+    yes: the words follow the outcome, `data.outcome`)."""
     if data.source == "derived":
         base = (
             f"{share(data.churn_rate)} of the customers who had bought by {data.cutoff:%d %b %Y} bought nothing in "

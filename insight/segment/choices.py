@@ -12,9 +12,23 @@ from typing import Any
 import pandas as pd
 
 from insight.data.customers import BEHAVIOUR_COLUMNS
+from insight.i18n import N_
 
 SCALINGS = ("zscore", "minmax", "robust")
 LOG_MODES = ("auto", "on", "off")
+# Each choice in words (translated when shown); the Segments page offers these, starting from `default_params`.
+SCALING_LABELS = {
+    "zscore": N_("Z-score (mean 0, spread 1)"),
+    "minmax": N_("Min-max (0 to 1)"),
+    "robust": N_("Robust (median and quartiles)"),
+}
+LOG_LABELS = {"auto": N_("Log very skewed columns"), "on": N_("Log all skewed columns"), "off": N_("No log transform")}
+ALGORITHM_LABELS = {
+    "kmeans": N_("K-Means"),
+    "agglomerative": N_("Agglomerative (hierarchical)"),
+    "dbscan": N_("DBSCAN (finds its own number of groups)"),
+    "gmm": N_("Gaussian mixture"),
+}
 # numeric behaviour columns of the customer table (not the first/last purchase dates), plus the RFM scores
 BEHAVIOUR = (*(c for c in BEHAVIOUR_COLUMNS if not c.endswith("_purchase")), "r_score", "f_score", "m_score")
 DEFAULT_BEHAVIOUR = ("recency_days", "frequency", "monetary", "avg_order_value")

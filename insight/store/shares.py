@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from insight.errors import InsightError
+from insight.errors import InsightError, SharingUnavailable
 from insight.store.cache import Store
 from insight.store.files import private_dir, secure_tree, write_private
 from insight.store.secret import sign, signing_key, verify
@@ -46,10 +46,6 @@ log = logging.getLogger(__name__)
 UNAVAILABLE_TO_VIEWER = (
     "This share link cannot be opened right now: the server's storage has a problem. Ask the owner to check it."
 )
-
-
-class SharingUnavailable(InsightError):
-    """The data directory cannot hold share links right now; everything else keeps working."""
 
 
 @dataclass(frozen=True)

@@ -116,7 +116,7 @@ def risky_segment(ev: Evidence) -> Finding | None:
     lift = by.at[name, "mean"] / overall
     if lift < SEGMENT_RISK_LIFT:
         return None
-    text = ev.outcome.english("segment_lift", name=name, customers=f"{int(by.at[name, 'size']):,}", lift=f"{lift:.1f}")
+    text = ev.outcome.message("segment_lift", name=name, customers=f"{int(by.at[name, 'size']):,}", lift=f"{lift:.1f}")
     if ev.themes is not None and not ev.themes.empty:
         negative = ev.themes[ev.themes["side"] == "negative"]
         if not negative.empty:
@@ -230,7 +230,7 @@ def offer_for_at_risk(ev: Evidence) -> Finding | None:
         return None
     return Finding(
         "offer_for_at_risk",
-        ev.outcome.english("top_offer", n=len(risky), item=counts.index[0], k=int(counts.iloc[0])),
+        ev.outcome.message("top_offer", n=len(risky), item=counts.index[0], k=int(counts.iloc[0])),
         "recommend",
         float(counts.iloc[0]),
     )

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from insight.errors import InsightError
+from insight.i18n import N_, Message, Sentences, text
+
+Words = str | Message | Sentences  # a reason or a baseline: a message written when it is read
 
 RELIABLE, ROUGH, UNRELIABLE = "reliable", "rough", "unreliable"
 TRUST_LEVELS = (RELIABLE, ROUGH, UNRELIABLE)
@@ -20,15 +23,27 @@ TRUST_LEVELS = (RELIABLE, ROUGH, UNRELIABLE)
 
 @dataclass(frozen=True)
 class Verdict:
-    """`trust` (reliable / rough / unreliable), `reason` in a founder's words, `baseline` it was measured against."""
+    """`trust` (reliable / rough / unreliable), `why` in a founder's words, `against` the baseline it was measured
+    against. Both are messages with their figures (a verdict is cached and made in workers): `reason` and `baseline`
+    write them in the active language."""
 
     trust: str
-    reason: str
-    baseline: str
+    why: Words
+    against: Words
 
     def __post_init__(self) -> None:
         if self.trust not in TRUST_LEVELS:
             raise ValueError(f"trust must be one of {', '.join(TRUST_LEVELS)}; got {self.trust!r}.")
+
+    @property
+    def reason(self) -> str:
+        """Why, in the active language."""
+        return text(self.why)
+
+    @property
+    def baseline(self) -> str:
+        """What it was measured against, in the active language."""
+        return text(self.against)
 
     @property
     def usable(self) -> bool:
@@ -43,11 +58,12 @@ class Verdict:
 class Withheld(InsightError):
     """A result not shown because what it rests on cannot be trusted; `verdict` says why."""
 
-    def __init__(self, verdict: Verdict, what: str = "") -> None:
+    def __init__(self, verdict: Verdict, what: Words = "") -> None:
         self.verdict, self.what = verdict, what
-        super().__init__(f"{what} withheld: {verdict.reason}" if what else verdict.reason)
+        message = Message(N_("{what} withheld: {reason}"), what=what, reason=verdict.why) if what else verdict.why
+        super().__init__(message if not isinstance(message, str) else Message(message))
 
-    def __reduce__(self) -> tuple[type, tuple[Verdict, str]]:
+    def __reduce__(self) -> tuple[type, tuple[Verdict, Words]]:
         """Pickle by the constructor's arguments (a worker process sends it back to the server)."""
         return type(self), (self.verdict, self.what)
 

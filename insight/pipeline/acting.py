@@ -82,7 +82,7 @@ class Acting:
             out["segment"] = segments.set_axis(segments.index.astype(str)).reindex(ids)
         if self.churn_source() is not None:
             score = "churn_risk" if self.ds.outcome.leaving else "chance_yes"  # a campaign's reply is no churn
-            add(self.ds.outcome.english("risks"), lambda: self.churn_risk(horizon, features, model).to_frame(score))
+            add(self.ds.outcome.message("risks"), lambda: self.churn_risk(horizon, features, model).to_frame(score))
         if self._has_clv_columns():
             add("Predicted 12-month value", lambda: self._lifetime(horizon))
         if self.transactions() is not None:
@@ -142,7 +142,7 @@ class Acting:
                 actions, _ = self.action_list(threshold, horizon, features, model)
                 items.append(act.leaving_audience(actions, scores, self.ds.currency, self.ds.outcome))
             except InsightError as exc:
-                notes.append(f"'{self.ds.outcome.english('audience')}' withheld: {exc}")
+                notes.append(f"'{self.ds.outcome.message('audience')}' withheld: {exc}")
         if "offers" in kinds:
             try:
                 items += act.offer_audiences(self.recommendations(), scores)

@@ -201,7 +201,7 @@ class Pipeline(Verdicts, Acting):
     ) -> pd.Series:
         """Each customer's churn probability today (out-of-fold for labelled customers); Withheld when the
         models do not predict who leaves."""
-        self.require_churn(horizon, features, self.ds.outcome.english("risks"))
+        self.require_churn(horizon, features, self.ds.outcome.message("risks"))
         data, key = self._churn_key(horizon, features)
         comparison = self.churn_comparison(horizon, features)
         fitted = self.churn_model(horizon, features, model)
@@ -215,7 +215,7 @@ class Pipeline(Verdicts, Acting):
         self, horizon: int = HORIZON_DAYS, features: list[str] | None = None, model: str | None = None
     ) -> pd.Series:
         """Why each customer is at risk, in words (Withheld when the models do not predict who leaves)."""
-        self.require_churn(horizon, features, self.ds.outcome.english("reasons"))
+        self.require_churn(horizon, features, self.ds.outcome.message("reasons"))
         data, key = self._churn_key(horizon, features)
         fitted = self.churn_model(horizon, features, model)
         return self.run(

@@ -202,7 +202,7 @@ def churn_data(ds: Any, *, horizon_days: int = 90) -> ChurnData:
     if source == "column":
         return label_from_column(ds.customers, ds.customer_roles)
     if source is None:
-        raise SchemaError(Outcome(NONE).english("missing"))
+        raise SchemaError(Outcome(NONE).message("missing"))
     static = {c for t in ds.tables_of("customers") for c in t.frame.columns}
     customers = ds.customers[[c for c in ds.customers.columns if c in static or c == "customer_id"]]
     return derive_label(ds.transactions(), customers, ds.customer_roles, horizon_days=horizon_days)

@@ -4,9 +4,14 @@ import os
 
 import streamlit as st
 
-st.set_page_config(page_title="Customer Insight", page_icon=":material/insights:", layout="wide")
+st.set_page_config(
+    page_title="Customer Insight",  # the product's name, in every language
+    page_icon=":material/insights:",
+    layout="wide",
+)
 
 from insight.errors import InsightError  # noqa: E402  (set_page_config must run first)
+from insight.i18n import N_, _  # noqa: E402
 from insight.labels import safe_md  # noqa: E402
 from insight.store import DATA_DIR_ENV  # noqa: E402
 from ui import (  # noqa: E402
@@ -45,13 +50,15 @@ except InsightError as exc:
     st.error(safe_md(exc), icon="🔒")
     st.stop()
 
+# ui.PAGES names the pages in English; their titles in the catalogue, translated below
+PAGE_TITLES = (N_("Overview"), N_("Data"), N_("Segments"), N_("Feedback"), N_("Recommendations"))
 titles = {
-    **{path: title for path, (title, _) in PAGES.items()},
+    **{path: _(title) for path, (title, _icon) in PAGES.items()},  # PAGES: English titles, in the catalogue
     "app_pages/predict.py": active_dataset().outcome.say("page"),
 }
 pages = {
     path: st.Page(path, title=titles[path], icon=icon, default=i == 0)
-    for i, (path, (_, icon)) in enumerate(PAGES.items())
+    for i, (path, (_title, icon)) in enumerate(PAGES.items())
 }
 page = st.navigation(list(pages.values()))
 target = st.session_state.pop("shared_page", None)

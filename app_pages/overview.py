@@ -4,21 +4,26 @@ import streamlit as st
 
 from insight import charts, report
 from insight.errors import InsightError
-from insight.i18n import keep_language
+from insight.formats import share
+from insight.i18n import _, keep_language
 from insight.labels import safe_md
 from insight.pipeline import THRESHOLD, collect, overview_findings, sections
 from insight.report import words
 from ui import computed, pipeline, show_verdict
 
-st.title("Overview")
+st.title(_("Overview"))
 pipe = pipeline()
 ds = pipe.ds
-st.caption(f"{safe_md(ds.name)}: the answers on one page. Each one links to the page that shows the detail.")
+st.caption(
+    _("{name}: the answers on one page. Each one links to the page that shows the detail.").format(
+        name=safe_md(ds.name)
+    )
+)
 
 figures = list(words.headline_figures(pipe.headline(), ds.currency).items())
 for start in range(0, len(figures), 3):  # three to a row, each as wide as its value needs (a period is long)
     row = figures[start : start + 3]
-    for col, (label, value) in zip(st.columns([max(len(value), 9) for _, value in row]), row, strict=True):
+    for col, (label, value) in zip(st.columns([max(len(value), 9) for _label, value in row]), row, strict=True):
         col.metric(label, value)
 
 if note := words.revenue_note(pipe.headline()):
@@ -34,7 +39,7 @@ def card(title: str, page: str | None, name: str, section, label: str, render) -
         left, right = st.columns([5, 1])
         left.subheader(title)
         if page:
-            right.page_link(f"app_pages/{page}.py", label="Show me", icon=":material/arrow_forward:")
+            right.page_link(f"app_pages/{page}.py", label=_("Show me"), icon=":material/arrow_forward:")
         try:
             ready = computed(name, section, label)
         except InsightError as exc:
@@ -50,8 +55,8 @@ def months() -> None:
     monthly = pipe.monthly()
     left, right = st.columns(2)
     for col, column, title, axis in (
-        (left, "revenue", "Revenue by month", "Revenue"),
-        (right, "active_customers", "Customers who bought, by month", "Customers"),
+        (left, "revenue", _("Revenue by month"), _("Revenue")),
+        (right, "active_customers", _("Customers who bought, by month"), _("Customers")),
     ):
         try:
             fc = pipe.forecast(column)
@@ -63,8 +68,10 @@ def months() -> None:
         col.altair_chart(charts.monthly_forecast_chart(fc.history, fc.forecast, title, axis), width="stretch")
         if fc.backtest_mape is not None:
             col.caption(
-                f"The dashed line is the next 3 months, with a 90% band. Tried on the last 3 known months, the "
-                f"forecast was off by {100 * fc.backtest_mape:.0f}% on average."
+                _(
+                    "The dashed line is the next 3 months, with a 90% band. Tried on the last 3 known months, the "
+                    "forecast was off by {share} on average."
+                ).format(share=share(fc.backtest_mape))
             )
     if len(monthly) > 1:
         try:
@@ -73,13 +80,13 @@ def months() -> None:
             st.info(safe_md(exc))
 
 
-card("Revenue and customers by month", None, "months", sections.months, "Adding up the months", months)
+card(_("Revenue and customers by month"), None, "months", sections.months, _("Adding up the months"), months)
 card(
-    "Segments",
+    _("Segments"),
     "segments",
     "segments",
     sections.segments,
-    "Finding groups of customers",
+    _("Finding groups of customers"),
     lambda: st.markdown(safe_md(words.segments_sentence(pipe.segmentation()))),
 )
 card(
@@ -91,45 +98,45 @@ card(
     lambda: st.markdown(safe_md(words.churn_sentence(pipe.churn_data(), pipe.churn_risk(), THRESHOLD))),
 )
 card(
-    "What customers are worth",
+    _("What customers are worth"),
     "predict",
     "value",
     sections.value,
-    "Estimating lifetime value",
+    _("Estimating lifetime value"),
     lambda: st.markdown(safe_md(words.value_sentence(pipe.lifetime_value(), ds.currency))),
 )
 card(
-    "What customers say",
+    _("What customers say"),
     "feedback",
     "feedback",
     sections.feedback,
-    "Reading the feedback",
+    _("Reading the feedback"),
     lambda: st.markdown(safe_md(words.feedback_sentence(pipe.feedback()))),
 )
 card(
-    "What to offer next",
+    _("What to offer next"),
     "recommend",
     "offers",
     sections.offers,
-    "Comparing recommendation models",
+    _("Comparing recommendation models"),
     lambda: st.markdown(safe_md(words.recommendations_sentence(pipe.rec_comparison(), pipe.recommendations()))),
 )
 
 with found_slot:
-    st.subheader("What stands out")
+    st.subheader(_("What stands out"))
     if not all(done):
-        st.caption("The findings come once the analyses below are done; the figures above are ready now.")
-    elif computed("findings", sections.findings, "Looking for what stands out"):
+        st.caption(_("The findings come once the analyses below are done; the figures above are ready now."))
+    elif computed("findings", sections.findings, _("Looking for what stands out")):
         analyses = collect(pipe)
         found = overview_findings(pipe, analyses)
         if not found:
-            st.info("Nothing stands out strongly in this data yet. The pages on the left show the detail.")
+            st.info(_("Nothing stands out strongly in this data yet. The pages on the left show the detail."))
         for f in found:
             left, right = st.columns([5, 1])
             left.markdown(f"- {safe_md(f.text)}")
-            right.page_link(f"app_pages/{f.page}.py", label="Show me", icon=":material/arrow_forward:")
+            right.page_link(f"app_pages/{f.page}.py", label=_("Show me"), icon=":material/arrow_forward:")
         st.download_button(
-            "Download the report (HTML, opens offline)",
+            _("Download the report (HTML, opens offline)"),
             keep_language(lambda: report.build_html(pipe, analyses).encode("utf-8")),  # made on click, elsewhere
             file_name="customer-insight-report.html",
             mime="text/html",

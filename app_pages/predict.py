@@ -8,7 +8,9 @@ import streamlit as st
 
 from insight import charts
 from insight.errors import InsightError
-from insight.labels import column_label, friendly_columns, money, nice_name, rounded, safe_label, safe_md, share
+from insight.formats import count, day, money, share
+from insight.i18n import N_, Message, _
+from insight.labels import column_label, friendly_columns, nice_name, rounded, safe_label, safe_md
 from insight.pipeline import HORIZON_DAYS, THRESHOLD, sections
 from insight.report import words
 from insight.verdict import Withheld
@@ -25,14 +27,14 @@ if source is None:
     st.info(safe_md(pipe.customer_gap() or outcome.say("missing")))
     st.stop()
 
-with st.expander("Settings: horizon, what the models learn from, which model"):
+with st.expander(_("Settings: horizon, what the models learn from, which model")):
     left, mid, right = st.columns([1, 2, 1])
     horizon = HORIZON_DAYS
     if source == "derived":
         horizon = int(
             left.number_input(
-                "Churn horizon (days)", 14, 365, HORIZON_DAYS, step=15, key="pred_horizon",
-                help="A customer has churned when they buy nothing for this many days after the cutoff.",
+                _("Churn horizon (days)"), 14, 365, HORIZON_DAYS, step=15, key="pred_horizon",
+                help=_("A customer has churned when they buy nothing for this many days after the cutoff."),
             )
         )  # fmt: skip
     try:
@@ -41,10 +43,11 @@ with st.expander("Settings: horizon, what the models learn from, which model"):
         show_error(exc)
         st.stop()
     features = mid.multiselect(
-        "Learn from", full.features, default=full.features, format_func=column_label, key="pred_features"
+        _("Learn from"), full.features, default=full.features, format_func=column_label, key="pred_features"
     )
-    model_choice = right.selectbox("Model", ["best by ranking", *pipe.churn_models()], key="pred_model")
-model = None if model_choice == "best by ranking" else model_choice
+    best_model = _("best by ranking")
+    model_choice = right.selectbox(_("Model"), [best_model, *pipe.churn_models()], key="pred_model")
+model = None if model_choice == best_model else model_choice
 
 
 wanted = {"horizon": horizon, "features": sorted(features), "model": model}
@@ -58,7 +61,8 @@ shown = wanted if ready else st.session_state.get("pred_shown")
 if ready:
     st.session_state["pred_shown"] = wanted
 elif shown is not None:
-    st.info(f"Updating to these settings; the results below are for a {shown['horizon']}-day horizon until then.")
+    updating = _("Updating to these settings; the results below are for a {days}-day horizon until then.")
+    st.info(updating.format(days=shown["horizon"]))
 if shown is None:
     refresh_when_ready()
     st.stop()
@@ -78,7 +82,7 @@ except InsightError as exc:  # withheld (a model that cannot be trusted) or no v
     if hasattr(exc, "verdict"):
         show_error(exc)
     else:
-        st.info(safe_md(f"No action list: {exc}"))
+        st.info(safe_md(_("No action list: {reason}").format(reason=exc)))
 if actions is not None:
     value = nice_name(pipe.spend(horizon).target)
     st.markdown(f"### {safe_md(words.action_sentence(actions, ds.currency, threshold, value, outcome))}")
@@ -96,15 +100,15 @@ if actions is not None:
         },
     )
     actions_csv = friendly_columns(actions.rename(columns=chance))
-    download_csv(actions_csv, "customers_to_contact.csv", "Download the action list", key="dl_actions")
-    st.caption(safe_md(f"Value tiers: {tier_rule}"))
+    download_csv(actions_csv, "customers_to_contact.csv", _("Download the action list"), key="dl_actions")
+    st.caption(safe_md(_("Value tiers: {rule}").format(rule=tier_rule)))
     st.caption(safe_md(next_note or ""))
 
 settings = {"threshold": threshold, "horizon": horizon, "features": features, "model": model}
 audience_panel(pipe, "predict", ("leaving", "offers"), **settings)
 
 view = pipe.threshold_view(threshold, horizon, features, model) if verdict.usable else None
-with st.expander("How good are these models?"):
+with st.expander(_("How good are these models?")):
     if view is not None:
         scores = comparison.metrics.loc[fitted.name]
         folds = comparison.folds
@@ -112,7 +116,7 @@ with st.expander("How good are these models?"):
             st.markdown(f"- {safe_md(sentence)}")
     for note in comparison.notes:
         st.caption(safe_md(note))
-    metrics = comparison.metrics.rename(columns={"seconds": "seconds to train"}).rename_axis("Model")
+    metrics = comparison.metrics.rename(columns={"seconds": _("seconds to train")}).rename_axis(_("Model"))
     st.dataframe(friendly_columns(rounded(metrics.reset_index(), 3)), hide_index=True, width="stretch")
     st.altair_chart(charts.churn_auc_bar(comparison.metrics, comparison.best, outcome), width="stretch")
     roc, pr = pipe.churn_curves(horizon, features)
@@ -122,23 +126,27 @@ with st.expander("How good are these models?"):
     if view is not None:
         left.altair_chart(charts.confusion_chart(view.confusion, outcome), width="stretch")
 
-tabs = [safe_label(outcome.say("tab")), "Value", "Lifetime value", "Fairness"]
+tabs = [safe_label(outcome.say("tab")), _("Value"), _("Lifetime value"), _("Fairness")]
 tab_churn, tab_value, tab_clv, tab_fair = st.tabs(tabs)
 with tab_churn:
     if data.source == "derived":
+        gone = _(
+            "A customer counts as gone when they bought before **{cutoff}** and nothing in the {days} days after; "
+            "the models only see orders up to then. {share} of {n} customers left. Today's risk applies the same "
+            "models to everyone's orders to date."
+        )
         st.markdown(
-            f"A customer counts as gone when they bought before **{data.cutoff:%d %b %Y}** and nothing in the "
-            f"{horizon} days after; the models only see orders up to then. {share(data.churn_rate)} of "
-            f"{len(data.X):,} customers left. Today's risk applies the same models to everyone's orders to date."
+            gone.format(cutoff=day(data.cutoff), days=horizon, share=share(data.churn_rate), n=count(len(data.X)))
         )
     else:
-        dropped = f" ({data.dropped_unlabelled:,} without an answer not counted)" if data.dropped_unlabelled else ""
+        unanswered = _(" ({n} without an answer not counted)")
+        dropped = unanswered.format(n=count(data.dropped_unlabelled)) if data.dropped_unlabelled else ""
         st.markdown(
             outcome.say(
                 "from_column",
                 column=safe_md(data.label_column),
                 share=share(data.churn_rate),
-                customers=f"{len(data.X):,}",
+                customers=count(len(data.X)),
                 dropped=dropped,
             )
         )
@@ -156,57 +164,59 @@ with tab_churn:
             column_config={column_label(chance["churn_risk"]): bar},
         )
     else:
-        st.info("Each customer's chance is withheld: the models do no better than the baseline above.")
+        st.info(_("Each customer's chance is withheld: the models do no better than the baseline above."))
 
 with tab_value:
     try:
         spend = pipe.spend(horizon)
         show_verdict(spend.verdict)
-        st.markdown(
-            f"Predicting **{safe_md(column_label(spend.target))}**; the best on customers it did not learn from: "
-            f"**{spend.best}**, off by {money(spend.metrics.loc[spend.best, 'mae'], ds.currency)} per customer "
-            "on average."
+        predicting = _(
+            "Predicting **{target}**; the best on customers it did not learn from: **{model}**, off by {error} per "
+            "customer on average."
         )
+        error = money(spend.metrics.loc[spend.best, "mae"], ds.currency)
+        st.markdown(predicting.format(target=safe_md(column_label(spend.target)), model=spend.best, error=error))
         st.altair_chart(charts.predicted_vs_actual(spend.holdout, spend.best), width="stretch")
         if spend.verdict.usable:
             values = pd.DataFrame({"predicted_value": spend.predicted, "tier": spend.tiers})
-            title = "Predicted value per customer"
-            hist = charts.value_histogram(values, "predicted_value", title, "Predicted value")
+            title = _("Predicted value per customer")
+            hist = charts.value_histogram(values, "predicted_value", title, _("Predicted value"))
             st.altair_chart(hist, width="stretch")
     except InsightError as exc:
         show_verdict(getattr(exc, "verdict", None))
-        st.info(safe_md(f"No value model for this data: {exc}"))
+        st.info(safe_md(_("No value model for this data: {reason}").format(reason=exc)))
 
 with tab_clv:
     try:
         lifetime = pipe.lifetime_value(horizon)
         show_verdict(lifetime.verdict)
         if not lifetime.verdict.usable:  # nothing of an unreliable fit is shown as a figure
-            raise Withheld(lifetime.verdict, "Lifetime value")
+            raise Withheld(lifetime.verdict, Message(N_("Lifetime value")))
         st.markdown(safe_md(words.value_sentence(lifetime, ds.currency)))
         for note in lifetime.warnings:
             st.warning(safe_md(note))
         if "clv_12m" in lifetime.table:
-            hist = charts.value_histogram(lifetime.table, "clv_12m", "Value over the next 12 months", "Value")
+            hist = charts.value_histogram(lifetime.table, "clv_12m", _("Value over the next 12 months"), _("Value"))
             st.altair_chart(hist, width="stretch")
         st.caption(lifetime.describe_fit())
         order = "clv_12m" if "clv_12m" in lifetime.table else "p_alive"
         clv_table = lifetime.table.sort_values(order, ascending=False).rename(columns={"frequency": "repeat_orders"})
         st.dataframe(rounded(friendly_columns(clv_table)), hide_index=True, width="stretch")
     except InsightError as exc:
-        st.info(safe_md(exc if isinstance(exc, Withheld) else f"No lifetime value for this data: {exc}"))
+        no_value = _("No lifetime value for this data: {reason}")
+        st.info(safe_md(exc if isinstance(exc, Withheld) else no_value.format(reason=exc)))
 
 with tab_fair:
     table, warnings = pipe.fairness(threshold, horizon, features, model) if verdict.usable else (None, [])
     if table is None:
-        st.info("No fairness check: the models do no better than the baseline, so there is nothing to check.")
+        st.info(_("No fairness check: the models do no better than the baseline, so there is nothing to check."))
     elif table.empty:
-        st.info("No columns describing people (gender, age …) to check the model against.")
+        st.info(_("No columns describing people (gender, age …) to check the model against."))
     else:
         for warning in warnings:
             st.warning(safe_md(warning))
         if not warnings:
-            st.success("The model finds and flags customers at similar rates across groups (within 10 points).")
+            st.success(_("The model finds and flags customers at similar rates across groups (within 10 points)."))
         for attribute in table["attribute"].unique():
             st.altair_chart(charts.fairness_bar(table, attribute, outcome), width="stretch")
         st.dataframe(rounded(friendly_columns(table)), hide_index=True, width="stretch")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from insight.errors import ReadError
+from insight.i18n import N_
 
 DELIMITERS = (",", ";", "\t", "|")
 MAX_COLUMNS = 2_000  # wider than any export we know; 50,000 header names took minutes before this check
@@ -44,8 +45,13 @@ class ReadReport:
 def too_wide(name: str, width: int) -> ReadError:
     """The refusal for a table with more columns than any analysis can use."""
     return ReadError(
-        f"{name} has {width:,} columns; the limit is {MAX_COLUMNS:,}. Export only the columns you need "
-        "(customer, date, amount, product, …) and upload it again."
+        N_(
+            "{name} has {width:,} columns; the limit is {max_columns:,}. Export only the columns you "
+            "need (customer, date, amount, product, …) and upload it again."
+        ),
+        name=name,
+        width=width,
+        max_columns=MAX_COLUMNS,
     )
 
 
@@ -264,12 +270,18 @@ def read_text(text: str, report: ReadReport) -> pd.DataFrame:
     longest = max(map(len, all_lines))
     if longest > MAX_LINE_CHARS:
         raise ReadError(
-            f"{report.file} has a line of {longest:,} characters; the limit is {MAX_LINE_CHARS:,}. This is not a "
-            "table export (or its line breaks are missing): export it again as CSV with one row per line."
+            N_(
+                "{file} has a line of {longest:,} characters; the limit is {max_line_chars:,}. This is not "
+                "a table export (or its line breaks are missing): export it again as CSV with one row per "
+                "line."
+            ),
+            file=report.file,
+            longest=longest,
+            max_line_chars=MAX_LINE_CHARS,
         )
     lines = _sample(all_lines)
     if not lines:
-        raise ReadError(f"{report.file} is empty. Export the file again with its rows, then upload it.")
+        raise ReadError(N_("{file} is empty. Export the file again with its rows, then upload it."), file=report.file)
     delimiter, n_fields = sniff_delimiter(lines[:_SAMPLE_LINES])
     if n_fields > MAX_COLUMNS:
         raise too_wide(report.file, n_fields)
@@ -280,8 +292,13 @@ def read_text(text: str, report: ReadReport) -> pd.DataFrame:
             return _drop_repeated_headers(_read_mixed(every, *mixed, report), report)
         if mixed is not None:
             raise ReadError(
-                f"{report.file} mixes separators ({' and '.join(repr(d) for d in mixed[1])}) and {mixed[2]:,} "
-                "line(s) fit neither. Open it in a spreadsheet and export it again with one separator."
+                N_(
+                    "{file} mixes separators ({value}) and {value2:,} line(s) fit neither. Open it in a "
+                    "spreadsheet and export it again with one separator."
+                ),
+                file=report.file,
+                value=" and ".join(repr(d) for d in mixed[1]),
+                value2=mixed[2],
             )
     df = _read_body(all_lines, lines, delimiter, n_fields, report)
     if df.shape[1] == 1 and len(df) >= 2:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from insight import act, predict
 from insight.errors import InsightError, SchemaError
+from insight.i18n import N_
 from insight.verdict import Verdict, Withheld
 
 KINDS = ("segments", "leaving", "offers")
@@ -36,7 +37,7 @@ class Acting:
         prefers), with the backtest against the shop's typical gap and the verdict."""
         tx = self.transactions()
         if tx is None or not {"customer_id", "timestamp"} <= set(tx.columns):
-            raise SchemaError("Next order dates need an orders file with a customer and a date column.")
+            raise SchemaError(N_("Next order dates need an orders file with a customer and a date column."))
         return self.run("predict.next_order", None, lambda: predict.next_order.next_order(tx))
 
     def next_order_verdict(self) -> Verdict:

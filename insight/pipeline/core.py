@@ -15,6 +15,7 @@ import pandas as pd
 from insight import overview, predict, recommend, segment, sentiment
 from insight.data.assemble import missing_customers
 from insight.errors import InsightError, NotEnoughData, SchemaError
+from insight.i18n import N_
 from insight.pipeline.acting import Acting
 from insight.pipeline.runner import MemoRunner, Runner
 from insight.pipeline.verdicts import Verdicts
@@ -42,7 +43,7 @@ class Pipeline(Verdicts, Acting):
         """Orders, revenue and order value by month and refunds, with or without a customer column."""
         tx = self.transactions()
         if tx is None:
-            raise NotEnoughData("The orders overview needs an orders or payments file.")
+            raise NotEnoughData(N_("The orders overview needs an orders or payments file."))
         return self.run("overview.orders", None, lambda: overview.orders_overview(tx, self.ds.revenue_column))
 
     def customer_gap(self) -> str | None:
@@ -62,7 +63,7 @@ class Pipeline(Verdicts, Acting):
         """Revenue, orders and active customers per month (NotEnoughData without dated orders)."""
         tx = self.transactions()
         if tx is None or "timestamp" not in tx:
-            raise NotEnoughData("Monthly revenue, the forecast and cohorts need an orders file with dates.")
+            raise NotEnoughData(N_("Monthly revenue, the forecast and cohorts need an orders file with dates."))
         return self.run("overview.monthly", None, lambda: overview.monthly_series(tx))
 
     def forecast(self, column: str) -> overview.Forecast:
@@ -113,8 +114,11 @@ class Pipeline(Verdicts, Acting):
             raise NotEnoughData(self.customer_gap())
         if not params["features"] and "features" not in choices:
             raise NotEnoughData(
-                "Segments need columns that describe customers, and feedback or ratings alone have none: upload an "
-                "orders file or a customer list with them (on the Segments page you can also pick the feedback counts)."
+                N_(
+                    "Segments need columns that describe customers, and feedback or ratings alone have none: "
+                    "upload an orders file or a customer list with them (on the Segments page you can also "
+                    "pick the feedback counts)."
+                )
             )
         if params["algorithm"] == "dbscan":
             params["k"] = None
@@ -296,7 +300,7 @@ class Pipeline(Verdicts, Acting):
     def lifetime_value(self, horizon: int = HORIZON_DAYS) -> predict.clv.LifetimeValue:
         """BG/NBD and Gamma-Gamma: P(alive), expected purchases and 12-month value per customer."""
         if not self._has_clv_columns():
-            raise SchemaError("Lifetime value needs an orders file with customer, date and amount.")
+            raise SchemaError(N_("Lifetime value needs an orders file with customer, date and amount."))
         tx = self.transactions()
         return self.run(
             "predict.clv", {"horizon": int(horizon)}, lambda: predict.clv.lifetime_value(tx, horizon_days=horizon)
@@ -342,7 +346,7 @@ class Pipeline(Verdicts, Acting):
         """The scored feedback and what it says (SchemaError without a feedback file)."""
         table = self.ds.table("feedback")
         if table is None:
-            raise SchemaError("Sentiment needs a feedback or reviews file with a text column.")
+            raise SchemaError(N_("Sentiment needs a feedback or reviews file with a text column."))
         return self.run("sentiment", None, lambda: sentiment.analyze(table.standard(), progress=progress))
 
     def customers_with_sentiment(self) -> pd.DataFrame:
@@ -379,8 +383,10 @@ class Pipeline(Verdicts, Acting):
         available = self.rec_sources()
         if not available:
             raise SchemaError(
-                "Recommendations need a ratings file (customer, item, rating) or an orders file with a customer "
-                "and a product column. Upload one on the Data page."
+                N_(
+                    "Recommendations need a ratings file (customer, item, rating) or an orders file with a "
+                    "customer and a product column. Upload one on the Data page."
+                )
             )
         return source or available[0]
 

@@ -28,6 +28,7 @@ import pandas as pd
 from scipy.stats import gamma
 
 from insight.errors import NotEnoughData, SchemaError
+from insight.i18n import N_
 from insight.predict import clv
 from insight.verdict import RELIABLE, ROUGH, UNRELIABLE, Verdict
 
@@ -56,7 +57,9 @@ def purchase_days(transactions: pd.DataFrame) -> pd.DataFrame:
     """One row per (customer, day with a purchase): returns (negative amounts or quantities) are no purchases."""
     for col in ("customer_id", "timestamp"):
         if col not in transactions.columns:
-            raise SchemaError(f"The next order date needs a '{col}' column in the orders; map it on the Data page.")
+            raise SchemaError(
+                N_("The next order date needs a '{col}' column in the orders; map it on the Data page."), col=col
+            )
     tx = transactions.dropna(subset=["customer_id", "timestamp"])
     keep = pd.Series(True, index=tx.index)
     for col in ("amount", "quantity"):
@@ -83,7 +86,7 @@ def typical_gap(table: pd.DataFrame) -> float:
     """The shop's typical gap: the median of the repeat buyers' usual gaps (at least one day)."""
     gaps = table["usual_gap_days"].dropna()
     if gaps.empty:
-        raise NotEnoughData("The next order date needs repeat buyers; every customer here ordered only once.")
+        raise NotEnoughData(N_("The next order date needs repeat buyers; every customer here ordered only once."))
     return max(1.0, float(gaps.median()))
 
 
@@ -190,8 +193,11 @@ def backtest(days: pd.DataFrame, end: pd.Timestamp) -> dict[str, Any]:
     cut = end.normalize() - pd.Timedelta(days=window)
     if days["day"].min() > cut - pd.Timedelta(days=window):
         raise NotEnoughData(
-            f"Checking next-order dates hides the last {window} days and needs at least as much history before "
-            "them; this order history is shorter. A longer export helps."
+            N_(
+                "Checking next-order dates hides the last {window} days and needs at least as much history "
+                "before them; this order history is shorter. A longer export helps."
+            ),
+            window=window,
         )
     before = rhythm(days, cut)
     shop_gap, shape = typical_gap(before), regularity(days[days["day"] <= cut])
@@ -209,8 +215,13 @@ def backtest(days: pd.DataFrame, end: pd.Timestamp) -> dict[str, Any]:
     }
     if ordered < MIN_ORDERED:
         raise NotEnoughData(
-            f"Only {ordered} repeat buyers ordered in the last {window} days, too few to check next-order dates "
-            f"(at least {MIN_ORDERED} needed)."
+            N_(
+                "Only {ordered} repeat buyers ordered in the last {window} days, too few to check "
+                "next-order dates (at least {min_ordered} needed)."
+            ),
+            ordered=ordered,
+            window=window,
+            min_ordered=MIN_ORDERED,
         )
     for name, key in ((BASELINE, "baseline"), (RHYTHM, "rhythm"), (MODEL, "model")):
         try:
@@ -309,7 +320,7 @@ def next_order(transactions: pd.DataFrame) -> NextOrder:
     and no dates, when the backtest cannot be run). Raises NotEnoughData without repeat buyers."""
     days = purchase_days(transactions)
     if days.empty:
-        raise NotEnoughData("The next order date needs dated orders with a customer column.")
+        raise NotEnoughData(N_("The next order date needs dated orders with a customer column."))
     end = days["day"].max()
     try:
         test = backtest(days, end)

@@ -23,6 +23,7 @@ from threadpoolctl import threadpool_limits
 
 from insight.data.hints import words
 from insight.errors import NotEnoughData, SchemaError
+from insight.i18n import N_
 from insight.labels import money
 from insight.predict.churn import preprocessor
 from insight.predict.label import NOT_FEATURES, ChurnData, _attribute_columns
@@ -66,12 +67,14 @@ def spend_data(
         return SpendData(name, X, churn.spend_next, X_now, churn.numeric, churn.categorical, True, currency)
     parts = spend_columns(customers, roles) if target == TOTAL_SPEND else [target]
     if target is None or not parts or any(p not in customers for p in parts):
-        raise SchemaError("Pick a numeric column to predict as customer value (for example total spend).")
+        raise SchemaError(N_("Pick a numeric column to predict as customer value (for example total spend)."))
     if not all(pd.api.types.is_numeric_dtype(customers[p]) for p in parts):
-        raise SchemaError(f"The value target '{target}' is not numeric; pick a column of amounts.")
+        raise SchemaError(N_("The value target '{target}' is not numeric; pick a column of amounts."), target=target)
     numeric, categorical = _attribute_columns(customers, roles, set(parts))
     if not numeric and not categorical:
-        raise SchemaError(f"There are no columns besides '{target}' to predict it from. Add customer attributes.")
+        raise SchemaError(
+            N_("There are no columns besides '{target}' to predict it from. Add customer attributes."), target=target
+        )
     frame = customers.set_index(customers["customer_id"].astype(str))
     frame = frame[~frame.index.duplicated()]
     y = frame[parts].astype(float).sum(axis=1, min_count=1).rename(target)
@@ -133,7 +136,7 @@ def compare_spend_models(
     value from today's features (`X_now`); the verdict compares it with the mean.
     """
     if len(data.X) < 40:
-        raise NotEnoughData(f"Spend models need at least 40 customers with a known value; got {len(data.X)}.")
+        raise NotEnoughData(N_("Spend models need at least 40 customers with a known value; got {n}."), n=len(data.X))
     refuse_target(data.y, data.target, data.X, [] if data.future else data.numeric, id_check=not data.future)
     X_train, X_test, y_train, y_test = train_test_split(data.X, data.y, test_size=test_size, random_state=seed)
     rows, held = {}, []

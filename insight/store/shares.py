@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from insight.errors import InsightError
+from insight.i18n import N_
 from insight.store.cache import Store
 from insight.store.files import private_dir, write_private
 
@@ -140,8 +141,11 @@ class ShareRegistry:
             yield
         except (OSError, sqlite3.Error) as exc:
             raise SharingUnavailable(
-                f"Sharing is off: {self._problem(exc)} The app keeps working; links can be made and opened again "
-                "once that is fixed."
+                N_(
+                    "Sharing is off: {problem} The app keeps working; links can be made and opened again once "
+                    "that is fixed."
+                ),
+                problem=self._problem(exc),
             ) from exc
 
     @contextlib.contextmanager
@@ -192,7 +196,7 @@ class ShareRegistry:
         cached results computed from an upload are deleted with the link.
         """
         if not 1 <= days <= 365:
-            raise InsightError(f"A share link can last 1 to 365 days; got {days}.")
+            raise InsightError(N_("A share link can last 1 to 365 days; got {days}."), days=days)
         token = secrets.token_urlsafe(32)
         key = _key(token)
         now = time.time() if now is None else now
@@ -242,7 +246,7 @@ class ShareRegistry:
 
     def _live(self, token: str, now: float | None) -> tuple[float, float, dict[str, Any]]:
         """(created, expires, meta) of a link that stands, or an `InsightError` saying why it does not."""
-        unknown = InsightError("This share link is not valid. Ask the owner for a new link.")
+        unknown = InsightError(N_("This share link is not valid. Ask the owner for a new link."))
         if not TOKEN_PATTERN.match(token or ""):
             raise unknown
         try:
@@ -256,9 +260,9 @@ class ShareRegistry:
             raise unknown
         created, expires, revoked, meta_text = row
         if revoked:
-            raise InsightError("The owner has revoked this share link. Ask them for a new one.")
+            raise InsightError(N_("The owner has revoked this share link. Ask them for a new one."))
         if (time.time() if now is None else now) > expires or meta_text is None:
-            raise InsightError("This share link has expired. Ask the owner for a new one.")
+            raise InsightError(N_("This share link has expired. Ask the owner for a new one."))
         return created, expires, json.loads(meta_text)
 
     def check(self, token: str, now: float | None = None) -> None:

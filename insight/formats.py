@@ -180,6 +180,9 @@ class Figure:
     def __str__(self) -> str:
         if self.kind == "money":
             return money(self.value, self.currency)
+        if self.kind == "plain":
+            whole = self.value is not None and float(self.value).is_integer()
+            return count(self.value) if whole else number(self.value)
         return {"number": number, "count": count, "share": share}[self.kind](self.value)
 
     def __format__(self, spec: str) -> str:

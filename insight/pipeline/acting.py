@@ -14,7 +14,7 @@ import pandas as pd
 
 from insight import act, predict
 from insight.errors import InsightError, SchemaError
-from insight.i18n import N_
+from insight.i18n import N_, Message
 from insight.verdict import Verdict, Withheld
 
 KINDS = ("segments", "leaving", "offers")
@@ -98,13 +98,13 @@ class Acting:
     def _segments(self) -> pd.Series:
         seg = self.segmentation()
         if not seg.verdict.usable:
-            raise Withheld(seg.verdict, "Segments")
+            raise Withheld(seg.verdict, Message(N_("Segments")))
         return seg.labels_frame().set_index("customer_id")["segment"]
 
     def _lifetime(self, horizon: int) -> pd.DataFrame:
         lifetime = self.lifetime_value(horizon)
         if not lifetime.verdict.usable or "clv_12m" not in lifetime.table:
-            raise Withheld(lifetime.verdict, "Lifetime value")
+            raise Withheld(lifetime.verdict, Message(N_("Lifetime value")))
         table = lifetime.table.set_index("customer_id")
         return table[["clv_12m", "p_alive"]].rename(columns={"clv_12m": "value_12m"})
 

@@ -15,7 +15,7 @@ import pandas as pd
 from insight import overview, predict, recommend, segment, sentiment
 from insight.data.assemble import missing_customers
 from insight.errors import InsightError, NotEnoughData, SchemaError
-from insight.i18n import N_
+from insight.i18n import N_, Message, _
 from insight.pipeline.acting import Acting
 from insight.pipeline.runner import MemoRunner, Runner
 from insight.pipeline.verdicts import Verdicts
@@ -226,7 +226,7 @@ class Pipeline(Verdicts, Acting):
             "predict.reasons",
             {**key, "model": fitted.name},
             lambda: predict.explain.churn_reasons(fitted.pipeline, data, data.X_now),
-        )["reasons"]
+        )["reasons"].map(predict.explain.reasons_text)  # written in the reader's language
 
     def threshold_view(
         self, threshold: float, horizon: int = HORIZON_DAYS, features: list[str] | None = None, model: str | None = None
@@ -246,7 +246,7 @@ class Pipeline(Verdicts, Acting):
         self, threshold: float, horizon: int = HORIZON_DAYS, features: list[str] | None = None, model: str | None = None
     ) -> tuple[pd.DataFrame, list[str]]:
         """Recall and flag rate per group of each people-describing column, with warnings for big gaps."""
-        data, _ = self._churn_key(horizon, features)
+        data, _key = self._churn_key(horizon, features)
         comparison = self.churn_comparison(horizon, features)
         name = self.churn_model(horizon, features, model).name
         customers = self.ds.customers
@@ -319,8 +319,8 @@ class Pipeline(Verdicts, Acting):
         Customers a label column already marks as gone are not a to-do any more. Withheld when the churn
         models do not predict who leaves or the value model does not beat the mean.
         """
-        self.require_churn(horizon, features, "The action list")
-        data, _ = self._churn_key(horizon, features)
+        self.require_churn(horizon, features, Message(N_("The action list")))
+        data, _key = self._churn_key(horizon, features)
         risk = self.churn_risk(horizon, features, model)
         reasons = self.churn_reasons(horizon, features, model)
         spend = self.spend(horizon, target)
@@ -337,7 +337,7 @@ class Pipeline(Verdicts, Acting):
         try:
             tiers, rule = spend.tiers, spend.tier_rule
         except Withheld as exc:
-            raise Withheld(exc.verdict, "The action list") from exc
+            raise Withheld(exc.verdict, Message(N_("The action list"))) from exc
         return predict.explain.action_list(risk, spend.predicted, tiers, reasons, threshold, extra=extra), rule
 
     # --- feedback -------------------------------------------------------------------------------------
@@ -358,14 +358,14 @@ class Pipeline(Verdicts, Acting):
         categorical attributes with 2 to 12 values."""
         out: dict[str, pd.Series] = {}
         if segments is not None and segments.index.isin(self.ds.customers["customer_id"]).any():
-            out["Segments (as chosen on the Segments page)"] = segments
+            out[_("Segments (as chosen on the Segments page)")] = segments
         else:
             with contextlib.suppress(InsightError):
-                out["Segments (suggested)"] = self.segmentation().labels_frame().set_index("customer_id")["segment"]
+                out[_("Segments (suggested)")] = self.segmentation().labels_frame().set_index("customer_id")["segment"]
         customers = self.ds.customers
         for col in dict.fromkeys(["rfm_group", *self.ds.customer_roles.get("categorical", [])]):
             if col in customers.columns and 1 < customers[col].nunique() <= 12:
-                name = "RFM group" if col == "rfm_group" else col.replace("_", " ").capitalize()
+                name = _("RFM group") if col == "rfm_group" else col.replace("_", " ").capitalize()
                 out[name] = customers.set_index("customer_id")[col]
         return out
 

@@ -23,7 +23,7 @@ from threadpoolctl import threadpool_limits
 
 from insight.data.hints import words
 from insight.errors import NotEnoughData, SchemaError
-from insight.i18n import N_
+from insight.i18n import N_, Message
 from insight.labels import money
 from insight.predict.churn import preprocessor
 from insight.predict.label import NOT_FEATURES, ChurnData, _attribute_columns
@@ -110,7 +110,7 @@ class SpendComparison:
 
     def _usable(self) -> None:
         if self.verdict is not None and not self.verdict.usable:
-            raise Withheld(self.verdict, "Value tiers")
+            raise Withheld(self.verdict, Message(N_("Value tiers")))
 
     @property
     def tiers(self) -> pd.Series:

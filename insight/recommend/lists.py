@@ -10,13 +10,14 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from insight.i18n import N_
 from insight.recommend.interactions import Interactions
 from insight.recommend.models import TOP_N
 from insight.recommend.recommender import Recommender
 
-BASIS_MODEL = "model"
-BASIS_SEGMENT = "popular in segment"
-BASIS_OVERALL = "popular overall"
+BASIS_MODEL = N_("model")  # keys in the data, shown in words (translated when shown)
+BASIS_SEGMENT = N_("popular in segment")
+BASIS_OVERALL = N_("popular overall")
 _NEIGHBOURS_FOR_REASON = 10
 _MIN_SEGMENT_CUSTOMERS = 5
 

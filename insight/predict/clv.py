@@ -19,7 +19,7 @@ from scipy.optimize import minimize
 from scipy.special import gammaln, hyp2f1
 
 from insight.errors import NotEnoughData, SchemaError
-from insight.i18n import N_
+from insight.i18n import N_, _, pgettext
 from insight.predict.trust import judge_lifetime
 from insight.verdict import Verdict
 
@@ -301,11 +301,15 @@ class LifetimeValue:
     def describe_fit(self) -> str:
         """The fitted parameters in one sentence."""
         bg, gg = self.bgnbd, self.gamma_gamma
-        text = f"BG/NBD (purchases and drop-out): r={bg.r_:.3f}, alpha={bg.alpha_:.3f}, a={bg.a_:.3f}, b={bg.b_:.3f}."
+        said = _("BG/NBD (purchases and drop-out): r={r:.3f}, alpha={alpha:.3f}, a={a:.3f}, b={b:.3f}.").format(
+            r=bg.r_, alpha=bg.alpha_, a=bg.a_, b=bg.b_
+        )
         if gg is not None:
-            text += f" Gamma-Gamma (spend per order): p={gg.p_:.2f}, q={gg.q_:.2f}, v={gg.v_:.2f}."
-            text += " CLV discounts 1% a month."
-        return text
+            spend = _("Gamma-Gamma (spend per order): p={p:.2f}, q={q:.2f}, v={v:.2f}. CLV discounts 1% a month.")
+            said = pgettext("two sentences", "{first} {second}").format(
+                first=said, second=spend.format(p=gg.p_, q=gg.q_, v=gg.v_)
+            )
+        return said
 
 
 def lifetime_value(

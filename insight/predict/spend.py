@@ -23,8 +23,8 @@ from threadpoolctl import threadpool_limits
 
 from insight.data.hints import words
 from insight.errors import NotEnoughData, SchemaError
-from insight.i18n import N_, Message
-from insight.labels import money
+from insight.formats import money, share
+from insight.i18n import N_, Message, _
 from insight.predict.churn import preprocessor
 from insight.predict.label import NOT_FEATURES, ChurnData, _attribute_columns
 from insight.predict.trust import judge_spend, refuse_target
@@ -179,9 +179,14 @@ def value_tiers(
         index=values.index,
         name="tier",
     )
-    rule = (
-        f"High value: predicted value at least {money(hi, currency)} (the top {1 - high:.0%}). "
-        f"Potential: at least {money(mid, currency)} (the next {high - potential:.0%}). Ordinary: the rest."
+    rule = _(
+        "High value: predicted value at least {high} (the top {top}). Potential: at least {middle} (the next "
+        "{next}). Ordinary: the rest."
+    ).format(
+        high=money(hi, currency),
+        top=share(1 - high),
+        middle=money(mid, currency),
+        next=share(high - potential),
     )
     return tiers, rule
 

@@ -20,7 +20,7 @@ from surprise import accuracy
 from surprise.model_selection import KFold
 
 from insight.errors import InsightError, NotEnoughData
-from insight.i18n import N_
+from insight.i18n import N_, Message
 from insight.recommend.interactions import Interactions
 from insight.recommend.models import (
     MODELS,
@@ -132,7 +132,7 @@ class Comparison:
     table: pd.DataFrame
     best: str
     source: str
-    rule: str
+    rule: Message  # written when read (cached)
     verdict: Verdict | None = None
 
 
@@ -179,16 +179,18 @@ def compare_models(
     evaluated = evaluated if max_customers is None else min(evaluated, max_customers)
     if not explicit or table.drop(index=POPULARITY)["rmse"].isna().all():
         if relevant is None:
-            rule = "no purchases held out to check models on"
+            rule = Message(N_("no purchases held out to check models on"))
             return Comparison(table, POPULARITY, interactions.source, rule, judge_implicit(None))
         keys = ["hit_rate", f"recall_at_{n}", f"precision_at_{n}"]
         best = str(table.sort_values(keys, ascending=False, kind="stable").index[0])
-        rule = f"highest hit rate on each customer's most recent purchases (top {n}), popularity included"
+        rule = Message(
+            N_("highest hit rate on each customer's most recent purchases (top {n}), popularity included"), n=n
+        )
         chance = chance_hit_rate(train.ratings, relevant, n)
         verdict = judge_implicit(table, best, chance, evaluated, n)
         return Comparison(table, best, interactions.source, rule, verdict)
     best = str(table.drop(index=POPULARITY)["rmse"].idxmin())
-    rule = f"lowest RMSE in {folds}-fold cross-validation"
+    rule = Message(N_("lowest RMSE in {folds}-fold cross-validation"), folds=folds)
     baseline = "BaselineOnly"
     if baseline in table.index:
         baseline_rmse = float(table.at[baseline, "rmse"])

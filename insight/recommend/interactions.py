@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from insight.errors import NotEnoughData, SchemaError
-from insight.i18n import N_
+from insight.i18n import N_, Message
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class Interactions:
     ratings: pd.DataFrame
     source: str
     rating_scale: tuple[float, float]
-    note: str
+    note: Message  # written when read (cached)
 
     def liked(self) -> pd.Series:
         """Which ratings count as "liked": the top quarter of the scale, or any purchase not returned."""
@@ -31,7 +31,7 @@ class Interactions:
 
 
 IMPLICIT_SCALE = (1.0, 5.0)
-IMPLICIT_NOTE = (
+IMPLICIT_NOTE = N_(
     "Ratings made from purchases: bought in 1 order = 3 stars, 2 orders = 4, 3 or more = 5; one star less "
     "(not below 2) when some of it was returned, and 1 star when everything bought was returned."
 )
@@ -134,7 +134,8 @@ def make_interactions(ratings: pd.DataFrame, source: str) -> Interactions:
             ),
             lo=lo,
         )
-    note = IMPLICIT_NOTE if source == "implicit" else f"Customers' own ratings, scale {lo:g} to {hi:g}."
+    own = Message(N_("Customers' own ratings, scale {low:g} to {high:g}."), low=lo, high=hi)
+    note = Message(IMPLICIT_NOTE) if source == "implicit" else own
     return Interactions(ratings.reset_index(drop=True), source, (lo, hi), note)
 
 

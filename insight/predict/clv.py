@@ -384,7 +384,7 @@ def backtest(
     if len(rft) < MIN_CUSTOMERS:
         return None
     try:
-        model, _ = fit_bgnbd(rft)
+        model, _shrunk = fit_bgnbd(rft)
     except NotEnoughData:
         return None
     tx = transactions.dropna(subset=["customer_id", "timestamp"])

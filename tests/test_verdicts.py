@@ -373,7 +373,7 @@ def test_lists_name_the_item_that_drives_the_pick_and_never_repeat_a_name() -> N
         {"name": ["Tea Sampler", "Gift Card", "Ceramic Mug", "Ceramic Mug", "Tea Pot"], "text": [""] * 5},
         index=pd.Index(["tea", "gift", "mug", "mug2", "pot"], name="item_id"),
     )
-    lists = R.recommend_all(rec, catalog=catalog)
+    lists = R.reasons_in_words(R.recommend_all(rec, catalog=catalog))
     assert not lists.duplicated(["customer_id", "item_name"]).any()
     similar = lists[lists["reason"].str.startswith("Similar to")]
     assert len(similar) and similar["reason"].str.contains("Tea Sampler, which you rated 5★").all()

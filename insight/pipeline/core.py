@@ -437,13 +437,14 @@ class Pipeline(Verdicts, Acting):
         customers = self.ds.customers
         everyone = pd.Index(customers["customer_id"].astype(str)).union(pd.Index(rec.customers_.astype(str)))
         segments = customers.set_index("customer_id")[group] if group in customers.columns else None
-        return self.run(
+        offers = self.run(
             "recommend.top10",
             {"source": source, "model": rec.model, "segment": group},
             lambda: recommend.recommend_all(
                 rec, everyone, catalog=catalog, segments=segments, segment_name=group or "segment"
             ),
         )
+        return recommend.reasons_in_words(offers)  # in the reader's language
 
     def customer_history(self, customer_id: str, source: str | None = None) -> pd.DataFrame:
         """What one customer rated or bought, most recent first."""

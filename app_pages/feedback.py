@@ -69,7 +69,7 @@ for col, side in zip(cols[1:4], ("positive", "neutral", "negative"), strict=True
     if people is not None:
         said = share(people.set_index("label").at[side, "share"])
         model = _("{model} (people: {people})").format(model=model, people=said)
-    col.metric(_(LABELS[side]), model)
+    col.metric(_(LABELS[side]).capitalize(), model)
 cols[4].metric(
     _("Average feeling"), f"{valid['compound'].mean():+.2f}", help=_("From -1 (very negative) to +1 (very positive).")
 )

@@ -123,59 +123,23 @@ MEASURES = {  # measures and units
     "vs",
 }
 TOOLS = {"Klaviyo", "Mailchimp", "Shopify", "HubSpot", "Streamlit", "Customer", "Insight", "GitHub"}
-STREAMLIT_CHROME = {  # Streamlit's own words around widgets, not the app's
-    "Drag",
-    "and",
-    "drop",
-    "file",
-    "here",
-    "files",
-    "Browse",
-    "Limit",
-    "MB",
-    "per",
-    "Running",
-    "Stop",
-    "Deploy",
-    "Rerun",
-    "Settings",
-    "Print",
-    "Record",
-    "screencast",
-    "Clear",
-    "cache",
-    "About",
-    "Made",
-    "with",
-    "Press",
-    "Enter",
-    "to",
-    "apply",
-    "Choose",
-    "an",
-    "option",
-    "No",
-    "results",
-    "Show",
-    "password",
-    "keyboard",
-    "arrow",
-    "double",
-    "Close",
-    "Fullscreen",
-    "Download",
-    "as",
-    "Search",
-    "Open",
-    "Copy",
-    "clipboard",
-    "Upload",
-}
+# Streamlit's and Vega's own words around widgets and charts (not the app's), cut out before the scan
+STREAMLIT_CHROME = (
+    "Skip to main content", "Collapse sidebar", "Expand sidebar", "App pages", "Link to heading", "Help for",
+    "Show/hide columns", "Search", "Fullscreen", "Close fullscreen", "Show data", "Download as PNG",
+    "Download as SVG", "Copy Vega-Lite spec", "View source", "Open in Vega Editor", "Decrement", "Increment",
+    "file upload", "Drag and drop file here", "Drag and drop files here", "Browse files", "Limit 200MB per file",
+    "Selected values", "Clear all", "Remove", "Open", "Close", "Download as CSV", "Running...", "Running…",
+    "Stop", "Deploy", "Main menu", "Rerun", "Settings", "Print", "Record a screencast", "Clear cache",
+    "About", "Developer options", "Made with Streamlit", "Choose an option", "No results", "Copy to clipboard",
+    "Press Enter to apply", "Show password text", "Hide password text", "Upload", "Download",
+)  # fmt: skip
+ICON_NAME = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b|\b(?:home|forum|redeem|insights|lock|check|close|search)\b")
 
 
 def allowed_words(data_words: set[str]) -> set[str]:
     """Every Latin word that may appear on a Chinese page, given the words of the data on it (lower case too)."""
-    words = {*MODELS, *MEASURES, *TOOLS, *STREAMLIT_CHROME, *data_words}
+    words = {*MODELS, *MEASURES, *TOOLS, *data_words}
     return {w.lower() for w in words}
 
 
@@ -201,7 +165,9 @@ def demo_words() -> frozenset[str]:
 
 def english_left(text: str, allowed: set[str]) -> list[str]:
     """Each Latin word of `text` that is not allowed, with 40 characters around it."""
-    text = URL.sub(" ", FILE_NAME.sub(" ", text))
+    for phrase in STREAMLIT_CHROME:
+        text = text.replace(phrase, " ")
+    text = ICON_NAME.sub(" ", URL.sub(" ", FILE_NAME.sub(" ", text)))
     found = []
     for match in LATIN.finditer(text):
         if match.group(0).lower() not in allowed:

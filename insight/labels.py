@@ -70,6 +70,9 @@ NICE_NAMES = {  # internal column names in words, as they read inside a sentence
     "precision_at_10": N_("precision in the top 10"),
     "recall_at_10": N_("recall in the top 10"),
     "roc_auc": N_("ROC AUC"),
+    "accuracy": N_("accuracy"),
+    "precision": N_("precision"),
+    "recall": N_("recall"),
     "item_id": N_("item id"),
     "item_name": N_("item"),
     "label": N_("feeling"),
@@ -171,12 +174,17 @@ def _in_words(parts: list[str]) -> str:
     return " ".join([ABBREVIATIONS.get(head, head), *rest])
 
 
+_SPEND_AFTER = re.compile(r"spend in the (\d+) days after the cutoff")
+
+
 def nice_name(feature: str) -> str:
     """A column name in words: `recency_days` -> `days since last order`, `MntWines` -> `wine spend`,
     `NumOfProducts` -> `number of products`, `HasCrCard` -> `has a credit card`, `Annual Income (k$)` ->
     `annual income`; a name that cannot be read as words (宝贝种类) is quoted as it is."""
     if feature in NICE_NAMES:
         return _(NICE_NAMES[feature])
+    if spend := _SPEND_AFTER.fullmatch(feature):  # the value model's target (predict.spend names it so)
+        return _("spend in the {days} days after the cutoff").format(days=spend.group(1))
     if "=" in feature:
         return feature.split("=", 1)[1]
     base = feature.split("(")[0].strip() or feature

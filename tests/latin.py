@@ -121,6 +121,17 @@ MEASURES = {  # measures and units
     "ods",
     "gz",
     "vs",
+    "CRM",
+    "lines",
+    "Recency",
+    "Frequency",
+    "Money",
+    "IMDb",
+    "Amazon",
+    "Yelp",
+    "UCI",
+    "SST",
+    "PNG",
 }
 TOOLS = {"Klaviyo", "Mailchimp", "Shopify", "HubSpot", "Streamlit", "Customer", "Insight", "GitHub"}
 # Streamlit's and Vega's own words around widgets and charts (not the app's), cut out before the scan

@@ -139,13 +139,14 @@ STREAMLIT_CHROME = (
     "Skip to main content", "Collapse sidebar", "Expand sidebar", "App pages", "Link to heading", "Help for",
     "Show/hide columns", "Search", "Fullscreen", "Close fullscreen", "Show data", "Download as PNG",
     "Download as SVG", "Copy Vega-Lite spec", "View source", "Open in Vega Editor", "Decrement", "Increment",
-    "file upload", "Drag and drop file here", "Drag and drop files here", "Browse files", "Limit 200MB per file",
+    "file upload", "Limit 200MB per file", "200MB per file", "Drag and drop file here",
+    "Drag and drop files here", "Browse files",
     "Selected values", "Clear all", "Remove", "Open", "Close", "Download as CSV", "Running...", "Running…",
     "Stop", "Deploy", "Main menu", "Rerun", "Settings", "Print", "Record a screencast", "Clear cache",
     "About", "Developer options", "Made with Streamlit", "Choose an option", "No results", "Copy to clipboard",
     "Press Enter to apply", "Show password text", "Hide password text", "Upload", "Download",
 )  # fmt: skip
-ICON_NAME = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b|\b(?:home|forum|redeem|insights|lock|check|close|search)\b")
+ICON_NAME = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b|\b(?:home|forum|redeem|insights|lock|check|close|search|upload)\b")
 
 
 def allowed_words(data_words: set[str]) -> set[str]:

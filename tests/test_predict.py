@@ -322,9 +322,9 @@ def test_a_bank_table_has_no_value_target_its_balance_salary_and_score_are_not_m
     df = pd.DataFrame({"CreditScore": [600, 700], "Balance": [0.0, 1200.5], "EstimatedSalary": [5e4, 6e4]})
     roles = {"numeric": ["CreditScore", "Balance", "EstimatedSalary"], "categorical": [], "pii": []}
     assert predict.suggest_spend_target(df, roles) is None
-    reason = predict.spend.missing_value(df, roles)
+    reason = str(predict.spend.missing_value(df, roles))
     assert "orders file with amounts" in reason
-    assert "'CreditScore', 'Balance', 'EstimatedSalary' are not money" in reason
+    assert "'CreditScore', 'Balance', 'EstimatedSalary': not money paid to you" in reason
 
 
 @pytest.mark.parametrize(

@@ -239,11 +239,18 @@ def suggest_spend_target(customers: pd.DataFrame, roles: dict[str, Any]) -> str 
     return ranked[0][-1] if ranked else None  # a total (TotalCharges) before a rate (MonthlyCharges)
 
 
-def missing_value(customers: pd.DataFrame, roles: dict[str, Any]) -> str:
+def missing_value(customers: pd.DataFrame, roles: dict[str, Any]) -> Message:
     """Why there is no customer value, and which file would unlock it (money columns that are not spend named)."""
     money = [c for c in roles.get("numeric") or [] if re.search(r"income|salary|balance|credit|score", str(c), re.I)]
-    named = f" ({', '.join(repr(c) for c in money[:3])} {'is' if len(money) == 1 else 'are'} not money paid to you)"
-    return (
-        "Customer value needs money the customers paid you: upload an orders file with amounts, or a customer list "
-        f"with each customer's total spend{named if money else ''}."
+    if money:
+        named = N_(
+            "Customer value needs money the customers paid you: upload an orders file with amounts, or a customer "
+            "list with each customer's total spend ({columns}: not money paid to you)."
+        )
+        return Message(named, columns=", ".join(repr(c) for c in money[:3]))
+    return Message(
+        N_(
+            "Customer value needs money the customers paid you: upload an orders file with amounts, or a customer "
+            "list with each customer's total spend."
+        )
     )

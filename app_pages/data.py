@@ -16,6 +16,7 @@ from insight.errors import InsightError
 from insight.formats import count
 from insight.i18n import _, join, language
 from insight.labels import RFM_GROUP_HELP, friendly_columns, rounded, safe_label, safe_md
+from insight.report import words
 from ui import active_dataset, download_csv, load_files, personal_data, read_only, show_error
 
 st.title(_("Your data"))
@@ -170,15 +171,7 @@ for q in ds.quality:
         cols[3].metric(_("Repeated customer ids"), count(q.duplicate_ids))
         if q.missing:
             st.altair_chart(charts.missing_values_bar(pd.Series(q.missing)), width="stretch")
-        problems = {
-            _("Constant columns"): join(list(q.constant_columns)),
-            _("Values that are not numbers/dates like the rest"): join(
-                [f"{c} ({count(n)})" for c, n in q.type_problems.items()]
-            ),
-            _("Outliers (IQR)"): join([f"{c} ({count(n)})" for c, n in q.outliers_iqr.items()]),
-            _("Outliers (z > 3)"): join([f"{c} ({count(n)})" for c, n in q.outliers_z.items()]),
-        }
-        for label, text in problems.items():
+        for label, text in words.quality_problems(q).items():
             if text:
                 st.markdown(_("**{label}:** {text}").format(label=label, text=safe_md(text)))
 
@@ -190,15 +183,9 @@ with st.form("data_cleaning_form", enter_to_submit=False):
     outliers = outlier_choices[
         c3.selectbox(_("Outliers"), list(outlier_choices), index=list(outlier_choices.values()).index(options.outliers))
     ]
-    return_choices = {_("net"): "net", _("drop"): "drop"}
-    returns = return_choices[
-        c4.selectbox(
-            _("Returns"),
-            list(return_choices),
-            index=list(return_choices.values()).index(options.returns),
-            help=_("net: subtract from spend"),
-        )
-    ]
+    return_choices, net = {_("net"): "net", _("drop"): "drop"}, _("net: subtract from spend")
+    index = list(return_choices.values()).index(options.returns)
+    returns = return_choices[c4.selectbox(_("Returns"), list(return_choices), index=index, help=net)]
     if st.form_submit_button(_("Apply cleaning"), disabled=locked):
         chosen = CleaningOptions(drop_duplicates=drop, outliers=outliers, returns=returns)
         st.session_state["data_cleaning"] = chosen

@@ -11,9 +11,8 @@ from insight.charts.feedback import LABELS
 from insight.errors import InsightError
 from insight.formats import count, share
 from insight.i18n import _, join, ngettext
-from insight.labels import friendly_columns, rounded, safe_md
+from insight.labels import SKIP_REASONS, friendly_columns, rounded, safe_md
 from insight.report import words
-from insight.sentiment.scoring import SKIP_REASONS
 from ui import download_csv, pipeline, show_error, show_verdict
 
 st.title(_("Feedback"))

@@ -8,7 +8,7 @@ import streamlit as st
 
 from insight import charts
 from insight.errors import InsightError
-from insight.formats import count, day, money, share
+from insight.formats import count, money, share
 from insight.i18n import N_, Message, _
 from insight.labels import column_label, friendly_columns, nice_name, rounded, safe_label, safe_md
 from insight.pipeline import HORIZON_DAYS, THRESHOLD, sections
@@ -130,14 +130,7 @@ tabs = [safe_label(outcome.say("tab")), _("Value"), _("Lifetime value"), _("Fair
 tab_churn, tab_value, tab_clv, tab_fair = st.tabs(tabs)
 with tab_churn:
     if data.source == "derived":
-        gone = _(
-            "A customer counts as gone when they bought before **{cutoff}** and nothing in the {days} days after; "
-            "the models only see orders up to then. {share} of {n} customers left. Today's risk applies the same "
-            "models to everyone's orders to date."
-        )
-        st.markdown(
-            gone.format(cutoff=day(data.cutoff), days=horizon, share=share(data.churn_rate), n=count(len(data.X)))
-        )
+        st.markdown(words.cutoff_sentence(data, horizon))
     else:
         unanswered = _(" ({n} without an answer not counted)")
         dropped = unanswered.format(n=count(data.dropped_unlabelled)) if data.dropped_unlabelled else ""

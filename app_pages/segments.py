@@ -5,26 +5,17 @@ import streamlit as st
 
 from insight import charts
 from insight.errors import InsightError
-from insight.formats import count, share
-from insight.i18n import N_, _, join, language
-from insight.labels import column_label, friendly_columns, nice_name, rounded, safe_label, safe_md
+from insight.formats import count
+from insight.i18n import _, join, language
+from insight.labels import ALGORITHM_LABELS as ALGORITHMS
+from insight.labels import LOG_LABELS as LOGS
+from insight.labels import SCALING_LABELS as SCALINGS
+from insight.labels import column_label, friendly_columns, nice_name, rounded, safe_label, safe_md, said
 from insight.pipeline import LINKAGES, SILHOUETTE_SAMPLE, stability_word
+from insight.report import words
 from insight.store import cache_key
 from ui import download_csv, pipeline, read_only, show_error, show_verdict
 from ui_audiences import audience_panel, with_next_order
-
-SCALING_LABELS = {
-    "zscore": N_("Z-score (mean 0, spread 1)"),
-    "minmax": N_("Min-max (0 to 1)"),
-    "robust": N_("Robust (median and quartiles)"),
-}
-LOG_LABELS = {"auto": N_("Log very skewed columns"), "on": N_("Log all skewed columns"), "off": N_("No log transform")}
-ALGORITHM_LABELS = {
-    "kmeans": N_("K-Means"),
-    "agglomerative": N_("Agglomerative (hierarchical)"),
-    "dbscan": N_("DBSCAN (finds its own number of groups)"),
-    "gmm": N_("Gaussian mixture"),
-}
 
 st.title(_("Segments"))
 st.caption(_("Groups of customers who behave alike: how many to make, what sets each apart, and who fits none."))
@@ -56,13 +47,9 @@ with st.expander(_("Settings: columns, scaling, algorithm")):
             "Default: recency, frequency, spend and basket size, plus numeric attributes. Never ids or personal data."
         ),
     )
-    scaling = left.selectbox(
-        _("Scaling"), list(SCALING_LABELS), format_func=lambda c: _(SCALING_LABELS[c]), key="seg_scaling"
-    )
-    log = left.selectbox(_("Log transform"), list(LOG_LABELS), format_func=lambda c: _(LOG_LABELS[c]), key="seg_log")
-    algorithm = right.selectbox(
-        _("Algorithm"), list(ALGORITHM_LABELS), format_func=lambda c: _(ALGORITHM_LABELS[c]), key="seg_algorithm"
-    )
+    scaling = left.selectbox(_("Scaling"), list(SCALINGS), format_func=said(SCALINGS), key="seg_scaling")
+    log = left.selectbox(_("Log transform"), list(LOGS), format_func=said(LOGS), key="seg_log")
+    algorithm = right.selectbox(_("Algorithm"), list(ALGORITHMS), format_func=said(ALGORITHMS), key="seg_algorithm")
     linkage = "ward"
     if algorithm == "agglomerative":
         linkage = right.selectbox(_("Linkage"), list(LINKAGES), key="seg_linkage")
@@ -132,15 +119,8 @@ c.metric(
     ).format(ari=f"{stable:.2f}"),
 )
 d.metric(_("Customers"), count(len(customers)))
-notes = []
-if seg.log_columns:
-    uneven = _("Very uneven columns were compared on a log scale: {columns}.")
-    notes.append(uneven.format(columns=join([nice_name(c) for c in seg.log_columns])))
-if seg.fitted_on < len(customers):
-    sampled = _("Fitted on a sample of {n} customers; the rest joined the nearest group.")
-    notes.append(sampled.format(n=count(seg.fitted_on)))
-if notes:
-    st.caption(safe_md(" ".join(notes)))
+if notes := words.segment_notes(seg, len(customers)):
+    st.caption(safe_md(notes))
 
 tab_who, tab_k, tab_map, tab_profile, tab_odd, tab_all = st.tabs(
     [_("Who they are"), _("How many segments"), _("Map"), _("Profiles"), _("Unusual customers"), _("Customers")]
@@ -153,10 +133,8 @@ with tab_who:
         st.caption(_("Names you give stay for this dataset and these settings."))
         for p in seg.personas:
             new = st.text_input(
-                (
-                    _("Segment {n}: {name}").format(n=p.segment + 1, name=safe_label(p.name))
-                    if p.segment >= 0
-                    else _("Segment (no group): {name}").format(name=safe_label(p.name))
+                (_("Segment {n}: {name}") if p.segment >= 0 else _("Segment (no group): {name}")).format(
+                    n=p.segment + 1, name=safe_label(p.name)
                 ),
                 value=names[p.segment],
                 key=f"seg_name_{view[:12]}_{language()}_{p.segment}",  # the name shown changes with the language
@@ -190,12 +168,7 @@ with tab_map:
     for f in shown:
         points[f] = pd.to_numeric(customers[f], errors="coerce").to_numpy()[points["row"]]
     st.altair_chart(charts.segment_map(points, seg_map.explained, shown), width="stretch")
-    explained = share(sum(seg_map.explained))
-    if len(points) < len(customers):
-        sampled = _("Each point is a customer (a sample of {n}); the two axes explain {share} of the spread.")
-        st.caption(sampled.format(n=count(len(points)), share=explained))
-    else:
-        st.caption(_("Each point is a customer; the two axes explain {share} of the spread.").format(share=explained))
+    st.caption(words.map_caption(len(points), len(customers), sum(seg_map.explained)))
 
 with tab_profile:
     sizes = seg.profile.sizes.assign(segment=seg.profile.sizes["segment"].map(names))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -107,6 +108,26 @@ NICE_NAMES = {  # internal column names in words, as they read inside a sentence
     "calinski_harabasz": N_("Calinski-Harabasz (higher is clearer)"),
     "davies_bouldin": N_("Davies-Bouldin (lower is clearer)"),
 }
+# The Segments page's choices in words (translated when shown)
+SCALING_LABELS = {
+    "zscore": N_("Z-score (mean 0, spread 1)"),
+    "minmax": N_("Min-max (0 to 1)"),
+    "robust": N_("Robust (median and quartiles)"),
+}
+LOG_LABELS = {"auto": N_("Log very skewed columns"), "on": N_("Log all skewed columns"), "off": N_("No log transform")}
+ALGORITHM_LABELS = {
+    "kmeans": N_("K-Means"),
+    "agglomerative": N_("Agglomerative (hierarchical)"),
+    "dbscan": N_("DBSCAN (finds its own number of groups)"),
+    "gmm": N_("Gaussian mixture"),
+}
+
+
+def said(choices: dict[str, str]) -> Callable[[str], str]:
+    """A widget's `format_func` for options whose words (marked with N_) are translated when shown."""
+    return lambda key: _(choices[key])
+
+
 RFM_GROUP_HELP = N_(
     "RFM group: customers sorted by how Recently they bought, how Frequently and how much Money they spent "
     "(each scored 1-5 against the others), then named: Champions bought lately, often and the most; At risk "
@@ -175,6 +196,9 @@ def _in_words(parts: list[str]) -> str:
 
 
 _SPEND_AFTER = re.compile(r"spend in the (\d+) days after the cutoff")
+
+
+SKIP_REASONS = {"missing": N_("missing"), "not text": N_("not text"), "empty": N_("empty")}  # why a text was skipped
 
 
 def nice_name(feature: str) -> str:

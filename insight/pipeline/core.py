@@ -21,6 +21,14 @@ from insight.pipeline.runner import MemoRunner, Runner
 from insight.pipeline.verdicts import Verdicts
 from insight.verdict import Withheld
 
+NO_SEGMENT_COLUMNS = N_(
+    "Segments need columns that describe customers, and feedback or ratings alone have none: upload an orders file "
+    "or a customer list with them (on the Segments page you can also pick the feedback counts)."
+)
+NO_RECOMMENDATION_DATA = N_(
+    "Recommendations need a ratings file (customer, item, rating) or an orders file with a customer and a product "
+    "column. Upload one on the Data page."
+)
 HORIZON_DAYS = 90  # the churn horizon and lifetime-value window the app starts from
 THRESHOLD = 0.5  # churn risk from which a customer is flagged, until the founder moves the slider
 
@@ -113,13 +121,7 @@ class Pipeline(Verdicts, Acting):
         if self.customer_gap():
             raise NotEnoughData(self.customer_gap())
         if not params["features"] and "features" not in choices:
-            raise NotEnoughData(
-                N_(
-                    "Segments need columns that describe customers, and feedback or ratings alone have none: "
-                    "upload an orders file or a customer list with them (on the Segments page you can also "
-                    "pick the feedback counts)."
-                )
-            )
+            raise NotEnoughData(NO_SEGMENT_COLUMNS)
         if params["algorithm"] == "dbscan":
             params["k"] = None
         elif params.get("k") is None:
@@ -382,12 +384,7 @@ class Pipeline(Verdicts, Acting):
     def _source(self, source: str | None) -> str:
         available = self.rec_sources()
         if not available:
-            raise SchemaError(
-                N_(
-                    "Recommendations need a ratings file (customer, item, rating) or an orders file with a "
-                    "customer and a product column. Upload one on the Data page."
-                )
-            )
+            raise SchemaError(NO_RECOMMENDATION_DATA)
         return source or available[0]
 
     def interactions(self, source: str | None = None) -> recommend.Interactions:
@@ -437,14 +434,10 @@ class Pipeline(Verdicts, Acting):
         customers = self.ds.customers
         everyone = pd.Index(customers["customer_id"].astype(str)).union(pd.Index(rec.customers_.astype(str)))
         segments = customers.set_index("customer_id")[group] if group in customers.columns else None
-        offers = self.run(
-            "recommend.top10",
-            {"source": source, "model": rec.model, "segment": group},
-            lambda: recommend.recommend_all(
-                rec, everyone, catalog=catalog, segments=segments, segment_name=group or "segment"
-            ),
-        )
-        return recommend.reasons_in_words(offers)  # in the reader's language
+        key = {"source": source, "model": rec.model, "segment": group}
+        named = {"catalog": catalog, "segments": segments, "segment_name": group or "segment"}
+        top10 = self.run("recommend.top10", key, lambda: recommend.recommend_all(rec, everyone, **named))
+        return recommend.reasons_in_words(top10)  # in the reader's language
 
     def customer_history(self, customer_id: str, source: str | None = None) -> pd.DataFrame:
         """What one customer rated or bought, most recent first."""

@@ -8,6 +8,7 @@ import pandas as pd
 
 from insight.formats import count, day, money, period, share
 from insight.i18n import _, join, ngettext, pgettext
+from insight.labels import nice_name
 from insight.outcome_words import LEAVE, Outcome
 from insight.overview import ACTIVE_DAYS
 
@@ -189,3 +190,45 @@ def metric_sentences(
         o.say("accuracy", share=share(metrics["accuracy"])),
         _("F1 {f1:.2f}: precision and recall in one number (1 is perfect).").format(f1=metrics["f1"]),
     ]
+
+
+def segment_notes(seg: Any, customers: int) -> str:
+    """The Segments page's notes on how the segments were fitted: columns on a log scale, a sample."""
+    notes = []
+    if seg.log_columns:
+        uneven = _("Very uneven columns were compared on a log scale: {columns}.")
+        notes.append(uneven.format(columns=join([nice_name(c) for c in seg.log_columns])))
+    if seg.fitted_on < customers:
+        sampled = _("Fitted on a sample of {n} customers; the rest joined the nearest group.")
+        notes.append(sampled.format(n=count(seg.fitted_on)))
+    return sentences(notes)
+
+
+def map_caption(points: int, customers: int, explained: float) -> str:
+    """What the segment map shows: each point a customer (a sample when there are many), the spread it explains."""
+    if points < customers:
+        sampled = _("Each point is a customer (a sample of {n}); the two axes explain {share} of the spread.")
+        return sampled.format(n=count(points), share=share(explained))
+    return _("Each point is a customer; the two axes explain {share} of the spread.").format(share=share(explained))
+
+
+def quality_problems(q: Any) -> dict[str, str]:
+    """The Data page's quality problems of one file, each with the columns it concerns (empty when none)."""
+    listed = [q.type_problems, q.outliers_iqr, q.outliers_z]
+    found = [join([f"{c} ({count(n)})" for c, n in problems.items()]) for problems in listed]
+    return {
+        _("Constant columns"): join(list(q.constant_columns)),
+        _("Values that are not numbers/dates like the rest"): found[0],
+        _("Outliers (IQR)"): found[1],
+        _("Outliers (z > 3)"): found[2],
+    }
+
+
+def cutoff_sentence(data: Any, horizon: int) -> str:
+    """The Value page's definition of a derived churn label: the cutoff, the horizon, how many left."""
+    gone = _(
+        "A customer counts as gone when they bought before **{cutoff}** and nothing in the {days} days after; "
+        "the models only see orders up to then. {share} of {n} customers left. Today's risk applies the same "
+        "models to everyone's orders to date."
+    )
+    return gone.format(cutoff=day(data.cutoff), days=horizon, share=share(data.churn_rate), n=count(len(data.X)))

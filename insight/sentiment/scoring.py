@@ -15,7 +15,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from insight.i18n import N_
 from insight.sentiment.chinese import MODEL_NAME as CHINESE_MODEL
 from insight.sentiment.chinese import score_chinese
 from insight.sentiment.language import _english_words, is_mostly_non_english, language_of
@@ -50,9 +49,6 @@ def _score_strings(strings: list[str], flag_language: bool = False) -> list[tupl
         row = (d["neg"], d["neu"], d["pos"], d["compound"])
         out.append((*row, is_mostly_non_english(s)) if flag_language else row)
     return out
-
-
-SKIP_REASONS = {"missing": N_("missing"), "not text": N_("not text"), "empty": N_("empty")}  # keys, shown in words
 
 
 def _skip_reason(value: Any) -> str | None:

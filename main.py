@@ -4,7 +4,11 @@ import os
 
 import streamlit as st
 
-st.set_page_config(page_title="Customer Insight", page_icon=":material/insights:", layout="wide")
+st.set_page_config(
+    page_title="Customer Insight",  # the product's name, in every language
+    page_icon=":material/insights:",
+    layout="wide",
+)
 
 from insight.errors import InsightError  # noqa: E402  (set_page_config must run first)
 from insight.i18n import _  # noqa: E402

@@ -16,11 +16,18 @@ import pandas as pd
 import streamlit as st
 
 from insight.errors import InsightError
+from insight.formats import count
+from insight.i18n import N_, _, ngettext, pgettext
 from insight.labels import safe_label, safe_md
 from insight.pipeline import Pipeline, prepare_audiences
 from ui import computed, personal_data, read_only, refresh_when_ready, show_error
 
-FORMAT_LABELS = {"klaviyo": "Klaviyo", "mailchimp": "Mailchimp", "shopify": "Shopify", "csv": "CSV (any other tool)"}
+FORMAT_LABELS = {
+    "klaviyo": "Klaviyo",
+    "mailchimp": "Mailchimp",
+    "shopify": "Shopify",
+    "csv": N_("CSV (any other tool)"),
+}
 NEXT_COLUMNS = ["customer_id", "next_order", "usual_gap_days", "no_date_because"]
 
 
@@ -36,21 +43,22 @@ def with_next_order(pipe: Pipeline, table: pd.DataFrame) -> tuple[pd.DataFrame, 
     if "next_order" in shown:  # a day, not a time
         shown["next_order"] = shown["next_order"].dt.date.astype(object).where(shown["next_order"].notna(), None)
     extra = table.merge(shown, on="customer_id", how="left") if "customer_id" in table else table
-    return extra, f"Next order dates are {verdict.trust}: {verdict.reason}"
+    trust = pgettext("glossary", verdict.trust)
+    return extra, _("Next order dates are {trust}: {reason}").format(trust=trust, reason=verdict.reason)
 
 
 def audience_panel(pipe: Pipeline, page: str, kinds: tuple[str, ...], **settings: Any) -> None:
     """One download per audience of these `kinds`, built with the page's `settings` (threshold, horizon,
     features, model, segments), after the founder asks for them (the fits run in the background)."""
-    with st.expander("Send to a marketing tool"):
-        st.caption("Audiences as import files for Klaviyo, Mailchimp or Shopify, each with what to do next.")
+    with st.expander(_("Send to a marketing tool")):
+        st.caption(_("Audiences as import files for Klaviyo, Mailchimp or Shopify, each with what to do next."))
         lookup = None if read_only() else personal_data(pipe.ds)
         formats, gap = pipe.audience_formats(lookup, shared=read_only())
         if gap:
             st.info(safe_md(gap))
-        fmt = st.selectbox("Format", formats, format_func=FORMAT_LABELS.get, key=f"aud_format_{page}")
+        fmt = st.selectbox(_("Format"), formats, format_func=lambda f: _(FORMAT_LABELS[f]), key=f"aud_format_{page}")
         asked = st.session_state.setdefault("audiences_asked", set())
-        if page not in asked and not st.button("Prepare the audiences", key=f"btn_audiences_{page}"):
+        if page not in asked and not st.button(_("Prepare the audiences"), key=f"btn_audiences_{page}"):
             return
         asked.add(page)
         segments = settings.get("segments")
@@ -62,7 +70,7 @@ def audience_panel(pipe: Pipeline, page: str, kinds: tuple[str, ...], **settings
         )
         wanted = {k: v for k, v in settings.items() if k not in ("segments", "segments_verdict")}
         try:
-            if not computed(f"audiences:{page}:{wanted}", section, "Preparing the audiences"):
+            if not computed(f"audiences:{page}:{wanted}", section, _("Preparing the audiences")):
                 refresh_when_ready()
                 return
             result = pipe.audiences(kinds=kinds, **settings)
@@ -71,13 +79,14 @@ def audience_panel(pipe: Pipeline, page: str, kinds: tuple[str, ...], **settings
             return
         for audience in result.items:
             written = pipe.audience_file(audience, fmt, lookup)
-            st.markdown(f"**{safe_md(audience.name)}** ({written.rows:,} customers)")
+            people = ngettext("{n} customer", "{n} customers", written.rows).format(n=count(written.rows))
+            st.markdown(_("**{name}** ({people})").format(name=safe_md(audience.name), people=people))
             if audience.action:
                 st.caption(safe_md(audience.action))
             if written.note:
                 st.caption(safe_md(written.note))
             st.download_button(
-                safe_label(f"Download {written.name}"),
+                safe_label(_("Download {file}").format(file=written.name)),
                 written.data,
                 file_name=written.name,
                 mime="text/csv",

@@ -2,24 +2,26 @@
 
 from dataclasses import replace
 
-import pandas as pd
 import streamlit as st
 
-from insight import charts
 from insight.data.cleaning import CleaningOptions
-from insight.data.customers import too_few
 from insight.data.dataset import draft_tables
-from insight.data.editor import ROLE_CHOICES, edit_roles, editor_rows, roles_from_rows
+from insight.data.editor import edit_roles, editor_rows, role_choices, roles_from_rows
+from insight.data.hints import KIND_NAMES
 from insight.data.roles import KINDS
 from insight.errors import InsightError
-from insight.labels import RFM_GROUP_HELP, friendly_columns, rounded, safe_label, safe_md
-from ui import active_dataset, download_csv, load_files, personal_data, read_only, show_error
-from ui.panels import quality_panel
+from insight.formats import count
+from insight.i18n import _, join, language
+from insight.labels import safe_label, safe_md
+from ui import active_dataset, load_files, read_only, show_error
+from ui.panels import cleaning_panel, customer_panel, quality_panel
 
-st.title("Your data")
+st.title(_("Your data"))
 st.caption(
-    "Drop in the exports of your shop, CRM or survey tool: a customer list, an orders or payments log, "
-    "feedback or reviews, product ratings. CSV, TSV, Excel (.xlsx, .xls, .ods), Parquet, JSON lines, or .csv.gz."
+    _(
+        "Drop in the exports of your shop, CRM or survey tool: a customer list, an orders or payments log, "
+        "feedback or reviews, product ratings. CSV, TSV, Excel (.xlsx, .xls, .ods), Parquet, JSON lines, or .csv.gz."
+    )
 )
 
 locked = read_only()
@@ -27,12 +29,12 @@ uploads = None
 left, right = st.columns([1, 3])
 if not locked:
     uploads = st.file_uploader(
-        "Upload one or more files",
+        _("Upload one or more files"),
         accept_multiple_files=True,
         key="data_upload",
-        help="Files stay in your browser session; nobody else sees them unless you share a link.",
+        help=_("Files stay in your browser session; nobody else sees them unless you share a link."),
     )
-if not locked and left.button("Use the demo shop", key="data_use_demo"):
+if not locked and left.button(_("Use the demo shop"), key="data_use_demo"):
     for key in ("dataset", "data_files", "data_roles", "data_kinds", "data_cleaning"):
         st.session_state[key] = None
     st.rerun()
@@ -49,7 +51,7 @@ files = st.session_state.get("data_files")
 
 def rebuild() -> None:
     """Build this session's dataset from its files (or the demo's) and choices, showing progress and any problem."""
-    bar = st.progress(0.0, text="Reading files…")
+    bar = st.progress(0.0, text=_("Reading files…"))
     try:
         st.session_state["dataset"] = load_files(
             files,
@@ -66,29 +68,34 @@ def rebuild() -> None:
 
 
 current = st.session_state.get("dataset")
-stale_upload = files and (current is None or current.name != ", ".join(name for name, _ in files))
+stale_upload = files and (current is None or current.name != ", ".join(name for name, _data in files))
 if stale_upload or active_dataset().options != options:
     rebuild()
 ds = active_dataset()
-right.markdown(f"Working on **{safe_md(ds.name)}**.")
+right.markdown(_("Working on **{name}**.").format(name=safe_md(ds.name)))
 if files and st.session_state.get("dataset") is None:
-    st.warning("The upload could not be used (see above); showing the demo shop until it is fixed.")
+    st.warning(_("The upload could not be used (see above); showing the demo shop until it is fixed."))
 
-st.header("What was understood")
+st.header(_("What was understood"))
 failed = bool(files) and st.session_state.get("dataset") is None
 roles_now, kinds_now = st.session_state.get("data_roles"), st.session_state.get("data_kinds")
 tables = draft_tables(files, roles_now, kinds_now) if failed else ds.tables  # fix the upload, not the demo
-editor_key = "draft_" + str(abs(hash(tuple(n for n, _ in files)))) if failed else ds.fingerprint[:16]
+editor_key = "draft_" + str(abs(hash(tuple(n for n, _data in files)))) if failed else ds.fingerprint[:16]
 for table in [t for t in tables if t.questions.get("label") and not locked]:
     tied = table.questions["label"]
     st.warning(
-        safe_md(f"{table.name}: {', '.join(tied)} could each be the outcome, so none was picked yet."), icon="❓"
+        safe_md(
+            _("{file}: {columns} could each be the outcome, so none was picked yet.").format(
+                file=table.name, columns=join(tied)
+            )
+        ),
+        icon="❓",
     )
     choice = st.radio(
-        "Which column is the outcome you care about?",
+        _("Which column is the outcome you care about?"),
         [*tied, ""],
         index=None,
-        format_func=lambda c: safe_label(c) if c else "None of them",
+        format_func=lambda c: safe_label(c) if c else _("None of them"),
         key=f"data_outcome_{editor_key}_{table.name}",
     )
     if choice is not None:
@@ -99,19 +106,28 @@ for table in [t for t in tables if t.questions.get("label") and not locked]:
 
 new_roles, new_kinds, conflicts = {}, {}, False
 for i, table in enumerate(tables):
-    with st.expander(f"{safe_label(table.name)} — {table.kind}, {table.rows_raw:,} rows", expanded=i == 0):
+    kind = _(KIND_NAMES.get(table.kind, table.kind))
+    title = _("{file} — {kind}, {n} rows").format(file=safe_label(table.name), kind=kind, n=count(table.rows_raw))
+    with st.expander(title, expanded=i == 0):
         for note in table.read_report.notes:
             st.caption(f"ℹ️ {safe_md(note)}")
-        new_kinds[table.name] = st.selectbox(
-            "This file holds", KINDS, index=KINDS.index(table.kind), key=f"data_kind_{editor_key}_{i}"
+        kind_words = [_(KIND_NAMES[k]) for k in KINDS]  # shown in words, read back as the kind
+        held = st.selectbox(
+            _("This file holds"), kind_words, index=KINDS.index(table.kind), key=f"data_kind_{editor_key}_{i}"
         )
+        new_kinds[table.name] = KINDS[kind_words.index(held)] if held in kind_words else table.kind
         editor = editor_rows(table)
         edited = st.data_editor(
             editor,
-            column_config={"Role": st.column_config.SelectboxColumn(options=list(ROLE_CHOICES))},
+            column_config={
+                "Column": st.column_config.TextColumn(_("Column")),
+                "Role": st.column_config.SelectboxColumn(_("Role"), options=role_choices()),
+                "Example": st.column_config.TextColumn(_("Example")),
+                "No role because": st.column_config.TextColumn(_("No role because")),
+            },
             disabled=["Column", "Example", "No role because"],
             hide_index=True,
-            key=f"data_roles_{editor_key}_{i}",  # per dataset: a new upload shows its own guess
+            key=f"data_roles_{editor_key}_{language()}_{i}",  # per dataset (a new upload shows its own guess), language
             width="stretch",
         )
         try:
@@ -121,10 +137,10 @@ for i, table in enumerate(tables):
             conflicts = True
 
 if len(ds.customer_groups) > 1:
-    groups = [", ".join(g) for g in ds.customer_groups]
+    groups = [join(list(g)) for g in ds.customer_groups]
     current_group = next((i for i, g in enumerate(ds.customer_groups) if options.customer_file in g), 0)
     chosen = st.selectbox(
-        "These customer lists share almost no customers; analyse the customers of",
+        _("These customer lists share almost no customers; analyse the customers of"),
         range(len(groups)),
         index=current_group,
         format_func=lambda i: groups[i],
@@ -135,46 +151,17 @@ if len(ds.customer_groups) > 1:
         st.session_state["data_cleaning"] = replace(options, customer_file=ds.customer_groups[chosen][0])
         st.rerun()
 
-if not locked and st.button("Apply these roles and kinds", key="data_apply_roles", disabled=conflicts):
+if not locked and st.button(_("Apply these roles and kinds"), key="data_apply_roles", disabled=conflicts):
     st.session_state["data_roles"] = new_roles
     st.session_state["data_kinds"] = new_kinds
     rebuild()
     st.rerun()
 
-st.header("Data quality")
+st.header(_("Data quality"))
 quality_panel(ds.quality)
 
-st.header("Cleaning")
-with st.form("data_cleaning_form", enter_to_submit=False):
-    c1, c3, c4 = st.columns(3)
-    drop = c1.checkbox("Drop duplicate rows", value=options.drop_duplicates)
-    outlier_choices = ["keep", "cap", "remove"]
-    outliers = c3.selectbox("Outliers", outlier_choices, index=outlier_choices.index(options.outliers))
-    return_choices = ["net", "drop"]
-    returns = c4.selectbox(
-        "Returns", return_choices, index=return_choices.index(options.returns), help="net: subtract from spend"
-    )
-    if st.form_submit_button("Apply cleaning", disabled=locked):
-        chosen = CleaningOptions(drop_duplicates=drop, outliers=outliers, returns=returns)
-        st.session_state["data_cleaning"] = chosen
-        st.rerun()
-log = pd.DataFrame(ds.cleaning_log, columns=["table", "step", "column", "rows_removed", "values_changed", "detail"])
-log["column"] = log["column"].fillna("")  # a step about whole rows names no column (blank, not "None")
-st.dataframe(friendly_columns(log), hide_index=True, width="stretch")
+st.header(_("Cleaning"))
+cleaning_panel(options, ds.cleaning_log, locked)
 
-st.header("Customer table")
-customers = ds.customers
-st.markdown(f"**{len(customers):,} customers**, one row each, {customers.shape[1]} columns.")
-if ds.pii_columns:
-    st.caption(f"Personal data ({safe_md(', '.join(ds.pii_columns))}) is pseudonymised before any analysis.")
-    if not locked and st.toggle("Show personal data (only you see this)", key="data_show_pii"):
-        lookup = personal_data(ds)
-        if lookup is not None:
-            customers = customers.drop(columns=ds.pii_columns).merge(lookup, on="customer_id")
-if "rfm_group" in customers:
-    st.altair_chart(charts.rfm_groups_bar(customers), width="stretch")
-    st.caption(RFM_GROUP_HELP)
-st.dataframe(rounded(friendly_columns(customers.head(1000))), hide_index=True, width="stretch")
-download_csv(friendly_columns(customers), "customers.csv", "Download the customer table", key="dl_customers")
-for message in too_few(customers).values():
-    st.caption(f"ℹ️ {safe_md(message)}")
+st.header(_("Customer table"))
+customer_panel(ds, locked)

@@ -7,14 +7,16 @@ import pandas as pd
 import streamlit as st
 
 from insight import charts
+from insight.charts.feedback import LABELS
 from insight.errors import InsightError
-from insight.formats import share
-from insight.i18n import _
-from insight.labels import friendly_columns, rounded, safe_md
+from insight.formats import count, share
+from insight.i18n import _, join, ngettext
+from insight.labels import SKIP_REASONS, friendly_columns, rounded, safe_md
 from insight.report import words
 from ui import download_csv, pipeline, show_error, show_verdict
+from ui.panels import texts_panel
 
-st.title("Feedback")
+st.title(_("Feedback"))
 st.caption(
     _(
         "How customers feel, from -1 (very negative) to +1 (very positive); above 0.05 counts as positive, below "
@@ -28,8 +30,10 @@ ds = pipe.ds
 table = ds.table("feedback")
 if table is None:
     st.info(
-        "This dataset has no feedback. Upload a review or survey export with a column of comments on the "
-        "Data page (stars, dates and customer ids are used when present)."
+        _(
+            "This dataset has no feedback. Upload a review or survey export with a column of comments on the "
+            "Data page (stars, dates and customer ids are used when present)."
+        )
     )
     st.stop()
 
@@ -58,22 +62,28 @@ shares = result.shares().set_index("label")["share"]
 
 # --- headline ---------------------------------------------------------------------
 cols = st.columns(5)
-cols[0].metric("Texts scored", f"{len(valid):,}", help=f"of {result.texts:,} feedback rows")
+cols[0].metric(_("Texts scored"), count(len(valid)), help=_("of {n} feedback rows").format(n=count(result.texts)))
 people = result.people_shares()  # the shares the people gave, when they labelled the texts
 for col, side in zip(cols[1:4], ("positive", "neutral", "negative"), strict=True):
     model = share(shares[side])
     if people is not None:
         said = share(people.set_index("label").at[side, "share"])
         model = _("{model} (people: {people})").format(model=model, people=said)
-    col.metric(side.capitalize(), model)
+    col.metric(_(LABELS[side]).capitalize(), model)
 cols[4].metric(
-    "Average feeling", f"{valid['compound'].mean():+.2f}", help="From -1 (very negative) to +1 (very positive)."
+    _("Average feeling"), f"{valid['compound'].mean():+.2f}", help=_("From -1 (very negative) to +1 (very positive).")
 )
 skipped = sum(result.skipped.values())
 if skipped:
-    reasons = ", ".join(f"{n:,} {why}" for why, n in result.skipped.items())
-    rows_word = "row was" if skipped == 1 else "rows were"
-    st.warning(f"{skipped:,} feedback {rows_word} skipped: no text ({reasons}).")
+    reasons = join(
+        [_("{n} {why}").format(n=count(n), why=_(SKIP_REASONS.get(why, why))) for why, n in result.skipped.items()]
+    )
+    skipped_rows = ngettext(
+        "{n} feedback row was skipped: no text ({reasons}).",
+        "{n} feedback rows were skipped: no text ({reasons}).",
+        skipped,
+    )
+    st.warning(skipped_rows.format(n=count(skipped), reasons=reasons))
 st.caption(result.models_note())
 if result.unreadable_note():
     st.warning(result.unreadable_note())
@@ -84,23 +94,24 @@ right.altair_chart(charts.sentiment_distribution(scored), width="stretch")
 
 trend = result.trend()
 if len(trend) > 1:
-    st.subheader("Over time")
+    st.subheader(_("Over time"))
     st.altair_chart(charts.sentiment_trend(trend), width="stretch")
 
 # --- stars ---------------------------------------------------------------------------
 ratings = result.by_rating()
 if not ratings.empty:
-    st.subheader("Do the words match the stars?")
+    st.subheader(_("Do the words match the stars?"))
     if result.agreement:
         a = result.agreement
-        st.markdown(
-            f"Spearman correlation with the stars: **{a['compound']:.2f}** for whole-text scores, "
-            f"**{a['sentence_compound']:.2f}** for sentence-level scores (the mean over a review's sentences)."
+        spearman = _(
+            "Spearman correlation with the stars: **{whole}** for whole-text scores, **{sentences}** for "
+            "sentence-level scores (the mean over a review's sentences)."
         )
+        st.markdown(spearman.format(whole=f"{a['compound']:.2f}", sentences=f"{a['sentence_compound']:.2f}"))
     left, right = st.columns(2)
     left.altair_chart(charts.sentiment_by_rating(ratings), width="stretch")
     right.dataframe(rounded(friendly_columns(ratings)), hide_index=True, width="stretch")
-    st.markdown("**Where stars and words disagree most**")
+    st.markdown(_("**Where stars and words disagree most**"))
     st.dataframe(rounded(friendly_columns(result.disagreements(10))), hide_index=True, width="stretch")
 labelled = result.label_agreement()
 if labelled:
@@ -112,10 +123,10 @@ if labelled:
     right.dataframe(result.label_confusion().rename_axis(index=_("the people said")), width="stretch")
 
 # --- quotes ----------------------------------------------------------------------------
-st.subheader("In their own words")
-n_quotes = st.slider("Quotes per side", 1, 20, 3, key="fb_quotes")
+st.subheader(_("In their own words"))
+n_quotes = st.slider(_("Quotes per side"), 1, 20, 3, key="fb_quotes")
 left, right = st.columns(2)
-for column, side, title in ((left, "positive", "Most positive"), (right, "negative", "Most negative")):
+for column, side, title in ((left, "positive", _("Most positive")), (right, "negative", _("Most negative"))):
     column.markdown(f"**{title}**")
     quotes = result.extremes(side, n_quotes)
     for _index, row in quotes.iterrows():
@@ -123,52 +134,46 @@ for column, side, title in ((left, "positive", "Most positive"), (right, "negati
         column.text(f"“{row['text']}”{who}  ({row['compound']:+.2f})")
 
 # --- themes ----------------------------------------------------------------------------
-st.subheader("What they talk about")
+st.subheader(_("What they talk about"))
 if result.themes.empty:
     st.info(_("Themes need at least a few positive and a few negative texts in English or in Chinese."))
 else:
     st.caption(
-        "Words and two-word phrases found far more often in negative than in positive texts (and the reverse). "
-        "Words that carry sentiment themselves, like 'terrible' or 'love', are left out, so what remains is "
-        "what people talk about."
+        _(
+            "Words and two-word phrases found far more often in negative than in positive texts (and the reverse). "
+            "Words that carry sentiment themselves, like 'terrible' or 'love', are left out, so what remains is "
+            "what people talk about."
+        )
     )
     left, right = st.columns(2)
     left.altair_chart(charts.themes_bar(result.themes, "negative"), width="stretch")
     right.altair_chart(charts.themes_bar(result.themes, "positive"), width="stretch")
-    download_csv(friendly_columns(result.themes), "feedback_themes.csv", "Download themes", key="dl_themes")
+    download_csv(friendly_columns(result.themes), "feedback_themes.csv", _("Download themes"), key="dl_themes")
 
 # --- customers and segments ------------------------------------------------------------
 per_customer = result.per_customer()
 if not per_customer.empty:
-    st.subheader("Per customer")
+    st.subheader(_("Per customer"))
     st.caption(safe_md(result.measure_reason))
     unhappy = per_customer.sort_values("mean_sentiment", kind="stable").reset_index(drop=True)
     st.dataframe(rounded(friendly_columns(unhappy)), hide_index=True, width="stretch", height=280)
     download_csv(
         friendly_columns(pipe.customers_with_sentiment()),
         "customers_with_sentiment.csv",
-        "Download the customer table with sentiment",
+        _("Download the customer table with sentiment"),
         key="dl_sentiment",
     )
 
     chosen = st.session_state.get("segments")  # the Segments page's current labels: customer_id, segment
     groupings = pipe.groupings(chosen.set_index("customer_id")["segment"] if isinstance(chosen, pd.DataFrame) else None)
     if groupings:
-        st.subheader("Per segment")
-        group = st.selectbox("Group customers by", list(groupings), key="fb_group")
+        st.subheader(_("Per segment"))
+        group = st.selectbox(_("Group customers by"), list(groupings), key="fb_group")
         by_segment = pipe.sentiment_by_group(groupings[group])
         left, right = st.columns([3, 2])
         left.altair_chart(charts.segment_sentiment_bar(by_segment, group), width="stretch")
         right.dataframe(rounded(friendly_columns(by_segment)), hide_index=True, width="stretch")
 
 # --- all texts -------------------------------------------------------------------------
-st.subheader("Every text")
-shown = st.multiselect(
-    "Show", ["positive", "neutral", "negative"], ["positive", "neutral", "negative"], key="fb_labels"
-)
-rows = scored[scored["label"].isin(shown)]
-columns = [c for c in ("customer_id", "timestamp", "rating", "label", "compound", "text") if c in rows]
-st.dataframe(rounded(friendly_columns(rows[columns].head(2_000))), hide_index=True, width="stretch")
-if len(rows) > 2_000:
-    st.caption(f"Showing the first 2,000 of {len(rows):,} texts; the download has them all.")
-download_csv(friendly_columns(scored), "feedback_scored.csv", "Download every text with its scores", key="dl_scored")
+st.subheader(_("Every text"))
+texts_panel(scored)

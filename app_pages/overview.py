@@ -4,21 +4,26 @@ import streamlit as st
 
 from insight import charts, report
 from insight.errors import InsightError, Withheld
-from insight.i18n import keep_language
+from insight.formats import share
+from insight.i18n import _, keep_language
 from insight.labels import safe_md
 from insight.pipeline import overview_findings, sections
 from insight.report import words
 from ui import PENDING, ask, pipeline, show_verdict
 
-st.title("Overview")
+st.title(_("Overview"))
 pipe = pipeline()
 ds = pipe.ds
-st.caption(f"{safe_md(ds.name)}: the answers on one page. Each one links to the page that shows the detail.")
+st.caption(
+    _("{name}: the answers on one page. Each one links to the page that shows the detail.").format(
+        name=safe_md(ds.name)
+    )
+)
 
 figures = list(words.headline_figures(pipe.headline(), ds.currency).items())
 for start in range(0, len(figures), 3):  # three to a row, each as wide as its value needs (a period is long)
     row = figures[start : start + 3]
-    for col, (label, value) in zip(st.columns([max(len(value), 9) for _, value in row]), row, strict=True):
+    for col, (label, value) in zip(st.columns([max(len(value), 9) for _label, value in row]), row, strict=True):
         col.metric(label, value)
 
 if note := words.revenue_note(pipe.headline()):
@@ -34,7 +39,7 @@ def card(title: str, page: str | None, name: str, section, label: str, render) -
         left, right = st.columns([5, 1])
         left.subheader(title)
         if page:
-            right.page_link(f"app_pages/{page}.py", label="Show me", icon=":material/arrow_forward:")
+            right.page_link(f"app_pages/{page}.py", label=_("Show me"), icon=":material/arrow_forward:")
         try:
             result = ask(name, section, label)  # what `section` returns, once the worker has put it in the store
         except InsightError as exc:
@@ -50,8 +55,8 @@ def months(_result=None) -> None:
     monthly = pipe.monthly()
     left, right = st.columns(2)
     for col, column, title, axis in (
-        (left, "revenue", "Revenue by month", "Revenue"),
-        (right, "active_customers", "Customers who bought, by month", "Customers"),
+        (left, "revenue", _("Revenue by month"), _("Revenue")),
+        (right, "active_customers", _("Customers who bought, by month"), _("Customers")),
     ):
         try:
             fc = pipe.forecast(column)
@@ -63,8 +68,10 @@ def months(_result=None) -> None:
         col.altair_chart(charts.monthly_forecast_chart(fc.history, fc.forecast, title, axis), width="stretch")
         if fc.backtest_mape is not None:
             col.caption(
-                f"The dashed line is the next 3 months, with a 90% band. Tried on the last 3 known months, the "
-                f"forecast was off by {100 * fc.backtest_mape:.0f}% on average."
+                _(
+                    "The dashed line is the next 3 months, with a 90% band. Tried on the last 3 known months, the "
+                    "forecast was off by {share} on average."
+                ).format(share=share(fc.backtest_mape))
             )
     if len(monthly) > 1:
         try:
@@ -73,7 +80,7 @@ def months(_result=None) -> None:
             st.info(safe_md(exc))
 
 
-card("Revenue and customers by month", None, "months", sections.months, "Adding up the months", months)
+card(_("Revenue and customers by month"), None, "months", sections.months, _("Adding up the months"), months)
 
 
 def with_verdict(verdict, sentence) -> None:
@@ -82,15 +89,15 @@ def with_verdict(verdict, sentence) -> None:
     if verdict.usable:
         st.markdown(safe_md(sentence()))
     else:
-        st.info(safe_md(Withheld(verdict, "The figures")))
+        st.info(safe_md(Withheld(verdict, _("The figures"))))
 
 
 card(
-    "Segments",
+    _("Segments"),
     "segments",
     "segments",
     sections.segments,
-    "Finding groups of customers",
+    _("Finding groups of customers"),
     lambda seg: with_verdict(seg.verdict, lambda: words.segments_sentence(seg)),
 )
 card(
@@ -102,44 +109,44 @@ card(
     lambda churn: st.markdown(safe_md(words.churn_sentence(*churn))),
 )
 card(
-    "What customers are worth",
+    _("What customers are worth"),
     "predict",
     "value",
     sections.value,
-    "Estimating lifetime value",
+    _("Estimating lifetime value"),
     lambda lifetime: with_verdict(lifetime.verdict, lambda: words.value_sentence(lifetime, ds.currency)),
 )
 card(
-    "What customers say",
+    _("What customers say"),
     "feedback",
     "feedback",
     sections.feedback,
-    "Reading the feedback",
+    _("Reading the feedback"),
     lambda fb: with_verdict(fb[1], lambda: words.feedback_sentence(fb[0])),
 )
 card(
-    "What to offer next",
+    _("What to offer next"),
     "recommend",
     "offers",
     sections.offers,
-    "Comparing recommendation models",
+    _("Comparing recommendation models"),
     lambda offers: st.markdown(safe_md(words.recommendations_sentence(*offers))),
 )
 
 with found_slot:
-    st.subheader("What stands out")
+    st.subheader(_("What stands out"))
     if not all(done):
-        st.caption("The findings come once the analyses below are done; the figures above are ready now.")
-    elif (analyses := ask("findings", sections.findings, "Looking for what stands out")) is not PENDING:
+        st.caption(_("The findings come once the analyses below are done; the figures above are ready now."))
+    elif (analyses := ask("findings", sections.findings, _("Looking for what stands out"))) is not PENDING:
         found = overview_findings(pipe, analyses)
         if not found:
-            st.info("Nothing stands out strongly in this data yet. The pages on the left show the detail.")
+            st.info(_("Nothing stands out strongly in this data yet. The pages on the left show the detail."))
         for f in found:
             left, right = st.columns([5, 1])
             left.markdown(f"- {safe_md(f.text)}")
-            right.page_link(f"app_pages/{f.page}.py", label="Show me", icon=":material/arrow_forward:")
+            right.page_link(f"app_pages/{f.page}.py", label=_("Show me"), icon=":material/arrow_forward:")
         st.download_button(
-            "Download the report (HTML, opens offline)",
+            _("Download the report (HTML, opens offline)"),
             keep_language(lambda: report.build_html(pipe, analyses).encode("utf-8")),  # made on click, elsewhere
             file_name="customer-insight-report.html",
             mime="text/html",

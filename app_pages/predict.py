@@ -8,7 +8,9 @@ import streamlit as st
 
 from insight import charts
 from insight.errors import InsightError
-from insight.labels import column_label, friendly_columns, nice_name, rounded, safe_label, safe_md, share
+from insight.formats import count, share
+from insight.i18n import _
+from insight.labels import column_label, friendly_columns, nice_name, rounded, safe_label, safe_md
 from insight.pipeline import HORIZON_DAYS, THRESHOLD, sections
 from insight.report import words
 from ui import computed, download_csv, personal_data, pipeline, refresh_when_ready, show_error, show_verdict
@@ -25,14 +27,14 @@ if source is None:
     st.info(safe_md(pipe.customer_gap() or outcome.say("missing")))
     st.stop()
 
-with st.expander("Settings: horizon, what the models learn from, which model"):
+with st.expander(_("Settings: horizon, what the models learn from, which model")):
     left, mid, right = st.columns([1, 2, 1])
     horizon = HORIZON_DAYS
     if source == "derived":
         horizon = int(
             left.number_input(
-                "Churn horizon (days)", 14, 365, HORIZON_DAYS, step=15, key="pred_horizon",
-                help="A customer has churned when they buy nothing for this many days after the cutoff.",
+                _("Churn horizon (days)"), 14, 365, HORIZON_DAYS, step=15, key="pred_horizon",
+                help=_("A customer has churned when they buy nothing for this many days after the cutoff."),
             )
         )  # fmt: skip
     try:
@@ -41,10 +43,11 @@ with st.expander("Settings: horizon, what the models learn from, which model"):
         show_error(exc)
         st.stop()
     features = mid.multiselect(
-        "Learn from", full.features, default=full.features, format_func=column_label, key="pred_features"
+        _("Learn from"), full.features, default=full.features, format_func=column_label, key="pred_features"
     )
-    model_choice = right.selectbox("Model", ["best by ranking", *pipe.churn_models()], key="pred_model")
-model = None if model_choice == "best by ranking" else model_choice
+    best_model = _("best by ranking")
+    model_choice = right.selectbox(_("Model"), [best_model, *pipe.churn_models()], key="pred_model")
+model = None if model_choice == best_model else model_choice
 
 
 wanted = {"horizon": horizon, "features": sorted(features), "model": model}
@@ -58,7 +61,8 @@ shown = wanted if ready else st.session_state.get("pred_shown")
 if ready:
     st.session_state["pred_shown"] = wanted
 elif shown is not None:
-    st.info(f"Updating to these settings; the results below are for a {shown['horizon']}-day horizon until then.")
+    updating = _("Updating to these settings; the results below are for a {days}-day horizon until then.")
+    st.info(updating.format(days=shown["horizon"]))
 if shown is None:
     refresh_when_ready()
     st.stop()
@@ -78,7 +82,7 @@ except InsightError as exc:  # withheld (a model that cannot be trusted) or no v
     if hasattr(exc, "verdict"):
         show_error(exc)
     else:
-        st.info(safe_md(f"No action list: {exc}"))
+        st.info(safe_md(_("No action list: {reason}").format(reason=exc)))
 if actions is not None:
     value = nice_name(pipe.spend(horizon).target)
     st.markdown(f"### {safe_md(words.action_sentence(actions, ds.currency, threshold, value, outcome))}")
@@ -96,15 +100,15 @@ if actions is not None:
         },
     )
     actions_csv = friendly_columns(actions.rename(columns=chance))
-    download_csv(actions_csv, "customers_to_contact.csv", "Download the action list", key="dl_actions")
-    st.caption(safe_md(f"Value tiers: {tier_rule}"))
+    download_csv(actions_csv, "customers_to_contact.csv", _("Download the action list"), key="dl_actions")
+    st.caption(safe_md(_("Value tiers: {rule}").format(rule=tier_rule)))
     st.caption(safe_md(next_note or ""))
 
 settings = {"threshold": threshold, "horizon": horizon, "features": features, "model": model}
 audience_panel(pipe, "predict", ("leaving", "offers"), **settings)
 
 view = pipe.threshold_view(threshold, horizon, features, model) if verdict.usable else None
-with st.expander("How good are these models?"):
+with st.expander(_("How good are these models?")):
     if view is not None:
         scores = comparison.metrics.loc[fitted.name]
         folds = comparison.folds
@@ -112,7 +116,7 @@ with st.expander("How good are these models?"):
             st.markdown(f"- {safe_md(sentence)}")
     for note in comparison.notes:
         st.caption(safe_md(note))
-    metrics = comparison.metrics.rename(columns={"seconds": "seconds to train"}).rename_axis("Model")
+    metrics = comparison.metrics.rename(columns={"seconds": _("seconds to train")}).rename_axis(_("Model"))
     st.dataframe(friendly_columns(rounded(metrics.reset_index(), 3)), hide_index=True, width="stretch")
     st.altair_chart(charts.churn_auc_bar(comparison.metrics, comparison.best, outcome), width="stretch")
     roc, pr = pipe.churn_curves(horizon, features)
@@ -122,23 +126,20 @@ with st.expander("How good are these models?"):
     if view is not None:
         left.altair_chart(charts.confusion_chart(view.confusion, outcome), width="stretch")
 
-tabs = [safe_label(outcome.say("tab")), "Value", "Lifetime value", "Fairness"]
+tabs = [safe_label(outcome.say("tab")), _("Value"), _("Lifetime value"), _("Fairness")]
 tab_churn, tab_value, tab_clv, tab_fair = st.tabs(tabs)
 with tab_churn:
     if data.source == "derived":
-        st.markdown(
-            f"A customer counts as gone when they bought before **{data.cutoff:%d %b %Y}** and nothing in the "
-            f"{horizon} days after; the models only see orders up to then. {share(data.churn_rate)} of "
-            f"{len(data.X):,} customers left. Today's risk applies the same models to everyone's orders to date."
-        )
+        st.markdown(words.cutoff_sentence(data, horizon))
     else:
-        dropped = f" ({data.dropped_unlabelled:,} without an answer not counted)" if data.dropped_unlabelled else ""
+        unanswered = _(" ({n} without an answer not counted)")
+        dropped = unanswered.format(n=count(data.dropped_unlabelled)) if data.dropped_unlabelled else ""
         st.markdown(
             outcome.say(
                 "from_column",
                 column=safe_md(data.label_column),
                 share=share(data.churn_rate),
-                customers=f"{len(data.X):,}",
+                customers=count(len(data.X)),
                 dropped=dropped,
             )
         )
@@ -156,7 +157,7 @@ with tab_churn:
             column_config={column_label(chance["churn_risk"]): bar},
         )
     else:
-        st.info("Each customer's chance is withheld: the models do no better than the baseline above.")
+        st.info(_("Each customer's chance is withheld: the models do no better than the baseline above."))
 
 with tab_value:
     value_tab(pipe, horizon)

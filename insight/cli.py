@@ -24,7 +24,8 @@ from insight.data import Dataset, Roles
 from insight.data.dataset import DEMO_NAME, build_dataset_with_lookup, demo_files, draft_tables
 from insight.data.editor import check_kind, edit_roles
 from insight.errors import InsightError
-from insight.i18n import LANGUAGES, set_language
+from insight.formats import count
+from insight.i18n import LANGUAGES, N_, _, ngettext, set_language
 from insight.language_choice import files_language
 from insight.pipeline import AUDIENCE_FORMATS, Choices, Pipeline, Runner, store_runner
 from insight.progress import StepClock, about
@@ -42,64 +43,66 @@ SECTIONS = {
 }
 """The section a pipeline step belongs to, by the longest prefix of its name (`insight.progress.WEIGHTS`)."""
 LABELS = {
-    "loading": "Reading the files",
-    "months": "Monthly figures",
-    "segments": "Segments",
-    "churn": "Churn models",
-    "value": "Value and lifetime value",
-    "next orders": "Next orders",
-    "feedback": "Feedback",
-    "offers": "Recommendations",
+    "loading": N_("Reading the files"),
+    "months": N_("Monthly figures"),
+    "segments": N_("Segments"),
+    "churn": N_("Churn models"),
+    "value": N_("Value and lifetime value"),
+    "next orders": N_("Next orders"),
+    "feedback": N_("Feedback"),
+    "offers": N_("Recommendations"),
 }
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m insight", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    analyze = sub.add_parser("analyze", help="analyze customer export files and write JSON / HTML")
+    analyze = sub.add_parser("analyze", help=_("analyze customer export files and write JSON / HTML"))
     _data_arguments(analyze)
-    analyze.add_argument("--json", type=Path, dest="json_out", help="write the results as JSON here")
-    analyze.add_argument("--html", type=Path, dest="html_out", help="write a self-contained HTML report here")
-    analyze.add_argument("--k", type=int, default=None, help="number of customer segments (default: suggested)")
+    analyze.add_argument("--json", type=Path, dest="json_out", help=_("write the results as JSON here"))
+    analyze.add_argument("--html", type=Path, dest="html_out", help=_("write a self-contained HTML report here"))
+    analyze.add_argument("--k", type=int, default=None, help=_("number of customer segments (default: suggested)"))
     analyze.add_argument(
-        "--algorithm", default="kmeans", help="segmentation algorithm (kmeans, agglomerative, dbscan, gmm)"
+        "--algorithm", default="kmeans", help=_("segmentation algorithm (kmeans, agglomerative, dbscan, gmm)")
     )
-    audiences = sub.add_parser("audiences", help="write one import file per audience (segment, likely to leave ...)")
+    audiences = sub.add_parser("audiences", help=_("write one import file per audience (segment, likely to leave ...)"))
     _data_arguments(audiences)
     audiences.add_argument(
-        "--format", default="csv", choices=AUDIENCE_FORMATS, help="the tool to import into (default: csv)"
+        "--format", default="csv", choices=AUDIENCE_FORMATS, help=_("the tool to import into (default: csv)")
     )
-    audiences.add_argument("--out", type=Path, required=True, help="folder to write the files into")
+    audiences.add_argument("--out", type=Path, required=True, help=_("folder to write the files into"))
     return parser
 
 
 def _data_arguments(command: argparse.ArgumentParser) -> None:
     """The files (or --demo) and the role and kind corrections, as every command reads them."""
-    command.add_argument("files", nargs="*", type=Path, help="CSV, TSV, Excel, Parquet or JSON-lines files")
-    command.add_argument("--demo", action="store_true", help="use the built-in demo shop")
+    command.add_argument("files", nargs="*", type=Path, help=_("CSV, TSV, Excel, Parquet or JSON-lines files"))
+    command.add_argument("--demo", action="store_true", help=_("use the built-in demo shop"))
     command.add_argument(
         "--role",
         action="append",
         default=[],
         metavar="FILE:COLUMN=ROLE",
-        help="correct a guessed role (repeatable); an empty ROLE means no role, e.g. --role orders.csv:Email=",
+        help=_("correct a guessed role (repeatable); an empty ROLE means no role, e.g. --role orders.csv:Email="),
     )
     command.add_argument(
         "--lang",
         choices=list(LANGUAGES),
-        help="language of the report and messages (default: zh for Chinese headers or mostly Chinese texts, else en)",
+        help=_(
+            "language of the report and messages (default: zh for Chinese headers or mostly Chinese texts, else en)"
+        ),
     )
     command.add_argument(
-        "--kind", action="append", default=[], metavar="FILE=KIND", help="correct a guessed table kind (repeatable)"
+        "--kind", action="append", default=[], metavar="FILE=KIND", help=_("correct a guessed table kind (repeatable)")
     )
-    command.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    command.add_argument("--quiet", action="store_true", help=_("no progress lines on stderr"))
 
 
 def _split(flag: str, value: str, sep: str) -> tuple[str, str]:
     head, found, tail = value.rpartition(sep) if sep == "=" else value.partition(sep)
     if not found or not head:
         shape = "FILE:COLUMN=ROLE" if flag == "--role" else "FILE=KIND"
-        raise InsightError(f"{flag} {value!r} is not of the form {shape}.")
+        raise InsightError(N_("{flag} {value} is not of the form {shape}."), flag=flag, value=repr(value), shape=shape)
     return head, tail
 
 
@@ -110,11 +113,16 @@ def _corrections(
     if not args.role and not args.kind:
         return None, None
     tables = {t.name: t for t in draft_tables(files)}
-    uploaded = {name: name for name in tables} | {f: t for f, _ in files for t in tables if f.startswith(t)}
+    uploaded = {name: name for name in tables} | {f: t for f, _data in files for t in tables if f.startswith(t)}
 
     def table_of(flag: str, name: str):
         if name not in uploaded:
-            raise InsightError(f"{flag} names '{name}', which is not among the files: {', '.join(tables)}.")
+            raise InsightError(
+                N_("{flag} names '{name}', which is not among the files: {files}."),
+                flag=flag,
+                name=name,
+                files=", ".join(tables),
+            )
         return tables[uploaded[name]]
 
     edits: dict[str, dict[str, str]] = {}
@@ -135,13 +143,15 @@ def _load(args: argparse.Namespace) -> tuple[Dataset, pd.DataFrame | None]:
     if args.demo:
         return build_dataset_with_lookup(demo_files(), name=DEMO_NAME)
     if not args.files:
-        raise InsightError("Give one or more files to analyze, or --demo for the built-in demo shop.")
+        raise InsightError(N_("Give one or more files to analyze, or --demo for the built-in demo shop."))
     files = []
     for path in args.files:
         try:
             files.append((path.name, path.read_bytes()))
         except OSError as exc:
-            raise InsightError(f"Cannot open {path}: {exc.strerror}. Check the path and try again.") from exc
+            raise InsightError(
+                N_("Cannot open {path}: {reason}. Check the path and try again."), path=str(path), reason=exc.strerror
+            ) from exc
     roles, kinds = _corrections(args, files)
     return build_dataset_with_lookup(files, roles=roles, kinds=kinds)
 
@@ -150,7 +160,7 @@ def _audiences(pipe: Pipeline, lookup: pd.DataFrame | None, fmt: str, out: Path)
     """Write each audience's file into `out`; say what each holds, what to do, and what was left out and why."""
     formats, gap = pipe.audience_formats(lookup, shared=False)
     if fmt not in formats:
-        print(f"note: {gap}", file=sys.stderr)
+        print(_("note: {note}").format(note=gap), file=sys.stderr)
         fmt = "csv"
     result = pipe.audiences()
     try:
@@ -158,15 +168,22 @@ def _audiences(pipe: Pipeline, lookup: pd.DataFrame | None, fmt: str, out: Path)
         for audience in result.items:
             written = pipe.audience_file(audience, fmt, lookup)
             (out / written.name).write_bytes(written.data)
-            print(f"wrote {out / written.name} ({written.rows:,} customers): {audience.name}")
+            wrote = ngettext(
+                "wrote {path} ({n} customer): {name}", "wrote {path} ({n} customers): {name}", written.rows
+            )
+            print(wrote.format(path=out / written.name, n=count(written.rows), name=audience.name))
             if audience.action:
                 print(f"  {audience.action}")
             if written.note:
-                print(f"  note: {written.note}")
+                print("  " + _("note: {note}").format(note=written.note))
     except OSError as exc:
-        raise InsightError(f"Cannot write into {out}: {exc.strerror}. Choose another --out folder.") from exc
+        raise InsightError(
+            N_("Cannot write into {folder}: {reason}. Choose another --out folder."),
+            folder=str(out),
+            reason=exc.strerror,
+        ) from exc
     for note in result.notes:
-        print(f"note: {note}", file=sys.stderr)
+        print(_("note: {note}").format(note=note), file=sys.stderr)
 
 
 class Progress:
@@ -196,7 +213,7 @@ class Progress:
             self._done(running)
         left = about(self.clock.left())
         place = f"[{self.clock.position()}] " if len(self.clock.steps) > 1 else ""
-        self._write(f"  {place}{LABELS.get(section, section)}…" + (f" ({left})" if left else ""))
+        self._write(f"  {place}{_(LABELS.get(section, section))}…" + (f" ({left})" if left else ""))
 
     def finish(self) -> None:
         """End the last section's line and say how long it all took."""
@@ -204,7 +221,7 @@ class Progress:
         self.clock.finish()
         if running is not None:
             self._done(running)
-        self.out.write(f"  done in {self.clock.elapsed():.1f} s\n")
+        self.out.write("  " + _("done in {seconds} s").format(seconds=f"{self.clock.elapsed():.1f}") + "\n")
         self.out.flush()
 
     def runner(self, run: Runner) -> Runner:
@@ -222,11 +239,26 @@ class Progress:
         return timed
 
     def _done(self, section: str) -> None:
-        self._write(f"  {LABELS.get(section, section)}: {self.clock.measured_[section]:.1f} s\n")
+        self._write(f"  {_(LABELS.get(section, section))}: {self.clock.measured_[section]:.1f} s\n")
 
     def _write(self, text: str) -> None:
         self.out.write(f"\r\033[K{text}")  # over the running line
         self.out.flush()
+
+
+def _language_flag(argv: list[str]) -> str | None:
+    """The language `--lang` names, read before the parser is built so its help is in that language."""
+    for i, arg in enumerate(argv):
+        value = (
+            arg.split("=", 1)[1]
+            if arg.startswith("--lang=")
+            else argv[i + 1]
+            if arg == "--lang" and i + 1 < len(argv)
+            else None
+        )
+        if value in LANGUAGES:
+            return value
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -237,6 +269,9 @@ def main(argv: list[str] | None = None) -> int:
 def _main(argv: list[str] | None) -> int:
     from insight.report import build_html, summary
 
+    chosen = _language_flag(sys.argv[1:] if argv is None else argv)
+    if chosen:
+        set_language(chosen)  # the help and the messages before the files are read
     args = _parser().parse_args(argv)
     progress = Progress(sys.stderr) if not args.quiet and sys.stderr.isatty() else None
     try:
@@ -259,7 +294,7 @@ def _main(argv: list[str] | None) -> int:
     except InsightError as exc:
         if progress:
             progress.out.write("\n")
-        print(f"error: {exc}", file=sys.stderr)
+        print(_("error: {message}").format(message=exc), file=sys.stderr)
         return 2
     text = json.dumps(report, indent=2, ensure_ascii=False)
     if args.json_out:
@@ -269,9 +304,9 @@ def _main(argv: list[str] | None) -> int:
     if progress:
         progress.finish()
     if args.json_out:
-        print(f"wrote {args.json_out}")
+        print(_("wrote {path}").format(path=args.json_out))
     elif not args.html_out:
         print(text)
     if args.html_out:
-        print(f"wrote {args.html_out}")
+        print(_("wrote {path}").format(path=args.html_out))
     return 0

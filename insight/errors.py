@@ -1,16 +1,36 @@
 """Every exception type the app defines: the problems a user can cause and fix (`InsightError` and its kinds), a
-result withheld as untrustworthy, a share link the disk cannot hold, and a result not computed yet."""
+result withheld as untrustworthy, a share link the disk cannot hold, and a result not computed yet.
+
+An error raised in a worker process is pickled back and shown later, in the session of whoever waits for it:
+it holds a message key (marked with `N_`) and its parameters, and `str()` writes it in the active language.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from insight.i18n import N_, Message, Sentences, text
+
 if TYPE_CHECKING:
-    from insight.verdict import Verdict
+    from insight.verdict import Verdict, Words
 
 
 class InsightError(Exception):
-    """A problem with the user's data or choices; the message says what is wrong and what to do."""
+    """A problem with the user's data or choices; the message says what is wrong and what to do.
+
+    `InsightError(N_("Column {column} is empty."), column=name)`: the key is translated when the error is shown.
+    """
+
+    def __init__(self, message: str | Message | Sentences = "", /, **params: object) -> None:
+        self.message = Message(message, **params) if isinstance(message, str) else message
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return text(self.message)
+
+    def __reduce__(self) -> tuple[type, tuple[Message | Sentences]]:
+        """Pickle by the message (a worker process sends it back to the server)."""
+        return type(self), (self.message,)
 
 
 class ReadError(InsightError):
@@ -28,11 +48,12 @@ class NotEnoughData(InsightError):
 class Withheld(InsightError):
     """A result not shown because what it rests on cannot be trusted; `verdict` says why."""
 
-    def __init__(self, verdict: Verdict, what: str = "") -> None:
+    def __init__(self, verdict: Verdict, what: Words = "") -> None:
         self.verdict, self.what = verdict, what
-        super().__init__(f"{what} withheld: {verdict.reason}" if what else verdict.reason)
+        message = Message(N_("{what} withheld: {reason}"), what=what, reason=verdict.why) if what else verdict.why
+        super().__init__(message if not isinstance(message, str) else Message(message))
 
-    def __reduce__(self) -> tuple[type, tuple[Verdict, str]]:
+    def __reduce__(self) -> tuple[type, tuple[Verdict, Words]]:
         """Pickle by the constructor's arguments (a worker process sends it back to the server)."""
         return type(self), (self.verdict, self.what)
 

@@ -13,17 +13,25 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from insight.formats import Figure
+from insight.i18n import N_, Message, text
 from insight.outcome_words import LEAVE, Outcome
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One sentence for the overview, the page that shows the detail (its key), and the figure behind it."""
+    """One sentence for the overview (`said`: a message with its figures, written when read, since findings are
+    cached), the page that shows the detail (its key), and the figure behind it."""
 
     key: str
-    text: str
+    said: Message
     page: str
     value: float
+
+    @property
+    def text(self) -> str:
+        """The sentence in the active language."""
+        return text(self.said)
 
 
 @dataclass
@@ -40,8 +48,8 @@ class Evidence:
     outcome: Outcome = Outcome(LEAVE)
 
 
-def _pct(x: float) -> str:
-    return f"{100 * x:.0f}%"
+def _pct(x: float) -> Figure:
+    return Figure(float(x), "share")
 
 
 CHAMPIONS_LIFT = 2.0  # Champions' share of revenue must be at least twice their share of customers
@@ -59,7 +67,11 @@ def champions_revenue(ev: Evidence) -> Finding | None:
         return None
     return Finding(
         "champions_revenue",
-        f"Champions are {_pct(share_customers)} of customers and {_pct(share_revenue)} of revenue.",
+        Message(
+            N_("Champions are {customers} of customers and {revenue} of revenue."),
+            customers=_pct(share_customers),
+            revenue=_pct(share_revenue),
+        ),
         "data",
         share_revenue,
     )
@@ -79,7 +91,7 @@ def revenue_concentration(ev: Evidence) -> Finding | None:
         return None
     return Finding(
         "revenue_concentration",
-        f"Your top 10% of customers bring {_pct(share)} of revenue.",
+        Message(N_("Your top 10% of customers bring {share} of revenue."), share=_pct(share)),
         "segments",
         share,
     )
@@ -116,15 +128,19 @@ def risky_segment(ev: Evidence) -> Finding | None:
     lift = by.at[name, "mean"] / overall
     if lift < SEGMENT_RISK_LIFT:
         return None
-    text = ev.outcome.english("segment_lift", name=name, customers=f"{int(by.at[name, 'size']):,}", lift=f"{lift:.1f}")
+    size = Figure(int(by.at[name, "size"]), "count")
+    said = Message(
+        N_("{finding}."), finding=ev.outcome.message("segment_lift", name=name, customers=size, lift=f"{lift:.1f}")
+    )
     if ev.themes is not None and not ev.themes.empty:
         negative = ev.themes[ev.themes["side"] == "negative"]
         if not negative.empty:
             term = str(negative["term"].iloc[0])
             mention = _mention_lift(ev, pd.Index(c.loc[c["segment"] == name, "customer_id"]), term)
             if mention is not None and mention >= THEME_LIFT:
-                text += f" and mention '{term}' {mention:.1f}× as often"
-    return Finding("risky_segment", text + ".", "predict", float(lift))
+                also = N_("{finding} and mention '{term}' {lift}× as often.")
+                said = Message(also, finding=said.params["finding"], term=term, lift=f"{mention:.1f}")
+    return Finding("risky_segment", said, "predict", float(lift))
 
 
 TREND_CHANGE = 0.10  # report revenue moves of at least 10% between the last two quarters
@@ -148,11 +164,19 @@ def revenue_trend(ev: Evidence) -> Finding | None:
     change = recent / before - 1
     if abs(change) < TREND_CHANGE:
         return None
-    word = "up" if change > 0 else "down"
-    against = "the same three months a year before" if year_ago else "the three months before (no year-earlier data)"
+    sentences = {
+        (True, True): N_("Revenue over the last three months is up {share} on the same three months a year before."),
+        (False, True): N_("Revenue over the last three months is down {share} on the same three months a year before."),
+        (True, False): N_(
+            "Revenue over the last three months is up {share} on the three months before (no year-earlier data)."
+        ),
+        (False, False): N_(
+            "Revenue over the last three months is down {share} on the three months before (no year-earlier data)."
+        ),
+    }
     return Finding(
         "revenue_trend",
-        f"Revenue over the last three months is {word} {_pct(abs(change))} on {against}.",
+        Message(sentences[(bool(change > 0), year_ago)], share=_pct(abs(change))),
         "overview",
         float(change),
     )
@@ -172,7 +196,8 @@ def low_repeat(ev: Evidence) -> Finding | None:
     rate = (buyers["frequency"] >= 2).mean()
     if rate >= LOW_REPEAT:
         return None
-    return Finding("low_repeat", f"Only {_pct(rate)} of buyers came back for a second order.", "segments", float(rate))
+    said = Message(N_("Only {share} of buyers came back for a second order."), share=_pct(rate))
+    return Finding("low_repeat", said, "segments", float(rate))
 
 
 RETURNS_SHARE = 0.05  # returns worth at least 5% of gross sales
@@ -188,7 +213,8 @@ def returns_share(ev: Evidence) -> Finding | None:
     if gross <= 0 or returned / gross < RETURNS_SHARE:
         return None
     share = returned / gross
-    return Finding("returns_share", f"Returns take back {_pct(share)} of what customers spend.", "data", float(share))
+    said = Message(N_("Returns take back {share} of what customers spend."), share=_pct(share))
+    return Finding("returns_share", said, "data", float(share))
 
 
 COMPLAINT_MIN_TEXTS = 10  # the top complaint theme must appear in at least 10 negative texts
@@ -205,7 +231,11 @@ def top_complaint(ev: Evidence) -> Finding | None:
     row = negative.iloc[0]
     return Finding(
         "top_complaint",
-        f"Unhappy customers most often talk about '{row['term']}' ({int(row['negative_texts']):,} negative texts).",
+        Message(
+            N_("Unhappy customers most often talk about '{theme}' ({n} negative texts)."),
+            theme=str(row["term"]),
+            n=Figure(int(row["negative_texts"]), "count"),
+        ),
         "feedback",
         float(row["negative_texts"]),
     )
@@ -230,7 +260,7 @@ def offer_for_at_risk(ev: Evidence) -> Finding | None:
         return None
     return Finding(
         "offer_for_at_risk",
-        ev.outcome.english("top_offer", n=len(risky), item=counts.index[0], k=int(counts.iloc[0])),
+        ev.outcome.message("top_offer", n=len(risky), item=counts.index[0], k=int(counts.iloc[0])),
         "recommend",
         float(counts.iloc[0]),
     )

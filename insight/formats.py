@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from insight.i18n import LOCALES, check_language, language
@@ -165,3 +166,24 @@ def language_name(code: str | None, lang: str | None = None) -> str | None:
     if not isinstance(code, str):
         return None
     return Locale.parse(_locale(lang)).languages.get(code)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure written when it is read, in the reader's language: a parameter of an `i18n.Message` that is cached
+    or made in a worker. `kind` is number, count, share or money (with `currency`)."""
+
+    value: float | None
+    kind: str = "number"
+    currency: str | None = None
+
+    def __str__(self) -> str:
+        if self.kind == "money":
+            return money(self.value, self.currency)
+        if self.kind == "plain":
+            whole = self.value is not None and float(self.value).is_integer()
+            return count(self.value) if whole else number(self.value)
+        return {"number": number, "count": count, "share": share}[self.kind](self.value)
+
+    def __format__(self, spec: str) -> str:
+        return str(self)

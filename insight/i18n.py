@@ -133,3 +133,96 @@ def N_(message: str) -> str:
 def join(items: list[str]) -> str:
     """Items one after another as the active language lists them: 'a, b, c' or 'a、b、c'."""
     return pgettext("list separator", ", ").join(items)
+
+
+class Message:
+    """A message key (marked with `N_`) and its parameters, written in the active language each time it is read.
+
+    Results cached in the store or computed in a worker process hold these instead of text, so a verdict's
+    reason or an error made in a worker reads in the language of the session that shows it. Parameters may be
+    numbers (formatted by the key's own spec, `{auc:.2f}`), texts shown as they are (column names), or other
+    messages (written in the same language).
+    """
+
+    __slots__ = ("key", "params")
+
+    def __init__(self, key: str, /, **params: object) -> None:
+        self.key, self.params = key, params
+
+    def __str__(self) -> str:
+        text = _(self.key)
+        if not self.params:
+            return text
+        return text.format(**{name: _written(value) for name, value in self.params.items()})
+
+    def __repr__(self) -> str:
+        return f"Message({self.key!r}, **{self.params!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Message) and (self.key, self.params) == (other.key, other.params)
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __reduce__(self) -> tuple[Callable[..., Message], tuple[str, dict[str, object]]]:
+        return _message, (self.key, self.params)
+
+    def __add__(self, other: object) -> Sentences:
+        return Sentences(self, other)
+
+    def __radd__(self, other: object) -> Sentences:
+        return Sentences(other, self)
+
+
+class Sentences:
+    """Messages (or texts) read one after another as sentences: 'A. B.' in English, 'A。B。' in Chinese."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, *parts: object) -> None:
+        flat: list[object] = []
+        for part in parts:
+            flat.extend(part.parts if isinstance(part, Sentences) else [part])
+        self.parts = tuple(p for p in flat if p != "")
+
+    def __str__(self) -> str:
+        written = [str(_written(p)).strip() for p in self.parts]
+        if not written:
+            return ""
+        out = written[0]
+        for part in written[1:]:
+            out = pgettext("two sentences", "{first} {second}").format(first=out, second=part)
+        return out
+
+    def __repr__(self) -> str:
+        return f"Sentences{self.parts!r}"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sentences) and self.parts == other.parts
+
+    def __hash__(self) -> int:
+        return hash(self.parts)
+
+    def __add__(self, other: object) -> Sentences:
+        return Sentences(self, other)
+
+    def __radd__(self, other: object) -> Sentences:
+        return Sentences(other, self)
+
+
+def _message(key: str, params: dict[str, object]) -> Message:
+    return Message(key, **params)
+
+
+def _written(value: object) -> object:
+    """A parameter as it goes into its message: messages written in the active language, the rest as given."""
+    if isinstance(value, Message | Sentences):
+        return str(value)
+    if isinstance(value, list | tuple) and value and all(isinstance(v, Message | Sentences | str) for v in value):
+        return join([str(_written(v)) for v in value])
+    return value
+
+
+def text(value: object) -> str:
+    """A message, sentences or plain text as a string in the active language."""
+    return str(_written(value))

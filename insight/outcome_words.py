@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from insight.i18n import N_, _
+from insight.i18n import N_, Message, _
 
 # Outcome names that mean "this customer left": only these make a churn label.
 LEAVING = re.compile(
@@ -307,10 +307,10 @@ class Outcome:
         name as `column`)."""
         return _(self._text(key)).format(**{"column": self.column, **values})
 
-    def english(self, key: str, **values: object) -> str:
-        """The sentence `key` in English, for text made where results are computed and cached (a verdict's
+    def message(self, key: str, **values: object) -> Message:
+        """The sentence `key` as a message written when it is read, for results computed and cached (a verdict's
         reason, an error a worker sends back): a result holds no reader's language (docs/i18n.md)."""
-        return self._text(key).format(**{"column": self.column, **values})
+        return Message(self._text(key), **{"column": self.column, **values})
 
     def _text(self, key: str) -> str:
         return PHRASES[self.kind].get(key) or PHRASES[NONE][key]

@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 
 from insight.errors import NotEnoughData
+from insight.formats import Figure
+from insight.i18n import N_, Message
 from insight.verdict import RELIABLE, ROUGH, UNRELIABLE, Verdict
 
 MIN_MONTHS_FOR_FORECAST = 9
@@ -111,7 +113,7 @@ def orders_overview(tx: pd.DataFrame, revenue_column: str | None = None) -> dict
     """
     dated = tx[tx["timestamp"].notna()] if "timestamp" in tx else tx.iloc[0:0]
     if dated.empty:
-        raise NotEnoughData("The orders overview needs dated orders: mark the date column on the Data page.")
+        raise NotEnoughData(N_("The orders overview needs dated orders: mark the date column on the Data page."))
     orders, counted_by = _orders(dated)
     amount = dated.get("amount")
     refunds = _refund_rows(dated)
@@ -156,7 +158,7 @@ def monthly_series(tx: pd.DataFrame) -> pd.DataFrame:
     """Revenue, orders and active customers per calendar month (months without sales are zero; revenue is
     missing when the orders have no amounts, active customers when they name no customer)."""
     if "timestamp" not in tx or tx["timestamp"].notna().sum() == 0:
-        raise NotEnoughData("Monthly figures need dated transactions: mark the date column on the Data page.")
+        raise NotEnoughData(N_("Monthly figures need dated transactions: mark the date column on the Data page."))
     dated = tx[tx["timestamp"].notna()]
     month = dated["timestamp"].dt.to_period("M")
     frame = pd.DataFrame({"month": month, "amount": dated.get("amount", pd.Series(np.nan, index=dated.index))})
@@ -231,7 +233,9 @@ def forecast(series: pd.DataFrame, column: str = "revenue", horizon: int = 3, dr
         hist = hist.iloc[:-1]
     if len(hist) < MIN_MONTHS_FOR_FORECAST:
         raise NotEnoughData(
-            f"A forecast needs at least {MIN_MONTHS_FOR_FORECAST} months of history; this data has {len(hist)}."
+            N_("A forecast needs at least {min_months_for_forecast} months of history; this data has {n}."),
+            min_months_for_forecast=MIN_MONTHS_FOR_FORECAST,
+            n=len(hist),
         )
     values = hist["value"].to_numpy(dtype=float)
     pred, _ = _fit_predict(values[:-HOLDOUT_MONTHS], HOLDOUT_MONTHS)
@@ -262,30 +266,38 @@ FORECAST_ROUGH = 0.40  # up to 40%: rough (a direction, not a number); beyond th
 
 def forecast_verdict(mape: float | None, naive: float | None) -> Verdict:
     """The forecast's backtest error, and whether it beats repeating the last known month."""
-    baseline = "repeating the last known month" + (f" (off by {naive:.0%})" if naive is not None else "")
+    baseline = Message(N_("repeating the last known month"))
+    if naive is not None:
+        baseline = Message(N_("repeating the last known month (off by {share})"), share=Figure(naive, "share"))
     if mape is None:
-        return Verdict(
-            ROUGH, "The forecast could not be checked (a recent month had no sales); read it as rough.", baseline
-        )
-    figures = f"on the last {HOLDOUT_MONTHS} known months it was off by {mape:.0%} on average"
+        unchecked = N_("The forecast could not be checked (a recent month had no sales); read it as rough.")
+        return Verdict(ROUGH, Message(unchecked), baseline)
+    figures = Message(
+        N_("on the last {months} known months it was off by {share} on average"),
+        months=HOLDOUT_MONTHS,
+        share=Figure(mape, "share"),
+    )
     worse = naive is not None and mape > naive
     if mape > FORECAST_ROUGH:
-        return Verdict(UNRELIABLE, f"The forecast is far off: {figures}. Use it only as a direction.", baseline)
+        far = N_("The forecast is far off: {figures}. Use it only as a direction.")
+        return Verdict(UNRELIABLE, Message(far, figures=figures), baseline)
     if mape > FORECAST_RELIABLE or worse:
-        extra = f", no better than repeating the last month ({naive:.0%})" if worse else ""
-        return Verdict(ROUGH, f"The forecast is rough: {figures}{extra}.", baseline)
-    return Verdict(RELIABLE, f"The forecast held up: {figures}.", baseline)
+        if worse:
+            no_better = N_("The forecast is rough: {figures}, no better than repeating the last month ({share}).")
+            return Verdict(ROUGH, Message(no_better, figures=figures, share=Figure(naive, "share")), baseline)
+        return Verdict(ROUGH, Message(N_("The forecast is rough: {figures}."), figures=figures), baseline)
+    return Verdict(RELIABLE, Message(N_("The forecast held up: {figures}."), figures=figures), baseline)
 
 
 def cohort_retention(tx: pd.DataFrame, max_months: int = 12) -> pd.DataFrame:
     """Share of each first-purchase cohort (month) that bought again N months later (long format)."""
     if "customer_id" not in tx:
-        raise NotEnoughData("Cohorts need to know who bought: the orders have no customer column.")
+        raise NotEnoughData(N_("Cohorts need to know who bought: the orders have no customer column."))
     dated = tx[tx["timestamp"].notna() & tx["customer_id"].notna()]
     if "amount" in dated:
         dated = dated[dated["amount"] > 0]
     if dated.empty:
-        raise NotEnoughData("Cohorts need dated purchases with customer ids.")
+        raise NotEnoughData(N_("Cohorts need dated purchases with customer ids."))
     stamp = dated["timestamp"]
     month = (stamp.dt.year * 12 + stamp.dt.month - 1).astype("int64")  # months since year 0, on whole columns
     first = month.groupby(dated["customer_id"]).transform("min")

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from insight.errors import Withheld as Withheld  # defined with the other exception types; named here beside Verdict
+from insight.i18n import Message, Sentences, text
+
+Words = str | Message | Sentences  # a reason or a baseline: a message written when it is read
 
 RELIABLE, ROUGH, UNRELIABLE = "reliable", "rough", "unreliable"
 TRUST_LEVELS = (RELIABLE, ROUGH, UNRELIABLE)
@@ -20,15 +23,27 @@ TRUST_LEVELS = (RELIABLE, ROUGH, UNRELIABLE)
 
 @dataclass(frozen=True)
 class Verdict:
-    """`trust` (reliable / rough / unreliable), `reason` in a founder's words, `baseline` it was measured against."""
+    """`trust` (reliable / rough / unreliable), `why` in a founder's words, `against` the baseline it was measured
+    against. Both are messages with their figures (a verdict is cached and made in workers): `reason` and `baseline`
+    write them in the active language."""
 
     trust: str
-    reason: str
-    baseline: str
+    why: Words
+    against: Words
 
     def __post_init__(self) -> None:
         if self.trust not in TRUST_LEVELS:
             raise ValueError(f"trust must be one of {', '.join(TRUST_LEVELS)}; got {self.trust!r}.")
+
+    @property
+    def reason(self) -> str:
+        """Why, in the active language."""
+        return text(self.why)
+
+    @property
+    def baseline(self) -> str:
+        """What it was measured against, in the active language."""
+        return text(self.against)
 
     @property
     def usable(self) -> bool:

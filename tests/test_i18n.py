@@ -160,9 +160,36 @@ def test_modules_that_translate_never_rebind_the_underscore() -> None:
 
 
 # Modules whose every sentence a person reads is in the catalogue; phase 2 of issue 23 adds the others here.
-CONVERTED = ("insight/charts/*.py", "insight/segment/naming.py", "insight/sentiment/cards.py", "ui_language.py")
-# ui/panels.py holds page text moved out of app_pages/, converted with the pages (issue 23)
-CONVERTED += ("ui/__init__.py", "ui/background.py", "ui/display.py", "ui/password.py", "ui/session.py", "ui/sharing.py")
+CONVERTED = (
+    "insight/charts/*.py",
+    "insight/segment/naming.py",
+    "insight/sentiment/cards.py",
+    "ui_language.py",
+    # phase 2
+    "app_pages/*.py",
+    "ui/*.py",
+    "ui_audiences.py",
+    "insight/errors.py",
+    "insight/verdict.py",
+    "insight/findings.py",
+    "insight/outcome_words.py",
+    "insight/report/words.py",
+    "insight/pipeline/core.py",
+    "insight/pipeline/figures.py",
+    "insight/pipeline/segmenting.py",
+    "insight/pipeline/models.py",
+    "insight/pipeline/feedback_offers.py",
+    "insight/predict/label.py",
+    "insight/predict/fairness.py",
+    "insight/recommend/content.py",
+    "insight/recommend/evaluate.py",
+    "insight/recommend/interactions.py",
+    "insight/recommend/lists.py",
+    "insight/recommend/trust.py",
+    "insight/segment/cluster.py",
+    "insight/segment/k_sweep.py",
+    "insight/sentiment/trust.py",
+)
 _SENTENCE = re.compile(r"[A-Za-z]{3,} [A-Za-z]{2,}")
 _PROGRAMMER_ERRORS = {"ValueError", "TypeError", "KeyError"}  # for the developer who called it wrong: English
 
@@ -205,3 +232,27 @@ def _unmarked_sentences(path: Path) -> list[str]:
 def test_converted_modules_leave_no_sentence_unmarked() -> None:
     found = [line for pattern in CONVERTED for path in sorted(ROOT.glob(pattern)) for line in _unmarked_sentences(path)]
     assert not found, found
+
+
+def test_results_made_in_a_worker_are_written_in_the_readers_language() -> None:
+    """Errors, verdicts and findings hold message keys and figures: pickled (as a worker sends them back) and read
+    in each session's language, with the figures formatted there."""
+    import pickle
+
+    from insight.errors import NotEnoughData
+    from insight.i18n import N_, Message
+    from insight.segment.describe import segment_verdict
+    from insight.verdict import Withheld
+
+    error = pickle.loads(
+        pickle.dumps(
+            NotEnoughData(N_("Segments need at least {need} customers; this data has {n}. Upload more."), need=10, n=3)
+        )
+    )
+    assert str(error) == "Segments need at least 10 customers; this data has 3. Upload more."
+    withheld = pickle.loads(pickle.dumps(Withheld(segment_verdict(0.51, 4, 0.3), Message(N_("Segments")))))
+    assert str(withheld).startswith("Segments withheld: Customers fall into distinct groups (silhouette 0.51, ")
+    with use_language("zh"):
+        assert str(error) == "客户分群至少需要 10 位客户；这份数据只有 3 位。请上传更多。"
+        assert withheld.verdict.reason == "客户分成了界限清楚的群体（轮廓系数 0.51，无群体的人群为 0.30）。"
+        assert str(withheld).startswith("客户分群暂不显示：客户分成了界限清楚的群体")

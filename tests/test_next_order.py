@@ -93,7 +93,7 @@ def test_one_order_customers_and_lapsed_customers_get_no_date_with_the_reason() 
 def test_random_timing_is_no_better_than_the_typical_gap_and_shows_no_dates() -> None:
     result = no.next_order(_shop(rhythms=()))
     assert result.verdict.trust == "unreliable" and "no dates are shown" in result.verdict.reason
-    assert result.verdict.baseline == no.BASELINE_TEXT
+    assert result.verdict.baseline == str(no.BASELINE_TEXT)
     out = result.summary()
     assert out["customers"] is None and out["median_days"] is None  # withheld, but the backtest is there
     assert out["backtest"]["baseline"]["when_error_days"] > 0

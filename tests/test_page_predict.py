@@ -42,7 +42,7 @@ def test_demo_opens_on_whom_to_call_first_and_explains_the_models() -> None:
     planted = demo.generate().truth.set_index("customer_id")["churned"].reindex(data.X.index)
     assert abs(data.churn_rate - planted.mean()) < 0.1  # the derived label tracks the planted truth
     text = _text(at)
-    assert "bought before **01 Jul 2026**" in text and f"{data.churn_rate:.0%} of {len(data.X):,} customers" in text
+    assert "bought before **Jul 1, 2026**" in text and f"{data.churn_rate:.0%} of {len(data.X):,} customers" in text
     assert "a coin would manage 50%" in text and "Precision: of the customers flagged" in text
     comparison = _frame(at, "ROC AUC")
     assert len(comparison) == 7 and comparison["ROC AUC"].max() > 0.9  # six models and the one rule

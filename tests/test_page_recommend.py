@@ -22,7 +22,7 @@ def test_demo_customer_items_models_and_download() -> None:
     assert not at.exception and not at.error
     assert at.radio(key="rec_source").options == ["Customers' ratings", "Purchases"]
 
-    at.radio(key="rec_source").set_value("implicit").run()
+    at.radio(key="rec_source").set_value("Purchases").run()
     assert not at.exception
     assert at.selectbox(key="rec_model").value == "Item-item (BM25)"  # the comparison's pick on purchases
     assert "ALS" in at.selectbox(key="rec_model").options and "SVD" not in at.selectbox(key="rec_model").options

@@ -363,7 +363,9 @@ def test_excluded_purchases_are_never_recommended(grouped: R.Interactions) -> No
 def test_cold_start_customers_get_labelled_popular_items(grouped: R.Interactions) -> None:
     rec = R.Recommender("SVD").fit(grouped, exclude=pd.DataFrame({"customer_id": ["NEW2"], "item_id": ["I00"]}))
     segments = pd.Series({c: f"g{int(c[1:]) % 3}" for c in rec.customers_} | {"NEW1": "g1", "NEW2": "g2", "NEW3": "zz"})
-    out = R.recommend_all(rec, ["C000", "NEW1", "NEW2", "NEW3"], n=5, segments=segments, segment_name="group")
+    out = R.reasons_in_words(
+        R.recommend_all(rec, ["C000", "NEW1", "NEW2", "NEW3"], n=5, segments=segments, segment_name="group")
+    )
     by = out.groupby("customer_id")
     assert set(by.get_group("C000")["basis"]) == {R.BASIS_MODEL}
     new1 = by.get_group("NEW1")
@@ -377,7 +379,7 @@ def test_cold_start_customers_get_labelled_popular_items(grouped: R.Interactions
 
 def test_reasons_point_to_a_liked_item_of_the_customer(grouped: R.Interactions) -> None:
     rec = R.Recommender("SVD++").fit(grouped)
-    out = R.recommend_all(rec, n=5)
+    out = R.reasons_in_words(R.recommend_all(rec, n=5))
     similar = out[out["reason"].str.startswith("Similar to")]
     assert len(similar) > 0.3 * len(out)
     liked = grouped.ratings[grouped.liked()]

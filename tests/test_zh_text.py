@@ -10,7 +10,6 @@ from insight import charts, sentiment
 from insight import segment as sg
 from insight.i18n import use_language
 from insight.labels import NICE_NAMES
-from insight.segment.naming import FEATURE_WORDS
 from insight.sentiment import cards, chinese
 from insight.sentiment.scoring import VADER_MODEL
 from tests.test_segment import RFM_ROLES, _blobs, _rfm
@@ -50,8 +49,13 @@ def test_generic_names_join_their_traits_the_chinese_way() -> None:
     assert names == {"Income较高、score较低", "Score较高、income较低", "Income较低、score较低", "普通客户"}
 
 
-def test_feature_words_are_the_labels_words_until_labels_is_converted() -> None:
-    assert {feature: NICE_NAMES[feature] for feature in FEATURE_WORDS} == FEATURE_WORDS
+def test_the_customer_tables_columns_read_in_the_language() -> None:
+    from insight.labels import column_label, nice_name
+
+    assert nice_name("recency_days") == NICE_NAMES["recency_days"] == "days since last order"
+    with use_language("zh"):
+        assert nice_name("recency_days") == "距上次下单天数" and column_label("clv_12m") == "未来 12 个月价值"
+        assert nice_name("Income (k$)") == "income"  # an uploaded column's own words stay as they are
 
 
 def test_chart_titles_and_axes_follow_the_language() -> None:

@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 
 from insight.data.cleaning import CleaningOptions
+from insight.data.hints import KIND_NAMES
 from insight.formats import count, day
 from insight.i18n import N_, _, ngettext
 from insight.labels import safe_md
@@ -133,7 +134,7 @@ def sidebar_status(slot: Any) -> None:
         n = len(ds.customers)
         customers = " · " + ngettext("{n} customer", "{n} customers", n).format(n=count(n)) if n else ""
         st.markdown(f"**{safe_md(ds.name)}**{customers}")
-        st.caption(" · ".join(f"{safe_md(t.name)} ({t.kind})" for t in ds.tables))
+        st.caption(" · ".join(f"{safe_md(t.name)} ({_(KIND_NAMES.get(t.kind, t.kind))})" for t in ds.tables))
 
 
 def share_panel(page_path: str, current_url_path: str) -> None:

@@ -160,13 +160,13 @@ def leaving_audience(
     worth = money(actions["predicted_value"].sum(), currency) if len(actions) else None
     action = None
     if len(actions):
-        action = outcome.english("audience_action", people=plural(len(actions), "customer"), worth=worth)
+        action = outcome.message("audience_action", people=plural(len(actions), "customer"), worth=worth)
         gap, since = _rhythm(members)
         if gap is not None and outcome.leaving:
             action += f"; then a win-back offer: their usual gap is {gap:.0f} days and it has been {since:.0f}"
-    name = outcome.english("audience")
-    key = slug(name.replace(" and ", " "))  # likely-to-leave-worth-the-most
-    return Audience(key, name, outcome.english("audience_tag"), "leaving", members, _sentence(action))
+    name = outcome.message("audience")
+    key = slug(name.key.replace(" and ", " "))  # likely-to-leave-worth-the-most (English: a file name)
+    return Audience(key, name, outcome.message("audience_tag"), "leaving", members, _sentence(action))
 
 
 def offer_audiences(offers: pd.DataFrame, scores: pd.DataFrame) -> list[Audience]:

@@ -23,6 +23,7 @@ import pandas as pd
 
 from insight.data.export import neutralise_formulas
 from insight.errors import InsightError
+from insight.i18n import N_
 
 FORMATS = ("klaviyo", "mailchimp", "shopify", "csv")
 PLATFORMS = ("klaviyo", "mailchimp", "shopify")
@@ -68,7 +69,9 @@ def check_format(fmt: str) -> str:
     """The format name, lower-cased; an InsightError naming the choices otherwise."""
     name = str(fmt).strip().lower()
     if name not in FORMATS:
-        raise InsightError(f"'{fmt}' is not an audience format; use one of {', '.join(FORMATS)}.")
+        raise InsightError(
+            N_("'{fmt}' is not an audience format; use one of {value}."), fmt=fmt, value=", ".join(FORMATS)
+        )
     return name
 
 
@@ -165,8 +168,11 @@ def render(members: pd.DataFrame, fmt: str, contacts: pd.DataFrame | None, audie
         return plain(members)
     if contacts is None:
         raise InsightError(
-            f"The {fmt.capitalize()} file needs each customer's email or phone, which this session does not hold; "
-            "use the csv format."
+            N_(
+                "The {capitalize} file needs each customer's email or phone, which this session does not "
+                "hold; use the csv format."
+            ),
+            capitalize=fmt.capitalize(),
         )
     return {"klaviyo": klaviyo, "mailchimp": mailchimp, "shopify": shopify}[fmt](members, contacts, audience_tag)
 

@@ -33,6 +33,7 @@ def rfm_groups_bar(customers: pd.DataFrame) -> alt.Chart:
         .agg(customers=("customer_id", "size"), revenue=("monetary", "sum"))
         .reset_index()
     )
+    df["rfm_group"] = df["rfm_group"].astype(str).map(_)  # the group's name (a key) in words
     return (
         alt.Chart(df, title=_("Customers per RFM group"))
         .mark_bar()

@@ -11,6 +11,7 @@ import re
 from functools import cache
 
 from insight.errors import ReadError
+from insight.i18n import N_
 
 LEGACY = ("cp1252", "gb18030", "cp932", "cp1251")  # ties go to the earlier one: Western text first
 _SAMPLE = 200_000  # characters scored per candidate: enough to tell, cheap on a 200 MB file
@@ -104,8 +105,12 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
             return data.decode(wide), wide
         except UnicodeDecodeError as exc:
             raise ReadError(
-                f"{name} looks like UTF-16 text without a byte-order mark, but byte {exc.start:,} does not fit. "
-                "Save it again as CSV UTF-8 and upload that."
+                N_(
+                    "{name} looks like UTF-16 text without a BOM, but byte {start:,} does not fit. "
+                    "Save it again as CSV UTF-8 and upload that."
+                ),
+                name=name,
+                start=exc.start,
             ) from exc
     try:
         return data.decode("utf-8"), "utf-8"
@@ -134,7 +139,10 @@ def strip_nul(text: str, name: str) -> tuple[str, int]:
         return text, 0
     if count > 0.1 * len(text):  # a tenth of the characters: a binary file with a .csv name
         raise ReadError(
-            f"{name} is not a text table (it holds binary data). Upload a CSV, TSV, Excel, Parquet or JSON-lines "
-            "export."
+            N_(
+                "{name} is not a text table (it holds binary data). Upload a CSV, TSV, Excel, Parquet or "
+                "JSON-lines export."
+            ),
+            name=name,
         )
     return text.replace("\x00", ""), count

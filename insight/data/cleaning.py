@@ -19,6 +19,7 @@ from insight.data.hints import not_spend, paid_name, value_hint
 from insight.data.roles import Roles
 from insight.data.standard import normalize_ids
 from insight.errors import InsightError
+from insight.i18n import N_
 
 if TYPE_CHECKING:
     from insight.data.dialect import ReadReport
@@ -49,7 +50,12 @@ class CleaningOptions:
         }
         for name, values in allowed.items():
             if getattr(self, name) not in values:
-                raise InsightError(f"Cleaning option '{name}' must be one of {values}; got {getattr(self, name)!r}.")
+                raise InsightError(
+                    N_("Cleaning option '{name}' must be one of {values}; got {getattr}."),
+                    name=name,
+                    values=values,
+                    getattr=repr(getattr(self, name)),
+                )
 
 
 def iqr_bounds(s: pd.Series, factor: float = 1.5) -> tuple[float, float]:

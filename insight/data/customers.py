@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from insight.i18n import N_
+
 BEHAVIOUR_COLUMNS = (
     "recency_days",
     "frequency",
@@ -142,18 +144,18 @@ def rfm_group(r: float, f: float, m: float, frequency: float) -> str:
     return "Dormant"  # few, small orders, long ago
 
 
-RFM_GROUPS = (
-    "Champions",
-    "Loyal",
-    "Active",
-    "New",
-    "Promising",
-    "Needs attention",
-    "At risk",
-    "Previously loyal",
-    "Almost lost",
-    "Dormant",
-    "Prospects",
+RFM_GROUPS = (  # keys in the data, shown in words (translated when shown)
+    N_("Champions"),
+    N_("Loyal"),
+    N_("Active"),
+    N_("New"),
+    N_("Promising"),
+    N_("Needs attention"),
+    N_("At risk"),
+    N_("Previously loyal"),
+    N_("Almost lost"),
+    N_("Dormant"),
+    N_("Prospects"),
 )
 
 

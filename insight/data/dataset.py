@@ -32,6 +32,7 @@ from insight.data.sandbox import read_upload
 from insight.data.standard import standardize
 from insight.data.types import TypeReport, parse_types
 from insight.errors import InsightError, ReadError
+from insight.i18n import N_
 from insight.outcome_words import Outcome, outcome_of
 from insight.store import default_data_dir
 
@@ -225,8 +226,13 @@ def _understand(
         raise
     except Exception as exc:  # noqa: BLE001 - an upload must never show a traceback
         raise ReadError(
-            f"{report.file} was read but could not be understood ({type(exc).__name__}: {exc}). Export it again as "
-            "CSV UTF-8, and if it still fails, send us the first rows."
+            N_(
+                "{file} was read but could not be understood ({name}: {exc}). Export it again as CSV "
+                "UTF-8, and if it still fails, send us the first rows."
+            ),
+            file=report.file,
+            name=type(exc).__name__,
+            exc=exc,
         ) from exc
 
 
@@ -305,7 +311,7 @@ def build_dataset_with_lookup(
     `customer_id` (None without any): the owner's lookup, kept apart from the Dataset so it is never cached."""
     options = cleaning or CleaningOptions()
     if not files:
-        raise InsightError("No files to analyze: upload at least one export (CSV, Excel, Parquet or JSON lines).")
+        raise InsightError(N_("No files to analyze: upload at least one export (CSV, Excel, Parquet or JSON lines)."))
     dataset_key = fingerprint(files, roles, kinds, options)  # of the choices as given: the caches use this key
     roles = copy.deepcopy(roles)  # joining order lines edits a table's roles; never the caller's mapping
     step = progress or (lambda fraction, text: None)
@@ -327,7 +333,9 @@ def build_dataset_with_lookup(
     for (report, typed, file_roles, types, _), kind in zip(parsed, guessed, strict=True):
         kind = (kinds or {}).get(report.file, kind)
         if kind not in KINDS:
-            raise InsightError(f"'{kind}' is not a table kind; use one of {', '.join(KINDS)}.")
+            raise InsightError(
+                N_("'{kind}' is not a table kind; use one of {value}."), kind=kind, value=", ".join(KINDS)
+            )
         validate_roles(typed, file_roles, kind)
         reports.append(quality_report(report.file, typed, file_roles, kind, types.unparsed))
         step(0.6 + 0.3 * len(tables) / len(parsed), f"Cleaning {report.file}")

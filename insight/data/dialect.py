@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from insight.errors import ReadError
-from insight.formats import count as format_count
-from insight.i18n import _
+from insight.formats import Figure
+from insight.i18n import N_
 
 DELIMITERS = (",", ";", "\t", "|")
 MAX_COLUMNS = 2_000  # wider than any export we know; 50,000 header names took minutes before this check
@@ -27,6 +27,24 @@ _SAMPLE_LINES = 400
 _SAMPLE_CHARS = 4_000_000  # the sniffing sample stops here too, so a few very long lines stay cheap
 # Python's csv module refuses fields over 131,072 characters; a long review is a real cell, not an error.
 csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE_CHARS))
+# The refusals (message keys, written in the reader's language when shown)
+TOO_WIDE = N_(
+    "{name} has {width:,} columns; the limit is {max_columns:,}. Export only the columns you need (customer, date, "
+    "amount, product, …) and upload it again."
+)
+TOO_LONG_LINE = N_(
+    "{file} has a line of {longest:,} characters; the limit is {max_line_chars:,}. This is not a table export (or "
+    "its line breaks are missing): export it again as CSV with one row per line."
+)
+TOO_LONG_CELL = N_(
+    "{name} has a quoted cell of more than {limit} characters spanning many lines, so it was not read (its lines "
+    "would have become rows of junk). Check the quotes around that text in a spreadsheet, or shorten it, and export "
+    "the file again as CSV."
+)
+MIXED_SEPARATORS = N_(
+    "{file} mixes separators ({value}) and {value2:,} line(s) fit neither. Open it in a spreadsheet and export it "
+    "again with one separator."
+)
 
 
 @dataclass
@@ -45,30 +63,18 @@ class ReadReport:
 
 def too_wide(name: str, width: int) -> ReadError:
     """The refusal for a table with more columns than any analysis can use."""
-    return ReadError(
-        f"{name} has {width:,} columns; the limit is {MAX_COLUMNS:,}. Export only the columns you need "
-        "(customer, date, amount, product, …) and upload it again."
-    )
+    return ReadError(TOO_WIDE, name=name, width=width, max_columns=MAX_COLUMNS)
 
 
 def check_lines(name: str, lines: list[str]) -> None:
     """Refuse a text whose longest line passes `MAX_LINE_CHARS` (every text format: CSV, TSV, JSON lines)."""
     longest = max(map(len, lines), default=0)
     if longest > MAX_LINE_CHARS:
-        raise ReadError(
-            f"{name} has a line of {longest:,} characters; the limit is {MAX_LINE_CHARS:,}. This is not a "
-            "table export (or its line breaks are missing): export it again as CSV with one row per line."
-        )
+        raise ReadError(TOO_LONG_LINE, file=name, longest=longest, max_line_chars=MAX_LINE_CHARS)
 
 
 def _too_long_cell(name: str) -> ReadError:
-    return ReadError(
-        _(
-            "{name} has a quoted cell of more than {limit} characters spanning many lines, so it was not read (its "
-            "lines would have become rows of junk). Check the quotes around that text in a spreadsheet, or shorten "
-            "it, and export the file again as CSV."
-        ).format(name=name, limit=format_count(MAX_LINE_CHARS))
-    )
+    return ReadError(TOO_LONG_CELL, name=name, limit=Figure(MAX_LINE_CHARS, "count"))
 
 
 def _records(lines: list[str], delimiter: str, quoting: int) -> list[tuple[int, int]]:
@@ -289,7 +295,7 @@ def read_text(text: str, report: ReadReport) -> pd.DataFrame:
     check_lines(report.file, all_lines)
     lines = _sample(all_lines)
     if not lines:
-        raise ReadError(f"{report.file} is empty. Export the file again with its rows, then upload it.")
+        raise ReadError(N_("{file} is empty. Export the file again with its rows, then upload it."), file=report.file)
     delimiter, n_fields = sniff_delimiter(lines[:_SAMPLE_LINES])
     if n_fields > MAX_COLUMNS:
         raise too_wide(report.file, n_fields)
@@ -299,10 +305,8 @@ def read_text(text: str, report: ReadReport) -> pd.DataFrame:
         if mixed is not None and mixed[2] == 0:
             return _drop_repeated_headers(_read_mixed(every, *mixed, report), report)
         if mixed is not None:
-            raise ReadError(
-                f"{report.file} mixes separators ({' and '.join(repr(d) for d in mixed[1])}) and {mixed[2]:,} "
-                "line(s) fit neither. Open it in a spreadsheet and export it again with one separator."
-            )
+            pair = " and ".join(repr(d) for d in mixed[1])
+            raise ReadError(MIXED_SEPARATORS, file=report.file, value=pair, value2=mixed[2])
     df = _read_body(all_lines, lines, delimiter, n_fields, report)
     if df.shape[1] == 1 and len(df) >= 2:
         inner = _unwrap(df, report)

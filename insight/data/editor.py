@@ -9,26 +9,38 @@ import pandas as pd
 from insight.data.dataset import Table
 from insight.data.hints import KINDS, MULTI_ROLES, SINGLE_ROLES, Roles
 from insight.errors import SchemaError
+from insight.i18n import N_, Message, Sentences, _
 
-ROLE_LABELS = {  # each role as the editor shows it
-    "customer_id": "customer id",
-    "timestamp": "date and time",
-    "order_id": "order id",
-    "item_id": "item id",
-    "item_name": "item name",
-    "quantity": "quantity",
-    "unit_price": "unit price",
-    "amount": "amount (what was paid)",
-    "refund": "refund (money given back)",
-    "rating": "rating (stars)",
-    "text": "text (feedback)",
-    "label": "outcome (what you want to predict)",
-    "numeric": "number about the customer",
-    "categorical": "category about the customer",
-    "pii": "personal data",
+ROLE_LABELS = {  # each role as the editor shows it (translated when shown)
+    "customer_id": N_("customer id"),
+    "timestamp": N_("date and time"),
+    "order_id": N_("order id"),
+    "item_id": N_("item id"),
+    "item_name": N_("item name"),
+    "quantity": N_("quantity"),
+    "unit_price": N_("unit price"),
+    "amount": N_("amount (what was paid)"),
+    "refund": N_("refund (money given back)"),
+    "rating": N_("rating (stars)"),
+    "text": N_("text (feedback)"),
+    "label": N_("outcome (what you want to predict)"),
+    "numeric": N_("number about the customer"),
+    "categorical": N_("category about the customer"),
+    "pii": N_("personal data"),
 }
-ROLE_CHOICES = ("", *(ROLE_LABELS[r] for r in (*SINGLE_ROLES, *MULTI_ROLES)))
-_ROLE_OF = {label: role for role, label in ROLE_LABELS.items()}
+
+
+def role_choices() -> list[str]:
+    """The editor's role options in the active language ('' for no role)."""
+    return ["", *(_(ROLE_LABELS[r]) for r in (*SINGLE_ROLES, *MULTI_ROLES))]
+
+
+def _role_of(label: str) -> str:
+    """The role name of an editor cell, in the active language's words or in English."""
+    for role, words in ROLE_LABELS.items():
+        if label in (words, _(words)):
+            return role
+    return label
 
 
 def _role(value: object) -> str:
@@ -36,7 +48,7 @@ def _role(value: object) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
         return ""
     text = str(value).strip()
-    return _ROLE_OF.get(text, text)
+    return _role_of(text)
 
 
 def _assigned(table: Table) -> dict[str, str]:
@@ -58,9 +70,9 @@ def editor_rows(table: Table) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Column": list(table.frame.columns),
-            "Role": [ROLE_LABELS[assigned[c]] if c in assigned else "" for c in table.frame.columns],
+            "Role": [_(ROLE_LABELS[assigned[c]]) if c in assigned else "" for c in table.frame.columns],
             "Example": [
-                "(personal data)" if c in personal else ", ".join(table.frame[c].dropna().astype(str).head(3))
+                _("(personal data)") if c in personal else ", ".join(table.frame[c].dropna().astype(str).head(3))
                 for c in table.frame.columns
             ],
             "No role because": [ignored.get(c, "") for c in table.frame.columns],
@@ -77,15 +89,15 @@ def _mapping(pairs: list[tuple[str, str]], personal: set[str]) -> Roles:
             mapping[role].append(col)
         elif role in SINGLE_ROLES:
             if role in mapping:
-                problems.append(
-                    f"'{ROLE_LABELS[role]}' is on two columns, '{mapping[role]}' and '{col}': keep it on one"
-                )
+                twice = N_("'{role}' is on two columns, '{first}' and '{second}': keep it on one.")
+                problems.append(Message(twice, role=Message(ROLE_LABELS[role]), first=mapping[role], second=col))
             else:
                 mapping[role] = col
         elif role:
-            problems.append(f"'{role}' is not a role (use one of: {', '.join(SINGLE_ROLES + MULTI_ROLES)})")
+            unknown = N_("'{role}' is not a role (use one of: {roles}).")
+            problems.append(Message(unknown, role=role, roles=", ".join(SINGLE_ROLES + MULTI_ROLES)))
     if problems:
-        raise SchemaError("; ".join(problems) + ".")
+        raise SchemaError(Sentences(*problems))
     if mapping.get("customer_id") in personal - set(mapping["pii"]):  # an email id stays pseudonymised
         mapping["pii"].append(mapping["customer_id"])
     return mapping
@@ -113,7 +125,12 @@ def edit_roles(table: Table, edits: dict[str, str]) -> Roles:
     unknown = [c for c in edits if c not in table.frame.columns]
     if unknown:
         columns = ", ".join(f"'{c}'" for c in table.frame.columns)
-        raise SchemaError(f"{table.name} has no column {', '.join(map(repr, unknown))}; its columns are {columns}.")
+        raise SchemaError(
+            N_("{file} has no column {unknown}; its columns are {columns}."),
+            file=table.name,
+            unknown=", ".join(map(repr, unknown)),
+            columns=columns,
+        )
     current = _assigned(table)
     given = {role for role in edits.values() if role in SINGLE_ROLES}
     pairs = []
@@ -128,5 +145,5 @@ def edit_roles(table: Table, edits: dict[str, str]) -> Roles:
 def check_kind(kind: str) -> str:
     """A table kind named on the command line, or a SchemaError listing the kinds."""
     if kind not in KINDS:
-        raise SchemaError(f"'{kind}' is not a table kind; use one of {', '.join(KINDS)}.")
+        raise SchemaError(N_("'{kind}' is not a table kind; use one of {kinds}."), kind=kind, kinds=", ".join(KINDS))
     return kind

@@ -11,7 +11,16 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from insight.i18n import N_
+
 KINDS = ("customers", "transactions", "feedback", "ratings", "items")
+KIND_NAMES = {  # each kind (a key) in words, translated when shown
+    "customers": N_("customers"),
+    "transactions": N_("transactions"),
+    "feedback": N_("feedback"),
+    "ratings": N_("ratings"),
+    "items": N_("items"),
+}
 SINGLE_ROLES = (
     "customer_id",
     "timestamp",

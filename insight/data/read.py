@@ -22,6 +22,7 @@ from insight.data.charset import _utf16_without_bom, decode, strip_nul
 from insight.data.containers import Extent, check_parquet, check_workbook
 from insight.data.dialect import MAX_COLUMNS, ReadReport, check_lines, read_text, too_wide
 from insight.errors import ReadError
+from insight.i18n import N_
 
 MAX_BYTES = 200 * 1024 * 1024  # per file, before and after decompression
 _CHUNK = 1024 * 1024  # inflate this much at a time, so the limit is checked as the bytes come out
@@ -57,12 +58,20 @@ def _human_size(n: int) -> str:
 def _too_big(name: str, limit: int, inflated: bool) -> ReadError:
     if inflated:
         return ReadError(
-            f"{name} unpacks to more than {_human_size(limit)}, the limit for one file; reading stopped there. "
-            "Export a shorter date range or fewer columns and upload it again."
+            N_(
+                "{name} unpacks to more than {human_size}, the limit for one file; reading stopped there. "
+                "Export a shorter date range or fewer columns and upload it again."
+            ),
+            name=name,
+            human_size=_human_size(limit),
         )
     return ReadError(
-        f"{name} is over the {_human_size(limit)} limit for one file. Export a shorter date range or fewer columns, "
-        "then upload it again."
+        N_(
+            "{name} is over the {human_size} limit for one file. Export a shorter date range or fewer "
+            "columns, then upload it again."
+        ),
+        name=name,
+        human_size=_human_size(limit),
     )
 
 
@@ -91,10 +100,14 @@ def inflate_gzip(name: str, data: bytes, limit: int = MAX_BYTES) -> bytes:
                 if len(out) > limit:
                     raise _too_big(name, limit, inflated=True)
             if not inflater.eof:
-                raise ReadError(f"{name} looks gzip-compressed but is damaged (it ends too early). Compress it again.")
+                raise ReadError(
+                    N_("{name} looks gzip-compressed but is damaged (it ends too early). Compress it again."), name=name
+                )
             rest = inflater.unused_data.lstrip(b"\x00")  # concatenated members; trailing padding is allowed
     except zlib.error as exc:
-        raise ReadError(f"{name} looks gzip-compressed but is damaged ({exc}). Compress it again.") from exc
+        raise ReadError(
+            N_("{name} looks gzip-compressed but is damaged ({exc}). Compress it again."), name=name, exc=exc
+        ) from exc
     return bytes(out)
 
 
@@ -118,8 +131,12 @@ def check_zip(name: str, data: bytes, limit: int = MAX_BYTES) -> None:
                         raise _too_big(name, limit, inflated=True)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as exc:
         raise ReadError(
-            f"{name} could not be opened as a workbook ({exc}). Open it in your spreadsheet program, "
-            "save it again as .xlsx (or CSV) and upload that."
+            N_(
+                "{name} could not be opened as a workbook ({exc}). Open it in your spreadsheet program, "
+                "save it again as .xlsx (or CSV) and upload that."
+            ),
+            name=name,
+            exc=exc,
         ) from exc
 
 
@@ -128,12 +145,14 @@ def read_table(name: str, data: bytes, max_bytes: int = MAX_BYTES) -> tuple[pd.D
     if len(data) > max_bytes:
         raise _too_big(name, max_bytes, inflated=False)
     if not data.strip():
-        raise ReadError(f"{name} is empty. Export the file again with its rows, then upload it.")
+        raise ReadError(N_("{name} is empty. Export the file again with its rows, then upload it."), name=name)
     if data[:2] == b"\x1f\x8b":
         data = inflate_gzip(name, data, max_bytes)
         name = name[:-3] if name.lower().endswith(".gz") else name
         if not data.strip():
-            raise ReadError(f"{name} is empty inside its compression. Export the file again, then upload it.")
+            raise ReadError(
+                N_("{name} is empty inside its compression. Export the file again, then upload it."), name=name
+            )
     lower = name.lower()
     suffix = "." + lower.rsplit(".", 1)[-1] if "." in lower else ""
     report = ReadReport(file=name, format=suffix.lstrip(".") or "text")
@@ -150,13 +169,20 @@ def read_table(name: str, data: bytes, max_bytes: int = MAX_BYTES) -> tuple[pd.D
         df = _read_json(name, data)
     elif b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")) and not _utf16_without_bom(data):
         raise ReadError(
-            f"{name} is not a text table (it holds binary data). Upload a CSV, TSV, Excel (.xlsx, .xls, .ods), "
-            "Parquet or JSON-lines export."
+            N_(
+                "{name} is not a text table (it holds binary data). Upload a CSV, TSV, Excel (.xlsx, .xls, "
+                ".ods), Parquet or JSON-lines export."
+            ),
+            name=name,
         )
     elif suffix in BINARY_SUFFIXES:
         raise ReadError(
-            f"{name}: files of type '{suffix}' are not supported. Upload CSV, TSV, Excel (.xlsx, .xls, .ods), "
-            "Parquet or JSON lines."
+            N_(
+                "{name}: files of type '{suffix}' are not supported. Upload CSV, TSV, Excel (.xlsx, .xls, "
+                ".ods), Parquet or JSON lines."
+            ),
+            name=name,
+            suffix=suffix,
         )
     else:
         text, report.encoding = decode(data, name)
@@ -169,14 +195,20 @@ def read_table(name: str, data: bytes, max_bytes: int = MAX_BYTES) -> tuple[pd.D
             df = read_text(text, report)
         except (pd.errors.ParserError, csv.Error) as exc:
             raise ReadError(
-                f"{name} could not be split into rows and columns ({exc}). Open it in a spreadsheet, "
-                "check the quotes and separators, and export it again as CSV."
+                N_(
+                    "{name} could not be split into rows and columns ({exc}). Open it in a spreadsheet, check "
+                    "the quotes and separators, and export it again as CSV."
+                ),
+                name=name,
+                exc=exc,
             ) from exc
     if len(df.columns) > MAX_COLUMNS:
         raise too_wide(name, len(df.columns))
     df.columns = unique_names(df.columns, report)
     if len(df.columns) == 0 or len(df) == 0:
-        raise ReadError(f"{name} has a header but no data rows. Export it again including the rows, then upload it.")
+        raise ReadError(
+            N_("{name} has a header but no data rows. Export it again including the rows, then upload it."), name=name
+        )
     return df, report
 
 
@@ -270,12 +302,16 @@ def _read_excel(name: str, data: bytes, report: ReadReport, extents: dict[str, E
         raise
     except Exception as exc:  # noqa: BLE001 - calamine raises its own types for every kind of damage
         raise ReadError(
-            f"{name} could not be opened as a workbook ({exc}). Open it in your spreadsheet program, "
-            "save it again as .xlsx (or CSV) and upload that."
+            N_(
+                "{name} could not be opened as a workbook ({exc}). Open it in your spreadsheet program, "
+                "save it again as .xlsx (or CSV) and upload that."
+            ),
+            name=name,
+            exc=exc,
         ) from exc
     filled = {sheet: t for sheet, t in tables.items() if not t.empty}
     if not filled:
-        raise ReadError(f"{name} has no filled sheet. Put the table on a sheet and upload it again.")
+        raise ReadError(N_("{name} has no filled sheet. Put the table on a sheet and upload it again."), name=name)
     data_sheets = {s: t for s, t in filled.items() if not _looks_like_dictionary(s, t)} or filled
     sheet = max(data_sheets, key=lambda s: (data_sheets[s].shape[0] * data_sheets[s].shape[1], -list(filled).index(s)))
     report.sheet = sheet
@@ -298,7 +334,9 @@ def _read_parquet(name: str, data: bytes) -> pd.DataFrame:
     except ReadError:
         raise
     except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for damaged files
-        raise ReadError(f"{name} could not be read as Parquet ({exc}). Export it again or as CSV.") from exc
+        raise ReadError(
+            N_("{name} could not be read as Parquet ({exc}). Export it again or as CSV."), name=name, exc=exc
+        ) from exc
     return _as_text(df)
 
 
@@ -310,7 +348,9 @@ def _read_json(name: str, data: bytes) -> pd.DataFrame:
         df = pd.read_json(io.StringIO(text), lines=not text.lstrip().startswith("["))
     except ValueError as exc:
         raise ReadError(
-            f"{name} is not valid JSON lines (one JSON object per line): {exc}. Export it as CSV instead."
+            N_("{name} is not valid JSON lines (one JSON object per line): {exc}. Export it as CSV instead."),
+            name=name,
+            exc=exc,
         ) from exc
     return _as_text(df)
 

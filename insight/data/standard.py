@@ -8,6 +8,7 @@ import pandas as pd
 from insight.data.hints import SINGLE_ROLES, Roles
 from insight.data.values import is_number as _is_number
 from insight.errors import SchemaError
+from insight.i18n import N_
 
 
 def normalize_ids(s: pd.Series) -> pd.Series:
@@ -58,7 +59,9 @@ def to_binary(s: pd.Series) -> pd.Series:
     values = [v for v in text.dropna().unique()]
     if len(values) > 2:
         raise SchemaError(
-            f"The outcome column '{s.name}' has {len(values)} different values; it needs two (like Yes/No)."
+            N_("The outcome column '{name}' has {n} different values; it needs two (like Yes/No)."),
+            name=s.name,
+            n=len(values),
         )
     hits = [v for v in values if v in positive]
     pos = hits[0] if hits else text.value_counts().idxmin()

@@ -14,6 +14,7 @@ import pandas as pd
 
 from insight import act, predict
 from insight.errors import InsightError, SchemaError
+from insight.i18n import N_, Message
 from insight.pipeline.base import HORIZON_DAYS, THRESHOLD
 from insight.verdict import Verdict, Withheld
 
@@ -37,7 +38,7 @@ class Acting:
         prefers), with the backtest against the shop's typical gap and the verdict."""
         tx = self.transactions()
         if tx is None or not {"customer_id", "timestamp"} <= set(tx.columns):
-            raise SchemaError("Next order dates need an orders file with a customer and a date column.")
+            raise SchemaError(N_("Next order dates need an orders file with a customer and a date column."))
         return self.run("predict.next_order", None, lambda: predict.next_order.next_order(tx))
 
     def next_order_verdict(self) -> Verdict:
@@ -83,7 +84,7 @@ class Acting:
             out["segment"] = segments.set_axis(segments.index.astype(str)).reindex(ids)
         if self.churn_source() is not None:
             score = "churn_risk" if self.ds.outcome.leaving else "chance_yes"  # a campaign's reply is no churn
-            add(self.ds.outcome.english("risks"), lambda: self.churn_risk(horizon, features, model).to_frame(score))
+            add(self.ds.outcome.message("risks"), lambda: self.churn_risk(horizon, features, model).to_frame(score))
         if self._has_clv_columns():
             add("Predicted 12-month value", lambda: self._lifetime(horizon))
         if self.transactions() is not None:
@@ -98,13 +99,13 @@ class Acting:
     def _segments(self) -> pd.Series:
         seg = self.segmentation()
         if not seg.verdict.usable:
-            raise Withheld(seg.verdict, "Segments")
+            raise Withheld(seg.verdict, Message(N_("Segments")))
         return seg.labels_frame().set_index("customer_id")["segment"]
 
     def _lifetime(self, horizon: int) -> pd.DataFrame:
         lifetime = self.lifetime_value(horizon)
         if not lifetime.verdict.usable or "clv_12m" not in lifetime.table:
-            raise Withheld(lifetime.verdict, "Lifetime value")
+            raise Withheld(lifetime.verdict, Message(N_("Lifetime value")))
         table = lifetime.table.set_index("customer_id")
         return table[["clv_12m", "p_alive"]].rename(columns={"clv_12m": "value_12m"})
 
@@ -143,7 +144,7 @@ class Acting:
                 actions, _ = self.action_list(threshold, horizon, features, model)
                 items.append(act.leaving_audience(actions, scores, self.ds.currency, self.ds.outcome))
             except InsightError as exc:
-                notes.append(f"'{self.ds.outcome.english('audience')}' withheld: {exc}")
+                notes.append(f"'{self.ds.outcome.message('audience')}' withheld: {exc}")
         if "offers" in kinds:
             try:
                 items += act.offer_audiences(self.recommendations(), scores)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from insight.errors import InsightError
 from insight.pipeline.base import HORIZON_DAYS, THRESHOLD
-from insight.verdict import Verdict
+from insight.verdict import Verdict, Words
 
 if TYPE_CHECKING:
     from insight.pipeline.core import Pipeline
@@ -64,7 +64,7 @@ class Answers:
     rec_comparison: Any = None
     recommender: Any = None
     offers: pd.DataFrame | None = None
-    notes: Mapping[str, str] = field(default_factory=lambda: _frozen({}))
+    notes: Mapping[str, Words] = field(default_factory=lambda: _frozen({}))
     verdicts: Mapping[str, Verdict] = field(default_factory=lambda: _frozen({}))
 
     def usable(self, section: str) -> bool:
@@ -83,19 +83,19 @@ class Answers:
         return self.lifetime if self.lifetime is not None and self.usable("clv") else None
 
 
-def _attempt(notes: dict[str, str], part: str, compute: Callable[[], Any]) -> Any:
+def _attempt(notes: dict[str, Words], part: str, compute: Callable[[], Any]) -> Any:
     """`compute()`, or None with the reason noted when the data cannot support it."""
     try:
         return compute()
     except InsightError as exc:
-        notes.setdefault(part, str(exc))
+        notes.setdefault(part, exc.message)  # written in the reader's language when shown
         return None
 
 
 def compute_answers(pipe: Pipeline, choices: Choices, progress: Progress | None = None) -> Answers:
     """Run (or fetch from the runner) every analysis at `choices`, noting what the data cannot support."""
     step = progress or (lambda fraction, text: None)
-    notes: dict[str, str] = {}
+    notes: dict[str, Words] = {}
     verdicts: dict[str, Verdict] = {}
     parts: dict[str, Any] = {}
     headline = dict(pipe.headline())  # a copy: the cached headline is never written to
@@ -115,7 +115,7 @@ def compute_answers(pipe: Pipeline, choices: Choices, progress: Progress | None 
     step(0.4, "Churn models")
     horizon = choices.horizon
     if pipe.churn_source() is None:
-        notes["churn"] = pipe.ds.outcome.say("missing")
+        notes["churn"] = pipe.ds.outcome.message("missing")
     else:
         churn = parts["churn"] = _attempt(notes, "churn", lambda: pipe.churn_data(horizon))
         if churn is not None:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from insight import predict, recommend, segment
 from insight.errors import NotEnoughData, Withheld
+from insight.i18n import N_, Message
 from insight.pipeline.acting import Acting
 from insight.pipeline.answers import Answers, Choices, Progress, compute_answers
 from insight.pipeline.base import HORIZON_DAYS, THRESHOLD
@@ -52,7 +53,7 @@ class Pipeline(Verdicts, Acting):
     ) -> pd.Series:
         """Each customer's churn probability today (out-of-fold for labelled customers); Withheld when the
         models do not predict who leaves."""
-        self.require_churn(horizon, features, self.ds.outcome.english("risks"))
+        self.require_churn(horizon, features, self.ds.outcome.message("risks"))
         data, key = self._churn_key(horizon, features)
         comparison = self.churn_comparison(horizon, features)
         fitted = self.churn_model(horizon, features, model)
@@ -66,14 +67,14 @@ class Pipeline(Verdicts, Acting):
         self, horizon: int = HORIZON_DAYS, features: list[str] | None = None, model: str | None = None
     ) -> pd.Series:
         """Why each customer is at risk, in words (Withheld when the models do not predict who leaves)."""
-        self.require_churn(horizon, features, self.ds.outcome.english("reasons"))
+        self.require_churn(horizon, features, self.ds.outcome.message("reasons"))
         data, key = self._churn_key(horizon, features)
         fitted = self.churn_model(horizon, features, model)
         return self.run(
             "predict.reasons",
             {**key, "model": fitted.name},
             lambda: predict.explain.churn_reasons(fitted.pipeline, data, data.X_now),
-        )["reasons"]
+        )["reasons"].map(predict.explain.reasons_text)  # written in the reader's language
 
     def threshold_view(
         self, threshold: float, horizon: int = HORIZON_DAYS, features: list[str] | None = None, model: str | None = None
@@ -88,7 +89,7 @@ class Pipeline(Verdicts, Acting):
         self, threshold: float, horizon: int = HORIZON_DAYS, features: list[str] | None = None, model: str | None = None
     ) -> tuple[pd.DataFrame, list[str]]:
         """Recall and flag rate per group of each people-describing column, with warnings for big gaps."""
-        data, _ = self._churn_key(horizon, features)
+        data, _key = self._churn_key(horizon, features)
         comparison = self.churn_comparison(horizon, features)
         name = self.churn_model(horizon, features, model).name
         customers = self.ds.customers
@@ -109,8 +110,8 @@ class Pipeline(Verdicts, Acting):
         Customers a label column already marks as gone are not a to-do any more. Withheld when the churn
         models do not predict who leaves or the value model does not beat the mean.
         """
-        self.require_churn(horizon, features, "The action list")
-        data, _ = self._churn_key(horizon, features)
+        self.require_churn(horizon, features, Message(N_("The action list")))
+        data, _key = self._churn_key(horizon, features)
         risk = self.churn_risk(horizon, features, model)
         reasons = self.churn_reasons(horizon, features, model)
         spend = self.spend(horizon, target)
@@ -127,7 +128,7 @@ class Pipeline(Verdicts, Acting):
         try:
             tiers, rule = spend.tiers, spend.tier_rule
         except Withheld as exc:
-            raise Withheld(exc.verdict, "The action list") from exc
+            raise Withheld(exc.verdict, Message(N_("The action list"))) from exc
         return predict.explain.action_list(risk, spend.predicted, tiers, reasons, threshold, extra=extra), rule
 
     def recommendations(
@@ -143,10 +144,7 @@ class Pipeline(Verdicts, Acting):
         customers = self.ds.customers
         everyone = pd.Index(customers["customer_id"].astype(str)).union(pd.Index(rec.customers_.astype(str)))
         segments = customers.set_index("customer_id")[group] if group in customers.columns else None
-        return self.run(
-            "recommend.top10",
-            {"source": source, "model": rec.model, "segment": group},
-            lambda: recommend.recommend_all(
-                rec, everyone, catalog=catalog, segments=segments, segment_name=group or "segment"
-            ),
-        )
+        key = {"source": source, "model": rec.model, "segment": group}
+        named = {"catalog": catalog, "segments": segments, "segment_name": group or "segment"}
+        top10 = self.run("recommend.top10", key, lambda: recommend.recommend_all(rec, everyone, **named))
+        return recommend.reasons_in_words(top10)  # in the reader's language

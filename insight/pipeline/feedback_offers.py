@@ -10,6 +10,7 @@ import pandas as pd
 
 from insight import recommend, sentiment
 from insight.errors import InsightError, SchemaError
+from insight.i18n import N_, _
 from insight.pipeline.models import Models
 
 
@@ -20,7 +21,7 @@ class FeedbackAndOffers(Models):
         """The scored feedback and what it says (SchemaError without a feedback file)."""
         table = self.ds.table("feedback")
         if table is None:
-            raise SchemaError("Sentiment needs a feedback or reviews file with a text column.")
+            raise SchemaError(N_("Sentiment needs a feedback or reviews file with a text column."))
         return self.run("sentiment", None, lambda: sentiment.analyze(table.standard(), progress=progress))
 
     def feedback_by_rating(self) -> pd.DataFrame:
@@ -36,14 +37,14 @@ class FeedbackAndOffers(Models):
         categorical attributes with 2 to 12 values."""
         out: dict[str, pd.Series] = {}
         if segments is not None and segments.index.isin(self.ds.customers["customer_id"]).any():
-            out["Segments (as chosen on the Segments page)"] = segments
+            out[_("Segments (as chosen on the Segments page)")] = segments
         else:
             with contextlib.suppress(InsightError):
-                out["Segments (suggested)"] = self.segmentation().labels_frame().set_index("customer_id")["segment"]
+                out[_("Segments (suggested)")] = self.segmentation().labels_frame().set_index("customer_id")["segment"]
         customers = self.ds.customers
         for col in dict.fromkeys(["rfm_group", *self.ds.customer_roles.get("categorical", [])]):
             if col in customers.columns and 1 < customers[col].nunique() <= 12:
-                name = "RFM group" if col == "rfm_group" else col.replace("_", " ").capitalize()
+                name = _("RFM group") if col == "rfm_group" else col.replace("_", " ").capitalize()
                 out[name] = customers.set_index("customer_id")[col]
         return out
 
@@ -59,8 +60,10 @@ class FeedbackAndOffers(Models):
         available = self.rec_sources()
         if not available:
             raise SchemaError(
-                "Recommendations need a ratings file (customer, item, rating) or an orders file with a customer "
-                "and a product column. Upload one on the Data page."
+                N_(
+                    "Recommendations need a ratings file (customer, item, rating) or an orders file with a customer "
+                    "and a product column. Upload one on the Data page."
+                )
             )
         return source or available[0]
 

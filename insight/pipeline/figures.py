@@ -10,6 +10,7 @@ import pandas as pd
 
 from insight import overview
 from insight.errors import NotEnoughData
+from insight.i18n import N_
 from insight.pipeline.base import Base
 
 
@@ -20,7 +21,7 @@ class Figures(Base):
         """Orders, revenue and order value by month and refunds, with or without a customer column."""
         tx = self.transactions()
         if tx is None:
-            raise NotEnoughData("The orders overview needs an orders or payments file.")
+            raise NotEnoughData(N_("The orders overview needs an orders or payments file."))
         return self.run("overview.orders", None, lambda: overview.orders_overview(tx, self.ds.revenue_column))
 
     def headline(self) -> Mapping[str, Any]:
@@ -33,7 +34,7 @@ class Figures(Base):
         """Revenue, orders and active customers per month (NotEnoughData without dated orders)."""
         tx = self.transactions()
         if tx is None or "timestamp" not in tx:
-            raise NotEnoughData("Monthly revenue, the forecast and cohorts need an orders file with dates.")
+            raise NotEnoughData(N_("Monthly revenue, the forecast and cohorts need an orders file with dates."))
         return self.run("overview.monthly", None, lambda: overview.monthly_series(tx))
 
     def forecast(self, column: str) -> overview.Forecast:

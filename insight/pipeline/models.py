@@ -6,6 +6,7 @@ from typing import Any
 
 from insight import predict
 from insight.errors import InsightError, SchemaError
+from insight.i18n import N_
 from insight.pipeline.base import HORIZON_DAYS
 from insight.pipeline.segmenting import Segmenting
 
@@ -95,7 +96,7 @@ class Models(Segmenting):
     def lifetime_value(self, horizon: int = HORIZON_DAYS) -> predict.clv.LifetimeValue:
         """BG/NBD and Gamma-Gamma: P(alive), expected purchases and 12-month value per customer."""
         if not self._has_clv_columns():
-            raise SchemaError("Lifetime value needs an orders file with customer, date and amount.")
+            raise SchemaError(N_("Lifetime value needs an orders file with customer, date and amount."))
         tx = self.transactions()
         return self.run(
             "predict.clv", {"horizon": int(horizon)}, lambda: predict.clv.lifetime_value(tx, horizon_days=horizon)

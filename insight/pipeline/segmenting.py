@@ -6,6 +6,7 @@ from typing import Any
 
 from insight import segment
 from insight.errors import NotEnoughData
+from insight.i18n import N_
 from insight.pipeline.figures import Figures
 
 
@@ -47,8 +48,11 @@ class Segmenting(Figures):
             raise NotEnoughData(self.customer_gap())
         if not params["features"] and "features" not in choices:
             raise NotEnoughData(
-                "Segments need columns that describe customers, and feedback or ratings alone have none: upload an "
-                "orders file or a customer list with them (on the Segments page you can also pick the feedback counts)."
+                N_(
+                    "Segments need columns that describe customers, and feedback or ratings alone have none: upload "
+                    "an orders file or a customer list with them (on the Segments page you can also pick the feedback "
+                    "counts)."
+                )
             )
         if params["algorithm"] == "dbscan":
             params["k"] = None

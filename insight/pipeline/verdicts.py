@@ -11,6 +11,7 @@ from typing import Any
 
 from insight import predict
 from insight.errors import InsightError
+from insight.i18n import N_, Message
 from insight.pipeline.base import HORIZON_DAYS
 from insight.pipeline.feedback_offers import FeedbackAndOffers
 from insight.sentiment.trust import sentiment_verdict
@@ -71,14 +72,18 @@ class Verdicts(FeedbackAndOffers):
         if not better:
             others = [h["horizon_days"] for h in self.churn_horizons() if h["horizon_days"] != int(horizon)]
             tried = ", ".join(map(str, others))
-            note = f" Other horizons ({tried} days) did not predict better either." if tried else ""
-            return Verdict(verdict.trust, verdict.reason + note, verdict.baseline)
+            note = Message(N_("Other horizons ({tried} days) did not predict better either."), tried=tried)
+            return Verdict(verdict.trust, verdict.why + (note if tried else ""), verdict.against)
         top = max(better, key=lambda h: h["roc_auc"])
-        note = (
-            f" At a {top['horizon_days']}-day horizon the orders predict who leaves better (quick check: ROC AUC "
-            f"{top['roc_auc']:.2f}); choose that horizon."
+        note = Message(
+            N_(
+                "At a {days}-day horizon the orders predict who leaves better (quick check: ROC AUC {auc:.2f}); "
+                "choose that horizon."
+            ),
+            days=top["horizon_days"],
+            auc=top["roc_auc"],
         )
-        return Verdict(verdict.trust, verdict.reason + note, verdict.baseline)
+        return Verdict(verdict.trust, verdict.why + note, verdict.against)
 
     def require_churn(self, horizon: int, features: list[str] | None, what: str) -> None:
         """Raise `Withheld` when the churn models do not predict who leaves."""
@@ -113,4 +118,4 @@ class Verdicts(FeedbackAndOffers):
         """Raise `Withheld` when nothing recommends better than chance."""
         verdict = self.rec_verdict(source)
         if verdict is not None and verdict.trust == UNRELIABLE:
-            raise Withheld(verdict, "Offers")
+            raise Withheld(verdict, Message(N_("Offers")))

@@ -19,6 +19,7 @@ from scipy.optimize import minimize
 from scipy.special import gammaln, hyp2f1
 
 from insight.errors import NotEnoughData, SchemaError
+from insight.i18n import N_, _, pgettext
 from insight.predict.trust import judge_lifetime
 from insight.verdict import Verdict
 
@@ -49,7 +50,8 @@ def rft_summary(
     """
     for col in ("customer_id", "timestamp", "amount"):
         if col not in transactions.columns:
-            raise SchemaError(f"Lifetime value needs a '{col}' column in the orders; map it on the Data page.")
+            missing = N_("Lifetime value needs a '{col}' column in the orders; map it on the Data page.")
+            raise SchemaError(missing, col=col)
     tx = transactions[["customer_id", "timestamp", "amount"]].dropna(subset=["customer_id", "timestamp"])
     end = pd.Timestamp(observation_end) if observation_end is not None else tx["timestamp"].max()
     tx = tx[tx["timestamp"] <= end]
@@ -113,9 +115,10 @@ class BetaGeoModel:
         """Maximum-likelihood fit on one row per customer (frequency, recency, T)."""
         x, t_x, big_t = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
         if len(x) < MIN_CUSTOMERS:
-            raise NotEnoughData(f"Lifetime value needs at least {MIN_CUSTOMERS} customers; got {len(x)}.")
+            need = N_("Lifetime value needs at least {min_customers} customers; got {n}.")
+            raise NotEnoughData(need, min_customers=MIN_CUSTOMERS, n=len(x))
         if not (x > 0).any():
-            raise NotEnoughData("Lifetime value needs some repeat buyers; every customer bought only once.")
+            raise NotEnoughData(N_("Lifetime value needs some repeat buyers; every customer bought only once."))
 
         def neg_ll(p: np.ndarray) -> float:
             penalty = self.penalizer * np.sum(p**2)
@@ -157,7 +160,7 @@ class GammaGammaModel:
         keep = (x > 0) & (m > 0)
         x, m = x[keep], m[keep]
         if len(x) < 20:
-            raise NotEnoughData(f"Spend per purchase needs at least 20 repeat buyers; got {len(x)}.")
+            raise NotEnoughData(N_("Spend per purchase needs at least 20 repeat buyers; got {n}."), n=len(x))
 
         def neg_ll(params: np.ndarray) -> float:
             p, q, v = params
@@ -229,8 +232,11 @@ def fit_bgnbd(rft: pd.DataFrame) -> tuple[BetaGeoModel, bool]:
     bg = BetaGeoModel(penalizer=SHRINK_PENALIZER).fit(*args)
     if not _finite(bg, *args):
         raise NotEnoughData(
-            "The purchase timing here does not fit the lifetime value model (customers barely differ in how "
-            "often they buy or whether they stop), so there is no P(alive) or CLV. A longer order history helps."
+            N_(
+                "The purchase timing here does not fit the lifetime value model (customers barely differ "
+                "in how often they buy or whether they stop), so there is no P(alive) or CLV. A longer "
+                "order history helps."
+            )
         )
     return bg, True
 
@@ -291,11 +297,15 @@ class LifetimeValue:
     def describe_fit(self) -> str:
         """The fitted parameters in one sentence."""
         bg, gg = self.bgnbd, self.gamma_gamma
-        text = f"BG/NBD (purchases and drop-out): r={bg.r_:.3f}, alpha={bg.alpha_:.3f}, a={bg.a_:.3f}, b={bg.b_:.3f}."
+        said = _("BG/NBD (purchases and drop-out): r={r:.3f}, alpha={alpha:.3f}, a={a:.3f}, b={b:.3f}.").format(
+            r=bg.r_, alpha=bg.alpha_, a=bg.a_, b=bg.b_
+        )
         if gg is not None:
-            text += f" Gamma-Gamma (spend per order): p={gg.p_:.2f}, q={gg.q_:.2f}, v={gg.v_:.2f}."
-            text += " CLV discounts 1% a month."
-        return text
+            spend = _("Gamma-Gamma (spend per order): p={p:.2f}, q={q:.2f}, v={v:.2f}. CLV discounts 1% a month.")
+            said = pgettext("two sentences", "{first} {second}").format(
+                first=said, second=spend.format(p=gg.p_, q=gg.q_, v=gg.v_)
+            )
+        return said
 
 
 def lifetime_value(
@@ -313,10 +323,11 @@ def lifetime_value(
     """
     rft = rft_summary(transactions, observation_end=observation_end, time_unit_days=time_unit_days)
     if len(rft) < MIN_CUSTOMERS:
-        raise NotEnoughData(
-            f"Lifetime value needs orders from at least {MIN_CUSTOMERS} customers; this data has {len(rft)}."
-            " Upload a longer or fuller order history."
+        need = N_(
+            "Lifetime value needs orders from at least {min_customers} customers; this data has {n}. Upload a longer "
+            "or fuller order history."
         )
+        raise NotEnoughData(need, min_customers=MIN_CUSTOMERS, n=len(rft))
     ts = transactions["timestamp"].dropna()
     end = pd.Timestamp(observation_end) if observation_end is not None else ts.max()
     history_days = int((end - ts.min()).days)
@@ -366,7 +377,7 @@ def backtest(
     if len(rft) < MIN_CUSTOMERS:
         return None
     try:
-        model, _ = fit_bgnbd(rft)
+        model, _shrunk = fit_bgnbd(rft)
     except NotEnoughData:
         return None
     tx = transactions.dropna(subset=["customer_id", "timestamp"])

@@ -17,44 +17,87 @@ from sklearn.metrics import (
     roc_curve,
 )
 
-from insight.labels import fmt_number, nice_name, plural, ratio_words
+from insight.formats import Figure
+from insight.i18n import N_, Message, pgettext, text
+from insight.labels import NICE_NAMES, RATIO_IN_WORDS, nice_name
 from insight.predict.label import ChurnData
 
 
-def describe_reason(feature: str, value: Any, typical: Any, row: pd.Series) -> str:
+def _days(v: float, one: str, many: str) -> Message:
+    return Message(one if round(v) == 1 else many, n=Figure(v, "count"))
+
+
+def describe_reason(feature: str, value: Any, typical: Any, row: pd.Series) -> Message:
     """One reason in plain words, e.g. 'no purchase for 140 days, 3.1× their usual gap' (ratios past 10 in
-    words), with the column in words and numbers rounded as a person reads them."""
+    words), with the column in words and numbers rounded as a person reads them: a message, written when read
+    (the reasons are cached)."""
+    name = Message(NICE_NAMES[feature]) if feature in NICE_NAMES else nice_name(feature)
     if value is None or (isinstance(value, float) and np.isnan(value)):
-        return f"{nice_name(feature)} unknown"
+        return Message(N_("{name} unknown"), name=name)
     if isinstance(value, str) or not isinstance(value, (int, float, np.number)):
-        return f"{nice_name(feature)} is {value}"
+        return Message(N_("{name} is {value}"), name=name, value=str(value))
     v, t = float(value), float(typical)
+    typical_n = Figure(t, "plain")
     if feature == "recency_days":
         gap = row.get("days_between_orders")
-        own = gap is not None and not pd.isna(gap) and gap > 0
-        base = f"no purchase for {plural(v, 'day')}"
-        if own:
-            return f"{base}, {ratio_words(v / gap)}"
-        return f"{base} (typical {t:.0f})"
+        base = _days(v, N_("no purchase for {n} day"), N_("no purchase for {n} days"))
+        if gap is not None and not pd.isna(gap) and gap > 0:
+            ratio = v / gap
+            if not np.isfinite(ratio) or ratio >= RATIO_IN_WORDS:
+                return Message(N_("{base}, far longer than usual"), base=base)
+            return Message(N_("{base}, {ratio:.1f}× their usual gap"), base=base, ratio=ratio)
+        return Message(N_("{base} (typical {typical})"), base=base, typical=typical_n)
     if feature == "days_between_orders":
-        return f"{v:.0f} days between orders (typical {t:.0f})"
+        return Message(N_("{n} days between orders (typical {typical})"), n=Figure(v, "plain"), typical=typical_n)
     if feature == "return_share":
-        return f"returned {v:.0%} of what they bought (typical {t:.0%})"
+        returned = N_("returned {share} of what they bought (typical {typical})")
+        return Message(returned, share=Figure(v, "share"), typical=Figure(t, "share"))
     if feature == "frequency":
-        return f"{'only ' if v < t else ''}{plural(v, 'order')} (typical {t:.0f})"
+        orders = {
+            (True, True): N_("only {n} order (typical {typical})"),
+            (True, False): N_("only {n} orders (typical {typical})"),
+            (False, True): N_("{n} order (typical {typical})"),
+            (False, False): N_("{n} orders (typical {typical})"),
+        }[(v < t, round(v) == 1)]
+        return Message(orders, n=Figure(v, "count"), typical=typical_n)
     if feature in ("monetary", "avg_order_value"):
         if v < 0:  # returns worth more than the purchases in these dates: no negative spend is shown
-            return f"returned more than they bought (typical {'spend' if feature == 'monetary' else 'order'} {t:,.0f})"
-        label = "spent" if feature == "monetary" else "average order of"
-        return f"{label} {v:,.0f} (typical {t:,.0f})"
+            more = (
+                N_("returned more than they bought (typical spend {typical})")
+                if feature == "monetary"
+                else N_("returned more than they bought (typical order {typical})")
+            )
+            return Message(more, typical=Figure(t, "count"))
+        spent = (
+            N_("spent {n} (typical {typical})")
+            if feature == "monetary"
+            else N_("average order of {n} (typical {typical})")
+        )
+        return Message(spent, n=Figure(v, "count"), typical=Figure(t, "count"))
     if feature == "tenure_days":
-        return f"customer for {plural(v, 'day')} (typical {t:.0f})"
+        since = _days(v, N_("customer for {n} day"), N_("customer for {n} days"))
+        return Message(N_("{base} (typical {typical})"), base=since, typical=typical_n)
     if feature == "purchase_rate_30d":
-        return f"{v:.2f} orders a month (typical {t:.2f})"
+        return Message(N_("{n:.2f} orders a month (typical {typical:.2f})"), n=v, typical=t)
     if {v, t} <= {0.0, 1.0}:  # a yes/no column (HasCrCard, AcceptedCmp3): yes or no, not 1 or 0
-        return f"{nice_name(feature)}: {'yes' if v else 'no'} (typically {'yes' if t else 'no'})"
-    direction = "higher" if v > t else "lower"
-    return f"{nice_name(feature)} {fmt_number(v)}, {direction} than the typical {fmt_number(t)}"
+        yes_no = {
+            (True, True): N_("{name}: yes (typically yes)"),
+            (True, False): N_("{name}: yes (typically no)"),
+            (False, True): N_("{name}: no (typically yes)"),
+            (False, False): N_("{name}: no (typically no)"),
+        }
+        return Message(yes_no[(bool(v), bool(t))], name=name)
+    than = (
+        N_("{name} {n}, higher than the typical {typical}")
+        if v > t
+        else N_("{name} {n}, lower than the typical {typical}")
+    )
+    return Message(than, name=name, n=Figure(v, "plain"), typical=typical_n)
+
+
+def reasons_text(reasons: tuple[Message, ...]) -> str:
+    """A customer's reasons (as `churn_reasons` keeps them) in the active language, one after another."""
+    return pgettext("fact separator", "; ").join(text(r) for r in reasons)
 
 
 def churn_reasons(
@@ -84,7 +127,7 @@ def churn_reasons(
     for i, (_, row) in enumerate(X.iterrows()):
         picked = [cols[j] for j in order[i] if effect.iat[i, j] >= min_effect]
         features.append(picked)
-        reasons.append("; ".join(describe_reason(c, row[c], typical[c], row) for c in picked))
+        reasons.append(tuple(describe_reason(c, row[c], typical[c], row) for c in picked))
     return pd.DataFrame({"churn_risk": base, "reason_features": features, "reasons": reasons}, index=X.index)
 
 

@@ -84,7 +84,7 @@ def fairness(
             lo, hi = vals[metric].idxmin(), vals[metric].idxmax()
             if _differs(vals.loc[lo, metric], vals.loc[lo, size], vals.loc[hi, metric], vals.loc[hi, size]):
                 warnings.append(
-                    outcome.english(
+                    outcome.message(
                         key,
                         attribute=col,
                         low=big.loc[lo, "group"],

@@ -14,6 +14,7 @@ import pandas as pd
 
 from insight.data.standard import to_binary
 from insight.errors import NotEnoughData, SchemaError
+from insight.i18n import N_
 from insight.outcome_words import NONE, Outcome, outcome_of
 
 MIN_PER_CLASS = 10
@@ -59,7 +60,7 @@ class ChurnData:
         """The same customers and label, learning only from `features` (in the given order's subset)."""
         keep = [f for f in self.features if f in features]
         if not keep:
-            raise SchemaError("Pick at least one feature for the churn models to learn from.")
+            raise SchemaError(N_("Pick at least one feature for the churn models to learn from."))
         numeric = [c for c in self.numeric if c in keep]
         categorical = [c for c in self.categorical if c in keep]
         return replace(self, X=self.X[keep], X_now=self.X_now[keep], numeric=numeric, categorical=categorical)
@@ -94,7 +95,10 @@ def label_from_column(customers: pd.DataFrame, roles: dict[str, Any]) -> ChurnDa
     numeric, categorical = _attribute_columns(customers, roles, set())
     if not numeric and not categorical:
         raise SchemaError(
-            f"The customer table has no columns to learn '{column}' from besides the outcome itself. Add attributes."
+            N_(
+                "The customer table has no columns to learn '{column}' from besides the outcome itself. Add attributes."
+            ),
+            column=column,
         )
     frame = customers.set_index(customers["customer_id"].astype(str))[numeric + categorical]
     known = y.notna().to_numpy()
@@ -130,15 +134,21 @@ def derive_label(
     from insight.data.customers import behaviour_features
 
     if horizon_days < 7:
-        raise SchemaError(f"The churn horizon must be at least 7 days; got {horizon_days}.")
+        raise SchemaError(
+            N_("The churn horizon must be at least 7 days; got {horizon_days}."), horizon_days=horizon_days
+        )
     tx = transactions.dropna(subset=["customer_id", "timestamp"])
     last = tx["timestamp"].max()
     cut = pd.Timestamp(cutoff) if cutoff is not None else (last - pd.Timedelta(days=horizon_days)).normalize()
     if cut <= tx["timestamp"].min():
         span = (last - tx["timestamp"].min()).days
         raise NotEnoughData(
-            f"The orders cover {span} days, too short for a {horizon_days}-day churn horizon. "
-            "Choose a shorter horizon or upload a longer order history."
+            N_(
+                "The orders cover {span} days, too short for a {horizon_days}-day churn horizon. Choose a "
+                "shorter horizon or upload a longer order history."
+            ),
+            span=span,
+            horizon_days=horizon_days,
         )
     before = behaviour_features(tx[tx["timestamp"] <= cut], as_of=cut)
     now = behaviour_features(tx)
@@ -202,7 +212,7 @@ def churn_data(ds: Any, *, horizon_days: int = 90) -> ChurnData:
     if source == "column":
         return label_from_column(ds.customers, ds.customer_roles)
     if source is None:
-        raise SchemaError(Outcome(NONE).english("missing"))
+        raise SchemaError(Outcome(NONE).message("missing"))
     static = {c for t in ds.tables_of("customers") for c in t.frame.columns}
     customers = ds.customers[[c for c in ds.customers.columns if c in static or c == "customer_id"]]
     return derive_label(ds.transactions(), customers, ds.customer_roles, horizon_days=horizon_days)
@@ -212,11 +222,23 @@ def _check_classes(y: pd.Series, column: str | None = None) -> None:
     churned, kept = int(y.sum()), int((1 - y).sum())
     if min(churned, kept) < MIN_PER_CLASS and column is not None and not outcome_of(column).leaving:
         raise NotEnoughData(
-            f"The models need at least {MIN_PER_CLASS} customers on each side of '{column}'; this data has "
-            f"{churned} yes and {kept} no. Upload more customers."
+            N_(
+                "The models need at least {min_per_class} customers on each side of '{column}'; this data "
+                "has {churned} yes and {kept} no. Upload more customers."
+            ),
+            min_per_class=MIN_PER_CLASS,
+            column=column,
+            churned=churned,
+            kept=kept,
         )
     if min(churned, kept) < MIN_PER_CLASS:
         raise NotEnoughData(
-            f"Churn models need at least {MIN_PER_CLASS} churned and {MIN_PER_CLASS} staying customers; "
-            f"this data has {churned} churned and {kept} staying. Upload more customers or change the horizon."
+            N_(
+                "Churn models need at least {min_per_class} churned and {min_per_class} staying customers; "
+                "this data has {churned} churned and {kept} staying. Upload more customers or change the "
+                "horizon."
+            ),
+            min_per_class=MIN_PER_CLASS,
+            churned=churned,
+            kept=kept,
         )

@@ -28,6 +28,8 @@ import pandas as pd
 from scipy.stats import gamma
 
 from insight.errors import NotEnoughData, SchemaError
+from insight.formats import Figure
+from insight.i18n import N_, Message
 from insight.predict import clv
 from insight.verdict import RELIABLE, ROUGH, UNRELIABLE, Verdict
 
@@ -47,8 +49,8 @@ WHO_SLACK = 0.02  # ... while at most 2 in 100 more customers are called wrongly
 # next order is off by about 0.7 of a gap (the mean distance of an exponential wait from its median), so a date that
 # close says there is a rhythm to plan around
 PRECISE_GAPS = 0.5
-RHYTHM, MODEL, BASELINE = "own rhythm", "purchase model (BG/NBD)", "shop's typical gap"
-BASELINE_TEXT = "the shop's typical gap between orders, the same for every customer"
+RHYTHM, MODEL, BASELINE = N_("own rhythm"), N_("purchase model (BG/NBD)"), N_("shop's typical gap")  # keys too
+BASELINE_TEXT = Message(N_("the shop's typical gap between orders, the same for every customer"))
 ONE_ORDER = "one order so far: no rhythm to go by"
 
 
@@ -56,7 +58,9 @@ def purchase_days(transactions: pd.DataFrame) -> pd.DataFrame:
     """One row per (customer, day with a purchase): returns (negative amounts or quantities) are no purchases."""
     for col in ("customer_id", "timestamp"):
         if col not in transactions.columns:
-            raise SchemaError(f"The next order date needs a '{col}' column in the orders; map it on the Data page.")
+            raise SchemaError(
+                N_("The next order date needs a '{col}' column in the orders; map it on the Data page."), col=col
+            )
     tx = transactions.dropna(subset=["customer_id", "timestamp"])
     keep = pd.Series(True, index=tx.index)
     for col in ("amount", "quantity"):
@@ -83,7 +87,7 @@ def typical_gap(table: pd.DataFrame) -> float:
     """The shop's typical gap: the median of the repeat buyers' usual gaps (at least one day)."""
     gaps = table["usual_gap_days"].dropna()
     if gaps.empty:
-        raise NotEnoughData("The next order date needs repeat buyers; every customer here ordered only once.")
+        raise NotEnoughData(N_("The next order date needs repeat buyers; every customer here ordered only once."))
     return max(1.0, float(gaps.median()))
 
 
@@ -190,8 +194,11 @@ def backtest(days: pd.DataFrame, end: pd.Timestamp) -> dict[str, Any]:
     cut = end.normalize() - pd.Timedelta(days=window)
     if days["day"].min() > cut - pd.Timedelta(days=window):
         raise NotEnoughData(
-            f"Checking next-order dates hides the last {window} days and needs at least as much history before "
-            "them; this order history is shorter. A longer export helps."
+            N_(
+                "Checking next-order dates hides the last {window} days and needs at least as much history "
+                "before them; this order history is shorter. A longer export helps."
+            ),
+            window=window,
         )
     before = rhythm(days, cut)
     shop_gap, shape = typical_gap(before), regularity(days[days["day"] <= cut])
@@ -209,8 +216,13 @@ def backtest(days: pd.DataFrame, end: pd.Timestamp) -> dict[str, Any]:
     }
     if ordered < MIN_ORDERED:
         raise NotEnoughData(
-            f"Only {ordered} repeat buyers ordered in the last {window} days, too few to check next-order dates "
-            f"(at least {MIN_ORDERED} needed)."
+            N_(
+                "Only {ordered} repeat buyers ordered in the last {window} days, too few to check "
+                "next-order dates (at least {min_ordered} needed)."
+            ),
+            ordered=ordered,
+            window=window,
+            min_ordered=MIN_ORDERED,
         )
     for name, key in ((BASELINE, "baseline"), (RHYTHM, "rhythm"), (MODEL, "model")):
         try:
@@ -239,24 +251,43 @@ def judge(test: dict[str, Any], name: str) -> Verdict:
     mine, base = test[CANDIDATES[name]], test["baseline"]
     gain = 1 - mine["when_error_days"] / base["when_error_days"] if base["when_error_days"] > 0 else 0.0
     who_ok = mine["who_accuracy"] >= base["who_accuracy"] - WHO_SLACK
-    figures = (
-        f"Hiding the last {test['holdout_days']} days, the {name} dated the next order of the "
-        f"{test['ordered']:,} repeat buyers who did order {mine['when_error_days']:.0f} days off on average, against "
-        f"{base['when_error_days']:.0f} for the shop's typical gap of {test['typical_gap_days']:.0f} days; it was "
-        f"right about who orders for {mine['who_accuracy']:.0%} of {test['customers']:,} repeat buyers "
-        f"({base['who_accuracy']:.0%} with the typical gap)."
+    figures = Message(
+        N_(
+            "Hiding the last {holdout} days, the {name} dated the next order of the {ordered} repeat buyers who did "
+            "order {error:.0f} days off on average, against {base_error:.0f} for the shop's typical gap of "
+            "{gap:.0f} days; it was right about who orders for {who} of {customers} repeat buyers ({base_who} with "
+            "the typical gap)."
+        ),
+        holdout=test["holdout_days"],
+        name=Message(name),
+        ordered=Figure(test["ordered"], "count"),
+        error=mine["when_error_days"],
+        base_error=base["when_error_days"],
+        gap=test["typical_gap_days"],
+        who=Figure(mine["who_accuracy"], "share"),
+        customers=Figure(test["customers"], "count"),
+        base_who=Figure(base["who_accuracy"], "share"),
     )
     precise = mine["when_error_days"] <= PRECISE_GAPS * test["typical_gap_days"]
     if gain >= RELIABLE_GAIN and who_ok and precise and test["ordered"] >= RELIABLE_ORDERED:
-        return Verdict(RELIABLE, f"{figures} Plan around these dates.", BASELINE_TEXT)
+        return Verdict(RELIABLE, figures + Message(N_("Plan around these dates.")), BASELINE_TEXT)
     if gain >= ROUGH_GAIN and who_ok:
-        vague = "" if precise else " (off by more than half a typical gap: customers here order with little rhythm)"
-        return Verdict(ROUGH, f"{figures} Treat the dates as a rough guide{vague}.", BASELINE_TEXT)
+        guide = N_("Treat the dates as a rough guide.")
+        if not precise:
+            guide = N_(
+                "Treat the dates as a rough guide (off by more than half a typical gap: customers here order with "
+                "little rhythm)."
+            )
+        return Verdict(ROUGH, figures + Message(guide), BASELINE_TEXT)
     if gain >= ROUGH_GAIN:
-        why = "Its dates are closer, but it tells who orders worse than the typical gap does"
+        why = N_(
+            "Its dates are closer, but it tells who orders worse than the typical gap does, so no dates are shown."
+        )
     else:
-        why = "Its dates are no closer than assuming every customer orders at the typical gap"
-    return Verdict(UNRELIABLE, f"{figures} {why}, so no dates are shown.", BASELINE_TEXT)
+        why = N_(
+            "Its dates are no closer than assuming every customer orders at the typical gap, so no dates are shown."
+        )
+    return Verdict(UNRELIABLE, figures + Message(why), BASELINE_TEXT)
 
 
 @dataclass(frozen=True)
@@ -309,7 +340,7 @@ def next_order(transactions: pd.DataFrame) -> NextOrder:
     and no dates, when the backtest cannot be run). Raises NotEnoughData without repeat buyers."""
     days = purchase_days(transactions)
     if days.empty:
-        raise NotEnoughData("The next order date needs dated orders with a customer column.")
+        raise NotEnoughData(N_("The next order date needs dated orders with a customer column."))
     end = days["day"].max()
     try:
         test = backtest(days, end)
@@ -317,7 +348,8 @@ def next_order(transactions: pd.DataFrame) -> NextOrder:
         test["chosen"] = method
     except NotEnoughData as exc:
         test, method = {"skipped": str(exc)}, RHYTHM
-        verdict = Verdict(UNRELIABLE, f"The dates could not be checked, so none are shown. {exc}", BASELINE_TEXT)
+        unchecked = Message(N_("The dates could not be checked, so none are shown."))
+        verdict = Verdict(UNRELIABLE, unchecked + exc.message, BASELINE_TEXT)
     table = rhythm(days, end)
     shop_gap = typical_gap(table)
     pred = predict_dates(table, method, shop_gap, regularity(days), end)

@@ -23,7 +23,8 @@ from threadpoolctl import threadpool_limits
 
 from insight.data.hints import words
 from insight.errors import NotEnoughData, SchemaError
-from insight.labels import money
+from insight.formats import money, share
+from insight.i18n import N_, Message, _
 from insight.predict.churn import preprocessor
 from insight.predict.label import NOT_FEATURES, ChurnData, _attribute_columns
 from insight.predict.trust import judge_spend, refuse_target
@@ -66,12 +67,14 @@ def spend_data(
         return SpendData(name, X, churn.spend_next, X_now, churn.numeric, churn.categorical, True, currency)
     parts = spend_columns(customers, roles) if target == TOTAL_SPEND else [target]
     if target is None or not parts or any(p not in customers for p in parts):
-        raise SchemaError("Pick a numeric column to predict as customer value (for example total spend).")
+        raise SchemaError(N_("Pick a numeric column to predict as customer value (for example total spend)."))
     if not all(pd.api.types.is_numeric_dtype(customers[p]) for p in parts):
-        raise SchemaError(f"The value target '{target}' is not numeric; pick a column of amounts.")
+        raise SchemaError(N_("The value target '{target}' is not numeric; pick a column of amounts."), target=target)
     numeric, categorical = _attribute_columns(customers, roles, set(parts))
     if not numeric and not categorical:
-        raise SchemaError(f"There are no columns besides '{target}' to predict it from. Add customer attributes.")
+        raise SchemaError(
+            N_("There are no columns besides '{target}' to predict it from. Add customer attributes."), target=target
+        )
     frame = customers.set_index(customers["customer_id"].astype(str))
     frame = frame[~frame.index.duplicated()]
     y = frame[parts].astype(float).sum(axis=1, min_count=1).rename(target)
@@ -107,7 +110,7 @@ class SpendComparison:
 
     def _usable(self) -> None:
         if self.verdict is not None and not self.verdict.usable:
-            raise Withheld(self.verdict, "Value tiers")
+            raise Withheld(self.verdict, Message(N_("Value tiers")))
 
     @property
     def tiers(self) -> pd.Series:
@@ -133,7 +136,7 @@ def compare_spend_models(
     value from today's features (`X_now`); the verdict compares it with the mean.
     """
     if len(data.X) < 40:
-        raise NotEnoughData(f"Spend models need at least 40 customers with a known value; got {len(data.X)}.")
+        raise NotEnoughData(N_("Spend models need at least 40 customers with a known value; got {n}."), n=len(data.X))
     refuse_target(data.y, data.target, data.X, [] if data.future else data.numeric, id_check=not data.future)
     X_train, X_test, y_train, y_test = train_test_split(data.X, data.y, test_size=test_size, random_state=seed)
     rows, held = {}, []
@@ -176,9 +179,14 @@ def value_tiers(
         index=values.index,
         name="tier",
     )
-    rule = (
-        f"High value: predicted value at least {money(hi, currency)} (the top {1 - high:.0%}). "
-        f"Potential: at least {money(mid, currency)} (the next {high - potential:.0%}). Ordinary: the rest."
+    rule = _(
+        "High value: predicted value at least {high} (the top {top}). Potential: at least {middle} (the next "
+        "{next}). Ordinary: the rest."
+    ).format(
+        high=money(hi, currency),
+        top=share(1 - high),
+        middle=money(mid, currency),
+        next=share(high - potential),
     )
     return tiers, rule
 
@@ -231,11 +239,18 @@ def suggest_spend_target(customers: pd.DataFrame, roles: dict[str, Any]) -> str 
     return ranked[0][-1] if ranked else None  # a total (TotalCharges) before a rate (MonthlyCharges)
 
 
-def missing_value(customers: pd.DataFrame, roles: dict[str, Any]) -> str:
+def missing_value(customers: pd.DataFrame, roles: dict[str, Any]) -> Message:
     """Why there is no customer value, and which file would unlock it (money columns that are not spend named)."""
     money = [c for c in roles.get("numeric") or [] if re.search(r"income|salary|balance|credit|score", str(c), re.I)]
-    named = f" ({', '.join(repr(c) for c in money[:3])} {'is' if len(money) == 1 else 'are'} not money paid to you)"
-    return (
-        "Customer value needs money the customers paid you: upload an orders file with amounts, or a customer list "
-        f"with each customer's total spend{named if money else ''}."
+    if money:
+        named = N_(
+            "Customer value needs money the customers paid you: upload an orders file with amounts, or a customer "
+            "list with each customer's total spend ({columns}: not money paid to you)."
+        )
+        return Message(named, columns=", ".join(repr(c) for c in money[:3]))
+    return Message(
+        N_(
+            "Customer value needs money the customers paid you: upload an orders file with amounts, or a customer "
+            "list with each customer's total spend."
+        )
     )

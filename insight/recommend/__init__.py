@@ -28,7 +28,14 @@ __getattr__, __dir__, __all__ = lazy_exports(
             "purchases",
             "sources",
         ],
-        "lists": ["BASIS_MODEL", "BASIS_OVERALL", "BASIS_SEGMENT", "customer_history", "recommend_all"],
+        "lists": [
+            "BASIS_MODEL",
+            "BASIS_OVERALL",
+            "BASIS_SEGMENT",
+            "customer_history",
+            "reasons_in_words",
+            "recommend_all",
+        ],
         "models": [
             "FACTOR_MODELS",
             "FULL_COMPARISON",

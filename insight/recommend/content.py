@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from insight.errors import InsightError, NotEnoughData
+from insight.i18n import N_
 from insight.recommend.models import TOP_N
 
 
@@ -21,13 +22,13 @@ class ContentIndex:
 
         texts = texts.dropna().astype(str)
         if len(texts) < 2 or not texts.str.strip().str.len().any():
-            raise NotEnoughData("Similar items by name need names or descriptions for at least 2 items.")
+            raise NotEnoughData(N_("Similar items by name need names or descriptions for at least 2 items."))
         vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, strip_accents="unicode")
         try:
             self.matrix_ = vectorizer.fit_transform(texts.to_numpy())
         except ValueError as exc:  # only stop words or punctuation
             raise NotEnoughData(
-                "The item names have no words to compare; similar items by name are unavailable."
+                N_("The item names have no words to compare; similar items by name are unavailable.")
             ) from exc
         self.items_ = pd.Index(texts.index.astype(str))
         return self
@@ -36,7 +37,9 @@ class ContentIndex:
         """The n items whose text is closest to `item_id`'s: item_id, similarity (0-1)."""
         i = self.items_.get_indexer([str(item_id)])[0]
         if i < 0:
-            raise InsightError(f"Item {item_id!r} has no name or description; pick another item.")
+            raise InsightError(
+                N_("Item {item_id} has no name or description; pick another item."), item_id=repr(item_id)
+            )
         sim = (self.matrix_ @ self.matrix_[i].T).toarray().ravel()
         sim[i] = -np.inf
         order = np.argsort(-sim, kind="stable")[:n]

@@ -20,6 +20,7 @@ from surprise import accuracy
 from surprise.model_selection import KFold
 
 from insight.errors import InsightError, NotEnoughData
+from insight.i18n import N_, Message
 from insight.recommend.interactions import Interactions
 from insight.recommend.models import (
     MODELS,
@@ -46,7 +47,11 @@ def cross_validate(
 ) -> dict[str, float]:
     """Mean RMSE and MAE of k-fold cross-validation (Surprise's KFold, shuffled with `random_state`)."""
     if len(interactions.ratings) < 2 * folds:
-        raise NotEnoughData(f"{folds}-fold cross-validation needs at least {2 * folds} ratings; upload more.")
+        raise NotEnoughData(
+            N_("{folds}-fold cross-validation needs at least {value} ratings; upload more."),
+            folds=folds,
+            value=2 * folds,
+        )
     _check_size(model, interactions.ratings)
     data = _surprise_data(interactions.ratings, interactions.rating_scale)
     rmse, mae = [], []
@@ -71,7 +76,7 @@ def holdout_split(
     items are drawn at random. Returns the training interactions and the held-out rows the customer liked.
     """
     if not 0 < share < 1:
-        raise InsightError(f"The hold-out share must be between 0 and 1; got {share}.")
+        raise InsightError(N_("The hold-out share must be between 0 and 1; got {share}."), share=share)
     df = interactions.ratings.assign(_liked=interactions.liked().to_numpy())
     df["_tie"] = np.random.default_rng(random_state).random(len(df))
     keys = ["customer_id", "timestamp", "_tie"] if "timestamp" in df else ["customer_id", "_tie"]
@@ -84,8 +89,11 @@ def holdout_split(
     test = df.loc[held & df["_liked"], ["customer_id", "item_id", "rating"]]
     if test.empty:
         raise NotEnoughData(
-            f"No customer has {min_items}+ ratings or purchases with a liked recent one, so recommendations "
-            "cannot be checked against what customers did next. Upload more history."
+            N_(
+                "No customer has {min_items}+ ratings or purchases with a liked recent one, so "
+                "recommendations cannot be checked against what customers did next. Upload more history."
+            ),
+            min_items=min_items,
         )
     return Interactions(train, interactions.source, interactions.rating_scale, interactions.note), test
 
@@ -124,7 +132,7 @@ class Comparison:
     table: pd.DataFrame
     best: str
     source: str
-    rule: str
+    rule: Message  # written when read (cached)
     verdict: Verdict | None = None
 
 
@@ -146,7 +154,7 @@ def compare_models(
     """
     models = list(comparison_models(interactions.source) if models is None else models)
     if not models:
-        raise InsightError("Choose at least one model to compare.")
+        raise InsightError(N_("Choose at least one model to compare."))
     try:
         train, relevant = holdout_split(interactions, random_state=random_state)
     except NotEnoughData:  # too little history per customer: judge by rating error alone
@@ -171,16 +179,18 @@ def compare_models(
     evaluated = evaluated if max_customers is None else min(evaluated, max_customers)
     if not explicit or table.drop(index=POPULARITY)["rmse"].isna().all():
         if relevant is None:
-            rule = "no purchases held out to check models on"
+            rule = Message(N_("no purchases held out to check models on"))
             return Comparison(table, POPULARITY, interactions.source, rule, judge_implicit(None))
         keys = ["hit_rate", f"recall_at_{n}", f"precision_at_{n}"]
         best = str(table.sort_values(keys, ascending=False, kind="stable").index[0])
-        rule = f"highest hit rate on each customer's most recent purchases (top {n}), popularity included"
+        rule = Message(
+            N_("highest hit rate on each customer's most recent purchases (top {n}), popularity included"), n=n
+        )
         chance = chance_hit_rate(train.ratings, relevant, n)
         verdict = judge_implicit(table, best, chance, evaluated, n)
         return Comparison(table, best, interactions.source, rule, verdict)
     best = str(table.drop(index=POPULARITY)["rmse"].idxmin())
-    rule = f"lowest RMSE in {folds}-fold cross-validation"
+    rule = Message(N_("lowest RMSE in {folds}-fold cross-validation"), folds=folds)
     baseline = "BaselineOnly"
     if baseline in table.index:
         baseline_rmse = float(table.at[baseline, "rmse"])

@@ -16,6 +16,7 @@ import numpy as np
 from scipy import sparse
 
 from insight.errors import InsightError
+from insight.i18n import N_
 from insight.threads import thread_pools
 
 
@@ -44,7 +45,11 @@ IMPLICIT_FULL = tuple(IMPLICIT_MODELS)
 def make_implicit(model: str, params: dict[str, Any] | None = None, random_state: int = 0) -> Any:
     """A fresh, unfitted `implicit` model for a name from `IMPLICIT_MODELS`, with parameter overrides."""
     if model not in IMPLICIT_MODELS:
-        raise InsightError(f"Unknown purchase model {model!r}. Choose one of: {', '.join(IMPLICIT_MODELS)}.")
+        raise InsightError(
+            N_("Unknown purchase model {model}. Choose one of: {value}."),
+            model=repr(model),
+            value=", ".join(IMPLICIT_MODELS),
+        )
     cls, defaults = IMPLICIT_MODELS[model]
     kwargs = {**defaults, "num_threads": 1, **(params or {})}
     if "factors" in defaults:
@@ -53,7 +58,9 @@ def make_implicit(model: str, params: dict[str, Any] | None = None, random_state
         with thread_pools().limit(limits=1, user_api="blas"):  # it warns about a multi-threaded BLAS otherwise
             return cls(**kwargs)
     except TypeError as exc:
-        raise InsightError(f"Wrong parameters for {model}: {exc}. Remove or rename them.") from exc
+        raise InsightError(
+            N_("Wrong parameters for {model}: {exc}. Remove or rename them."), model=model, exc=exc
+        ) from exc
 
 
 def fit_implicit(algo: Any, user_items: sparse.csr_matrix) -> Any:

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from insight.errors import NotEnoughData, SchemaError
+from insight.i18n import N_, Message
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,7 @@ class Interactions:
     ratings: pd.DataFrame
     source: str
     rating_scale: tuple[float, float]
-    note: str
+    note: Message  # written when read (cached)
 
     def liked(self) -> pd.Series:
         """Which ratings count as "liked": the top quarter of the scale, or any purchase not returned."""
@@ -30,7 +31,7 @@ class Interactions:
 
 
 IMPLICIT_SCALE = (1.0, 5.0)
-IMPLICIT_NOTE = (
+IMPLICIT_NOTE = N_(
     "Ratings made from purchases: bought in 1 order = 3 stars, 2 orders = 4, 3 or more = 5; one star less "
     "(not below 2) when some of it was returned, and 1 star when everything bought was returned."
 )
@@ -46,8 +47,11 @@ def implicit_ratings(transactions: pd.DataFrame) -> pd.DataFrame:
     need = {"customer_id", "item_id"} - set(transactions.columns)
     if need:
         raise SchemaError(
-            f"The orders table has no {' or '.join(sorted(need))} column. Mark which columns hold the customer "
-            "and the product on the Data page."
+            N_(
+                "The orders table has no {value} column. Mark which columns hold the customer and the "
+                "product on the Data page."
+            ),
+            value=" or ".join(sorted(need)),
         )
     df = transactions.dropna(subset=["customer_id", "item_id"])
     qty = df["quantity"] if "quantity" in df else pd.Series(1.0, index=df.index)
@@ -85,8 +89,8 @@ def explicit_ratings(ratings: pd.DataFrame) -> pd.DataFrame:
     need = {"customer_id", "item_id", "rating"} - set(ratings.columns)
     if need:
         raise SchemaError(
-            f"The ratings table has no {' or '.join(sorted(need))} column. Mark the customer, item and rating "
-            "columns on the Data page."
+            N_("The ratings table has no {value} column. Mark the customer, item and rating columns on the Data page."),
+            value=" or ".join(sorted(need)),
         )
     df = ratings.dropna(subset=["customer_id", "item_id", "rating"]).copy()
     df["customer_id"] = df["customer_id"].astype(str)
@@ -103,8 +107,12 @@ def make_interactions(ratings: pd.DataFrame, source: str) -> Interactions:
     """Validate prepared ratings and read the rating scale from the data."""
     if len(ratings) < 10 or ratings["customer_id"].nunique() < 2 or ratings["item_id"].nunique() < 2:
         raise NotEnoughData(
-            f"Recommendations need at least 10 ratings or purchases from 2+ customers on 2+ items; this data "
-            f"has {len(ratings)} from {ratings['customer_id'].nunique()} customers. Upload more history."
+            N_(
+                "Recommendations need at least 10 ratings or purchases from 2+ customers on 2+ items; this "
+                "data has {n} from {nunique} customers. Upload more history."
+            ),
+            n=len(ratings),
+            nunique=ratings["customer_id"].nunique(),
         )
     lo, hi = float(ratings["rating"].min()), float(ratings["rating"].max())
     if source == "implicit":
@@ -112,16 +120,22 @@ def make_interactions(ratings: pd.DataFrame, source: str) -> Interactions:
         kept_by = ratings.loc[ratings["rating"] > IMPLICIT_SCALE[0], "customer_id"]  # one row per (customer, item)
         if not kept_by.duplicated().any():
             raise NotEnoughData(
-                "No customer kept two or more different items, so there is nothing to learn what goes together: "
-                "upload a longer order history."
+                N_(
+                    "No customer kept two or more different items, so there is nothing to learn what goes "
+                    "together: upload a longer order history."
+                )
             )
         lo, hi = IMPLICIT_SCALE
     elif lo == hi:
         raise NotEnoughData(
-            f"Every rating is {lo:g}, so there is nothing to learn preferences from: upload ratings that vary, or use "
-            "the orders table instead."
+            N_(
+                "Every rating is {lo:g}, so there is nothing to learn preferences from: upload ratings "
+                "that vary, or use the orders table instead."
+            ),
+            lo=lo,
         )
-    note = IMPLICIT_NOTE if source == "implicit" else f"Customers' own ratings, scale {lo:g} to {hi:g}."
+    own = Message(N_("Customers' own ratings, scale {low:g} to {high:g}."), low=lo, high=hi)
+    note = Message(IMPLICIT_NOTE) if source == "implicit" else own
     return Interactions(ratings.reset_index(drop=True), source, (lo, hi), note)
 
 
@@ -141,13 +155,19 @@ def interactions_from_dataset(ds: Any, source: str = "auto") -> Interactions:
     available = sources(ds)
     if not available:
         raise SchemaError(
-            "Recommendations need a ratings file (customer, item, rating) or an orders file with a customer and "
-            "a product column. Upload one on the Data page."
+            N_(
+                "Recommendations need a ratings file (customer, item, rating) or an orders file with a "
+                "customer and a product column. Upload one on the Data page."
+            )
         )
     if source == "auto":
         source = available[0]
     if source not in available:
-        raise SchemaError(f"This dataset has no {source!r} data for recommendations; choose one of {available}.")
+        raise SchemaError(
+            N_("This dataset has no {source} data for recommendations; choose one of {available}."),
+            source=repr(source),
+            available=available,
+        )
     if source == "ratings":
         return make_interactions(explicit_ratings(ds.table("ratings").standard()), "ratings")
     return make_interactions(implicit_ratings(ds.transactions()), "implicit")

@@ -10,18 +10,20 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from insight.i18n import N_, Message, text
 from insight.recommend.interactions import Interactions
 from insight.recommend.models import TOP_N
 from insight.recommend.recommender import Recommender
 
-BASIS_MODEL = "model"
-BASIS_SEGMENT = "popular in segment"
-BASIS_OVERALL = "popular overall"
+BASIS_MODEL = N_("model")  # keys in the data, shown in words (translated when shown)
+BASIS_SEGMENT = N_("popular in segment")
+BASIS_OVERALL = N_("popular overall")
+ALL_CUSTOMERS = N_("Popular with all customers")
 _NEIGHBOURS_FOR_REASON = 10
 _MIN_SEGMENT_CUSTOMERS = 5
 
 
-def _reasons(rec: Recommender, top: pd.DataFrame, names: dict[str, str]) -> list[str]:
+def _reasons(rec: Recommender, top: pd.DataFrame, names: dict[str, str]) -> list[Message]:
     """Why each model pick: similar to the liked item that drives it most, else liked by similar customers.
 
     "Similar" means the liked item is among the pick's 10 nearest items by who bought / rated both; among
@@ -39,12 +41,14 @@ def _reasons(rec: Recommender, top: pd.DataFrame, names: dict[str, str]) -> list
     for row, (b, j) in enumerate(zip(best, similar_to, strict=True)):
         if b > 0:
             item = rec.items_[j]
+            name = str(names.get(item, item))
             if rec.source_ == "implicit":
-                out.append(f"Similar to {names.get(item, item)}, which you bought")
+                out.append(Message(N_("Similar to {item}, which you bought"), item=name))
             else:
-                out.append(f"Similar to {names.get(item, item)}, which you rated {stars[row, j]:g}★")
+                rated = N_("Similar to {item}, which you rated {stars:g}★")
+                out.append(Message(rated, item=name, stars=float(stars[row, j])))
         else:
-            out.append("Liked by customers with similar taste")
+            out.append(Message(N_("Liked by customers with similar taste")))
     return out
 
 
@@ -86,9 +90,10 @@ def _popular_lists(
     for cid in customers:
         label = seg.get(cid) if segments is not None else None
         counts = by_segment.get(label)
-        basis, reason = BASIS_OVERALL, "Popular with all customers"
+        basis, reason = BASIS_OVERALL, Message(ALL_CUSTOMERS)
         if counts is not None:
-            basis, reason = BASIS_SEGMENT, f"Popular with customers like you ({segment_name}: {label})"
+            like_you = N_("Popular with customers like you ({group}: {label})")
+            basis, reason = BASIS_SEGMENT, Message(like_you, group=segment_name, label=str(label))
         score = (counts + tie if counts is not None else overall.copy()).astype(float)
         score[list(rec.cold_seen_.get(cid, ()))] = -np.inf
         order = np.argsort(-score, kind="stable")[:n]
@@ -107,7 +112,8 @@ def recommend_all(
     segments: pd.Series | None = None,
     segment_name: str = "segment",
 ) -> pd.DataFrame:
-    """Top-n for every customer with item names and a reason; unknown customers get labelled popular items.
+    """Top-n for every customer with item names and a reason (a message, written when read: `reasons_in_words`);
+    unknown customers get labelled popular items.
 
     Columns: customer_id, rank, item_id, item_name, score (the model's predicted rating; empty for the
     popularity fallback), reason, basis ("model", "popular in segment" or "popular overall").
@@ -119,7 +125,7 @@ def recommend_all(
     spare = 2 * n  # room to drop items that share a name with one ranked higher
     top = rec.top_n(spare, wanted[known])
     if rec.algo_ is None:
-        top["reason"], top["basis"] = "Popular with all customers", BASIS_OVERALL
+        top["reason"], top["basis"] = Message(ALL_CUSTOMERS), BASIS_OVERALL
     else:
         top["reason"] = _reasons(rec, top, names) if len(top) else []
         top["basis"] = BASIS_MODEL
@@ -138,3 +144,8 @@ def customer_history(interactions: Interactions, customer_id: str, catalog: pd.D
     out = df.drop(columns="customer_id").reset_index(drop=True)
     out.insert(1, "item_name", out["item_id"].map(lambda i: names.get(i, i)).astype(str))
     return out
+
+
+def reasons_in_words(offers: pd.DataFrame) -> pd.DataFrame:
+    """The offers with each reason written in the active language (the lists are cached with messages)."""
+    return offers.assign(reason=offers["reason"].map(text)) if "reason" in offers else offers

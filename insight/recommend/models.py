@@ -22,6 +22,7 @@ from surprise import (
 )
 
 from insight.errors import InsightError
+from insight.i18n import N_
 from insight.recommend.implicit_models import IMPLICIT_FULL, IMPLICIT_MODELS, IMPLICIT_QUICK
 
 
@@ -88,7 +89,11 @@ def model_names(source: str) -> tuple[str, ...]:
 def make_algo(model: str, params: dict[str, Any] | None = None, random_state: int = 0) -> Any:
     """A fresh Surprise algorithm for a model name from `MODELS`, with parameter overrides."""
     if model not in MODELS:
-        raise InsightError(f"Unknown recommendation model {model!r}. Choose one of: {', '.join(MODELS)}.")
+        raise InsightError(
+            N_("Unknown recommendation model {model}. Choose one of: {value}."),
+            model=repr(model),
+            value=", ".join(MODELS),
+        )
     cls, defaults = MODELS[model]
     kwargs = {**defaults, **(params or {})}
     if "random_state" in inspect.signature(cls).parameters:
@@ -96,7 +101,9 @@ def make_algo(model: str, params: dict[str, Any] | None = None, random_state: in
     try:
         return cls(**kwargs)
     except TypeError as exc:
-        raise InsightError(f"Wrong parameters for {model}: {exc}. Remove or rename them.") from exc
+        raise InsightError(
+            N_("Wrong parameters for {model}: {exc}. Remove or rename them."), model=model, exc=exc
+        ) from exc
 
 
 def _check_size(model: str, ratings: pd.DataFrame, params: dict[str, Any] | None = None) -> None:
@@ -114,9 +121,18 @@ def _check_size(model: str, ratings: pd.DataFrame, params: dict[str, Any] | None
         fit = int((MEMORY_BUDGET_BYTES / (arrays * 8)) ** 0.5)
         other = "SVD or an item-based model" if user_based else "SVD"
         raise InsightError(
-            f"{model} compares every pair of {what}: this data has {count:,} {what}, which needs about "
-            f"{need / 2**30:.1f} GB of memory, over the {round(MEMORY_BUDGET_BYTES / 2**30, 1):g} GB one model may use "
-            f"(up to {fit:,} {what}). Choose {other} instead."
+            N_(
+                "{model} compares every pair of {what}: this data has {count:,} {what}, which needs about "
+                "{value:.1f} GB of memory, over the {round:g} GB one model may use (up to {fit:,} {what}). "
+                "Choose {other} instead."
+            ),
+            model=model,
+            what=what,
+            count=count,
+            value=need / 2**30,
+            round=round(MEMORY_BUDGET_BYTES / 2**30, 1),
+            fit=fit,
+            other=other,
         )
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 from scipy import sparse
 
 from insight.errors import InsightError
+from insight.i18n import N_
 from insight.recommend.fast_scores import surprise_scores
 from insight.recommend.implicit_models import (
     IMPLICIT_MODELS,
@@ -60,7 +61,9 @@ class Recommender:
     def __init__(self, model: str = "SVD", *, params: dict[str, Any] | None = None, random_state: int = 0) -> None:
         if model != POPULARITY and model not in MODELS and model not in IMPLICIT_MODELS:
             names = ", ".join([*IMPLICIT_MODELS, *MODELS])
-            raise InsightError(f"Unknown recommendation model {model!r}. Choose one of: {names}.")
+            raise InsightError(
+                N_("Unknown recommendation model {model}. Choose one of: {names}."), model=repr(model), names=names
+            )
         self.model = model
         self.params = dict(params or {})
         self.random_state = random_state
@@ -219,13 +222,19 @@ class Recommender:
         """
         i = self.item_index_.get_indexer([item_id])[0]
         if i < 0:
-            raise InsightError(f"Item {item_id!r} has no ratings or purchases yet; pick another item.")
+            raise InsightError(
+                N_("Item {item_id} has no ratings or purchases yet; pick another item."), item_id=repr(item_id)
+            )
         together = self.together_[i].toarray().ravel()
         if method not in ("auto", "model", "cobought"):
-            raise InsightError(f"Unknown similarity method {method!r}; use 'auto', 'model' or 'cobought'.")
+            raise InsightError(
+                N_("Unknown similarity method {method}; use 'auto', 'model' or 'cobought'."), method=repr(method)
+            )
         model_sim = self._model_similarity(i) if method != "cobought" else None
         if method == "model" and model_sim is None:
-            raise InsightError(f"{self.model} has no item factors or item similarities; use method='cobought'.")
+            raise InsightError(
+                N_("{model} has no item factors or item similarities; use method='cobought'."), model=self.model
+            )
         sim = model_sim if model_sim is not None else self.cosine_[i].toarray().ravel()
         sim[i] = -np.inf
         order = np.argsort(-sim, kind="stable")[:n]

@@ -7,9 +7,16 @@ import numpy as np
 import pandas as pd
 from scipy.special import gammaln
 
+from insight.formats import Figure
+from insight.i18n import N_, Message
 from insight.recommend.interactions import Interactions
 from insight.recommend.models import POPULARITY, _surprise_data
 from insight.verdict import RELIABLE, ROUGH, UNRELIABLE, Verdict
+
+
+def _pct(x: float) -> str:
+    """A hit rate with one decimal (0.4%, 12.3%): the same in both languages."""
+    return f"{x:.1%}"
 
 
 def chance_hit_rate(train: pd.DataFrame, relevant: pd.DataFrame, n: int) -> float:
@@ -35,37 +42,58 @@ def judge_implicit(
     table: pd.DataFrame | None, best: str = POPULARITY, chance: float = 0.0, checked: int = 0, n: int = 10
 ) -> Verdict:
     """Hit rate of the pick on held-out purchases against popularity and against chance."""
-    baseline = "the most popular items, and picking items at random"
+    baseline = Message(N_("the most popular items, and picking items at random"))
     if table is None:
-        reason = (
+        reason = N_(
             "Too few customers have enough purchases to check any model on what they bought next, so the lists "
             "show what is popular; treat them as rough."
         )
-        return Verdict(ROUGH, reason, baseline)
+        return Verdict(ROUGH, Message(reason), baseline)
     hit = float(table.at[best, "hit_rate"])
     popular = float(table.at[POPULARITY, "hit_rate"])
     se = np.sqrt(max(chance * (1 - chance), 1e-12) / max(checked, 1))
     models = table.drop(index=POPULARITY)
     runner_up = str(models["hit_rate"].idxmax()) if len(models) else None
     if hit <= chance + Z * se:
-        reason = (
-            f"Nothing here predicts what customers buy next better than picking items at random (hit rate "
-            f"{hit:.1%} vs {chance:.1%} by chance, top {n}, {checked:,} customers checked). Offers are withheld."
+        reason = Message(
+            N_(
+                "Nothing here predicts what customers buy next better than picking items at random (hit rate "
+                "{hit} vs {chance} by chance, top {n}, {checked} customers checked). Offers are withheld."
+            ),
+            hit=_pct(hit),
+            chance=_pct(chance),
+            n=n,
+            checked=Figure(checked, "count"),
         )
         return Verdict(UNRELIABLE, reason, baseline)
     if best == POPULARITY:
-        versus = f" vs {table.at[runner_up, 'hit_rate']:.1%} for {runner_up}" if runner_up else ""
-        reason = (
-            f"The most popular items predict what customers buy next better than any model (hit rate {hit:.1%}"
-            f"{versus}; {chance:.1%} by chance), so the lists show what is popular."
+        figures = Message(N_("hit rate {hit}; {chance} by chance"), hit=_pct(hit), chance=_pct(chance))
+        if runner_up:
+            versus = N_("hit rate {hit} vs {other} for {model}; {chance} by chance")
+            other = _pct(table.at[runner_up, "hit_rate"])
+            figures = Message(versus, hit=_pct(hit), other=other, model=runner_up, chance=_pct(chance))
+        reason = Message(
+            N_(
+                "The most popular items predict what customers buy next better than any model ({figures}), so the "
+                "lists show what is popular."
+            ),
+            figures=figures,
         )
     else:
-        reason = (
-            f"{best} finds a later purchase in the top {n} for {hit:.1%} of customers, against {popular:.1%} for "
-            f"the most popular items and {chance:.1%} by chance."
+        reason = Message(
+            N_(
+                "{model} finds a later purchase in the top {n} for {hit} of customers, against {popular} for the "
+                "most popular items and {chance} by chance."
+            ),
+            model=best,
+            n=n,
+            hit=_pct(hit),
+            popular=_pct(popular),
+            chance=_pct(chance),
         )
     if checked < MIN_CHECKED:
-        return Verdict(ROUGH, f"{reason} Only {checked} customers could be checked, so this is rough.", baseline)
+        few = Message(N_("Only {n} customers could be checked, so this is rough."), n=Figure(checked, "count"))
+        return Verdict(ROUGH, reason + few, baseline)
     return Verdict(RELIABLE, reason, baseline)
 
 
@@ -85,31 +113,49 @@ def judge_explicit(
     """RMSE of the pick against the baseline predictor (average + customer and item biases) and the average
     rating; when each customer's recent ratings could be held out, the offers themselves are judged by hit
     rate against popularity and chance (what the founder acts on), and the RMSE is told beside it."""
-    baseline = f"the baseline predictor: average rating plus customer and item biases (RMSE {baseline_rmse:.3f})"
+    baseline = Message(
+        N_("the baseline predictor: average rating plus customer and item biases (RMSE {rmse:.3f})"), rmse=baseline_rmse
+    )
     rmse = float(table.at[best, "rmse"])
-    figures = f"RMSE {rmse:.3f} vs {baseline_rmse:.3f} for the baseline and {mean_rmse:.3f} for the average rating"
+    figures = Message(
+        N_("RMSE {rmse:.3f} vs {baseline:.3f} for the baseline and {mean:.3f} for the average rating"),
+        rmse=rmse,
+        baseline=baseline_rmse,
+        mean=mean_rmse,
+    )
     if rmse >= NO_BETTER_THAN_MEAN * mean_rmse:
-        trust, said = UNRELIABLE, f"{best} predicts star ratings no better than the average rating ({figures})."
+        no_better = N_("{model} predicts star ratings no better than the average rating ({figures}).")
+        trust, said = UNRELIABLE, Message(no_better, model=best, figures=figures)
     elif best == "BaselineOnly" or rmse > (1 - PERSONAL_GAIN) * baseline_rmse:
-        said = f"Star ratings are predicted mostly from item popularity and customer generosity ({figures})."
-        trust = ROUGH
+        mostly = N_("Star ratings are predicted mostly from item popularity and customer generosity ({figures}).")
+        trust, said = ROUGH, Message(mostly, figures=figures)
     else:
-        trust, said = RELIABLE, f"{best} predicts star ratings better than the baseline ({figures})."
+        better = N_("{model} predicts star ratings better than the baseline ({figures}).")
+        trust, said = RELIABLE, Message(better, model=best, figures=figures)
     hit = table.at[best, "hit_rate"] if "hit_rate" in table else np.nan
     if chance is None or pd.isna(hit):
-        withheld = " Offers are withheld." if trust == UNRELIABLE else ""
+        withheld = Message(N_("Offers are withheld.")) if trust == UNRELIABLE else ""
         return Verdict(trust, said + withheld, baseline)
     popular = float(table.at[POPULARITY, "hit_rate"])
     se = np.sqrt(max(chance * (1 - chance), 1e-12) / max(checked, 1))
-    ranking = (
-        f"{best}'s top {n} holds a recent liked item for {hit:.1%} of customers, against {popular:.1%} for the most "
-        f"popular items and {chance:.1%} by chance."
+    ranking = Message(
+        N_(
+            "{model}'s top {n} holds a recent liked item for {hit} of customers, against {popular} for the most "
+            "popular items and {chance} by chance."
+        ),
+        model=best,
+        n=n,
+        hit=_pct(hit),
+        popular=_pct(popular),
+        chance=_pct(chance),
     )
     if hit <= chance + Z * se:
-        return Verdict(UNRELIABLE, f"{ranking} That is no better than chance; offers are withheld. {said}", baseline)
+        chance_only = Message(N_("That is no better than chance; offers are withheld."))
+        return Verdict(UNRELIABLE, ranking + chance_only + said, baseline)
     if hit < popular:
-        return Verdict(ROUGH, f"{ranking} The most popular items would make better offers. {said}", baseline)
-    return Verdict(RELIABLE if checked >= MIN_CHECKED else ROUGH, f"{ranking} {said}", baseline)
+        popular_better = Message(N_("The most popular items would make better offers."))
+        return Verdict(ROUGH, ranking + popular_better + said, baseline)
+    return Verdict(RELIABLE if checked >= MIN_CHECKED else ROUGH, ranking + said, baseline)
 
 
 def mean_rating_rmse(interactions: Interactions, *, folds: int = 5, random_state: int = 0) -> float:

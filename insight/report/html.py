@@ -13,8 +13,9 @@ from datetime import datetime
 import altair as alt
 import pandas as pd
 
-from insight.i18n import language_tag
-from insight.labels import fmt_number, safe_html
+from insight.formats import count, day, number
+from insight.i18n import N_, _, language_tag
+from insight.labels import safe_html
 from insight.verdict import Verdict
 
 _CSS = """
@@ -30,7 +31,11 @@ th,td{border-bottom:1px solid #E4E7EB;padding:.3em .6em;text-align:left}th{backg
 .verdict.reliable{border-color:#2F855A;background:#F0FFF4}.verdict.rough{border-color:#B7791F;background:#FFFAF0}
 .verdict.unreliable{border-color:#C53030;background:#FFF5F5}
 """
-VERDICT_WORDS = {"reliable": "Reliable", "rough": "Rough: read as a direction", "unreliable": "Unreliable"}
+VERDICT_WORDS = {
+    "reliable": N_("Reliable"),
+    "rough": N_("Rough: read as a direction"),
+    "unreliable": N_("Unreliable"),
+}
 
 
 @dataclass
@@ -61,8 +66,9 @@ def chart_svg(chart: alt.TopLevelMixin) -> str:
 
 def _table(caption: str, df: pd.DataFrame, max_rows: int = 25) -> str:
     shown = df.head(max_rows)
-    body = shown.to_html(index=False, escape=True, float_format=fmt_number, border=0, na_rep="")
-    more = f'<p class="note">First {max_rows} of {len(df):,} rows.</p>' if len(df) > max_rows else ""
+    body = shown.to_html(index=False, escape=True, float_format=number, border=0, na_rep="")
+    first = _("First {shown} of {n} rows.").format(shown=count(max_rows), n=count(len(df)))
+    more = f'<p class="note">{safe_html(first)}</p>' if len(df) > max_rows else ""
     return f"<h3>{safe_html(caption)}</h3>{body}{more}"
 
 
@@ -72,9 +78,10 @@ def render_section(section: Section) -> str:
     parts = [f'<section id="{e(section.title.lower().replace(" ", "-"))}"><h2>{e(section.title)}</h2>']
     v = section.verdict
     if v is not None:
+        against = _("Compared with: {baseline}").format(baseline=v.baseline)
         parts.append(
-            f'<div class="verdict {e(v.trust)}"><b>{e(VERDICT_WORDS[v.trust])}.</b> {e(v.reason)}'
-            f"<br><small>Compared with: {e(v.baseline)}</small></div>"
+            f'<div class="verdict {e(v.trust)}"><b>{e(_(VERDICT_WORDS[v.trust]))}.</b> {e(v.reason)}'
+            f"<br><small>{e(against)}</small></div>"
         )
     if section.figures:
         items = "".join(f'<div class="figure">{e(k)}<b>{e(v)}</b></div>' for k, v in section.figures.items())
@@ -91,13 +98,15 @@ def render_section(section: Section) -> str:
 
 def render(title: str, dataset_name: str, sections: list[Section], generated: datetime | None = None) -> str:
     """The whole report as one HTML document."""
-    when = (generated or datetime.now()).strftime("%d %b %Y, %H:%M")
+    moment = generated or datetime.now()
+    when = _("{day}, {time}").format(day=day(moment), time=moment.strftime("%H:%M"))
     e = safe_html
+    made = _("{name} · made {when} with Customer Insight").format(name=dataset_name, when=when)
     toc = " · ".join(f'<a href="#{e(s.title.lower().replace(" ", "-"))}">{e(s.title)}</a>' for s in sections)
     body = "\n".join(render_section(s) for s in sections)
     return (
         f"<!DOCTYPE html><html lang='{language_tag()}'><head><meta charset='utf-8'>"
         f"<meta name='viewport' content='width=device-width, initial-scale=1'><title>{e(title)}</title>"
         f"<style>{_CSS}</style></head><body><h1>{e(title)}</h1>"
-        f'<p class="meta">{e(dataset_name)} · made {when} with Customer Insight</p><p>{toc}</p>{body}</body></html>'
+        f'<p class="meta">{e(made)}</p><p>{toc}</p>{body}</body></html>'
     )

@@ -14,6 +14,7 @@ from sklearn.mixture import GaussianMixture
 from sklearn.neighbors import NearestNeighbors
 
 from insight.errors import InsightError, NotEnoughData
+from insight.i18n import N_
 from insight.threads import one_thread
 
 ALGORITHMS = ("kmeans", "agglomerative", "dbscan", "gmm")
@@ -157,15 +158,30 @@ def _distinct(X: np.ndarray) -> int:
 
 def _check(algorithm: str, linkage: str, k: int | None, X: np.ndarray) -> None:
     if algorithm not in ALGORITHMS:
-        raise InsightError(f"Unknown segmentation algorithm {algorithm!r}; choose one of {', '.join(ALGORITHMS)}.")
+        raise InsightError(
+            N_("Unknown segmentation algorithm {algorithm}; choose one of {value}."),
+            algorithm=repr(algorithm),
+            value=", ".join(ALGORITHMS),
+        )
     if linkage not in LINKAGES:
-        raise InsightError(f"Unknown linkage {linkage!r}; choose one of {', '.join(LINKAGES)}.")
+        raise InsightError(
+            N_("Unknown linkage {linkage}; choose one of {value}."), linkage=repr(linkage), value=", ".join(LINKAGES)
+        )
     if k is not None and not 2 <= k < len(X):
-        raise NotEnoughData(f"Cannot make {k} segments from {len(X)} customers; choose between 2 and {len(X) - 1}.")
+        raise NotEnoughData(
+            N_("Cannot make {k} segments from {n} customers; choose between 2 and {value}."),
+            k=k,
+            n=len(X),
+            value=len(X) - 1,
+        )
     if k is not None and k > (distinct := _distinct(X)):
         raise NotEnoughData(
-            f"The chosen columns give only {distinct} different kind(s) of customer, so {k} segments cannot be made. "
-            "Choose fewer segments or add columns that vary between customers."
+            N_(
+                "The chosen columns give only {distinct} different kind(s) of customer, so {k} segments "
+                "cannot be made. Choose fewer segments or add columns that vary between customers."
+            ),
+            distinct=distinct,
+            k=k,
         )
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 from sklearn.decomposition import PCA
 from sklearn.metrics import adjusted_rand_score
 
+from insight.i18n import N_, Message, _
 from insight.labels import fmt_number, nice_name
 from insight.segment.cluster import NOISE, SILHOUETTE_SAMPLE, Segmenter, _centers, _nearest, _sample
 from insight.segment.scaling import FeatureScaler
@@ -127,7 +128,7 @@ def stability(
 
 def stability_word(ari: float) -> str:
     """ "stable" when customers mostly keep their segment across restarts, else "shaky"."""
-    return "stable" if ari >= 0.75 else "shaky"
+    return _("stable") if ari >= 0.75 else _("shaky")
 
 
 def unusual_customers(
@@ -199,18 +200,31 @@ def structureless_silhouette(X: np.ndarray, k: int, *, random_state: int = 0) ->
 
 def segment_verdict(silhouette: float, n_segments: int, reference: float | None = None) -> Verdict:
     """Whether customers form natural groups, against a crowd with no structure (`reference`, else 0)."""
-    bar = f" (silhouette {reference:.2f})" if reference is not None else " (silhouette 0)"
-    baseline = f"no structure: the same customers' spread with no groups in it{bar}"
+    baseline = Message(
+        N_("no structure: the same customers' spread with no groups in it (silhouette {bar:.2f})"),
+        bar=reference if reference is not None else 0.0,
+    )
     if n_segments < 2 or not np.isfinite(silhouette):
-        return Verdict(UNRELIABLE, "No groups were found: every customer lands in one group or in none.", baseline)
+        none = N_("No groups were found: every customer lands in one group or in none.")
+        return Verdict(UNRELIABLE, Message(none), baseline)
     weak = silhouette < NATURAL_GROUPS or (reference is not None and silhouette < reference + ABOVE_NO_STRUCTURE)
     if weak:
-        versus = f" vs {reference:.2f} for a crowd with no groups" if reference is not None else ""
-        reason = (
-            f"Customers form no natural groups (silhouette {silhouette:.2f}{versus}): the segments are slices of "
-            "one continuous crowd. They are still useful for action, but customers near a border look much like "
-            "their neighbours in the next segment."
+        figures = Message(N_("silhouette {silhouette:.2f}"), silhouette=silhouette)
+        if reference is not None:
+            versus = N_("silhouette {silhouette:.2f} vs {reference:.2f} for a crowd with no groups")
+            figures = Message(versus, silhouette=silhouette, reference=reference)
+        reason = Message(
+            N_(
+                "Customers form no natural groups ({figures}): the segments are slices of one continuous crowd. "
+                "They are still useful for action, but customers near a border look much like their neighbours in "
+                "the next segment."
+            ),
+            figures=figures,
         )
         return Verdict(ROUGH, reason, baseline)
-    versus = f", against {reference:.2f} for a crowd with no groups" if reference is not None else ""
-    return Verdict(RELIABLE, f"Customers fall into distinct groups (silhouette {silhouette:.2f}{versus}).", baseline)
+    figures = Message(N_("silhouette {silhouette:.2f}"), silhouette=silhouette)
+    if reference is not None:
+        against = N_("silhouette {silhouette:.2f}, against {reference:.2f} for a crowd with no groups")
+        figures = Message(against, silhouette=silhouette, reference=reference)
+    distinct = Message(N_("Customers fall into distinct groups ({figures})."), figures=figures)
+    return Verdict(RELIABLE, distinct, baseline)

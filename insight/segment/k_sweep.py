@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
 
+from insight.i18n import N_, Message
 from insight.segment.cluster import (
     NOISE,
     SILHOUETTE_SAMPLE,
@@ -60,7 +61,7 @@ class Sweep:
     table: pd.DataFrame  # k, inertia, silhouette, calinski_harabasz, davies_bouldin
     suggested_k: int
     knee_k: int
-    reason: str
+    reason: Message  # written when read (the sweep is cached)
 
 
 @one_thread
@@ -91,14 +92,26 @@ def sweep(
     return Sweep(table=table, suggested_k=suggested, knee_k=knee_k, reason=reason)
 
 
-def _suggest(table: pd.DataFrame, knee_k: int) -> tuple[int, str]:
+def _suggest(table: pd.DataFrame, knee_k: int) -> tuple[int, Message]:
     sil = table.set_index("k")["silhouette"].dropna()
     if sil.empty:
-        return knee_k, f"{knee_k} groups: the elbow of the inertia curve (the groups are too uneven to score)."
+        uneven = N_("{k} groups: the elbow of the inertia curve (the groups are too uneven to score).")
+        return knee_k, Message(uneven, k=knee_k)
     best = knee_k if sil.get(knee_k, -1.0) >= sil.max() - 0.02 else int(sil.idxmax())
     if best == int(sil.idxmax()):
-        quality = f"silhouette {sil[best]:.2f}, the highest for k = {table['k'].min()} to {table['k'].max()}"
+        highest = N_("silhouette {silhouette:.2f}, the highest for k = {low} to {high}")
+        quality = Message(highest, silhouette=sil[best], low=int(table["k"].min()), high=int(table["k"].max()))
     else:
-        quality = f"silhouette {sil[best]:.2f}, within 0.02 of the highest ({sil.max():.2f} at k = {sil.idxmax()})"
-    elbow = "the elbow of the inertia curve is there too" if best == knee_k else f"the inertia elbow is at {knee_k}"
-    return best, f"{best} groups: customers sit most clearly inside their own group there ({quality}), and {elbow}."
+        near = N_("silhouette {silhouette:.2f}, within 0.02 of the highest ({top:.2f} at k = {top_k})")
+        quality = Message(near, silhouette=sil[best], top=sil.max(), top_k=int(sil.idxmax()))
+    if best == knee_k:
+        there = N_(
+            "{k} groups: customers sit most clearly inside their own group there ({quality}), and the elbow of the "
+            "inertia curve is there too."
+        )
+        return best, Message(there, k=best, quality=quality)
+    elsewhere = N_(
+        "{k} groups: customers sit most clearly inside their own group there ({quality}), and the inertia elbow "
+        "is at {knee}."
+    )
+    return best, Message(elsewhere, k=best, quality=quality, knee=knee_k)

@@ -20,7 +20,7 @@ import pandas as pd
 
 from insight.formats import count, number, share
 from insight.i18n import N_, _, join, ngettext, pgettext
-from insight.labels import nice_name
+from insight.labels import NICE_NAMES, nice_name
 from insight.segment.cluster import NOISE
 from insight.segment.describe import Profile
 
@@ -36,29 +36,6 @@ PHRASES = {  # (above average, below average), for names built from a segment's 
     "return_share": (N_("return a lot"), N_("rarely return")),
     "distinct_items": (N_("buy a wide range"), N_("buy a narrow range")),
 }
-# The customer table's own columns in words, as `labels.NICE_NAMES` writes them (a test keeps them equal), marked
-# for the catalogue here until labels.py itself is converted (phase 2 of issue 23).
-FEATURE_WORDS = {
-    "recency_days": N_("days since last order"),
-    "frequency": N_("orders"),
-    "monetary": N_("spend"),
-    "avg_order_value": N_("average order"),
-    "tenure_days": N_("days as a customer"),
-    "purchase_rate_30d": N_("orders per month"),
-    "days_between_orders": N_("days between orders"),
-    "return_share": N_("share returned"),
-    "distinct_items": N_("different items"),
-    "r_score": N_("recency score (1-5)"),
-    "f_score": N_("frequency score (1-5)"),
-    "m_score": N_("spend score (1-5)"),
-    "feedback_count": N_("reviews written"),
-    "mean_stars": N_("average stars given"),
-    "ratings_count": N_("ratings given"),
-    "mean_rating": N_("average rating given"),
-    "mean_sentiment": N_("average feeling"),
-}
-
-
 _COUNT_PREFIX = re.compile(r"^(num|number of|no of|nr|count of|n|total number of|#)\s+")  # see labels.nice_name
 _YES_NO_PREFIX = re.compile(r"^(is|has|have|was|did)\s+(an?\s+)?")
 
@@ -66,8 +43,8 @@ _YES_NO_PREFIX = re.compile(r"^(is|has|have|was|did)\s+(an?\s+)?")
 def _words(feature: str) -> tuple[str, bool]:
     """The column in words without a count prefix ('num store purchases' -> 'store purchases'), and whether
     it counts things (so it reads 'more' / 'fewer'); the table's own columns in the reader's language."""
-    if feature in FEATURE_WORDS:
-        return _(FEATURE_WORDS[feature]), False  # the counted ones (orders, items) have their PHRASES
+    if feature in NICE_NAMES:
+        return nice_name(feature), False  # the counted ones (orders, items) have their PHRASES
     words = nice_name(feature)
     stripped = _COUNT_PREFIX.sub("", words)
     return stripped, stripped != words
@@ -80,7 +57,7 @@ def _plural(words: str) -> str:
 def _share_words(feature: str) -> str:
     """A yes/no column as the people it marks ('is active member' -> 'active members'); a category as it is."""
     words = _words(feature)[0]
-    return words if "=" in feature or feature in FEATURE_WORDS else _plural(_YES_NO_PREFIX.sub("", words))
+    return words if "=" in feature or feature in NICE_NAMES else _plural(_YES_NO_PREFIX.sub("", words))
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from insight.data.customers import MIN_CUSTOMERS
 from insight.errors import NotEnoughData, SchemaError
+from insight.i18n import N_
 from insight.segment.choices import LOG_MODES, SCALINGS, candidate_features
 
 SKEW_AUTO, SKEW_ON = 2.0, 0.75  # |skew| past which a column is log-transformed in "auto" / "on" mode
@@ -21,11 +22,12 @@ def _split_features(customers: pd.DataFrame, roles: dict[str, Any], features: li
     bad = [f for f in features if f not in allowed]
     if bad:
         raise SchemaError(
-            f"These columns cannot describe customers: {', '.join(map(str, bad))}. "
-            f"Pick from: {', '.join(allowed) or 'none available - add a customers or orders file'}."
+            N_("These columns cannot describe customers: {value}. Pick from: {value2}."),
+            value=", ".join(map(str, bad)),
+            value2=", ".join(allowed) or "none available - add a customers or orders file",
         )
     if not features:
-        raise SchemaError("Pick at least one column that describes customers (for example spend or age).")
+        raise SchemaError(N_("Pick at least one column that describes customers (for example spend or age)."))
     return [f for f in features if f not in cand["categorical"]], [f for f in features if f in cand["categorical"]]
 
 
@@ -98,6 +100,8 @@ def prepare(
     numeric, categorical = _split_features(customers, roles, list(features))
     need = MIN_CUSTOMERS["segments"]
     if len(customers) < need:
-        raise NotEnoughData(f"Segments need at least {need} customers; this data has {len(customers)}. Upload more.")
+        raise NotEnoughData(
+            N_("Segments need at least {need} customers; this data has {n}. Upload more."), need=need, n=len(customers)
+        )
     scaler = FeatureScaler(numeric=numeric, categorical=categorical, scaling=scaling, log=log).fit(customers)
     return scaler, scaler.transform(customers)

@@ -11,7 +11,7 @@ import pandas as pd
 
 from insight.errors import NotEnoughData, SchemaError
 from insight.formats import count, language_name, number
-from insight.i18n import _, join
+from insight.i18n import N_, _, join
 from insight.sentiment.labels import label_agreement, label_confusion, people_shares
 from insight.sentiment.language import LANGUAGE_NAMES
 from insight.sentiment.language import language_name as english_language_name
@@ -139,7 +139,10 @@ def analyze(feedback: pd.DataFrame, *, progress: Progress | None = None, n_jobs:
     """Score a standard feedback frame and work out agreement with stars and the themes."""
     if "text" not in feedback.columns:
         raise SchemaError(
-            "The feedback file has no text column. On the Data page, mark the column that holds the comments as 'text'."
+            N_(
+                "The feedback file has no text column. On the Data page, mark the column that holds the "
+                "comments as 'text'."
+            )
         )
     scores = score(feedback["text"], progress=progress, n_jobs=n_jobs)
     base = feedback.reset_index(drop=True).rename(columns={"label": "label_value"})  # the people's own label
@@ -147,8 +150,11 @@ def analyze(feedback: pd.DataFrame, *, progress: Progress | None = None, n_jobs:
     valid = scored[scored["skipped"].isna()]
     if valid.empty:
         raise NotEnoughData(
-            f"None of the {len(scored):,} feedback texts could be scored: they are all empty or not text. "
-            "Check on the Data page that the 'text' role points at the column holding the comments."
+            N_(
+                "None of the {n:,} feedback texts could be scored: they are all empty or not text. Check "
+                "on the Data page that the 'text' role points at the column holding the comments."
+            ),
+            n=len(scored),
         )
     agreement = _agreement(valid)
     measure = "compound" if agreement is None else max(agreement, key=lambda k: (agreement[k], k == "compound"))

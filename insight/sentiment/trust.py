@@ -10,6 +10,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from insight.charts.feedback import LABELS
+from insight.formats import Figure
+from insight.i18n import N_, Message
 from insight.verdict import RELIABLE, ROUGH, UNRELIABLE, Verdict
 
 STARS_RELIABLE = 0.50  # Spearman correlation of scores with stars from which the scores are reliable
@@ -29,51 +32,76 @@ def sentiment_verdict(analysis: Any) -> Verdict:
     if agreement:
         rho = float(agreement[analysis.measure])
         rated = int(analysis.valid["rating"].notna().sum()) if "rating" in analysis.valid else 0
-        baseline = "the customers' own star ratings (Spearman 0 = scores unrelated to stars)"
-        figures = f"Spearman {rho:.2f} on {rated:,} rated texts"
+        baseline = Message(N_("the customers' own star ratings (Spearman 0 = scores unrelated to stars)"))
+        figures = Message(N_("Spearman {rho:.2f} on {n} rated texts"), rho=rho, n=Figure(rated, "count"))
         if rho < max(STARS_ROUGH, CHANCE_Z / np.sqrt(max(rated - 3, 1))):
-            reason = f"The sentiment scores barely follow the customers' own stars ({figures}): do not rely on them."
-            return Verdict(UNRELIABLE, reason, baseline)
+            barely = N_("The sentiment scores barely follow the customers' own stars ({figures}): do not rely on them.")
+            return Verdict(UNRELIABLE, Message(barely, figures=figures), baseline)
         if rho < STARS_RELIABLE or rated < MIN_RATED:
-            return Verdict(
-                ROUGH, f"The sentiment scores roughly follow the customers' own stars ({figures}).", baseline
-            )
-        return Verdict(RELIABLE, f"The sentiment scores agree with the customers' own stars ({figures}).", baseline)
+            roughly = N_("The sentiment scores roughly follow the customers' own stars ({figures}).")
+            return Verdict(ROUGH, Message(roughly, figures=figures), baseline)
+        agree = N_("The sentiment scores agree with the customers' own stars ({figures}).")
+        return Verdict(RELIABLE, Message(agree, figures=figures), baseline)
     labels = analysis.label_agreement()
     if labels:
         majority = float(labels.get("majority", 0.5))
         auc = labels.get("roc_auc")
         accuracy = float(labels["accuracy"])
-        classes = ", ".join(f"{c} {share:.0%}" for c, share in labels.get("per_class", {}).items())
+        classes = [
+            Message(N_("{label} {share}"), label=Message(LABELS.get(c, c)), share=Figure(share, "share"))
+            for c, share in labels.get("per_class", {}).items()
+        ]
         if auc is not None:
-            baseline = "the people's own labels (ROC AUC 0.5 = a coin)"
-            figures = f"ROC AUC {auc:.2f}, {accuracy:.0%} agreement on {int(labels.get('texts', 0)):,} labelled texts"
+            baseline = Message(N_("the people's own labels (ROC AUC 0.5 = a coin)"))
+            figures = Message(
+                N_("ROC AUC {auc:.2f}, {share} agreement on {n} labelled texts"),
+                auc=auc,
+                share=Figure(accuracy, "share"),
+                n=Figure(int(labels.get("texts", 0)), "count"),
+            )
             level = RELIABLE if auc >= LABEL_AUC_RELIABLE else ROUGH if auc >= LABEL_AUC_ROUGH else UNRELIABLE
         else:
-            baseline = f"the people's own labels (always guessing the commonest one: {majority:.0%} right)"
-            figures = f"{accuracy:.0%} agreement vs {majority:.0%} by always guessing the commonest label"
+            guess = N_("the people's own labels (always guessing the commonest one: {share} right)")
+            baseline = Message(guess, share=Figure(majority, "share"))
+            figures = Message(
+                N_("{share} agreement vs {majority} by always guessing the commonest label"),
+                share=Figure(accuracy, "share"),
+                majority=Figure(majority, "share"),
+            )
             gain, texts = accuracy - majority, max(int(labels.get("texts", 0)), 1)
             floor = max(LABEL_GAIN_ROUGH, CHANCE_Z * np.sqrt(majority * (1 - majority) / texts))
             level = RELIABLE if gain >= max(LABEL_GAIN_RELIABLE, floor) else ROUGH if gain >= floor else UNRELIABLE
         words = {
-            RELIABLE: "The sentiment scores agree with the labels people gave the texts",
-            ROUGH: "The sentiment scores agree only roughly with the labels people gave the texts",
-            UNRELIABLE: "The sentiment scores do not agree with the labels people gave the texts; do not rely on them",
+            RELIABLE: N_(
+                "The sentiment scores agree with the labels people gave the texts ({figures}; agreement per class: "
+                "{classes})."
+            ),
+            ROUGH: N_(
+                "The sentiment scores agree only roughly with the labels people gave the texts ({figures}; "
+                "agreement per class: {classes})."
+            ),
+            UNRELIABLE: N_(
+                "The sentiment scores do not agree with the labels people gave the texts; do not rely on them "
+                "({figures}; agreement per class: {classes})."
+            ),
         }
-        return Verdict(level, f"{words[level]} ({figures}; agreement per class: {classes}).", baseline)
-    baseline = "none in this upload (no star ratings or labels)"
+        return Verdict(level, Message(words[level], figures=figures, classes=classes), baseline)
+    baseline = Message(N_("none in this upload (no star ratings or labels)"))
     scored = max(len(analysis.valid), 1)
     if analysis.non_english / scored >= MOSTLY_FOREIGN:
-        reason = (
-            f"{analysis.non_english / scored:.0%} of the texts are not in English, which the scorer reads only in "
-            "English, and there are no star ratings or labels to check it on: do not rely on these scores."
+        reason = Message(
+            N_(
+                "{share} of the texts are not in English, which the scorer reads only in English, and there are no "
+                "star ratings or labels to check it on: do not rely on these scores."
+            ),
+            share=Figure(analysis.non_english / scored, "share"),
         )
         return Verdict(UNRELIABLE, reason, baseline)
-    reason = (
+    reason = N_(
         "There are no star ratings or labels to check the scores against; the scorer is usually right on short "
         "English reviews, but read these figures as rough."
     )
-    return Verdict(ROUGH, reason, baseline)
+    return Verdict(ROUGH, Message(reason), baseline)
 
 
 DAILY_BELOW_DAYS = 14  # feedback spanning under two weeks: one point per day

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from insight.errors import InsightError, SharingUnavailable
+from insight.i18n import N_, Message
 from insight.store.cache import Store
 from insight.store.files import private_dir, secure_tree, write_private
 from insight.store.secret import sign, signing_key, verify
@@ -43,7 +44,7 @@ _SCHEMA = (
 log = logging.getLogger(__name__)
 
 # What a visitor opening a link is told when the disk fails (the owner's share panel says what is wrong).
-UNAVAILABLE_TO_VIEWER = (
+UNAVAILABLE_TO_VIEWER = N_(
     "This share link cannot be opened right now: the server's storage has a problem. Ask the owner to check it."
 )
 
@@ -118,24 +119,32 @@ class ShareRegistry:
 
     # --- the disk, and what to say when it fails --------------------------------------------------------
 
-    def _problem(self, exc: BaseException) -> str:
+    def _problem(self, exc: BaseException) -> Message:
         text = str(exc).lower()
         code = getattr(exc, "errno", None)
         if isinstance(exc, sqlite3.DatabaseError) and ("not a database" in text or "malformed" in text):
-            return (
-                f"The share catalog {self._db} is damaged. Move it away to start a new one "
-                "(links made before stop working)."
+            return Message(
+                N_(
+                    "The share catalog {db} is damaged. Move it away to start a new one (links made before stop "
+                    "working)."
+                ),
+                db=str(self._db),
             )
         if code in (errno.ENOSPC, errno.EDQUOT) or "disk is full" in text:
-            return f"The disk holding {self.root} is full."
+            return Message(N_("The disk holding {root} is full."), root=str(self.root))
         if code in (errno.EROFS, errno.EACCES, errno.EPERM) or "readonly" in text or "read-only" in text:
-            return f"The data folder {self.root} cannot be written (read-only or no permission)."
-        if code in (errno.ENOTDIR, errno.EEXIST) or (self.root.exists() and not self.root.is_dir()):
-            return (
-                f"The data folder {self.root} is a file, not a folder. Point INSIGHT_DATA_DIR (or the data_dir "
-                "secret) at a folder."
+            return Message(
+                N_("The data folder {root} cannot be written (read-only or no permission)."), root=str(self.root)
             )
-        return f"The data folder {self.root} cannot be used ({exc})."
+        if code in (errno.ENOTDIR, errno.EEXIST) or (self.root.exists() and not self.root.is_dir()):
+            return Message(
+                N_(
+                    "The data folder {root} is a file, not a folder. Point INSIGHT_DATA_DIR (or the data_dir "
+                    "secret) at a folder."
+                ),
+                root=str(self.root),
+            )
+        return Message(N_("The data folder {root} cannot be used ({error})."), root=str(self.root), error=str(exc))
 
     @contextlib.contextmanager
     def _disk(self) -> Iterator[None]:
@@ -144,8 +153,11 @@ class ShareRegistry:
             yield
         except (OSError, sqlite3.Error) as exc:
             raise SharingUnavailable(
-                f"Sharing is off: {self._problem(exc)} The app keeps working; links can be made and opened again "
-                "once that is fixed."
+                N_(
+                    "Sharing is off: {problem} The app keeps working; links can be made and opened again once "
+                    "that is fixed."
+                ),
+                problem=self._problem(exc),
             ) from exc
 
     @contextlib.contextmanager
@@ -196,7 +208,7 @@ class ShareRegistry:
         cached results computed from an upload are deleted with the link.
         """
         if not 1 <= days <= 365:
-            raise InsightError(f"A share link can last 1 to 365 days; got {days}.")
+            raise InsightError(N_("A share link can last 1 to 365 days; got {days}."), days=days)
         token = secrets.token_urlsafe(32)
         key = _key(token)
         now = time.time() if now is None else now
@@ -247,7 +259,7 @@ class ShareRegistry:
 
     def _live(self, token: str, now: float | None) -> tuple[float, float, dict[str, Any]]:
         """(created, expires, meta) of a link that stands, or an `InsightError` saying why it does not."""
-        unknown = InsightError("This share link is not valid. Ask the owner for a new link.")
+        unknown = InsightError(N_("This share link is not valid. Ask the owner for a new link."))
         if not TOKEN_PATTERN.match(token or ""):
             raise unknown
         try:
@@ -261,9 +273,9 @@ class ShareRegistry:
             raise unknown
         created, expires, revoked, meta_text = row
         if revoked:
-            raise InsightError("The owner has revoked this share link. Ask them for a new one.")
+            raise InsightError(N_("The owner has revoked this share link. Ask them for a new one."))
         if (time.time() if now is None else now) > expires or meta_text is None:
-            raise InsightError("This share link has expired. Ask the owner for a new one.")
+            raise InsightError(N_("This share link has expired. Ask the owner for a new one."))
         return created, expires, json.loads(meta_text)
 
     def check(self, token: str, now: float | None = None) -> None:
@@ -289,7 +301,7 @@ class ShareRegistry:
         if not (raw.startswith(_SIGNED) and verify(self._key, signature, key.encode(), str(i).encode(), data)):
             log.warning("The share file %s is not signed by this server: refused unread", path)
             raise InsightError(
-                "This share link's data was changed on the server and is not opened. Ask the owner for a new link."
+                N_("This share link's data was changed on the server and is not opened. Ask the owner for a new link.")
             )
         return data
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from insight.act import formats
+from insight.i18n import text
 from insight.labels import money, plural, share
 from insight.outcome_words import LEAVE, Outcome
 
@@ -160,7 +161,8 @@ def leaving_audience(
     worth = money(actions["predicted_value"].sum(), currency) if len(actions) else None
     action = None
     if len(actions):
-        action = outcome.message("audience_action", people=plural(len(actions), "customer"), worth=worth)
+        # written now, as the rhythm sentences beside it are (an audience's action is one sentence)
+        action = text(outcome.message("audience_action", people=plural(len(actions), "customer"), worth=worth))
         gap, since = _rhythm(members)
         if gap is not None and outcome.leaving:
             action += f"; then a win-back offer: their usual gap is {gap:.0f} days and it has been {since:.0f}"

@@ -258,7 +258,7 @@ def test_a_reader_past_its_cpu_time_is_stopped(monkeypatch):
     monkeypatch.setenv(sandbox.CPU_ENV, "1")
     outcome = run_isolated("orders.xlsx", _spin, "orders.xlsx", b"")
     assert "reading it took more than 1 seconds" in str(outcome.error)
-    assert outcome.seconds < 10
+    assert outcome.seconds < 60  # one CPU second, however slowly a loaded machine hands it out: not forever
 
 
 def _spin(name: str, data: bytes) -> None:

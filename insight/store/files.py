@@ -26,9 +26,11 @@ def private_dir(path: Path) -> Path:
     return missing[0] if missing else path
 
 
-def write_private(path: Path, data: bytes) -> None:
+def write_private(path: Path, data: bytes, *, durable: bool = False, keep_existing: bool = False) -> None:
     """Write `data` to `path` atomically (a reader never sees half a file), mode 0600.
 
+    `durable`: on disk before it is in place (fsync), for what must survive a crash (the key).
+    `keep_existing`: linked into place, so a file another process put there meanwhile wins (FileExistsError).
     Raises OSError (disk full, read-only, not a folder …) after removing any partial file.
     """
     private_dir(path.parent)
@@ -37,7 +39,14 @@ def write_private(path: Path, data: bytes) -> None:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        os.replace(tmp, path)
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
+        if keep_existing:
+            os.link(tmp, path)
+            tmp.unlink()
+        else:
+            os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()

@@ -8,7 +8,6 @@ cached with the old key is signed with it, so it no longer verifies and is dropp
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import hmac
@@ -18,7 +17,7 @@ import secrets
 from pathlib import Path
 
 from insight.errors import InsightError
-from insight.store.files import private_dir
+from insight.store.files import write_private
 
 SECRET_ENV = "INSIGHT_SECRET_KEY"
 KEY_FILE = "secret.key"
@@ -45,22 +44,9 @@ def check_secret_setting(value: str | None = None) -> None:
 
 
 def _write_key(path: Path, key: bytes, *, replace: bool) -> None:
-    """Write the key file whole or not at all: a temporary file, fsynced, then linked (or renamed) into place."""
-    private_dir(path.parent)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(key)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if replace:
-            os.replace(tmp, path)
-        else:
-            os.link(tmp, path)  # fails if another process created the key meanwhile: theirs is kept
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+    """Write the key file whole or not at all, on disk before it is in place; unless `replace`, a key another
+    process created meanwhile is kept (theirs wins)."""
+    write_private(path, key, durable=True, keep_existing=not replace)
 
 
 def _read_key(path: Path) -> bytes | None:

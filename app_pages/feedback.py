@@ -7,10 +7,10 @@ import pandas as pd
 import streamlit as st
 
 from insight import charts
-from insight.charts.feedback import LABELS
 from insight.errors import InsightError
 from insight.formats import count, share
 from insight.i18n import _, join, ngettext
+from insight.labels import FEELINGS as LABELS
 from insight.labels import SKIP_REASONS, friendly_columns, rounded, safe_md
 from insight.report import words
 from ui import download_csv, pipeline, show_error, show_verdict

@@ -113,6 +113,8 @@ RFM_GROUP_HELP = N_(
     "used to buy a fair amount but not lately; and so on."
 )
 
+FEELINGS = {"negative": N_("negative"), "neutral": N_("neutral"), "positive": N_("positive")}  # a text's feeling
+
 
 # Common abbreviations in column names, as words (HasCrCard, AcceptedCmp1, Dt_Customer)
 ABBREVIATIONS = {

@@ -262,7 +262,8 @@ def test_spend_verdicts_write_money_with_its_currency():
 
     metrics = pd.DataFrame({"r2": [0.02, 0.0], "mae": [30_400.0, 30_500.0]}, index=["Ridge", "Mean"])
     verdict = judge_spend(metrics, "Ridge", "total spend", 200, "EUR")
-    assert "typical error 30,400 € vs 30,500 € for the mean" in verdict.reason and "e+0" not in verdict.reason
+    # babel's English money: the sign first
+    assert "typical error €30,400 vs €30,500 for the mean" in verdict.reason and "e+0" not in verdict.reason
 
 
 def test_the_action_lists_audience_is_named_for_the_outcome():
@@ -272,8 +273,8 @@ def test_the_action_lists_audience_is_named_for_the_outcome():
     actions = pd.DataFrame({"customer_id": ["a", "b"], "predicted_value": [120.0, 80.0]})
     scores = pd.DataFrame({"customer_id": ["a", "b"], "usual_gap_days": [30.0, 40.0], "days_since_last": [90, 95]})
     leaving = act.leaving_audience(actions, scores, "GBP", outcome_of("Churn"))
-    assert (leaving.key, leaving.name) == ("likely-to-leave-worth-the-most", "Likely to leave and worth the most")
-    assert leaving.action.startswith("Call these first: 2 customers worth about £200; then a win-back offer")
+    assert (leaving.key, str(leaving.name)) == ("likely-to-leave-worth-the-most", "Likely to leave and worth the most")
+    assert str(leaving.action).startswith("Call these first: 2 customers worth about £200; then a win-back offer")
     reply = act.leaving_audience(actions, scores, "GBP", outcome_of("Response"))
-    assert (reply.key, reply.name) == ("likely-to-say-yes-worth-the-most", "Likely to say yes and worth the most")
-    assert reply.action == "Offer them the next campaign first: 2 customers worth about £200."
+    assert (reply.key, str(reply.name)) == ("likely-to-say-yes-worth-the-most", "Likely to say yes and worth the most")
+    assert str(reply.action) == "Offer them the next campaign first: 2 customers worth about £200."

@@ -55,7 +55,8 @@ def test_revenue_is_what_was_paid_less_refunds_and_unpaid_orders_are_left_out():
     step = next(e for e in ds.cleaning_log if e["step"] == "leave out unpaid or cancelled orders")
     assert step["rows_removed"] == N - len(kept) and "交易关闭" in step["detail"] and "等待买家付款" in step["detail"]
     figures = words.headline_figures(head, "CNY")
-    assert figures["Revenue"] == f"¥{kept['买家实际支付金额'].sum():,.0f}" and "Refunded" in figures
+    paid = kept["买家实际支付金额"].sum()
+    assert figures["Revenue"] == f"CN¥{paid:,.0f}" and "Refunded" in figures  # babel's English names the yuan
     assert "'买家实际支付金额'" in words.revenue_note(head)
     overview = summary.report(Pipeline(ds))["overview"]
     assert overview["revenue_column"] == "买家实际支付金额" and overview["orders"] == len(kept)

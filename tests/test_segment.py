@@ -232,7 +232,7 @@ def test_sweep_suggests_the_planted_number_of_groups() -> None:
     assert result.table["k"].tolist() == list(range(2, 13))
     assert list(result.table.columns) == ["k", "inertia", "silhouette", "calinski_harabasz", "davies_bouldin"]
     assert result.suggested_k == 4 and result.knee_k == 4
-    assert result.reason.startswith("4 groups:") and "highest" in result.reason
+    assert str(result.reason).startswith("4 groups:") and "highest" in str(result.reason)
     assert result.table["inertia"].is_monotonic_decreasing
     with pytest.raises(ValueError, match="DBSCAN"):
         sg.sweep(X, algorithm="dbscan")

@@ -11,12 +11,12 @@ import pandas as pd
 import streamlit as st
 
 from insight import charts
-from insight.charts.feedback import LABELS
 from insight.data.cleaning import CleaningOptions
 from insight.data.customers import too_few
 from insight.errors import InsightError, Withheld
 from insight.formats import count, money
 from insight.i18n import _, join
+from insight.labels import FEELINGS as LABELS
 from insight.labels import RFM_GROUP_HELP, column_label, friendly_columns, nice_name, rounded, safe_label, safe_md
 from insight.pipeline import POPULARITY, SILHOUETTE_SAMPLE
 from insight.report import words

@@ -5,9 +5,9 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from insight.i18n import N_, _
+from insight.i18n import _
+from insight.labels import FEELINGS as LABELS
 
-LABELS = {"negative": N_("negative"), "neutral": N_("neutral"), "positive": N_("positive")}  # a text's feeling
 _COLORS = ["#d62728", "#9e9e9e", "#2ca02c"]  # negative, neutral, positive
 
 

@@ -129,7 +129,7 @@ def feedback_sentence(fb: Any) -> str:
 
 def labels_sentence(labelled: dict[str, Any], column: str | None) -> str:
     """How far the scores agree with the labels people gave, overall and per class."""
-    from insight.charts.feedback import LABELS
+    from insight.labels import FEELINGS as LABELS
 
     ones = _("{share} of the {label} ones")
     classes = join([ones.format(share=share(v), label=_(LABELS.get(c, c))) for c, v in labelled["per_class"].items()])

@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from insight.charts.feedback import LABELS
 from insight.formats import Figure
 from insight.i18n import N_, Message
+from insight.labels import FEELINGS as LABELS
 from insight.verdict import RELIABLE, ROUGH, UNRELIABLE, Verdict
 
 STARS_RELIABLE = 0.50  # Spearman correlation of scores with stars from which the scores are reliable

@@ -10,8 +10,7 @@ from insight import charts
 from insight.errors import InsightError
 from insight.formats import count, share
 from insight.i18n import _, join, ngettext
-from insight.labels import FEELINGS as LABELS
-from insight.labels import SKIP_REASONS, friendly_columns, rounded, safe_md
+from insight.labels import FEELINGS, SKIP_REASONS, friendly_columns, rounded, safe_md
 from insight.report import words
 from ui import download_csv, pipeline, show_error, show_verdict
 from ui.panels import texts_panel
@@ -69,7 +68,7 @@ for col, side in zip(cols[1:4], ("positive", "neutral", "negative"), strict=True
     if people is not None:
         said = share(people.set_index("label").at[side, "share"])
         model = _("{model} (people: {people})").format(model=model, people=said)
-    col.metric(_(LABELS[side]).capitalize(), model)
+    col.metric(_(FEELINGS[side]).capitalize(), model)
 cols[4].metric(
     _("Average feeling"), f"{valid['compound'].mean():+.2f}", help=_("From -1 (very negative) to +1 (very positive).")
 )

@@ -16,8 +16,16 @@ from insight.data.customers import too_few
 from insight.errors import InsightError, Withheld
 from insight.formats import count, money
 from insight.i18n import _, join
-from insight.labels import FEELINGS as LABELS
-from insight.labels import RFM_GROUP_HELP, column_label, friendly_columns, nice_name, rounded, safe_label, safe_md
+from insight.labels import (
+    FEELINGS,
+    RFM_GROUP_HELP,
+    column_label,
+    friendly_columns,
+    nice_name,
+    rounded,
+    safe_label,
+    safe_md,
+)
 from insight.pipeline import POPULARITY, SILHOUETTE_SAMPLE
 from insight.report import words
 from ui.display import download_csv, show_verdict
@@ -220,12 +228,12 @@ def customer_panel(ds: Any, locked: bool) -> None:
 
 def texts_panel(scored: pd.DataFrame) -> None:
     """The Feedback page's every text with its score, filtered by side, and the download of them all."""
-    sides = {_(LABELS[side]): side for side in ("positive", "neutral", "negative")}  # in words: the label
+    sides = {_(FEELINGS[side]): side for side in ("positive", "neutral", "negative")}  # in words: the label
     shown = [sides[s] for s in st.multiselect(_("Show"), list(sides), list(sides), key="fb_labels") if s in sides]
     rows = scored[scored["label"].isin(shown)]
     columns = [c for c in ("customer_id", "timestamp", "rating", "label", "compound", "text") if c in rows]
     first = rows[columns].head(2_000)
-    first = first.assign(label=first["label"].map(lambda side: _(LABELS.get(side, side))))  # a key, in words
+    first = first.assign(label=first["label"].map(lambda side: _(FEELINGS.get(side, side))))  # a key, in words
     st.dataframe(rounded(friendly_columns(first)), hide_index=True, width="stretch")
     if len(rows) > 2_000:
         more = _("Showing the first {shown} of {n} texts; the download has them all.")

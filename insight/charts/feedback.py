@@ -6,14 +6,14 @@ import altair as alt
 import pandas as pd
 
 from insight.i18n import _
-from insight.labels import FEELINGS as LABELS
+from insight.labels import FEELINGS
 
 _COLORS = ["#d62728", "#9e9e9e", "#2ca02c"]  # negative, neutral, positive
 
 
 def _label_words() -> dict[str, str]:
     """Each feeling label in the active language."""
-    return {label: _(words) for label, words in LABELS.items()}
+    return {label: _(words) for label, words in FEELINGS.items()}
 
 
 def _label_colors() -> alt.Scale:

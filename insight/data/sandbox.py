@@ -29,7 +29,7 @@ from insight.data.read import EXCEL_SUFFIXES, read_table
 from insight.errors import InsightError, ReadError
 from insight.formats import count
 from insight.i18n import _, language, set_language
-from insight.store.jobs import _no_main_script
+from insight.store.jobs import no_main_script
 
 MEMORY_ENV = "INSIGHT_READ_MEMORY_MB"  # address space a read may add to the reader's own (default 2,560 MB)
 CPU_ENV = "INSIGHT_READ_CPU_SECONDS"  # CPU time one read may use (default 300 s)
@@ -74,7 +74,7 @@ def _context() -> multiprocessing.context.BaseContext:
 def prepare() -> None:
     """Start the readers' server now (it imports the readers: about 2 s), not with the first upload."""
     _context()
-    with _no_main_script():
+    with no_main_script():
         multiprocessing.forkserver.ensure_running()
 
 
@@ -148,7 +148,7 @@ def run_isolated(name: str, fn: Callable[..., Any], *args: Any) -> Outcome:
     started = time.monotonic()
     parent, child = multiprocessing.Pipe(duplex=False)
     process = _context().Process(target=_child, args=(child, name, fn, args, language(), memory, cpu), daemon=True)
-    with _no_main_script():  # the child must not run the page script (or a test's) again
+    with no_main_script():  # the child must not run the page script (or a test's) again
         process.start()
     child.close()
     deadline = started + 2 * cpu + 30  # wall time: a reader blocked without using CPU

@@ -129,10 +129,10 @@ def feedback_sentence(fb: Any) -> str:
 
 def labels_sentence(labelled: dict[str, Any], column: str | None) -> str:
     """How far the scores agree with the labels people gave, overall and per class."""
-    from insight.labels import FEELINGS as LABELS
+    from insight.labels import FEELINGS
 
     ones = _("{share} of the {label} ones")
-    classes = join([ones.format(share=share(v), label=_(LABELS.get(c, c))) for c, v in labelled["per_class"].items()])
+    classes = join([ones.format(share=share(v), label=_(FEELINGS.get(c, c))) for c, v in labelled["per_class"].items()])
     said = ngettext(
         "People labelled {n} text in '{column}'. The model puts {accuracy} of them in the same class ({classes}); "
         "always guessing the commonest label would be right {majority} of the time.",

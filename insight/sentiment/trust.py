@@ -12,7 +12,7 @@ import pandas as pd
 
 from insight.formats import Figure
 from insight.i18n import N_, Message
-from insight.labels import FEELINGS as LABELS
+from insight.labels import FEELINGS
 from insight.verdict import RELIABLE, ROUGH, UNRELIABLE, Verdict
 
 STARS_RELIABLE = 0.50  # Spearman correlation of scores with stars from which the scores are reliable
@@ -48,7 +48,7 @@ def sentiment_verdict(analysis: Any) -> Verdict:
         auc = labels.get("roc_auc")
         accuracy = float(labels["accuracy"])
         classes = [
-            Message(N_("{label} {share}"), label=Message(LABELS.get(c, c)), share=Figure(share, "share"))
+            Message(N_("{label} {share}"), label=Message(FEELINGS.get(c, c)), share=Figure(share, "share"))
             for c, share in labels.get("per_class", {}).items()
         ]
         if auc is not None:

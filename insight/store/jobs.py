@@ -55,7 +55,7 @@ class _Job:
 
 
 @contextlib.contextmanager
-def _no_main_script() -> Iterator[None]:
+def no_main_script() -> Iterator[None]:
     """While worker processes start, `__main__` names no script.
 
     Streamlit installs the running page script as `__main__`, and a spawned process first runs its parent's
@@ -108,7 +108,7 @@ class Jobs:
     def start_workers(self) -> None:
         """Start the worker processes now (each runs `prepare`), instead of when the first job comes."""
         if self._processes is not None:
-            with _no_main_script():
+            with no_main_script():
                 for _ in range(WORKERS):
                     self._processes.submit(int)
 
@@ -137,7 +137,7 @@ class Jobs:
         job.attempts += 1
         job.started = time.monotonic()
         if job.in_worker and self._processes is not None:
-            with _no_main_script():  # a submit may start a worker process
+            with no_main_script():  # a submit may start a worker process
                 try:
                     attempt = self._processes.submit(job.func, *job.args)
                 except BrokenProcessPool:

@@ -51,7 +51,7 @@ def cohort_heatmap(cohorts: pd.DataFrame) -> alt.Chart:
             x=alt.X("age:O", title=_("Months after first purchase")),
             y=alt.Y("cohort:O", title=_("First purchase in")),
             color=alt.Color(
-                "retention:Q", title=_("Bought again"), scale=alt.Scale(scheme="blues"), legend=alt.Legend(format="%")
+                "retention:Q", title=_("Bought again"), scale=alt.Scale(scheme="blues"), legend=alt.Legend(format=".0%")
             ),
             tooltip=[
                 alt.Tooltip("cohort:O", title=_("First purchase in")),
